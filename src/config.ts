@@ -1,0 +1,152 @@
+import { parseDocument } from "yaml";
+import type { Env } from "./config/env-schema.js";
+import { EnvSchema, checkEnvCombinations, pickEnv } from "./config/env-schema.js";
+import type { ConfigFile } from "./config/file-schema.js";
+import { ConfigFileSchema } from "./config/file-schema.js";
+import type { ConfigProblem } from "./config/issues.js";
+import { errorMap, toProblems } from "./config/issues.js";
+import { UserError } from "./core/errors.js";
+
+export interface SlackConfig {
+  botToken: string;
+  appToken: string | undefined;
+  signingSecret: string | undefined;
+  port: number;
+  apiUrl: string | undefined;
+}
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  guildId: string | undefined;
+  apiUrl: string | undefined;
+}
+
+export interface Config extends Omit<ConfigFile, "fail2ban"> {
+  configFile: string | undefined;
+  dataDir: string;
+  fail2ban: ConfigFile["fail2ban"] & { socket: string };
+  log: { level: Env["BANBOT_LOG_LEVEL"] };
+  http: { port: number | undefined };
+  slack: SlackConfig | undefined;
+  discord: DiscordConfig | undefined;
+}
+
+type EnvSource = Record<string, string | undefined>;
+
+/** Validates env and the config file together and throws one UserError listing every problem. */
+export function loadConfig(env: EnvSource, fileText?: string): Config {
+  const envResult = EnvSchema.safeParse(pickEnv(env), { error: errorMap });
+  const file = parseConfigFile(fileText ?? "");
+  const problems = [
+    ...(envResult.success ? [] : toProblems(envResult.error.issues, EnvSchema)),
+    ...checkEnvCombinations(env),
+    ...file.problems,
+  ];
+  if (!envResult.success || file.data === undefined || problems.length > 0) {
+    const source = env.BANBOT_CONFIG ? `config file ${env.BANBOT_CONFIG}` : "no config file";
+    const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+    const lines = problems.map((p) => `${p.path}: ${p.message}`);
+    throw new UserError("config_invalid", [`Invalid configuration (${count}; ${source}):`, ...lines].join("\n"));
+  }
+  return assemble(envResult.data, file.data);
+}
+
+/** Reads the file named by BANBOT_CONFIG, if any; `readFile` is injected so this stays testable. */
+export function readConfigFile(env: EnvSource, readFile: (path: string) => string): string | undefined {
+  const path = env.BANBOT_CONFIG;
+  if (path === undefined || path === "") return undefined;
+  try {
+    return readFile(path);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    const message = `BANBOT_CONFIG: cannot read ${path} (${reason}): check the path and that BanBot's user may read it`;
+    throw new UserError("config_invalid", message, { cause: err });
+  }
+}
+
+function parseConfigFile(text: string): { data?: ConfigFile; problems: ConfigProblem[] } {
+  const doc = parseDocument(text, { intAsBigInt: true });
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((e) => {
+        const at = e.linePos?.[0];
+        const message = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+        return { path: at ? `line ${at.line}, column ${at.col}` : "(config file)", message };
+      }),
+    };
+  }
+  const result = ConfigFileSchema.safeParse(normalizeYaml(doc.toJS()) ?? {}, { error: errorMap });
+  if (result.success) return { data: result.data, problems: [] };
+  return { problems: toProblems(result.error.issues, ConfigFileSchema) };
+}
+
+/**
+ * Integers are parsed as bigint so that unquoted Discord IDs (always above 2^53) keep their digits;
+ * here they become digit strings, and small integers plain numbers. Empty values (`key:`) count as absent.
+ */
+function normalizeYaml(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  }
+  if (Array.isArray(value)) return value.map(normalizeYaml);
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== null);
+    return Object.fromEntries(entries.map(([k, v]) => [k, normalizeYaml(v)]));
+  }
+  return value;
+}
+
+function assemble(env: Env, file: ConfigFile): Config {
+  return {
+    ...file,
+    configFile: env.BANBOT_CONFIG,
+    dataDir: env.BANBOT_DATA_DIR,
+    fail2ban: { socket: env.BANBOT_FAIL2BAN_SOCKET, ...file.fail2ban },
+    log: { level: env.BANBOT_LOG_LEVEL },
+    http: { port: env.BANBOT_HTTP_PORT },
+    slack:
+      env.SLACK_BOT_TOKEN === undefined
+        ? undefined
+        : {
+            botToken: env.SLACK_BOT_TOKEN,
+            appToken: env.SLACK_APP_TOKEN,
+            signingSecret: env.SLACK_SIGNING_SECRET,
+            port: env.BANBOT_SLACK_PORT,
+            apiUrl: env.SLACK_API_URL,
+          },
+    discord:
+      env.DISCORD_TOKEN === undefined || env.DISCORD_APPLICATION_ID === undefined
+        ? undefined
+        : {
+            token: env.DISCORD_TOKEN,
+            applicationId: env.DISCORD_APPLICATION_ID,
+            guildId: env.DISCORD_GUILD_ID,
+            apiUrl: env.DISCORD_API_URL,
+          },
+  };
+}
+
+const SECRET_KEY = /token|secret|password/i;
+
+/** Settings that differ from the defaults, flattened to dotted paths, secrets replaced; for the startup log. */
+export function describeNonDefaults(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  collectNonDefaults(config, loadConfig({}), "", out);
+  return out;
+}
+
+function collectNonDefaults(value: unknown, fallback: unknown, path: string, out: Record<string, unknown>): void {
+  if (isRecord(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      const childFallback = isRecord(fallback) ? fallback[key] : undefined;
+      collectNonDefaults(child, childFallback, path === "" ? key : `${path}.${key}`, out);
+    }
+  } else if (value !== undefined && JSON.stringify(value) !== JSON.stringify(fallback)) {
+    out[path] = SECRET_KEY.test(path.slice(path.lastIndexOf(".") + 1)) ? "REDACTED" : value;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
