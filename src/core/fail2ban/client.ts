@@ -1,0 +1,262 @@
+import type { Logger } from "pino";
+import { UserError } from "../errors.js";
+import { capabilitiesFor, type Capabilities } from "./capabilities.js";
+import type { Fail2banConnection } from "./connection.js";
+import {
+  Fail2banCommandError,
+  banEntriesSchema,
+  bannedSchema,
+  boolSchema,
+  ignoreListSchema,
+  intSchema,
+  ipJailsSchema,
+  jailStatusSchema,
+  optionalSchema,
+  parseWith,
+  statusSchema,
+  stringListSchema,
+  stringSchema,
+  unwrapReply,
+  type BanEntry,
+  type JailStatus,
+  type ServerStatus,
+} from "./parse.js";
+import type { PickleValue } from "./pickle.js";
+import { assertAddresses, assertIgnoreEntries, assertJail } from "./validate.js";
+import { readJailSettings, type JailSettings } from "./settings.js";
+import type { z } from "zod";
+
+/** Everything BanBot asks of a running fail2ban. Commands take the `Pick<>` of it they need. */
+export interface Fail2ban {
+  ping(): Promise<void>;
+  version(): Promise<string>;
+  capabilities(): Promise<Capabilities>;
+  status(): Promise<ServerStatus>;
+  jailStatus(jail: string, opts?: { short?: boolean }): Promise<JailStatus>;
+  jailSettings(jail: string): Promise<JailSettings>;
+  /** Banned addresses of a jail, ordered by end of ban. */
+  bannedIps(jail: string): Promise<string[]>;
+  /** Banned addresses with start and end of ban, ordered by end of ban. */
+  bans(jail: string): Promise<BanEntry[]>;
+  /** Every jail's banned addresses. */
+  banned(): Promise<Map<string, string[]>>;
+  /** For each address, the jails that ban it now. */
+  jailsBanning(ips: readonly string[]): Promise<string[][]>;
+  ignoreList(jail: string): Promise<string[]>;
+  /** Returns how many addresses were newly banned. */
+  ban(jail: string, ips: readonly string[], opts?: BulkOptions): Promise<number>;
+  /** In one jail, or in every jail when `jail` is undefined. Returns how many bans were lifted. */
+  unban(jail: string | undefined, ips: readonly string[], opts?: BulkOptions): Promise<number>;
+  /** Lifts every ban in every jail. */
+  unbanAll(): Promise<number>;
+  addIgnore(jail: string, entries: readonly string[]): Promise<string[]>;
+  removeIgnore(jail: string, entry: string): Promise<string[]>;
+  setIgnoreSelf(jail: string, on: boolean): Promise<boolean>;
+  setIdle(jail: string, on: boolean): Promise<boolean>;
+  /** Stops and removes the jail; only a reload from config brings it back. */
+  stopJail(jail: string): Promise<void>;
+  dbFile(): Promise<string | undefined>;
+  dbPurgeAgeSeconds(): Promise<number | undefined>;
+}
+
+export interface BulkOptions {
+  /** Addresses per socket command; fail2ban runs ban actions inline, so huge chunks stall it. */
+  chunkSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const DEFAULT_CHUNK = 500;
+
+export class SocketFail2ban implements Fail2ban {
+  private caps: Promise<Capabilities> | undefined;
+
+  constructor(
+    private readonly conn: Fail2banConnection,
+    private readonly log: Logger,
+    private readonly bulkTimeoutMs = 120_000,
+  ) {}
+
+  async ping(): Promise<void> {
+    parseWith(stringSchema, await this.call(["ping"]));
+  }
+
+  async version(): Promise<string> {
+    const version = parseWith(stringSchema, await this.call(["version"]));
+    this.caps = Promise.resolve(capabilitiesFor(version));
+    return version;
+  }
+
+  capabilities(): Promise<Capabilities> {
+    if (!this.caps) {
+      const probe = this.version().then(capabilitiesFor);
+      this.caps = probe.catch((err: unknown) => {
+        this.caps = undefined;
+        throw err;
+      });
+    }
+    return this.caps;
+  }
+
+  async status(): Promise<ServerStatus> {
+    return await this.query(statusSchema, ["status"]);
+  }
+
+  async jailStatus(jail: string, opts: { short?: boolean } = {}): Promise<JailStatus> {
+    assertJail(jail);
+    const short = opts.short === true && (await this.capabilities()).shortStatus;
+    const status = await this.query(jailStatusSchema, short ? ["status", jail, "short"] : ["status", jail], jail);
+    if (opts.short) delete status.bannedIps;
+    return status;
+  }
+
+  async jailSettings(jail: string): Promise<JailSettings> {
+    assertJail(jail);
+    return await readJailSettings(await this.capabilities(), {
+      get: <T>(schema: z.ZodType<T>, key: string) => this.query(schema, ["get", jail, key], jail),
+      status: () => this.jailStatus(jail, { short: true }),
+      backend: async () => {
+        const stats = await this.call(["status", jail, "stats"], undefined, jail);
+        return Array.isArray(stats) && typeof stats[0] === "string" ? stats[0] : undefined;
+      },
+    });
+  }
+
+  async bannedIps(jail: string): Promise<string[]> {
+    assertJail(jail);
+    if ((await this.capabilities()).banipGet) return await this.query(stringListSchema, ["get", jail, "banip"], jail);
+    return (await this.jailStatus(jail)).bannedIps ?? [];
+  }
+
+  async bans(jail: string): Promise<BanEntry[]> {
+    assertJail(jail);
+    if ((await this.capabilities()).banipGet) {
+      return await this.query(banEntriesSchema, ["get", jail, "banip", "--with-time"], jail);
+    }
+    // 0.10 has no ban times over the socket; callers show the addresses without them.
+    const ips = (await this.jailStatus(jail)).bannedIps ?? [];
+    return ips.map((ip) => ({ ip, start: undefined, banSeconds: undefined, end: undefined }));
+  }
+
+  async banned(): Promise<Map<string, string[]>> {
+    if ((await this.capabilities()).bannedCommand) return await this.query(bannedSchema, ["banned"]);
+    const byJail = new Map<string, string[]>();
+    for (const jail of (await this.status()).jails) byJail.set(jail, (await this.jailStatus(jail)).bannedIps ?? []);
+    return byJail;
+  }
+
+  async jailsBanning(ips: readonly string[]): Promise<string[][]> {
+    const addrs = assertAddresses(ips);
+    if (addrs.length === 0) return [];
+    if ((await this.capabilities()).bannedCommand) return await this.query(ipJailsSchema, ["banned", ...addrs]);
+    const byJail = await this.banned();
+    return addrs.map((ip) => [...byJail].filter(([, list]) => list.includes(ip)).map(([jail]) => jail));
+  }
+
+  async ignoreList(jail: string): Promise<string[]> {
+    assertJail(jail);
+    return await this.query(ignoreListSchema, ["get", jail, "ignoreip"], jail);
+  }
+
+  async ban(jail: string, ips: readonly string[], opts: BulkOptions = {}): Promise<number> {
+    assertJail(jail);
+    const addrs = assertAddresses(ips);
+    return await this.inChunks(addrs, opts, async (chunk) => {
+      const reply = await this.call(["set", jail, "banip", ...chunk], this.bulkTimeoutMs, jail);
+      // 0.10.0–0.10.4 answer a single-address ban with the address itself.
+      return typeof reply === "number" ? reply : 1;
+    });
+  }
+
+  async unban(jail: string | undefined, ips: readonly string[], opts: BulkOptions = {}): Promise<number> {
+    if (jail !== undefined) assertJail(jail);
+    const addrs = assertAddresses(ips);
+    const args = jail === undefined ? ["unban"] : ["set", jail, "unbanip"];
+    return await this.inChunks(addrs, opts, async (chunk) =>
+      parseWith(intSchema, await this.call([...args, ...chunk], this.bulkTimeoutMs, jail)),
+    );
+  }
+
+  async unbanAll(): Promise<number> {
+    return parseWith(intSchema, await this.call(["unban", "--all"], this.bulkTimeoutMs));
+  }
+
+  async addIgnore(jail: string, entries: readonly string[]): Promise<string[]> {
+    assertJail(jail);
+    const list = assertIgnoreEntries(entries);
+    const multi = (await this.capabilities()).multiIp;
+    let result: string[] = [];
+    for (const chunk of multi ? [list] : list.map((e) => [e])) {
+      result = await this.query(ignoreListSchema, ["set", jail, "addignoreip", ...chunk], jail);
+    }
+    return result;
+  }
+
+  async removeIgnore(jail: string, entry: string): Promise<string[]> {
+    assertJail(jail);
+    const [item] = assertIgnoreEntries([entry]);
+    try {
+      return await this.query(ignoreListSchema, ["set", jail, "delignoreip", item!], jail);
+    } catch (err) {
+      if (err instanceof Fail2banCommandError && err.pyType.endsWith("ValueError")) {
+        throw new UserError("invalid_argument", `${item} is not on the ignore list of ${jail}.`);
+      }
+      throw err;
+    }
+  }
+
+  async setIgnoreSelf(jail: string, on: boolean): Promise<boolean> {
+    assertJail(jail);
+    return await this.query(boolSchema, ["set", jail, "ignoreself", on ? "true" : "false"], jail);
+  }
+
+  async setIdle(jail: string, on: boolean): Promise<boolean> {
+    assertJail(jail);
+    return await this.query(boolSchema, ["set", jail, "idle", on ? "on" : "off"], jail);
+  }
+
+  async stopJail(jail: string): Promise<void> {
+    assertJail(jail);
+    await this.call(["stop", jail], this.bulkTimeoutMs, jail);
+  }
+
+  async dbFile(): Promise<string | undefined> {
+    const v = parseWith(optionalSchema, await this.call(["get", "dbfile"]));
+    return typeof v === "string" ? v : undefined;
+  }
+
+  async dbPurgeAgeSeconds(): Promise<number | undefined> {
+    const v = parseWith(optionalSchema, await this.call(["get", "dbpurgeage"]));
+    return typeof v === "number" ? v : undefined;
+  }
+
+  private async inChunks(
+    items: string[],
+    opts: BulkOptions,
+    send: (chunk: string[]) => Promise<number>,
+  ): Promise<number> {
+    const size = (await this.capabilities()).multiIp ? Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK) : 1;
+    let total = 0;
+    for (let i = 0; i < items.length; i += size) {
+      total += await send(items.slice(i, i + size));
+      opts.onProgress?.(Math.min(i + size, items.length), items.length);
+    }
+    return total;
+  }
+
+  private async query<T>(schema: z.ZodType<T>, args: string[], jail?: string): Promise<T> {
+    return parseWith(schema, await this.call(args, undefined, jail));
+  }
+
+  private async call(args: string[], timeoutMs?: number, jail?: string): Promise<PickleValue> {
+    const reply = await this.conn.send(args, timeoutMs);
+    try {
+      return unwrapReply(reply);
+    } catch (err) {
+      if (jail !== undefined && err instanceof Fail2banCommandError && err.pyType.endsWith("UnknownJailException")) {
+        throw new UserError("unknown_jail", `fail2ban has no jail named ${jail}.`);
+      }
+      if (err instanceof Fail2banCommandError) this.log.debug({ args: args.slice(0, 3), pyType: err.pyType }, "fail2ban rejected a command");
+      throw err;
+    }
+  }
+}

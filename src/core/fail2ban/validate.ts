@@ -1,0 +1,33 @@
+import { UserError } from "../errors.js";
+import { formatCidr, normalizeIp, parseIpOrCidr } from "../ip.js";
+
+// fail2ban validates almost nothing it is sent (`banip not-an-ip` bans that string), and jail names
+// also end up in fail2ban-client's argv, so everything is checked here before it is sent.
+
+const JAIL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,99}$/;
+
+export function isJailName(name: string): boolean {
+  return JAIL_NAME.test(name);
+}
+
+export function assertJail(name: string): void {
+  if (!isJailName(name)) {
+    throw new UserError("invalid_argument", `"${name.slice(0, 40)}" is not a valid jail name.`);
+  }
+}
+
+export function assertAddresses(ips: readonly string[]): string[] {
+  return ips.map((ip) => {
+    const normal = normalizeIp(ip);
+    if (!normal) throw new UserError("invalid_argument", `"${ip.slice(0, 60)}" is not an IP address.`);
+    return normal;
+  });
+}
+
+export function assertIgnoreEntries(entries: readonly string[]): string[] {
+  return entries.map((entry) => {
+    const cidr = parseIpOrCidr(entry);
+    if (!cidr) throw new UserError("invalid_argument", `"${entry.slice(0, 60)}" is not an IP address or CIDR network.`);
+    return formatCidr(cidr);
+  });
+}
