@@ -275,7 +275,7 @@ describe("loadConfig", () => {
       "BANBOT_HTTP_PORT: expected a port number 1–65535",
       "DISCORD_APPLICATION_ID: required with DISCORD_TOKEN (Developer Portal → your app → General Information)",
       'access.grants[0].role: expected one of viewer, operator, admin; got text "boss"',
-      "fail2ban.socket: unknown key — expected one of timeout, client_path",
+      "fail2ban.socket: unknown key — expected one of timeout, client_path, config_dir",
     ]);
   });
 });

@@ -135,9 +135,14 @@ export const ConfigFileSchema = z
           .min(1)
           .default("fail2ban-client")
           .describe("fail2ban-client executable, for operations the socket protocol lacks"),
+        config_dir: z
+          .string()
+          .min(1)
+          .default("/etc/fail2ban")
+          .describe("fail2ban's configuration directory, read by fail2ban-client to start and reload jails"),
       })
       .prefault({})
-      .transform((f) => ({ timeoutMs: f.timeout, clientPath: f.client_path }))
+      .transform((f) => ({ timeoutMs: f.timeout, clientPath: f.client_path, configDir: f.config_dir }))
       .describe("talking to fail2ban-server"),
     commands: z
       .strictObject({
