@@ -55,7 +55,7 @@ describe("Fail2banDatabase", () => {
     await expect(stat(`${f2b.sandbox.dbPath}-wal`)).rejects.toThrow();
   });
 
-  it("says what to do when the database cannot be opened", async () => {
+  it("says what to do when the database cannot be opened", () => {
     const err: unknown = (() => {
       try {
         Fail2banDatabase.open(join(f2b.sandbox.dir, "missing.sqlite3"));
