@@ -55,6 +55,8 @@ export function encodeCommand(args: readonly string[]): Buffer {
 }
 
 const STRING_TYPES = new Set(["builtins.str", "__builtin__.str", "__builtin__.unicode"]);
+// Plain data that protocol 2 can only express as a call; building these runs no code.
+const SET_TYPES = new Set(["builtins.set", "builtins.frozenset", "__builtin__.set", "__builtin__.frozenset"]);
 const MARK = Symbol("mark");
 type StackItem = PickleValue | typeof MARK;
 
@@ -116,6 +118,10 @@ export function decodePickle(buf: Uint8Array): PickleValue {
     }
     const argv = list(args);
     if (STRING_TYPES.has(callable.type)) return str(argv[0] ?? "");
+    if (SET_TYPES.has(callable.type)) return argv.length === 0 ? [] : [...list(argv[0]!)];
+    if (callable.type === "_codecs.encode" && argv[1] === "latin1" && typeof argv[0] === "string") {
+      return new Uint8Array(Buffer.from(argv[0], "latin1"));
+    }
     return new PyObject(callable.type, argv);
   };
 
