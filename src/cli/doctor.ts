@@ -1,0 +1,101 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
+import type { Config } from "../config.js";
+import { isUserError } from "../core/errors.js";
+import type { Fail2ban } from "../core/fail2ban/client.js";
+import { Fail2banDatabase, locateFail2banDb } from "../core/fail2ban/database.js";
+import { listMigrations } from "../db/migrate.js";
+import { migrationsDir } from "../paths.js";
+import { storePath } from "./store-path.js";
+
+const run = promisify(execFile);
+
+interface Check {
+  name: string;
+  /** Resolves to what was found; throws to report what to fix. */
+  run(): Promise<string>;
+}
+
+export interface DoctorDeps {
+  config: Config;
+  fail2ban: Pick<Fail2ban, "version" | "status" | "dbFile">;
+  out: (line: string) => void;
+}
+
+// The operator runs this in their own shell, so unlike chat replies it may name paths.
+export async function runDoctor({ config, fail2ban, out }: DoctorDeps): Promise<number> {
+  const checks: Check[] = [
+    {
+      name: "configuration",
+      run: () => Promise.resolve(config.configFile ? `read from ${config.configFile}` : "defaults (BANBOT_CONFIG not set)"),
+    },
+    {
+      name: "fail2ban socket",
+      run: async () => {
+        const version = await fail2ban.version();
+        const { jails } = await fail2ban.status();
+        return `fail2ban ${version} answers on ${config.fail2ban.socket} with ${jails.length} jail(s)`;
+      },
+    },
+    {
+      name: "fail2ban-client",
+      run: async () => {
+        const { stdout } = await run(config.fail2ban.clientPath, ["--version"], { timeout: 10_000 });
+        return `${stdout.trim().split("\n")[0]} (used to start and reload jails, with ${config.fail2ban.configDir})`;
+      },
+    },
+    {
+      name: "fail2ban database",
+      run: async () => {
+        const file = await locateFail2banDb(fail2ban);
+        const db = Fail2banDatabase.open(file);
+        try {
+          return `${file} is readable (schema ${db.schemaVersion})`;
+        } finally {
+          db.close();
+        }
+      },
+    },
+    {
+      name: "BanBot store",
+      run: () => Promise.resolve(checkStore(storePath(config.dataDir))),
+    },
+  ];
+  let failed = 0;
+  for (const check of checks) {
+    try {
+      out(`✓ ${check.name}: ${await check.run()}`);
+    } catch (err) {
+      failed++;
+      out(`✗ ${check.name}: ${describe(err)}`);
+    }
+  }
+  out(failed === 0 ? "Everything looks right." : `${failed} problem(s) found.`);
+  return failed === 0 ? 0 : 1;
+}
+
+function checkStore(file: string): string {
+  const latest = listMigrations(migrationsDir()).at(-1)?.version ?? 0;
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: true });
+  } catch {
+    throw new Error(`${file} does not exist yet: run \`banbot migrate\` (start does it too)`);
+  }
+  try {
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version < latest) throw new Error(`${file} is at schema ${version} of ${latest}: run \`banbot migrate\``);
+    if (version > latest) throw new Error(`${file} is at schema ${version}, newer than this BanBot (${latest}): upgrade BanBot`);
+    return `${file} is at schema ${version}`;
+  } finally {
+    db.close();
+  }
+}
+
+function describe(err: unknown): string {
+  if (isUserError(err)) return err.message;
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === "ENOENT" && e.syscall?.startsWith("spawn")) return "not found on PATH (set fail2ban.client_path)";
+  return e.message;
+}

@@ -1,0 +1,20 @@
+import type { Logger } from "pino";
+import { migrate } from "../db/migrate.js";
+import { openDatabase } from "../db/open.js";
+import { migrationsDir } from "../paths.js";
+import { storePath } from "./store-path.js";
+
+export function runMigrate(dataDir: string, log: Logger, out: (line: string) => void): void {
+  const db = openDatabase(storePath(dataDir));
+  try {
+    const result = migrate(db, migrationsDir());
+    log.debug(result, "migrations applied");
+    out(
+      result.applied.length === 0
+        ? `Database is up to date (schema version ${result.to}).`
+        : `Migrated from schema version ${result.from} to ${result.to}: ${result.applied.join(", ")}.`,
+    );
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,5 @@
+import { join } from "node:path";
+
+export function storePath(dataDir: string): string {
+  return join(dataDir, "banbot.sqlite3");
+}
