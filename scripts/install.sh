@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what BanBot needs on a Debian/Ubuntu machine with Node 20+: fail2ban (for the sandboxed
+# demo and the tests; BanBot itself only needs a running fail2ban somewhere) and the npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v fail2ban-server >/dev/null 2>&1; then
+  echo "Installing fail2ban from Debian's packages…"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends fail2ban >/dev/null
+  # The package enables a system service where systemd runs; BanBot's demo and tests never need it.
+fi
+
+# better-sqlite3 compiles from source when no prebuilt binary can be fetched; point node-gyp at the
+# system's Node headers instead of letting it try to download them.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then
+  export npm_config_nodedir=/usr
+fi
+npm ci --no-audit --no-fund
