@@ -32,7 +32,7 @@ export const EnvSchema = z.object({
     .optional()
     .describe("Slack app-level token; selects Socket Mode"),
   SLACK_SIGNING_SECRET: z.string().optional().describe("Slack signing secret; selects HTTP mode"),
-  BANBOT_SLACK_PORT: port.default(3000).describe("port for Slack's /slack/events in HTTP mode"),
+  BANBOT_SLACK_PORT: port.default(3000).describe("port for Slack's /slack/events in HTTP mode; default 3000"),
   SLACK_API_URL: httpUrl.optional().describe("Slack Web API base URL override"),
   DISCORD_TOKEN: z.string().optional().describe("Discord bot token; enables Discord"),
   DISCORD_APPLICATION_ID: snowflake.optional().describe("Discord application ID"),

@@ -129,7 +129,7 @@ export const ConfigFileSchema = z
       .strictObject({
         timeout: duration({ ms: 100, text: "100ms" }, { ms: 300_000, text: "5m" })
           .default(10_000)
-          .describe("how long to wait for a fail2ban reply"),
+          .describe("how long to wait for a fail2ban reply; default 10s"),
         client_path: z
           .string()
           .min(1)
