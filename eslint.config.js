@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/cli.ts", "bench/**", "test/**"],
+    files: ["src/cli.ts", "bench/**", "test/**", "scripts/**"],
     rules: { "no-console": "off" },
   },
   {

@@ -31,7 +31,7 @@ function typeOf(s: JsonSchema): string {
 function defaultOf(s: JsonSchema): string {
   if (s.default === undefined || (typeof s.default === "object" && s.default !== null && !Array.isArray(s.default))) return "";
   if (Array.isArray(s.default)) return s.default.length === 0 ? "empty" : `\`${JSON.stringify(s.default)}\``;
-  return `\`${String(s.default)}\``;
+  return `\`${JSON.stringify(s.default).replace(/^"|"$/g, "")}\``;
 }
 
 function rows(s: JsonSchema, path: string, out: string[][]): void {
