@@ -1,0 +1,76 @@
+import type { Identity } from "../identity.js";
+import type { Reply } from "../reply.js";
+
+export type Role = "viewer" | "operator" | "admin";
+
+// The closed set of option kinds: every surface derives its input from these (the console/Slack
+// text parser, Discord's typed options), so adding a kind means teaching every adapter.
+export type OptionKind = "ip" | "ip-or-cidr" | "jail" | "duration" | "int" | "enum" | "text";
+
+interface OptionBase {
+  name: string;
+  description: string;
+  required?: boolean;
+  /** Introduced by a word in text syntax, e.g. `for` in `ban 192.0.2.1 sshd for 2h`. */
+  keyword?: string;
+  /** Several values (text: consecutive tokens of this kind). */
+  multiple?: boolean;
+  /** What Discord may suggest while typing. */
+  autocomplete?: "jails" | "banned-ips";
+  /** Filled by buttons (paging cursors), never typed: left out of usage, help and Discord's schema. */
+  internal?: boolean;
+}
+
+export type OptionSpec = OptionBase &
+  (
+    | { kind: "ip" | "ip-or-cidr" | "jail" | "duration" }
+    | { kind: "int"; min?: number; max?: number }
+    | { kind: "enum"; values: readonly string[] }
+    | { kind: "text"; /** Takes the rest of the line. */ rest?: boolean }
+  );
+
+type Scalar<S extends OptionSpec> = S extends { kind: "enum"; values: readonly (infer V)[] }
+  ? V
+  : S extends { kind: "int" | "duration" }
+    ? number
+    : string;
+type ValueOf<S extends OptionSpec> = S extends { multiple: true } ? Scalar<S>[] : Scalar<S>;
+
+/** Parsed option values: durations in milliseconds, addresses normalised; optional ones may be absent. */
+export type Values<O extends readonly OptionSpec[]> = {
+  [S in O[number] as S extends { required: true } ? S["name"] : never]: ValueOf<S>;
+} & {
+  [S in O[number] as S extends { required: true } ? never : S["name"]]?: ValueOf<S>;
+};
+
+/** What every command gets besides its services. */
+export interface Invocation {
+  actor: Identity;
+  /** The command line as it would be typed, canonical form. */
+  commandLine: string;
+}
+
+export interface CommandDef<O extends readonly OptionSpec[] = readonly OptionSpec[], C = never> {
+  name: string;
+  summary: string;
+  /** Complete example lines, without the `/f2b` prefix. */
+  examples: readonly string[];
+  options: O;
+  role: Role;
+  /** `change` and `destructive` are audited; `destructive` asks for confirmation first. */
+  effect: "read" | "change" | "destructive";
+  /** Only run by buttons (e.g. Cancel): left out of help and Discord's schema. */
+  internal?: boolean;
+  run(values: Values<O>, ctx: C & Invocation): Promise<Reply>;
+}
+
+/** Keeps option names and kinds as literal types so `run` sees exact value types. */
+export function defineCommand<const O extends readonly OptionSpec[], C>(def: CommandDef<O, C>): CommandDef<O, C> {
+  return def;
+}
+
+export const ROLE_ORDER: readonly Role[] = ["viewer", "operator", "admin"];
+
+export function roleAllows(has: Role | undefined, needs: Role): boolean {
+  return has !== undefined && ROLE_ORDER.indexOf(has) >= ROLE_ORDER.indexOf(needs);
+}

@@ -1,0 +1,209 @@
+import { UserError } from "../errors.js";
+import { expectation, labelOf, orList, readValue, shown } from "./kinds.js";
+import type { CommandDef, OptionSpec } from "./model.js";
+import { tokenize, type Token } from "./tokenize.js";
+
+// How a line is read, after the command name, token by token:
+//   1. `--confirm=<token>` anywhere is taken out first (confirmation buttons append it).
+//   2. `--<option>=<value>` fills that option by name (what Discord and the formatter use when
+//      position alone would be ambiguous); a `multiple` value may list several, split on spaces or commas.
+//   3. An option's keyword (`for`) takes the next token as its value (`rest` text: all of them).
+//   4. A token right after a `multiple` option's value joins it while it parses as that kind.
+//   5. Otherwise it goes to the first positional option, in definition order, that is still empty
+//      and whose kind accepts it; an empty optional one that rejects it is passed over (so
+//      `banned sshd foo` is a search, `audit U01ADMIN 7d` fills user then since), an empty
+//      required one that rejects it is the error. `rest` text takes the remainder of the line.
+// Only unquoted tokens are keywords or `--…=`; quoting makes any word a plain value.
+
+export interface ParsedCommand {
+  command: CommandDef;
+  values: Record<string, unknown>;
+  confirmToken?: string;
+}
+
+const NAMED = /^--([A-Za-z][\w-]*)=(.*)$/s;
+const CONFIRM_TOKEN = /^[A-Za-z0-9_-]{6,64}$/;
+
+export function parseCommandLine(catalogue: readonly CommandDef[], line: string): ParsedCommand {
+  let confirmToken: string | undefined;
+  const tokens: Token[] = [];
+  for (const token of tokenize(line)) {
+    const named = token.quoted ? null : NAMED.exec(token.text);
+    if (named?.[1]?.toLowerCase() !== "confirm") {
+      tokens.push(token);
+      continue;
+    }
+    const value = named[2] ?? "";
+    if (confirmToken !== undefined || !CONFIRM_TOKEN.test(value)) {
+      throw new UserError("invalid_argument", "That confirmation is not valid; run the command again.");
+    }
+    confirmToken = value;
+  }
+  const [head, ...args] = tokens;
+  if (!head) throw new UserError("invalid_argument", "No command given. Type `help` for the list.");
+  const command = findCommand(catalogue, head.text);
+  const values = readArguments(command, args);
+  return confirmToken === undefined ? { command, values } : { command, values, confirmToken };
+}
+
+export function findCommand(catalogue: readonly CommandDef[], name: string): CommandDef {
+  const wanted = name.toLowerCase();
+  const command = catalogue.find((c) => c.name.toLowerCase() === wanted);
+  if (command) return command;
+  const guess = suggest(name, catalogue.map((c) => c.name));
+  const hint = guess === undefined ? "" : ` Did you mean \`${guess}\`?`;
+  throw new UserError("invalid_argument", `Unknown command \`${shown(name)}\`.${hint} Type \`help\` for the list.`);
+}
+
+function readArguments(command: CommandDef, tokens: readonly Token[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  const positionals = command.options.filter((o) => o.keyword === undefined);
+  let appendTo: OptionSpec | undefined;
+  const store = (spec: OptionSpec, text: string): void => {
+    const read = readValue(spec, text, labelOf(spec, command));
+    if (!read.ok) throw new UserError("invalid_argument", read.message);
+    if (spec.multiple) values[spec.name] = [...((values[spec.name] as unknown[] | undefined) ?? []), read.value];
+    else values[spec.name] = read.value;
+  };
+  const refuseTwice = (spec: OptionSpec, word: string): void => {
+    if (spec.name in values) throw new UserError("invalid_argument", `\`${shown(word)}\` is given twice.`);
+  };
+  const remainder = (from: number): string =>
+    tokens
+      .slice(from)
+      .map((t) => t.text)
+      .join(" ");
+
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const special = token.quoted ? undefined : specialOf(command, token.text);
+    if (special) appendTo = undefined;
+    if (special?.value !== undefined) {
+      refuseTwice(special.spec, `--${special.spec.name}`);
+      const parts = special.spec.multiple ? special.value.split(/[\s,]+/).filter(Boolean) : [special.value];
+      if (parts.length === 0) parts.push("");
+      for (const part of parts) store(special.spec, part);
+    } else if (special) {
+      const spec = special.spec;
+      refuseTwice(spec, token.text);
+      const next = tokens[i + 1];
+      if (!next) throw new UserError("invalid_argument", `\`${spec.keyword}\` expects ${expectation(spec)}.`);
+      store(spec, isRest(spec) ? remainder(i + 1) : next.text);
+      if (isRest(spec)) break;
+      i++;
+      if (spec.multiple) appendTo = spec;
+    } else if (appendTo && readValue(appendTo, token.text, appendTo.name).ok) {
+      store(appendTo, token.text);
+    } else {
+      const spec = choosePositional(command, positionals, values, token.text);
+      store(spec, isRest(spec) ? remainder(i) : token.text);
+      if (isRest(spec)) break;
+      appendTo = spec.multiple ? spec : undefined;
+    }
+  }
+  return finish(command, values);
+}
+
+function isRest(spec: OptionSpec): boolean {
+  return spec.kind === "text" && spec.rest === true;
+}
+
+/** A keyword (`value` undefined) or a `--name=value` token; undefined for a plain word. */
+function specialOf(command: CommandDef, text: string): { spec: OptionSpec; value?: string } | undefined {
+  const named = NAMED.exec(text);
+  if (named) {
+    const name = named[1]!.toLowerCase();
+    const spec = command.options.find((o) => o.name.toLowerCase() === name);
+    if (!spec) {
+      throw new UserError("invalid_argument", `\`${command.name}\` has no option \`${shown(name)}\`: ${usageOf(command)}`);
+    }
+    return { spec, value: named[2] ?? "" };
+  }
+  const word = text.toLowerCase();
+  const spec = command.options.find((o) => o.keyword?.toLowerCase() === word);
+  return spec && { spec };
+}
+
+function choosePositional(
+  command: CommandDef,
+  positionals: readonly OptionSpec[],
+  values: Record<string, unknown>,
+  text: string,
+): OptionSpec {
+  let firstError: string | undefined;
+  for (const spec of positionals) {
+    if (spec.name in values) continue;
+    const read = readValue(spec, text, labelOf(spec, command));
+    if (read.ok) return spec;
+    if (spec.required) throw new UserError("invalid_argument", read.message);
+    firstError ??= read.message;
+  }
+  throw new UserError("invalid_argument", firstError ?? `\`${command.name}\` does not take “${shown(text)}”: ${usageOf(command)}`);
+}
+
+function finish(command: CommandDef, values: Record<string, unknown>): Record<string, unknown> {
+  const missing = command.options.find((o) => o.required && !(o.name in values));
+  if (missing) {
+    throw new UserError("invalid_argument", `\`${command.name}\` needs ${needed(missing)}: ${usageOf(command)}`);
+  }
+  return values;
+}
+
+function needed(spec: OptionSpec): string {
+  if (spec.kind === "enum") return orList(spec.values);
+  const noun = spec.multiple ? singular(spec.name) : spec.name;
+  return `${/^[aeio]/i.test(noun) ? "an" : "a"} ${noun}`;
+}
+
+function singular(name: string): string {
+  if (name.endsWith("ies")) return `${name.slice(0, -3)}y`;
+  if (/(ss|x|ch|sh)es$/.test(name)) return name.slice(0, -2);
+  return name.endsWith("s") && !name.endsWith("ss") ? name.slice(0, -1) : name;
+}
+
+/** `ban <ip>… <jail> [for <duration>]`, from the definition. */
+export function usageOf(command: Pick<CommandDef, "name" | "options">): string {
+  return [command.name, ...command.options.filter((o) => !o.internal).map(usagePart)].join(" ");
+}
+
+function usagePart(spec: OptionSpec): string {
+  const more = spec.multiple || isRest(spec) ? "…" : "";
+  const noun = spec.multiple ? singular(spec.name) : spec.name;
+  if (spec.kind === "enum") {
+    const choice = `${spec.values.join("|")}${more}`;
+    const part = spec.keyword ? `${spec.keyword} ${choice}` : choice;
+    return spec.required ? part : `[${part}]`;
+  }
+  if (spec.keyword) return spec.required ? `${spec.keyword} <${noun}>${more}` : `[${spec.keyword} <${noun}>${more}]`;
+  return spec.required ? `<${noun}>${more}` : `[${noun}${more}]`;
+}
+
+/** The closest candidate: edit distance ≤ 2 (≤ 1 for short words), else the first one it starts. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  if (lower === "") return undefined;
+  const limit = lower.length <= 3 ? 1 : 2;
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance <= limit && (!best || distance < best.distance)) best = { candidate, distance };
+  }
+  if (best) return best.candidate;
+  return lower.length < 2 ? undefined : candidates.find((c) => c.toLowerCase().startsWith(lower));
+}
+
+/** Optimal string alignment: Levenshtein plus adjacent swaps, the commonest typo (`stauts`). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = value;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
