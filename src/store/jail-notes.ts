@@ -1,0 +1,57 @@
+import type { Database } from "better-sqlite3";
+
+export interface JailIdle {
+  idle: boolean;
+  /** Who set it, e.g. `slack:U0123ABC`. */
+  by: string;
+  /** Unix milliseconds. */
+  at: number;
+}
+
+export interface JailNote extends JailIdle {
+  jail: string;
+}
+
+/**
+ * What BanBot last set as a jail's idle flag. fail2ban cannot report the flag and drops it when the
+ * jail restarts, so show it as "set by … at …", not as fail2ban's current state.
+ */
+export interface JailNotes {
+  setIdle(note: JailIdle & { host: string; jail: string }): void;
+  idleOf(host: string, jail: string): JailIdle | undefined;
+  /** Sorted by jail name. */
+  all(host: string): JailNote[];
+}
+
+interface Columns {
+  jail: string;
+  idle: 0 | 1;
+  by: string;
+  at: number;
+}
+
+export function createJailNotes(db: Database): JailNotes {
+  const upsert = db.prepare<{ host: string; jail: string; idle: 0 | 1; by: string; at: number }>(
+    `INSERT INTO jail_idle (host, jail, idle, set_by, set_at) VALUES (@host, @jail, @idle, @by, @at)
+     ON CONFLICT (host, jail) DO UPDATE SET idle = excluded.idle, set_by = excluded.set_by, set_at = excluded.set_at`,
+  );
+  const one = db.prepare<[string, string], Columns>(
+    "SELECT jail, idle, set_by AS by, set_at AS at FROM jail_idle WHERE host = ? AND jail = ?",
+  );
+  const all = db.prepare<[string], Columns>(
+    "SELECT jail, idle, set_by AS by, set_at AS at FROM jail_idle WHERE host = ? ORDER BY jail",
+  );
+
+  return {
+    setIdle({ host, jail, idle, by, at }) {
+      upsert.run({ host, jail, idle: idle ? 1 : 0, by, at });
+    },
+    idleOf(host, jail) {
+      const row = one.get(host, jail);
+      return row === undefined ? undefined : { idle: row.idle === 1, by: row.by, at: row.at };
+    },
+    all(host) {
+      return all.all(host).map((row) => ({ jail: row.jail, idle: row.idle === 1, by: row.by, at: row.at }));
+    },
+  };
+}

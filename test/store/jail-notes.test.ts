@@ -1,0 +1,45 @@
+import type { Database } from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { migrate } from "../../src/db/migrate.js";
+import { openDatabase } from "../../src/db/open.js";
+import { migrationsDir } from "../../src/paths.js";
+import type { JailNotes } from "../../src/store/jail-notes.js";
+import { createJailNotes } from "../../src/store/jail-notes.js";
+
+const T0 = 1_700_000_000_000;
+
+describe("createJailNotes", () => {
+  let db: Database;
+  let notes: JailNotes;
+
+  beforeEach(() => {
+    db = openDatabase(":memory:");
+    migrate(db, migrationsDir());
+    notes = createJailNotes(db);
+  });
+  afterEach(() => db.close());
+
+  it("knows nothing about a jail BanBot never touched", () => {
+    expect(notes.idleOf("web1", "sshd")).toBeUndefined();
+    expect(notes.all("web1")).toEqual([]);
+  });
+
+  it("remembers the last flag set, by whom and when", () => {
+    notes.setIdle({ host: "web1", jail: "sshd", idle: true, by: "slack:U01ADMIN", at: T0 });
+    expect(notes.idleOf("web1", "sshd")).toEqual({ idle: true, by: "slack:U01ADMIN", at: T0 });
+    notes.setIdle({ host: "web1", jail: "sshd", idle: false, by: "console", at: T0 + 60_000 });
+    expect(notes.idleOf("web1", "sshd")).toEqual({ idle: false, by: "console", at: T0 + 60_000 });
+  });
+
+  it("keeps hosts apart and lists a host's jails by name", () => {
+    notes.setIdle({ host: "web1", jail: "sshd", idle: true, by: "a", at: T0 });
+    notes.setIdle({ host: "web1", jail: "nginx", idle: false, by: "b", at: T0 + 1 });
+    notes.setIdle({ host: "web2", jail: "sshd", idle: false, by: "c", at: T0 + 2 });
+    expect(notes.all("web1")).toEqual([
+      { jail: "nginx", idle: false, by: "b", at: T0 + 1 },
+      { jail: "sshd", idle: true, by: "a", at: T0 },
+    ]);
+    expect(notes.idleOf("web2", "sshd")).toEqual({ idle: false, by: "c", at: T0 + 2 });
+    expect(notes.idleOf("web2", "nginx")).toBeUndefined();
+  });
+});
