@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { BlockList, isIP } from "node:net";
 
 // Addresses cross three boundaries (chat, fail2ban, SQLite); comparing them only works in one form.
 // fail2ban prints IPv6 compressed and lower-case, which is also what the WHATWG URL parser yields.
@@ -34,4 +34,15 @@ export function parseIpOrCidr(input: string): Cidr | undefined {
 
 export function formatCidr(c: Cidr): string {
   return c.prefix === (c.version === 4 ? 32 : 128) ? c.address : `${c.address}/${c.prefix}`;
+}
+
+/** Whether `ip` equals an address entry or falls inside a network entry; other entries (DNS names, files) never match. */
+export function matchesEntry(ip: string, entry: string): boolean {
+  const net = parseIpOrCidr(entry);
+  const addr = normalizeIp(ip);
+  if (!net || !addr) return false;
+  const list = new BlockList();
+  const type = net.version === 4 ? "ipv4" : "ipv6";
+  list.addSubnet(net.address, net.prefix, type);
+  return list.check(addr, isIP(addr) === 4 ? "ipv4" : "ipv6");
 }

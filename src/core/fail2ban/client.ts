@@ -23,7 +23,7 @@ import {
 } from "./parse.js";
 import type { PickleValue } from "./pickle.js";
 import { assertAddresses, assertIgnoreEntries, assertJail } from "./validate.js";
-import { readJailSettings, type JailSettings } from "./settings.js";
+import { readJailSettings, type JailLimits, type JailSettings } from "./settings.js";
 import type { z } from "zod";
 
 /** Everything BanBot asks of a running fail2ban. Commands take the `Pick<>` of it they need. */
@@ -34,6 +34,8 @@ export interface Fail2ban {
   status(): Promise<ServerStatus>;
   jailStatus(jail: string, opts?: { short?: boolean }): Promise<JailStatus>;
   jailSettings(jail: string): Promise<JailSettings>;
+  /** The three settings every jail listing shows, without the dozen round trips of jailSettings. */
+  jailLimits(jail: string): Promise<JailLimits>;
   /** Banned addresses of a jail, ordered by end of ban. */
   bannedIps(jail: string): Promise<string[]>;
   /** Banned addresses with start and end of ban, ordered by end of ban. */
@@ -119,6 +121,15 @@ export class SocketFail2ban implements Fail2ban {
         return Array.isArray(stats) && typeof stats[0] === "string" ? stats[0] : undefined;
       },
     });
+  }
+
+  async jailLimits(jail: string): Promise<JailLimits> {
+    assertJail(jail);
+    return {
+      bantime: await this.query(intSchema, ["get", jail, "bantime"], jail),
+      findtime: await this.query(intSchema, ["get", jail, "findtime"], jail),
+      maxretry: await this.query(intSchema, ["get", jail, "maxretry"], jail),
+    };
   }
 
   async bannedIps(jail: string): Promise<string[]> {

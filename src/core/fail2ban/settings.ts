@@ -11,10 +11,14 @@ import {
   type JailStatus,
 } from "./parse.js";
 
-export interface JailSettings {
+/** Seconds; bantime -1 means permanent. */
+export interface JailLimits {
   bantime: number;
   findtime: number;
   maxretry: number;
+}
+
+export interface JailSettings extends JailLimits {
   /** Known for certain only from 1.1 on; before, `systemd` is inferred from journal matches. */
   backend: string | undefined;
   logpaths: string[];

@@ -1,0 +1,37 @@
+import { defineCommand } from "../src/core/command/model.js";
+import { matchesEntry } from "../src/core/ip.js";
+import type { Field } from "../src/core/reply.js";
+import type { Ctx } from "../src/core/services.js";
+import { formatRelative, formatTime } from "../src/core/time-format.js";
+
+export const ip = defineCommand({
+  name: "ip",
+  summary: "What is known about an address: jails banning it, ignore lists covering it",
+  examples: ["ip 203.0.113.5"],
+  options: [{ name: "ip", kind: "ip", required: true, description: "the address", autocomplete: "banned-ips" }],
+  role: "viewer",
+  effect: "read",
+  async run({ ip: addr }, { fail2ban, timedBans, clock }: Ctx<"fail2ban" | "timedBans" | "clock">) {
+    const [banning = []] = await fail2ban.jailsBanning([addr]);
+    const ignoredBy: string[] = [];
+    for (const jail of (await fail2ban.status()).jails) {
+      const hits = (await fail2ban.ignoreList(jail)).filter((entry) => matchesEntry(addr, entry));
+      if (hits.length > 0) ignoredBy.push(`${jail} (${hits.join(", ")})`);
+    }
+    const now = clock.now();
+    const timed = timedBans.forIp(addr);
+    const fields: Field[] = [
+      { label: "Banned in", value: banning.length ? banning.join(", ") : "no jail" },
+      { label: "Ignored by", value: ignoredBy.length ? ignoredBy.join("\n") : "no jail" },
+    ];
+    if (timed.length > 0) {
+      fields.push({ label: "Timed bans", value: timed.map((t) => `${t.jail}: lifted ${formatRelative(t.until, now)} (${formatTime(t.until)})`).join("\n") });
+    }
+    return {
+      title: `Address ${addr}`,
+      tone: banning.length ? "warn" : "info",
+      fields,
+      actions: banning.length ? [{ label: banning.length > 1 ? "Unban everywhere" : "Unban", command: `unban ${addr}` }] : undefined,
+    };
+  },
+});

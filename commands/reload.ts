@@ -1,0 +1,15 @@
+import { defineCommand } from "../src/core/command/model.js";
+import type { Ctx } from "../src/core/services.js";
+
+export const reload = defineCommand({
+  name: "reload",
+  summary: "Reload a jail from fail2ban's configuration files (bans are kept)",
+  examples: ["reload sshd"],
+  options: [{ name: "jail", kind: "jail", required: true, description: "the jail", autocomplete: "jails" }],
+  role: "operator",
+  effect: "change",
+  async run({ jail }, { configOps }: Ctx<"configOps">) {
+    await configOps.reloadJail(jail);
+    return { title: `Reloaded ${jail} from its configuration`, tone: "ok", notes: ["Runtime changes to its ignore list and settings were replaced by the configured ones."] };
+  },
+});

@@ -1,0 +1,30 @@
+import { defineCommand } from "../src/core/command/model.js";
+import type { Ctx } from "../src/core/services.js";
+
+export const unban = defineCommand({
+  name: "unban",
+  summary: "Lift bans of addresses in one jail, or in every jail",
+  examples: ["unban 203.0.113.5", "unban 203.0.113.5 sshd", "unban 203.0.113.5 all"],
+  options: [
+    { name: "ips", kind: "ip", multiple: true, required: true, description: "addresses to unban", autocomplete: "banned-ips" },
+    { name: "jail", kind: "jail", description: "the jail, or all (the default)", autocomplete: "jails" },
+  ],
+  role: "operator",
+  effect: "change",
+  async run({ ips, jail }, { fail2ban, timedBans }: Ctx<"fail2ban" | "timedBans">) {
+    const everywhere = jail === undefined || jail === "all";
+    const lifted = await fail2ban.unban(everywhere ? undefined : jail, ips);
+    for (const ip of ips) {
+      if (everywhere) timedBans.removeIp(ip);
+      else timedBans.remove(jail, ip);
+    }
+    const who = ips.length === 1 ? ips[0]! : `${ips.length} addresses`;
+    const where = everywhere ? "every jail" : jail;
+    if (lifted === 0) return { title: `${who} ${ips.length === 1 ? "was" : "were"} not banned in ${where}`, tone: "info" };
+    return {
+      title: `Unbanned ${who} in ${where}`,
+      tone: "ok",
+      text: lifted > ips.length ? `${lifted} bans lifted.` : undefined,
+    };
+  },
+});

@@ -1,0 +1,13 @@
+export type Platform = "console" | "slack" | "discord";
+
+/** Who runs a command, as the platform vouches for it. */
+export interface Identity {
+  platform: Platform;
+  userId: string;
+  userName?: string;
+  channelId?: string;
+  /** Slack user-group IDs, or Discord role IDs, the user has. */
+  groups: readonly string[];
+}
+
+export const CONSOLE_IDENTITY: Identity = { platform: "console", userId: "console", userName: "local console", groups: [] };

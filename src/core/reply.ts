@@ -1,0 +1,61 @@
+// The neutral reply every command returns and every surface renders (console text, Slack Block Kit,
+// Discord embeds). Text here is plain: adapters escape it for their markup, so log lines and jail
+// names can never mention or format anything. `code` spans in backticks are the one convention.
+
+export type Tone = "ok" | "info" | "warn" | "error";
+
+export interface Field {
+  label: string;
+  value: string;
+}
+
+/** A button: running it is exactly running `command` as the person who clicks. */
+export interface Action {
+  label: string;
+  command: string;
+  style?: "primary" | "danger";
+}
+
+export interface Table {
+  columns: string[];
+  rows: string[][];
+  /** Per column; default left. */
+  align?: ("left" | "right")[];
+  /** One optional action per row (e.g. Unban), aligned with `rows`. */
+  rowActions?: (Action | undefined)[];
+}
+
+export interface Paging {
+  page: number;
+  pages: number;
+  total: number;
+  prev?: Action;
+  next?: Action;
+}
+
+export interface Image {
+  name: string;
+  png: Uint8Array;
+  alt: string;
+  width: number;
+  height: number;
+}
+
+export interface Reply {
+  title: string;
+  tone: Tone;
+  text?: string;
+  fields?: Field[];
+  table?: Table;
+  paging?: Paging;
+  /** Small print under the body. */
+  notes?: string[];
+  images?: Image[];
+  actions?: Action[];
+  /** Only the person who asked should see it: errors, refusals, confirmations. */
+  private?: boolean;
+}
+
+export function errorReply(message: string, title = "Cannot do that"): Reply {
+  return { title, tone: "error", text: message, private: true };
+}

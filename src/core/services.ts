@@ -1,0 +1,31 @@
+import type { Fail2ban } from "./fail2ban/client.js";
+import type { Fail2banConfigOps } from "./fail2ban/config-ops.js";
+import type { CommandDef, Invocation, OptionSpec } from "./command/model.js";
+import type { AuditLog } from "../store/audit-log.js";
+import type { TimedBans } from "../store/timed-bans.js";
+import type { JailNotes } from "../store/jail-notes.js";
+import type { Confirmations } from "../store/confirmations.js";
+
+export interface Clock {
+  /** Unix milliseconds. */
+  now(): number;
+}
+
+/** Everything a command may use. Each command declares the few it needs with `Ctx<…>`. */
+export interface Services {
+  fail2ban: Fail2ban;
+  configOps: Fail2banConfigOps;
+  audit: AuditLog;
+  timedBans: TimedBans;
+  jailNotes: JailNotes;
+  confirmations: Confirmations;
+  clock: Clock;
+  /** The fail2ban host these services act on; recorded with every event. */
+  host: string;
+  catalogue: readonly AnyCommand[];
+}
+
+export type Ctx<K extends keyof Services> = Pick<Services, K> & Invocation;
+
+/** A command of the catalogue: whatever its options, it runs with the full Services. */
+export type AnyCommand = CommandDef<readonly OptionSpec[], Services>;

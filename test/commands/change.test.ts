@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { useBanBot } from "../harness/banbot.js";
+import { useClients } from "../harness/client.js";
+
+// Operator commands through the real dispatcher, checked against fail2ban's own state through an
+// independent connection.
+describe("operator commands", () => {
+  const bot = useBanBot();
+  const connect = useClients();
+  const fail2ban = () => connect(bot.sandbox.socketPath).fail2ban;
+
+  it("bans one address and offers to unban it", async () => {
+    const reply = await bot.run("ban 203.0.113.5 alpha");
+    expect(reply).toMatchObject({ tone: "ok", title: "Banned 203.0.113.5 in alpha", actions: [{ label: "Unban", command: "unban 203.0.113.5 alpha" }] });
+    expect(await fail2ban().jailsBanning(["203.0.113.5"])).toEqual([["alpha"]]);
+  });
+
+  it("bans several addresses for a set time and records when to lift them", async () => {
+    const reply = await bot.run("ban 203.0.113.6 2001:DB8::6 beta for 2h");
+    expect(reply.title).toBe("Banned 2 addresses in beta for 2h");
+    expect(reply.fields).toEqual([{ label: "Until", value: "2026-11-22 11:00 UTC" }]);
+    expect(await fail2ban().jailsBanning(["203.0.113.6", "2001:db8::6"])).toEqual([["beta"], ["beta"]]);
+    const timed = bot.core.services.timedBans.forJail("beta");
+    expect(timed.get("2001:db8::6")?.until).toBe(bot.clock.now() + 7_200_000);
+    expect(timed.get("203.0.113.6")?.actor).toBe("console:console");
+  });
+
+  it("unbans in one jail, or everywhere by default", async () => {
+    await bot.run("ban 203.0.113.7 alpha");
+    await bot.run("ban 203.0.113.7 beta");
+    expect((await bot.run("unban 203.0.113.7 beta")).title).toBe("Unbanned 203.0.113.7 in beta");
+    expect(await fail2ban().jailsBanning(["203.0.113.7"])).toEqual([["alpha"]]);
+    await bot.run("ban 203.0.113.7 beta");
+    expect((await bot.run("unban 203.0.113.7")).title).toBe("Unbanned 203.0.113.7 in every jail");
+    expect(await fail2ban().jailsBanning(["203.0.113.7"])).toEqual([[]]);
+    expect((await bot.run("unban 203.0.113.7 all")).title).toBe("203.0.113.7 was not banned in every jail");
+  });
+
+  it("forgets a timed ban when it is lifted by hand", async () => {
+    await bot.run("ban 203.0.113.8 alpha for 1d");
+    await bot.run("unban 203.0.113.8 alpha");
+    expect(bot.core.services.timedBans.forIp("203.0.113.8")).toEqual([]);
+  });
+
+  it("shows and edits the ignore list with addresses and networks", async () => {
+    expect((await bot.run("ignore alpha")).text).toBe("The ignore list is empty.");
+    expect((await bot.run("ignore alpha add 198.51.100.0/24 2001:db8:abcd::/48")).tone).toBe("ok");
+    expect(await fail2ban().ignoreList("alpha")).toEqual(expect.arrayContaining(["198.51.100.0/24", "2001:db8:abcd::/48"]));
+    await bot.run("ignore alpha del 198.51.100.0/24");
+    expect(await fail2ban().ignoreList("alpha")).toEqual(["2001:db8:abcd::/48"]);
+    expect((await bot.run("ignore alpha del 192.0.2.250")).text).toBe("192.0.2.250 is not on the ignore list of alpha.");
+    expect((await bot.run("ignore alpha add")).tone).toBe("error");
+  });
+
+  it("switches ignoreself and idle", async () => {
+    await bot.run("ignoreself beta on");
+    expect((await fail2ban().jailSettings("beta")).ignoreself).toBe(true);
+    await bot.run("ignoreself beta off");
+    expect((await fail2ban().jailSettings("beta")).ignoreself).toBe(false);
+    expect((await bot.run("idle beta on")).tone).toBe("warn");
+    expect(bot.core.services.jailNotes.idleOf(bot.core.services.host, "beta")?.idle).toBe(true);
+    expect((await bot.run("jail beta")).fields).toContainEqual({ label: "Idle", value: expect.stringMatching(/^on \(set by local console/) });
+    await bot.run("idle beta off");
+    expect(bot.core.services.jailNotes.idleOf(bot.core.services.host, "beta")?.idle).toBe(false);
+  });
+
+  it("reloads a jail from its configuration, keeping its bans", async () => {
+    await bot.run("ban 203.0.113.9 alpha");
+    await bot.run("ignore alpha add 198.51.100.9");
+    expect((await bot.run("reload alpha")).title).toBe("Reloaded alpha from its configuration");
+    expect(await fail2ban().ignoreList("alpha")).not.toContain("198.51.100.9");
+    expect(await fail2ban().jailsBanning(["203.0.113.9"])).toEqual([["alpha"]]);
+  });
+
+  it.each([
+    ["ban 203.0.113.300 alpha", /is not an IP address/],
+    ["ban 203.0.113.10 alpha for soon", /`for` expects a duration like 30m, 2h, 7d/],
+    ["ban 203.0.113.10", /needs a jail/],
+    ["ban", /needs/],
+    ["ban 203.0.113.10 alpah", /no jail named alpah\. Did you mean `alpha`\?/],
+    ["idle alpha maybe", /on or off/],
+    ["ignore alpha add 10.0.0.0/40", /not an IP address or CIDR/],
+  ])("GIVEN `%s` THEN it explains the mistake and changes nothing", async (line, message) => {
+    const before = await fail2ban().banned();
+    const reply = await bot.run(line);
+    expect(reply.tone).toBe("error");
+    expect(reply.private).toBe(true);
+    expect(reply.text).toMatch(message);
+    expect(await fail2ban().banned()).toEqual(before);
+    expect(await fail2ban().ignoreList("alpha")).not.toContain("10.0.0.0/40");
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { useBanBot } from "../harness/banbot.js";
+import { useClients } from "../harness/client.js";
+import { causeBanByLog } from "../harness/fail2ban.js";
+
+describe("viewer commands", () => {
+  const bot = useBanBot();
+  const connect = useClients();
+  const fail2ban = () => connect(bot.sandbox.socketPath).fail2ban;
+
+  it("status says fail2ban is up, with its jails and counts", async () => {
+    await fail2ban().ban("alpha", ["192.0.2.101", "192.0.2.102"]);
+    const reply = await bot.run("status");
+    expect(reply.title).toMatch(/^fail2ban 1\.\d+\.\d+ is up on /);
+    expect(reply.fields).toEqual([
+      { label: "Jails", value: "2 (alpha, beta)" },
+      { label: "Banned now", value: "2" },
+      { label: "Banned since start", value: "2" },
+    ]);
+  });
+
+  it("jails lists counters and key settings", async () => {
+    await causeBanByLog(bot.sandbox, "beta", "198.51.100.103");
+    const reply = await bot.run("jails");
+    expect(reply.table?.columns.slice(0, 8)).toEqual(["jail", "banned", "total", "failing", "failures", "bantime", "findtime", "maxretry"]);
+    expect(reply.table?.rows).toEqual([
+      ["alpha", "2", "2", "0", "0", "1h", "1h", "3", ""],
+      ["beta", "1", "1", "0", "2", "1h", "1h", "2", ""],
+    ]);
+    expect(reply.table?.rowActions?.[1]).toEqual({ label: "Banned", command: "banned beta" });
+  });
+
+  it("jail shows the full detail of one jail", async () => {
+    const reply = await bot.run("jail alpha");
+    const field = (label: string) => reply.fields?.find((f) => f.label === label)?.value;
+    expect(field("Banned")).toBe("2 now, 2 since start");
+    expect(field("Ban time")).toBe("1h");
+    expect(field("Max retry")).toBe("3");
+    expect(field("Logs")).toBe(bot.sandbox.logFile("alpha"));
+    expect(field("Actions")).toBe("noop");
+    expect(field("Failure patterns")).toMatch(/^`\^FAIL login from /);
+    expect((await bot.run("jail nosuch")).text).toMatch(/no jail named nosuch/);
+  });
+
+  it("ip tells which jails ban an address and which ignore lists cover it", async () => {
+    await fail2ban().addIgnore("beta", ["192.0.2.0/24"]);
+    const reply = await bot.run("ip 192.0.2.101");
+    expect(reply.fields).toEqual([
+      { label: "Banned in", value: "alpha" },
+      { label: "Ignored by", value: "beta (192.0.2.0/24)" },
+    ]);
+    expect(reply.actions).toEqual([{ label: "Unban", command: "unban 192.0.2.101" }]);
+    expect((await bot.run("ip 2001:db8::dead")).fields?.[0]).toEqual({ label: "Banned in", value: "no jail" });
+    expect((await bot.run("ip nonsense")).tone).toBe("error");
+  });
+
+  it("help lists the catalogue and explains one command", async () => {
+    const all = await bot.run("help");
+    const text = JSON.stringify(all);
+    for (const name of ["status", "jails", "banned", "ban", "unban", "ignore", "idle", "reload-all", "unban-all", "audit"]) expect(text).toContain(name);
+    expect(JSON.stringify(await bot.run("help ban"))).toContain("ban <ip>… <jail> [for <duration>]");
+    // Options and commands only buttons use stay out of help.
+    expect(text).not.toMatch(/cancel|after <|before </);
+    expect((await bot.run("help bna")).text).toMatch(/Did you mean `ban`\?/);
+  });
+
+  it("suggests the command meant", async () => {
+    expect((await bot.run("stauts")).text).toMatch(/Unknown command `stauts`\. Did you mean `status`\?/);
+  });
+});
+
+describe("banned", () => {
+  const bot = useBanBot();
+  const connect = useClients();
+  const ips = Array.from({ length: 40 }, (_, i) => `198.18.0.${i + 1}`);
+
+  it("pages through the list, newest end of ban first, with unban buttons", async () => {
+    const fail2ban = connect(bot.sandbox.socketPath).fail2ban;
+    for (const ip of ips) await fail2ban.ban("alpha", [ip]);
+    const first = await bot.run("banned alpha");
+    expect(first.title).toBe("40 banned in alpha");
+    expect(first.paging).toMatchObject({ page: 1, pages: 3, total: 40 });
+    expect(first.table?.rows).toHaveLength(15);
+    expect(first.table?.rowActions?.[0]?.command).toMatch(/^unban 198\.18\.0\.\d+ alpha$/);
+
+    const seen = new Set(first.table!.rows.map((r) => r[0]));
+    // A ban arriving between pages must not make rows repeat or go missing.
+    await fail2ban.ban("alpha", ["198.18.1.1"]);
+    const second = await bot.run(first.paging!.next!.command);
+    const third = await bot.run(second.paging!.next!.command);
+    for (const row of [...second.table!.rows, ...third.table!.rows]) {
+      expect(seen.has(row[0])).toBe(false);
+      seen.add(row[0]);
+    }
+    for (const ip of ips) expect(seen.has(ip)).toBe(true);
+    expect(third.paging?.next).toBeUndefined();
+    const back = await bot.run(second.paging!.prev!.command);
+    expect(back.table?.rows.map((r) => r[0])).toEqual(first.table?.rows.map((r) => r[0]));
+  });
+
+  it("searches by substring and by page number", async () => {
+    const found = await bot.run("banned alpha 198.18.0.1");
+    expect(found.table?.rows.map((r) => r[0]).sort()).toEqual(["198.18.0.1", ...Array.from({ length: 10 }, (_, i) => `198.18.0.${10 + i}`)].sort());
+    expect((await bot.run("banned alpha 3")).table?.rows).toHaveLength(41 - 30);
+    expect((await bot.run("banned alpha 9")).title).toMatch(/past the end/);
+    expect((await bot.run("banned beta")).title).toBe("No banned addresses in beta");
+  });
+});
