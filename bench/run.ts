@@ -1,8 +1,10 @@
+import { benchBanned } from "./banned.js";
 import { benchFail2banClient } from "./fail2ban-client.js";
 
 // Every benchmark, in one process; each starts its own sandboxed fail2ban-server.
 const benches: Record<string, () => Promise<void>> = {
   "fail2ban-client": benchFail2banClient,
+  banned: benchBanned,
 };
 
 const only = process.argv.slice(2);

@@ -5,6 +5,8 @@ try {
   process.exitCode = await main(process.argv.slice(2), process.env, {
     out: (line) => console.log(line),
     err: (line) => console.error(line),
+    stdin: process.stdin,
+    stdout: process.stdout,
   });
 } catch (err) {
   console.error("banbot: unexpected failure", err);

@@ -1,38 +1,56 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Readable, Writable } from "node:stream";
 import pino from "pino";
-import { runDemo } from "./cli/demo.js";
+import { runConsole } from "./adapters/console/console.js";
 import { runDoctor } from "./cli/doctor.js";
+import { commandLineFrom, runExec } from "./cli/exec.js";
 import { runMigrate } from "./cli/migrate.js";
+import { storePath } from "./cli/store-path.js";
+import { buildCore, type Core } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
 import { isUserError } from "./core/errors.js";
-import { SocketFail2ban } from "./core/fail2ban/client.js";
-import { Fail2banConnection } from "./core/fail2ban/connection.js";
+import { migrate } from "./db/migrate.js";
+import { openDatabase } from "./db/open.js";
+import { startAttackFeed } from "./demo/attack.js";
+import { DEMO_JAILS } from "./demo/jails.js";
 import { createLogger, type Logger } from "./log.js";
+import { migrationsDir } from "./paths.js";
+import { startFail2banSandbox } from "./sandbox/fail2ban-sandbox.js";
 
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
+  stdin: Readable;
+  stdout: Writable;
 }
+
+type Env = Record<string, string | undefined>;
 
 const USAGE = `Usage: banbot <command>
 
 Commands:
-  demo       run BanBot against a sandboxed fail2ban with synthetic attacks
-  doctor     check configuration, fail2ban socket and database, and BanBot's store
-  migrate    create or upgrade BanBot's SQLite store in BANBOT_DATA_DIR
-  help       show this text
+  demo                             BanBot against a sandboxed fail2ban with synthetic attacks, in the console
+  console                          interactive prompt for the catalogue's commands, as the local admin
+  exec [--json] [--yes] -- <line>  run one command as the local admin (e.g. exec -- banned sshd);
+                                   --yes confirms destructive commands
+  doctor                           check configuration, fail2ban socket and database, and BanBot's store
+  migrate                          create or upgrade BanBot's SQLite store in BANBOT_DATA_DIR
+  help                             show this text
 
 Configuration comes from the environment (BANBOT_*, SLACK_*, DISCORD_*) and the YAML file named by
 BANBOT_CONFIG; see docs/configuration.md.`;
 
-/** The composition root: every long-lived object is built here and nowhere else. */
-export async function main(argv: readonly string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
-  const [command = "help"] = argv;
+const COMMANDS = ["demo", "console", "exec", "doctor", "migrate"];
+
+/** The composition root: reads the configuration once and builds everything in plain order. */
+export async function main(argv: readonly string[], env: Env, io: Io): Promise<number> {
+  const [command = "help", ...rest] = argv;
   if (command === "help" || command === "--help" || command === "-h") {
     io.out(USAGE);
     return 0;
   }
-  if (!["demo", "doctor", "migrate"].includes(command)) {
+  if (!COMMANDS.includes(command)) {
     io.err(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
@@ -55,9 +73,22 @@ export async function main(argv: readonly string[], env: Record<string, string |
         runMigrate(config.dataDir, log, io.out);
         return 0;
       case "doctor":
-        return await withFail2ban(config, log, (fail2ban) => runDoctor({ config, fail2ban, out: io.out }));
+        return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, out: io.out }));
+      case "exec": {
+        const { line, ...opts } = execArgs(rest);
+        if (!line) {
+          io.err("Usage: banbot exec [--json] [--yes] -- <command line>");
+          return 2;
+        }
+        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, opts, io.out));
+      }
+      case "console":
+        return await withCore(config, log, async ({ dispatcher }) => {
+          await runConsole({ dispatcher, input: io.stdin, output: io.stdout });
+          return 0;
+        });
       default:
-        return await runDemo({ log, out: io.out });
+        return await runDemo(env, log, io);
     }
   } catch (err) {
     if (!isUserError(err)) throw err;
@@ -67,15 +98,54 @@ export async function main(argv: readonly string[], env: Record<string, string |
   }
 }
 
-async function withFail2ban<T>(config: Config, log: Logger, use: (fail2ban: SocketFail2ban) => Promise<T>): Promise<T> {
-  const conn = new Fail2banConnection({
-    socketPath: config.fail2ban.socket,
-    timeoutMs: config.fail2ban.timeoutMs,
-    log: log.child({ component: "fail2ban" }),
-  });
+// Flags come before `--` (or lead, when there is no `--`); the rest is the command line.
+function execArgs(args: readonly string[]): { json: boolean; yes: boolean; line: string } {
+  const dashes = args.indexOf("--");
+  let split = dashes;
+  if (split < 0) for (split = 0; split < args.length && args[split]!.startsWith("--"); split++);
+  const flags = args.slice(0, split);
+  return { json: flags.includes("--json"), yes: flags.includes("--yes"), line: commandLineFrom(args.slice(dashes >= 0 ? dashes + 1 : split)) };
+}
+
+/** Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order. */
+async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>): Promise<T> {
+  const db = openDatabase(storePath(config.dataDir));
   try {
-    return await use(new SocketFail2ban(conn, log.child({ component: "fail2ban" })));
+    migrate(db, migrationsDir());
+    const core = buildCore(config, db, log);
+    try {
+      return await use(core);
+    } finally {
+      await core.close();
+    }
   } finally {
-    await conn.close();
+    db.close();
+  }
+}
+
+// The demo points a normal configuration at a sandboxed fail2ban-server and a throwaway store.
+async function runDemo(env: Env, log: Logger, io: Io): Promise<number> {
+  io.out("Starting a sandboxed fail2ban-server (unprivileged, no firewall changes)…");
+  const sandbox = await startFail2banSandbox({ jails: DEMO_JAILS });
+  const feed = startAttackFeed(sandbox, DEMO_JAILS);
+  try {
+    const base = loadConfig({ ...env, BANBOT_CONFIG: undefined, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: join(sandbox.dir, "banbot") });
+    const config: Config = { ...base, fail2ban: { ...base.fail2ban, configDir: join(sandbox.dir, "conf") } };
+    return await withCore(config, log, async ({ dispatcher }) => {
+      await runConsole({
+        dispatcher,
+        input: io.stdin,
+        output: io.stdout,
+        banner:
+          `fail2ban sandbox up with jails ${DEMO_JAILS.map((j) => j.name).join(", ")}; synthetic attacks are hitting them now.\n` +
+          `(its socket: ${sandbox.socketPath})\n` +
+          "Try: jails, banned sshd, ban 203.0.113.5 sshd for 2h, ip 203.0.113.5, unban 203.0.113.5",
+      });
+      return 0;
+    });
+  } finally {
+    feed.stop();
+    await sandbox.dispose();
+    io.out("Sandbox stopped and removed.");
   }
 }

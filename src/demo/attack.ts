@@ -19,8 +19,8 @@ export function startAttackFeed(sandbox: Fail2banSandbox, jails: readonly DemoJa
   const tick = async (): Promise<void> => {
     const jail = jails[Math.floor(Math.random() * jails.length)]!;
     const ip = ATTACKERS[Math.floor(Math.random() * ATTACKERS.length)]!;
-    // A burst per attacker, as real brute-forcing looks, so bans happen within a minute or so.
-    const burst = 1 + Math.floor(Math.random() * 2);
+    // Bursts as real brute-forcing looks: often enough failures at once for a ban within seconds.
+    const burst = Math.random() < 0.35 ? (jail.maxretry ?? 3) : 1;
     await sandbox.appendLog(jail.name, Array.from({ length: burst }, () => jail.line(ip))).catch(() => undefined);
     // setTimeout chaining rather than setInterval: a slow append never piles up ticks.
     if (!stopped) timer = setTimeout(() => void tick(), everyMs);

@@ -1,0 +1,82 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useClients } from "../harness/client.js";
+import { useFail2ban } from "../harness/fail2ban.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+
+// `banbot exec` as a user runs it: a separate process, configured by the environment only.
+describe("banbot exec", () => {
+  const f2b = useFail2ban();
+  const connect = useClients();
+  let dataDir = "";
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "bbx-"));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function banbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir };
+    return await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+    );
+  }
+
+  it("runs a command, prints its reply and exits 0", async () => {
+    const { code, stdout } = await banbot("exec", "--", "ban", "203.0.113.5", "alpha", "for", "2h");
+    expect(code).toBe(0);
+    expect(stdout).toContain("✔ Banned 203.0.113.5 in alpha for 2h");
+    expect(await connect(f2b.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.5"])).toEqual([["alpha"]]);
+  });
+
+  it("prints the Reply as JSON", async () => {
+    const { code, stdout } = await banbot("exec", "--json", "--", "banned", "alpha");
+    expect(code).toBe(0);
+    const reply = JSON.parse(stdout) as { title: string; table: { rows: string[][] } };
+    expect(reply.title).toBe("1 banned in alpha");
+    expect(reply.table.rows[0]?.[0]).toBe("203.0.113.5");
+  });
+
+  it("exits 1 with a clear message on a user error, changing nothing", async () => {
+    const { code, stdout } = await banbot("exec", "--", "ban", "203.0.113.300", "alpha");
+    expect(code).toBe(1);
+    expect(stdout).toContain("is not an IP address");
+    expect(stdout).not.toMatch(/at .*\.ts|Error:/);
+  });
+
+  it("asks before a destructive command, and --yes confirms it", async () => {
+    const asked = await banbot("exec", "--", "stop", "beta");
+    expect(asked.code).toBe(1);
+    expect(asked.stdout).toContain("Run again with --yes to confirm.");
+    expect((await connect(f2b.sandbox.socketPath).fail2ban.status()).jails).toEqual(["alpha", "beta"]);
+    const done = await banbot("exec", "--yes", "--", "stop", "beta");
+    expect(done.code).toBe(0);
+    expect((await connect(f2b.sandbox.socketPath).fail2ban.status()).jails).toEqual(["alpha"]);
+  });
+
+  it("records what it did in the audit log", async () => {
+    const { stdout } = await banbot("exec", "--", "audit");
+    expect(stdout).toContain("ban 203.0.113.5 alpha for 2h");
+    expect(stdout).toContain("stop beta");
+  });
+
+  it("refuses a bad configuration with every problem listed, exit 2", async () => {
+    const { code, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "exec", "--", "status"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, BANBOT_HTTP_PORT: "70000", DISCORD_TOKEN: "x" },
+    }).then(
+      () => ({ code: 0, stderr: "" }),
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/BANBOT_HTTP_PORT/);
+    expect(stderr).toMatch(/DISCORD_APPLICATION_ID/);
+  });
+});
