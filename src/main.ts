@@ -13,6 +13,7 @@ import { isUserError } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
 import { openDatabase } from "./db/open.js";
 import { startAttackFeed } from "./demo/attack.js";
+import { watchBans } from "./demo/ban-watch.js";
 import { DEMO_JAILS } from "./demo/jails.js";
 import { createLogger, type Logger } from "./log.js";
 import { migrationsDir } from "./paths.js";
@@ -131,9 +132,10 @@ async function runDemo(env: Env, log: Logger, io: Io): Promise<number> {
   try {
     const base = loadConfig({ ...env, BANBOT_CONFIG: undefined, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: join(sandbox.dir, "banbot") });
     const config: Config = { ...base, fail2ban: { ...base.fail2ban, configDir: join(sandbox.dir, "conf") } };
-    return await withCore(config, log, async ({ dispatcher }) => {
+    return await withCore(config, log, async ({ dispatcher, services }) => {
       await runConsole({
         dispatcher,
+        notices: (notify) => watchBans(services.fail2ban, notify),
         input: io.stdin,
         output: io.stdout,
         banner:

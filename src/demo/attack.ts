@@ -13,14 +13,14 @@ const ATTACKERS = [
 ];
 
 /** Appends a failure line for a random attacker and jail every `everyMs`, until stopped. */
-export function startAttackFeed(sandbox: Fail2banSandbox, jails: readonly DemoJail[], everyMs = 600): AttackFeed {
+export function startAttackFeed(sandbox: Fail2banSandbox, jails: readonly DemoJail[], everyMs = 1000): AttackFeed {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const tick = async (): Promise<void> => {
     const jail = jails[Math.floor(Math.random() * jails.length)]!;
     const ip = ATTACKERS[Math.floor(Math.random() * ATTACKERS.length)]!;
     // Bursts as real brute-forcing looks: often enough failures at once for a ban within seconds.
-    const burst = Math.random() < 0.35 ? (jail.maxretry ?? 3) : 1;
+    const burst = Math.random() < 0.25 ? (jail.maxretry ?? 3) : 1;
     await sandbox.appendLog(jail.name, Array.from({ length: burst }, () => jail.line(ip))).catch(() => undefined);
     // setTimeout chaining rather than setInterval: a slow append never piles up ticks.
     if (!stopped) timer = setTimeout(() => void tick(), everyMs);

@@ -10,6 +10,8 @@ export interface ConsoleOptions {
   input: Readable;
   output: Writable;
   banner?: string;
+  /** Things that happen meanwhile (the demo's new bans); printed above the prompt. */
+  notices?: (notify: (text: string) => void) => () => void;
 }
 
 /**
@@ -17,9 +19,16 @@ export interface ConsoleOptions {
  * the number runs that action, exactly as clicking its button would in chat. Works as well with
  * piped input (a script of commands), which is how the tests drive it.
  */
-export async function runConsole({ dispatcher, input, output, banner }: ConsoleOptions): Promise<void> {
-  const rl = createInterface({ input, output, terminal: (output as NodeJS.WriteStream).isTTY === true, historySize: 200 });
+export async function runConsole({ dispatcher, input, output, banner, notices }: ConsoleOptions): Promise<void> {
+  const tty = (output as NodeJS.WriteStream).isTTY === true;
+  const rl = createInterface({ input, output, terminal: tty, historySize: 200 });
   const print = (text: string) => output.write(`${text}\n`);
+  // On a terminal, clear the prompt line, print, and redraw the prompt with what was being typed.
+  const stop = notices?.((text) => {
+    if (!tty) return;
+    output.write(`\r\x1b[K${text}\n`);
+    rl.prompt(true);
+  });
   if (banner) print(banner);
   print("Type `help` for the commands, a number to run one of the numbered actions, `exit` to leave.");
   rl.setPrompt("f2b> ");
@@ -45,6 +54,7 @@ export async function runConsole({ dispatcher, input, output, banner }: ConsoleO
       rl.prompt();
     }
   } finally {
+    stop?.();
     rl.close();
   }
 }

@@ -102,19 +102,37 @@ export const jailStatusSchema = pairList.transform((m): JailStatus => {
   return { ...filterSection.parse(m.get("Filter")), ...counts, ...(bannedIps ? { bannedIps } : {}) };
 });
 
-// fail2ban formats these as '%s \t%s + %d = %s' in the server's local time, without a zone.
-const WITH_TIME = /^(\S+) \t(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) \+ (-?\d+) = /;
+// fail2ban formats these as '%s \t%s + %d = %s' in the server's local time, without a zone. Large
+// jails send 100,000 of them, so they are cut by position rather than by a regex, and each distinct
+// second is converted to a Date once.
+const STAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 
-export const banEntriesSchema = z.array(z.string()).transform((lines): BanEntry[] =>
-  lines.map((line) => {
-    const m = WITH_TIME.exec(line);
-    if (!m) throw new Error(`unreadable ban entry: ${line.slice(0, 80)}`);
-    const [y, mo, d, h, mi, s, secs] = m.slice(2).map(Number) as [number, number, number, number, number, number, number];
-    const start = new Date(y, mo - 1, d, h, mi, s);
-    const end = secs < 0 ? undefined : new Date(start.getTime() + secs * 1000);
-    return { ip: m[1]!, start, banSeconds: secs, end };
-  }),
-);
+function localTimeParser(): (text: string) => number | undefined {
+  const cache = new Map<string, number>();
+  return (text) => {
+    let ms = cache.get(text);
+    if (ms === undefined) {
+      if (!STAMP.test(text)) return undefined;
+      const [y, mo, d, h, mi, s] = text.split(/[- :]/).map(Number) as [number, number, number, number, number, number];
+      ms = new Date(y, mo - 1, d, h, mi, s).getTime();
+      cache.set(text, ms);
+    }
+    return ms;
+  };
+}
+
+export const banEntriesSchema = z.array(z.string()).transform((lines): BanEntry[] => {
+  const localTime = localTimeParser();
+  return lines.map((line) => {
+    const tab = line.indexOf(" \t");
+    const plus = line.indexOf(" + ", tab);
+    const eq = line.indexOf(" = ", plus);
+    const start = tab > 0 && plus === tab + 21 ? localTime(line.slice(tab + 2, plus)) : undefined;
+    const secs = eq > plus ? Number(line.slice(plus + 3, eq)) : Number.NaN;
+    if (start === undefined || !Number.isInteger(secs)) throw new Error(`unreadable ban entry: ${line.slice(0, 80)}`);
+    return { ip: line.slice(0, tab), start: new Date(start), banSeconds: secs, end: secs < 0 ? undefined : new Date(start + secs * 1000) };
+  });
+});
 
 /** `banned`: one single-key dict per jail. */
 export const bannedSchema = z.array(z.custom<PickleValue>(isDict)).transform((dicts) => {
