@@ -20,8 +20,6 @@ export interface Core {
   close(): Promise<void>;
 }
 
-const CONFIRM_TTL_MS = 5 * 60_000;
-
 /** Builds the platform-neutral core on an open, migrated store. Called from the composition root only. */
 export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }): Core {
   const fail2banLog = log.child({ component: "fail2ban" });
@@ -51,7 +49,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     grants: config.access.grants,
     rateLimiter: new RateLimiter({ perMinute: config.commands.rateLimit.perMinute, now: () => clock.now() }),
     log: log.child({ component: "commands" }),
-    confirmTtlMs: CONFIRM_TTL_MS,
+    confirmTtlMs: config.commands.confirmTimeoutMs,
   });
   return { services, dispatcher, close: () => conn.close() };
 }

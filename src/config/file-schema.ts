@@ -153,9 +153,21 @@ export const ConfigFileSchema = z
           .prefault({})
           .transform((r) => ({ perMinute: r.per_minute }))
           .describe("per-user command rate limit"),
+        name: z
+          .string()
+          .regex(/^[a-z0-9_-]{1,32}$/, "expected a lower-case command name like f2b (no slash)")
+          .default("f2b")
+          .describe("the slash command: /f2b in Slack and Discord"),
+        results: z
+          .enum(["ephemeral", "in_channel"])
+          .default("ephemeral")
+          .describe("who sees command results in Slack: only the person who asked, or the channel (errors are always private)"),
+        confirm_timeout: duration({ ms: 10_000, text: "10s" }, { ms: 3_600_000, text: "1h" })
+          .default(300_000)
+          .describe("how long a destructive command's Confirm button stays valid; default 5m"),
       })
       .prefault({})
-      .transform((c) => ({ rateLimit: c.rate_limit }))
+      .transform((c) => ({ rateLimit: c.rate_limit, name: c.name, results: c.results, confirmTimeoutMs: c.confirm_timeout }))
       .describe("chat command settings"),
   })
   .describe("BanBot configuration file (YAML)");

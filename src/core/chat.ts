@@ -1,0 +1,22 @@
+import type { Reply } from "./reply.js";
+
+/** Where a posted message ended up, so follow-ups can thread under it or update it. */
+export interface PostedMessage {
+  platform: "slack" | "discord";
+  channel: string;
+  /** Slack message ts, or Discord message id. */
+  id: string;
+  /** The thread follow-ups go to (Slack: the parent ts; Discord: the thread channel id), once known. */
+  thread?: string;
+}
+
+/**
+ * A chat platform as the rest of BanBot sees it: started and stopped with the process, and able to
+ * post a Reply to a channel (alerts), as a follow-up in the thread of an earlier post, or in place of it.
+ */
+export interface ChatAdapter {
+  readonly platform: "slack" | "discord";
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  post(channel: string, reply: Reply, opts?: { followUpOf?: PostedMessage; replace?: PostedMessage }): Promise<PostedMessage>;
+}
