@@ -7,7 +7,8 @@ export function normalizeIp(input: string): string | undefined {
   const text = input.trim();
   const version = isIP(text);
   if (version === 4) return text;
-  if (version !== 6) return undefined;
+  // A zone ID (fe80::1%eth0) is only meaningful on one host; fail2ban never bans one.
+  if (version !== 6 || text.includes("%")) return undefined;
   const host = new URL(`http://[${text}]/`).hostname;
   return host.slice(1, -1);
 }

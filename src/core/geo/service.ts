@@ -1,0 +1,234 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type { Logger } from "pino";
+import type { GeoCacheEntry, GeoCacheStore } from "../../store/geo-cache.js";
+import { classifyAddress } from "../ip-ranges.js";
+import { BoundedCache } from "./bounded-cache.js";
+import { describeResult } from "./country.js";
+import type { GeoFallback } from "./fallback.js";
+import { lookupReaders } from "./merge.js";
+import type { GeoDatabases, GeoDescription, GeoLookup, GeoResult } from "./model.js";
+
+const DAY = 86_400_000;
+// A hit refreshes last_seen at most daily: ample precision for a retention of weeks, and it keeps
+// cached lookups free of writes.
+const TOUCH_AFTER = DAY;
+// Rows per transaction; flush yields to the event loop between batches so commands are not held up.
+const FLUSH_BATCH = 2_000;
+// Failed retries back off 15 min, 1 h, 4 h, 16 h… up to a week.
+const RETRY_BASE = 15 * 60_000;
+const RETRY_MAX = 7 * DAY;
+
+export interface GeoServiceOptions {
+  databases: GeoDatabases;
+  store: GeoCacheStore;
+  /** Undefined when the online fallback is off (the default). */
+  fallback?: GeoFallback | undefined;
+  now: () => number;
+  log: Logger;
+  /** Most addresses kept in memory in front of SQLite. */
+  memoryEntries: number;
+  /** Rows not seen for this long are purged. */
+  retentionMs: number;
+}
+
+export interface RetrySummary {
+  checked: number;
+  resolved: number;
+  unresolved: number;
+  /** Why the run stopped before the end of its batch (the fallback failing). */
+  stopped?: string;
+}
+
+interface Cached {
+  result: GeoResult;
+  /** What to write when the entry is touched; none for special addresses, which are never stored. */
+  entry?: GeoCacheEntry;
+}
+
+type Local = { kind: "done"; result: GeoResult } | { kind: "pending"; ip: string };
+
+/**
+ * Geo for commands and jobs. A lookup is answered from memory, else from the database files (always
+ * current, so they come before SQLite), else from SQLite (fallback answers and negative results);
+ * it never waits on the network. New answers and `last_seen` refreshes are collected in memory and
+ * written by `flush()`; the jobs are `flush`, `purge` and `retryUnresolved`.
+ */
+export class GeoService implements GeoLookup {
+  private readonly memory: BoundedCache<string, Cached>;
+  private readonly dirty = new Map<string, GeoCacheEntry>();
+  private generation: number;
+
+  constructor(private readonly opts: GeoServiceOptions) {
+    this.memory = new BoundedCache(opts.memoryEntries);
+    this.generation = opts.databases.generation;
+  }
+
+  lookup(ip: string): GeoResult {
+    const now = this.opts.now();
+    const hit = this.hit(ip, now);
+    if (hit !== undefined) return hit;
+    const local = this.resolveLocal(ip, now);
+    if (local.kind === "done") return local.result;
+    return this.resolveStored([local.ip], now).get(local.ip) ?? { kind: "unknown", ip: local.ip };
+  }
+
+  lookupMany(ips: readonly string[]): Map<string, GeoResult> {
+    const now = this.opts.now();
+    const out = new Map<string, GeoResult>();
+    // Normalised address → the spellings asked for: one SQLite query for all the local misses.
+    const pending = new Map<string, string[]>();
+    for (const input of ips) {
+      if (out.has(input)) continue;
+      const hit = this.hit(input, now);
+      const local: Local = hit !== undefined ? { kind: "done", result: hit } : this.resolveLocal(input, now);
+      if (local.kind === "done") out.set(input, local.result);
+      else pending.set(local.ip, [...(pending.get(local.ip) ?? []), input]);
+    }
+    if (pending.size === 0) return out;
+    const stored = this.resolveStored([...pending.keys()], now);
+    for (const [ip, inputs] of pending) {
+      for (const input of inputs) out.set(input, stored.get(ip) ?? { kind: "unknown", ip });
+    }
+    // In the order asked, which callers building tables rely on.
+    return new Map(ips.map((input) => [input, out.get(input) ?? { kind: "invalid", ip: input }]));
+  }
+
+  describe(ip: string): GeoDescription {
+    return describeResult(this.lookup(ip));
+  }
+
+  /** Writes collected answers and `last_seen` refreshes; returns how many rows. Job: every minute or so. */
+  async flush(): Promise<number> {
+    let written = 0;
+    while (this.dirty.size > 0) {
+      const batch: GeoCacheEntry[] = [];
+      for (const [ip, entry] of this.dirty) {
+        batch.push(entry);
+        this.dirty.delete(ip);
+        if (batch.length === FLUSH_BATCH) break;
+      }
+      try {
+        this.opts.store.saveMany(batch);
+      } catch (err) {
+        // Put them back unless a newer version arrived meanwhile, so a later flush retries.
+        for (const entry of batch) if (!this.dirty.has(entry.ip)) this.dirty.set(entry.ip, entry);
+        throw err;
+      }
+      written += batch.length;
+      if (this.dirty.size > 0) await nextTurn();
+    }
+    return written;
+  }
+
+  /** Deletes rows not seen for the retention time; returns how many. Job: daily. */
+  purge(now: number): number {
+    return this.opts.store.purgeUnseenSince(now - this.opts.retentionMs);
+  }
+
+  /**
+   * Asks again about up to `limit` addresses nothing could place: the database files first (they may
+   * have been updated), then the online fallback when enabled, one address at a time. Stops at the
+   * first fallback failure (down, slow or rate-limiting), leaving the rest due. Job: every few minutes.
+   */
+  async retryUnresolved(now: number, limit: number): Promise<RetrySummary> {
+    await this.flush();
+    const summary: RetrySummary = { checked: 0, resolved: 0, unresolved: 0 };
+    for (const entry of this.opts.store.dueForRetry(now, limit)) {
+      let info = lookupReaders(this.opts.databases.readers, entry.ip);
+      if (info === undefined && this.opts.fallback !== undefined) {
+        const answer = await this.opts.fallback.lookup(entry.ip);
+        if (answer.kind === "failed") {
+          this.opts.log.warn({ service: this.opts.fallback.name, reason: answer.reason }, "geo fallback failed; will retry later");
+          summary.stopped = answer.reason;
+          break;
+        }
+        if (answer.kind === "found") info = answer.info;
+      }
+      summary.checked++;
+      if (info === undefined) {
+        const attempts = entry.attempts + 1;
+        this.opts.store.postpone(entry.ip, attempts, now + Math.min(RETRY_MAX, RETRY_BASE * 4 ** (attempts - 1)));
+        summary.unresolved++;
+      } else {
+        // A refresh of the negative result may be waiting in memory; the answer supersedes it.
+        const waiting = this.dirty.get(entry.ip);
+        this.dirty.delete(entry.ip);
+        const lastSeen = Math.max(entry.lastSeen, waiting?.lastSeen ?? 0);
+        const resolved: GeoCacheEntry = { ip: entry.ip, info, resolvedAt: now, lastSeen, attempts: 0 };
+        this.opts.store.saveMany([resolved]);
+        this.remember(resolved);
+        summary.resolved++;
+      }
+    }
+    return summary;
+  }
+
+  /** Flushes what is pending; the store is closed by its owner afterwards. */
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  stats(): { memory: number; pending: number; resolved: number; unresolved: number } {
+    return { memory: this.memory.size, pending: this.dirty.size, ...this.opts.store.counts() };
+  }
+
+  private hit(key: string, now: number): GeoResult | undefined {
+    if (this.opts.databases.generation !== this.generation) {
+      // A database file was reloaded: what memory holds may be out of date.
+      this.generation = this.opts.databases.generation;
+      this.memory.clear();
+      return undefined;
+    }
+    const cached = this.memory.get(key);
+    if (cached === undefined) return undefined;
+    if (cached.entry !== undefined && now - cached.entry.lastSeen >= TOUCH_AFTER) {
+      cached.entry = { ...cached.entry, lastSeen: now };
+      this.dirty.set(cached.entry.ip, cached.entry);
+    }
+    return cached.result;
+  }
+
+  /** Everything but SQLite: invalid, special, another spelling of a cached address, or a database answer. */
+  private resolveLocal(input: string, now: number): Local {
+    const found = classifyAddress(input);
+    if (found === undefined) return { kind: "done", result: { kind: "invalid", ip: input } };
+    const ip = found.address;
+    const hit = ip === input ? undefined : this.hit(ip, now);
+    if (hit !== undefined) return { kind: "done", result: hit };
+    if (found.kind === "special") {
+      const result: GeoResult = { kind: "special", ip, label: found.label, range: found.range };
+      this.memory.set(ip, { result });
+      return { kind: "done", result };
+    }
+    const info = lookupReaders(this.opts.databases.readers, ip);
+    if (info === undefined) return { kind: "pending", ip };
+    const entry: GeoCacheEntry = { ip, info, resolvedAt: now, lastSeen: now, attempts: 0 };
+    this.dirty.set(ip, entry);
+    return { kind: "done", result: this.remember(entry) };
+  }
+
+  /** Public addresses no database file knows: a fallback answer or a negative result from SQLite, or a new negative result. */
+  private resolveStored(ips: readonly string[], now: number): Map<string, GeoResult> {
+    const stored = this.opts.store.getMany(ips.filter((ip) => !this.dirty.has(ip)));
+    const out = new Map<string, GeoResult>();
+    for (const ip of ips) {
+      let entry = this.dirty.get(ip) ?? stored.get(ip);
+      if (entry === undefined) {
+        // Due at once: the retry job picks it up on its next run.
+        entry = { ip, lastSeen: now, attempts: 0, retryAt: now };
+        this.dirty.set(ip, entry);
+      } else if (now - entry.lastSeen >= TOUCH_AFTER) {
+        entry = { ...entry, lastSeen: now };
+        this.dirty.set(ip, entry);
+      }
+      out.set(ip, this.remember(entry));
+    }
+    return out;
+  }
+
+  private remember(entry: GeoCacheEntry): GeoResult {
+    const result: GeoResult = entry.info ? { kind: "found", ip: entry.ip, info: entry.info } : { kind: "unknown", ip: entry.ip };
+    this.memory.set(entry.ip, { result, entry });
+    return result;
+  }
+}

@@ -1,0 +1,136 @@
+import type { Database } from "better-sqlite3";
+import type { GeoInfo } from "../core/geo/model.js";
+import { transaction } from "../db/transaction.js";
+
+export interface GeoCacheEntry {
+  /** Normalised address. */
+  ip: string;
+  /** Undefined for a negative result: nothing could place the address yet. */
+  info?: GeoInfo;
+  resolvedAt?: number;
+  /** Unix milliseconds. */
+  lastSeen: number;
+  /** Failed retries so far (negative results only). */
+  attempts: number;
+  /** When the retry job may ask again (negative results only). */
+  retryAt?: number;
+}
+
+/** The persistent half of the geo cache; GeoService keeps the hot half in memory. */
+export interface GeoCacheStore {
+  getMany(ips: readonly string[]): Map<string, GeoCacheEntry>;
+  /**
+   * One transaction. An answer replaces what is stored; a negative result only adds a missing row or
+   * refreshes `last_seen`, so a lookup can never undo what the retry job found meanwhile.
+   */
+  saveMany(entries: readonly GeoCacheEntry[]): void;
+  /** Negative results whose retry time has come, longest waiting first. */
+  dueForRetry(now: number, limit: number): GeoCacheEntry[];
+  /** Records a failed retry of a negative result. */
+  postpone(ip: string, attempts: number, retryAt: number): void;
+  /** Deletes rows last seen before `cutoff`; returns how many. */
+  purgeUnseenSince(cutoff: number): number;
+  counts(): { resolved: number; unresolved: number };
+}
+
+interface Row {
+  ip: string;
+  countryCode: string | null;
+  countryName: string | null;
+  city: string | null;
+  asn: number | null;
+  org: string | null;
+  source: string | null;
+  resolvedAt: number | null;
+  lastSeen: number;
+  attempts: number;
+  retryAt: number | null;
+}
+
+const SELECT = `SELECT ip, country_code AS countryCode, country_name AS countryName, city, asn, org, source,
+  resolved_at AS resolvedAt, last_seen AS lastSeen, attempts, retry_at AS retryAt FROM geo_cache`;
+
+export function createGeoCacheStore(db: Database): GeoCacheStore {
+  // json_each takes the whole batch as one parameter: no statement per batch size, no variable limit.
+  const getMany = db.prepare<[string], Row>(`${SELECT} WHERE ip IN (SELECT value FROM json_each(?))`);
+  const saveAnswer = db.prepare<Row>(`INSERT INTO geo_cache
+    (ip, country_code, country_name, city, asn, org, source, resolved_at, last_seen, attempts, retry_at)
+    VALUES (@ip, @countryCode, @countryName, @city, @asn, @org, @source, @resolvedAt, @lastSeen, 0, NULL)
+    ON CONFLICT (ip) DO UPDATE SET country_code = excluded.country_code, country_name = excluded.country_name,
+      city = excluded.city, asn = excluded.asn, org = excluded.org, source = excluded.source,
+      resolved_at = excluded.resolved_at, last_seen = max(last_seen, excluded.last_seen), attempts = 0, retry_at = NULL`);
+  const saveNegative = db.prepare<Pick<Row, "ip" | "lastSeen" | "attempts" | "retryAt">>(`INSERT INTO geo_cache
+    (ip, last_seen, attempts, retry_at) VALUES (@ip, @lastSeen, @attempts, @retryAt)
+    ON CONFLICT (ip) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)`);
+  const due = db.prepare<[number, number], Row>(`${SELECT} WHERE retry_at <= ? ORDER BY retry_at, ip LIMIT ?`);
+  const postpone = db.prepare<[number, number, string]>(
+    "UPDATE geo_cache SET attempts = ?, retry_at = ? WHERE ip = ? AND source IS NULL",
+  );
+  const purge = db.prepare<[number]>("DELETE FROM geo_cache WHERE last_seen < ?");
+  const counts = db.prepare<[], { resolved: number | null; unresolved: number | null }>(
+    "SELECT sum(source IS NOT NULL) AS resolved, sum(source IS NULL) AS unresolved FROM geo_cache",
+  );
+
+  return {
+    getMany(ips) {
+      if (ips.length === 0) return new Map();
+      return new Map(getMany.all(JSON.stringify(ips)).map((row) => [row.ip, fromRow(row)]));
+    },
+    saveMany(entries) {
+      transaction(db, () => {
+        for (const entry of entries) {
+          if (entry.info === undefined) {
+            saveNegative.run({ ip: entry.ip, lastSeen: entry.lastSeen, attempts: entry.attempts, retryAt: entry.retryAt ?? null });
+          } else {
+            saveAnswer.run(toRow(entry, entry.info));
+          }
+        }
+      });
+    },
+    dueForRetry(now, limit) {
+      if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+      return due.all(now, limit).map(fromRow);
+    },
+    postpone(ip, attempts, retryAt) {
+      postpone.run(attempts, retryAt, ip);
+    },
+    purgeUnseenSince(cutoff) {
+      return purge.run(cutoff).changes;
+    },
+    counts() {
+      const row = counts.get();
+      return { resolved: row?.resolved ?? 0, unresolved: row?.unresolved ?? 0 };
+    },
+  };
+}
+
+function toRow(entry: GeoCacheEntry, info: GeoInfo): Row {
+  return {
+    ip: entry.ip,
+    countryCode: info.countryCode ?? null,
+    countryName: info.countryName ?? null,
+    city: info.city ?? null,
+    asn: info.asn ?? null,
+    org: info.org ?? null,
+    source: info.source,
+    resolvedAt: entry.resolvedAt ?? entry.lastSeen,
+    lastSeen: entry.lastSeen,
+    attempts: 0,
+    retryAt: null,
+  };
+}
+
+function fromRow(row: Row): GeoCacheEntry {
+  const entry: GeoCacheEntry = { ip: row.ip, lastSeen: row.lastSeen, attempts: row.attempts };
+  if (row.retryAt !== null) entry.retryAt = row.retryAt;
+  if (row.source === null) return entry;
+  const info: GeoInfo = { source: row.source };
+  if (row.countryCode !== null) info.countryCode = row.countryCode;
+  if (row.countryName !== null) info.countryName = row.countryName;
+  if (row.city !== null) info.city = row.city;
+  if (row.asn !== null) info.asn = row.asn;
+  if (row.org !== null) info.org = row.org;
+  entry.info = info;
+  if (row.resolvedAt !== null) entry.resolvedAt = row.resolvedAt;
+  return entry;
+}
