@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { createSlackAdapter } from "../src/adapters/slack/app.js";
+import { buildCore } from "../src/compose.js";
+import { loadConfig } from "../src/config.js";
+import { migrate } from "../src/db/migrate.js";
+import { openDatabase } from "../src/db/open.js";
+import { migrationsDir } from "../src/paths.js";
+import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
+import { FAKE_TOKENS, FakeSlack } from "../test/fakes/fake-slack.js";
+import { postSigned } from "../test/fakes/fake-slack-driver.js";
+import { slashCommandFields } from "../test/fakes/fake-slack-payloads.js";
+import { TEST_JAILS } from "../test/harness/test-jails.js";
+import { median, ms, percentile, printTable } from "./report.js";
+
+const REQUESTS = 200;
+const CONCURRENCY = 20;
+const USERS = 20;
+
+// Spread over several users so the per-user rate limit, not Slack handling, is what a real
+// workspace would hit first; the limit is raised so that it does not interfere here either.
+const YAML = `
+commands:
+  rate_limit:
+    per_minute: 10000
+access:
+  grants:
+    - role: viewer
+      slack_users: [${Array.from({ length: USERS }, (_, i) => `U0BENCH${i}`).join(", ")}]
+`;
+
+/**
+ * `/f2b status` through bolt's HTTP receiver, signed as Slack signs it, 20 in flight at a time,
+ * against a real fail2ban-server: how fast Slack gets its acknowledgement (its limit is 3 s) and how
+ * fast the reply reaches the response_url.
+ */
+export async function benchSlack(): Promise<void> {
+  const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
+  const dataDir = await mkdtemp(join(tmpdir(), "bbs-"));
+  const log = pino({ level: "silent" });
+  const db = openDatabase(join(dataDir, "banbot.sqlite3"));
+  migrate(db, migrationsDir());
+  const config = loadConfig({ BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir }, YAML);
+  const core = buildCore(config, db, log);
+  const fake = await FakeSlack.start();
+  const slack = { botToken: FAKE_TOKENS.bot, appToken: undefined, signingSecret: FAKE_TOKENS.signingSecret, port: 0, apiUrl: fake.apiUrl };
+  const adapter = createSlackAdapter({ slack, commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log, host: "127.0.0.1" });
+  try {
+    await adapter.start();
+    const endpoint = `http://127.0.0.1:${adapter.port}/slack/events`;
+    let acks: number[] = [];
+    let replies: number[] = [];
+    const one = async (i: number) => {
+      const responseUrl = fake.responseUrl();
+      const body = new URLSearchParams(slashCommandFields("status", { user: `U0BENCH${i % USERS}`, responseUrl })).toString();
+      const replied = fake.nextRequest(new URL(responseUrl).pathname);
+      const started = performance.now();
+      const res = await postSigned(endpoint, body, { secret: FAKE_TOKENS.signingSecret });
+      acks.push(performance.now() - started);
+      if (res.status !== 200) throw new Error(`request ${i}: HTTP ${res.status}`);
+      const reply = await replied;
+      replies.push(reply.at - started);
+      if (!JSON.stringify(reply.args).includes("is up on")) throw new Error(`request ${i}: unexpected reply ${JSON.stringify(reply.args).slice(0, 200)}`);
+    };
+    const round = async (count: number) => {
+      let next = 0;
+      const worker = async () => {
+        while (next < count) await one(next++);
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    };
+    // The first requests pay for connections and compiling bolt's code paths; not what is measured.
+    await round(CONCURRENCY);
+    acks = [];
+    replies = [];
+    const started = performance.now();
+    await round(REQUESTS);
+    const seconds = (performance.now() - started) / 1000;
+    const row = (what: string, samples: number[]) => [what, ms(median(samples)), ms(percentile(samples, 99)), ms(Math.max(...samples))];
+    printTable(
+      `Slack /f2b status over HTTP, ${REQUESTS} signed requests after ${CONCURRENCY} warm-up ones, ${CONCURRENCY} at a time (${(REQUESTS / seconds).toFixed(0)} per second)`,
+      ["what", "p50", "p99", "max"],
+      [row("acknowledgement (Slack allows 3 s)", acks), row("reply at the response_url", replies)],
+    );
+  } finally {
+    await adapter.stop();
+    await fake.close();
+    await core.close();
+    db.close();
+    await sandbox.dispose();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,51 @@
+import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { decodeEntities } from "./escape.js";
+import { reportFailure } from "./failure.js";
+import { slackIdentity } from "./identity.js";
+import { createProgressNote, runWithProgress } from "./progress.js";
+import { clickResponses, progressMessage } from "./responses.js";
+import type { ListenerDeps } from "./slash-command.js";
+import { shareImages } from "./upload.js";
+
+/**
+ * A BanBot button: its value is a command line, run through the dispatcher as the person who
+ * clicked, with the same role check and audit as typing it. The clicked message then shows the
+ * result and who pressed what.
+ */
+export function buttonClickListener(deps: ListenerDeps): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>> {
+  return async ({ ack, body, action, respond }) => {
+    await ack();
+    const line = action.value ?? "";
+    const channelId = body.channel?.id ?? stringOr(body.container.channel_id);
+    const context = { userId: body.user.id, channelId, line };
+    if (line === "") return;
+    try {
+      const sourceEphemeral = body.container.is_ephemeral === true;
+      const who = { userId: body.user.id, userName: body.user.username || body.user.name, channelId };
+      const note = createProgressNote({
+        send: (status) => respond({ ...progressMessage(line, status, "ephemeral"), replace_original: true }),
+        maxSends: 4,
+        minIntervalMs: deps.progressIntervalMs,
+        log: deps.log,
+      });
+      // Only a message the clicker alone sees may give way to a progress note: a shared one would
+      // be gone for everyone if the reply then turned out to be for the clicker only.
+      const { value: reply, progressShown } = await runWithProgress(
+        async (progress) => await deps.dispatcher.run(line, await slackIdentity(deps.directory, who), { progress }),
+        note,
+        sourceEphemeral ? deps.progressAfterMs : undefined,
+      );
+      const label = decodeEntities(action.text.text);
+      for (const message of clickResponses(reply, { sourceEphemeral, progressShown, label, userId: body.user.id })) await respond(message);
+      if (reply.images?.length && !sourceEphemeral && !reply.private && channelId !== undefined) {
+        await shareImages(deps.client, reply.images, { channel: channelId, threadTs: stringOr(body.message?.thread_ts) });
+      }
+    } catch (err) {
+      await reportFailure(deps.log, err, context, respond);
+    }
+  };
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}

@@ -1,0 +1,88 @@
+import type { Logger } from "pino";
+
+/** A "working on it" message that later updates replace, shown through a response_url. */
+export interface ProgressNote {
+  /** Shows or replaces the note; returns at once, sends happen in order. An empty status only shows it. */
+  update(status: string): void;
+  /** No more updates: waits for sends in flight and says whether a note is showing. */
+  settle(): Promise<boolean>;
+}
+
+export interface ProgressNoteOptions {
+  send: (status: string) => Promise<unknown>;
+  /**
+   * Slack takes at most five messages per response_url, so progress gets a share and the result
+   * keeps the rest. Updates beyond it are dropped; the result replaces the note anyway.
+   */
+  maxSends: number;
+  /** Updates in between are merged: only the latest is sent. */
+  minIntervalMs: number;
+  log: Logger;
+}
+
+export function createProgressNote(opts: ProgressNoteOptions): ProgressNote {
+  let sends = 0;
+  let lastAt = Number.NEGATIVE_INFINITY;
+  let pending: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let shown = false;
+  let settled = false;
+  const flush = () => {
+    timer = undefined;
+    if (pending === undefined || settled) return;
+    const status = pending;
+    pending = undefined;
+    sends++;
+    lastAt = performance.now();
+    chain = chain.then(async () => {
+      try {
+        await opts.send(status);
+        shown = true;
+      } catch (err) {
+        // Not worth losing the result over.
+        opts.log.warn({ err }, "could not show progress");
+      }
+    });
+  };
+  return {
+    update(status) {
+      if (settled || sends >= opts.maxSends) return;
+      // "Working on it" must not replace a real status that came first.
+      if (status === "" && (sends > 0 || pending !== undefined)) return;
+      pending = status;
+      const wait = lastAt + opts.minIntervalMs - performance.now();
+      if (wait <= 0) flush();
+      else timer ??= setTimeout(flush, wait);
+    },
+    async settle() {
+      settled = true;
+      clearTimeout(timer);
+      await chain;
+      return shown;
+    },
+  };
+}
+
+/**
+ * Runs `work`, passing it the note's update for its own progress; if it is still running after
+ * `afterMs`, the note appears (empty status: "working on it"). Without `afterMs` (a surface that
+ * cannot show progress) nothing is shown. The note is settled before returning, so it can never
+ * arrive after the result it announces.
+ */
+export async function runWithProgress<T>(
+  work: (progress: ((status: string) => void) | undefined) => Promise<T>,
+  note: ProgressNote,
+  afterMs: number | undefined,
+): Promise<{ value: T; progressShown: boolean }> {
+  if (afterMs === undefined) return { value: await work(undefined), progressShown: false };
+  const timer = setTimeout(() => note.update(""), afterMs);
+  try {
+    const value = await work((status) => note.update(status));
+    clearTimeout(timer);
+    return { value, progressShown: await note.settle() };
+  } finally {
+    clearTimeout(timer);
+    await note.settle();
+  }
+}

@@ -1,0 +1,24 @@
+import type { Table } from "../../core/reply.js";
+import { TABLE_CELL_CHARS } from "./limits.js";
+import { withoutCodeMarks } from "./escape.js";
+
+/**
+ * A table as aligned monospace lines (header, rule, rows), unescaped. Slack has no table that works
+ * in every client and in ephemeral messages, and a ``` block keeps columns aligned everywhere.
+ */
+export function tableLines(table: Table): string[] {
+  const cell = (text: string) => clip(withoutCodeMarks(text).replace(/\s*\n\s*/g, " "));
+  const header = table.columns.map(cell);
+  const rows = table.rows.map((row) => header.map((_, c) => cell(row[c] ?? "")));
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((text, c) => (table.align?.[c] === "right" ? text.padStart(widths[c]!) : text.padEnd(widths[c]!)))
+      .join("  ")
+      .trimEnd();
+  return [format(header), format(widths.map((w) => "─".repeat(w))), ...rows.map(format)];
+}
+
+function clip(text: string): string {
+  return text.length <= TABLE_CELL_CHARS ? text : `${text.slice(0, TABLE_CELL_CHARS - 1)}…`;
+}

@@ -1,0 +1,86 @@
+import type { types } from "@slack/bolt";
+import type { Paging, Reply, Table } from "../../core/reply.js";
+import { actionsBlocks, contextBlocks, fieldsBlocks, headerBlock, packLines, sectionBlock } from "./blocks.js";
+import { createButtonMaker, type ButtonMaker } from "./buttons.js";
+import { cut, mrkdwn, plainText, preformatted, withoutCodeMarks } from "./escape.js";
+import { SLACK_LIMITS } from "./limits.js";
+import { tableLines } from "./render-table.js";
+
+export interface SlackMessage {
+  /** Notification and screen-reader text; the blocks are what people see. */
+  text: string;
+  blocks: types.KnownBlock[];
+}
+
+export interface RenderOptions {
+  /** Who pressed which button, shown under a reply that replaced the message the button was on. */
+  attribution?: { label: string; userId: string };
+  /** The reply's images could not be shared with it (files cannot be ephemeral). */
+  imagesWithheld?: boolean;
+}
+
+const TONE_MARKS = { ok: "✅", info: "ℹ️", warn: "⚠️", error: "❌" } as const;
+const FENCE = "```";
+
+/** Reply → Block Kit. Pure: the same reply always gives the same message, within Slack's limits. */
+export function renderReply(reply: Reply, opts: RenderOptions = {}): SlackMessage {
+  const buttons = createButtonMaker();
+  const title = `${TONE_MARKS[reply.tone]} ${reply.title}`;
+  const body: types.KnownBlock[] = [
+    headerBlock(plainText(title)),
+    ...(reply.text ? packLines(mrkdwn(reply.text).split("\n"), SLACK_LIMITS.textChars).map(sectionBlock) : []),
+    ...fieldsBlocks((reply.fields ?? []).map((f) => `*${mrkdwn(f.label)}*\n${mrkdwn(f.value)}`)),
+    ...(reply.table ? tableBlocks(reply.table, buttons) : []),
+  ];
+  const paging = reply.paging ? pagingBlocks(reply.paging, buttons) : [];
+  const actions = actionsBlocks(present((reply.actions ?? []).map((a) => buttons.make(a))));
+  const notes = (reply.notes ?? []).map(mrkdwn);
+  if (opts.imagesWithheld && reply.images?.length) {
+    notes.push(`${reply.images.length} chart(s) left out: Slack cannot attach files to a reply only you can see.`);
+  }
+  if (buttons.omitted.length > 0) {
+    notes.push(`Left out button(s) ${buttons.omitted.map((l) => `"${plainText(l)}"`).join(", ")}: the command is longer than Slack allows; type it instead.`);
+  }
+  const tail = [...paging, ...contextBlocks(notes), ...actions, ...(opts.attribution ? [attributionBlock(opts.attribution)] : [])];
+  return { text: cut(mrkdwn(title), SLACK_LIMITS.fallbackChars), blocks: fit(body, tail) };
+}
+
+function tableBlocks(table: Table, buttons: ButtonMaker): types.KnownBlock[] {
+  const lines = tableLines(table).map(preformatted);
+  const wrap = (text: string) => `${FENCE}\n${text}\n${FENCE}`;
+  const sections = packLines(lines, SLACK_LIMITS.textChars, wrap("").length, wrap).map(sectionBlock);
+  // A per-row button is named after the row's first cell, the thing it acts on ("Unban 192.0.2.1").
+  const rowButtons = (table.rowActions ?? []).map((action, i) =>
+    action ? buttons.make(action, `${action.label} ${withoutCodeMarks(table.rows[i]?.[0] ?? "")}`.trim()) : undefined,
+  );
+  return [...sections, ...actionsBlocks(present(rowButtons))];
+}
+
+function pagingBlocks(paging: Paging, buttons: ButtonMaker): types.KnownBlock[] {
+  const nav = present([paging.prev && buttons.make(paging.prev), paging.next && buttons.make(paging.next)]);
+  return [...contextBlocks([`Page ${paging.page} of ${paging.pages} · ${paging.total} in all`]), ...actionsBlocks(nav)];
+}
+
+function attributionBlock({ label, userId }: { label: string; userId: string }): types.ContextBlock {
+  // The user ID comes from Slack's signed payload; anything else is shown, not linked.
+  const who = /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : mrkdwn(userId);
+  return contextBlocks([`${mrkdwn(label)} by ${who}`])[0]!;
+}
+
+/**
+ * Keeps the message within Slack's block limit. The tail (paging, notes, buttons, attribution) is
+ * what lets people act and continue, so the body gives way, with a note saying so.
+ */
+function fit(body: types.KnownBlock[], tail: types.KnownBlock[]): types.KnownBlock[] {
+  const max = SLACK_LIMITS.blocksPerMessage;
+  if (body.length + tail.length <= max) return [...body, ...tail];
+  const keptTail = tail.slice(-(max - 2));
+  const keptBody = body.slice(0, max - 1 - keptTail.length);
+  const dropped = body.length - keptBody.length + tail.length - keptTail.length;
+  const note = `Cut short: ${dropped} more part(s) did not fit (Slack shows at most ${max} blocks in a message).`;
+  return [...keptBody, ...contextBlocks([note]), ...keptTail];
+}
+
+function present<T>(items: readonly (T | undefined)[]): T[] {
+  return items.filter((item): item is T => item !== undefined);
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../../../commands/index.js";
+import { parseCommandLine } from "../../../src/core/command/parse.js";
+import type { SocketFail2ban } from "../../../src/core/fail2ban/client.js";
+import { serveList, useListServer } from "../../core/blocklist/list-server.js";
+import { useClients } from "../../harness/client.js";
+import { ACCESS_YAML, resultOf, textOf, USERS, useSlackBot, type Mode } from "./harness.js";
+
+type Check = (fail2ban: SocketFail2ban) => Promise<void>;
+
+// Every command of the catalogue typed as `/f2b …` by an admin, in order (later rows build on
+// earlier ones), with what the reply says and, for changes, what fail2ban itself then reports.
+// Destructive commands only ask here; confirming them is in buttons.test.ts. `{list}` is the URL of
+// a blocklist served on 127.0.0.1.
+const ROWS: [line: string, reply: RegExp, check?: Check][] = [
+  ["help", /BanBot commands[\s\S]*unban-all/],
+  ["status", /fail2ban 1\.\d+\.\d+ is up on [\s\S]*\*Jails\*\n2 \(alpha, beta\)/],
+  ["jails", /2 jails[\s\S]*alpha +0/],
+  ["jail alpha", /Jail alpha[\s\S]*\*Max retry\*\n3/],
+  ["ban 203.0.113.50 alpha", /Banned 203\.0\.113\.50 in alpha/, async (f) => expect(await f.jailsBanning(["203.0.113.50"])).toEqual([["alpha"]])],
+  ["banned alpha", /1 banned in alpha[\s\S]*203\.0\.113\.50/],
+  ["ip 203.0.113.50", /Address 203\.0\.113\.50[\s\S]*\*Banned in\*\nalpha/],
+  ["unban 203.0.113.50 alpha", /Unbanned 203\.0\.113\.50 in alpha/, async (f) => expect(await f.jailsBanning(["203.0.113.50"])).toEqual([[]])],
+  ["ignore alpha add 198.51.100.0/24", /Added 198\.51\.100\.0\/24 to alpha's ignore list/, async (f) => expect(await f.ignoreList("alpha")).toContain("198.51.100.0/24")],
+  ["ignore alpha", /Ignore list of alpha[\s\S]*198\.51\.100\.0\/24/],
+  ["ignoreself beta on", /beta now ignores the server's own addresses/, async (f) => expect((await f.jailSettings("beta")).ignoreself).toBe(true)],
+  ["idle beta on", /beta is idle/],
+  ["idle beta off", /beta is active again/],
+  ["reload alpha", /Reloaded alpha from its configuration/, async (f) => expect(await f.ignoreList("alpha")).not.toContain("198.51.100.0/24")],
+  ["blocklist add drop {list} beta", /Added blocklist drop for beta/],
+  ["blocklists", /1 blocklist[\s\S]*drop +beta/],
+  ["blocklist import drop dry-run", /Dry run of drop \(beta\): would ban 2, unban 0/, async (f) => expect(await f.bannedIps("beta")).toEqual([])],
+  ["blocklist import drop", /Imported drop into beta: \+2 −0/, async (f) => expect((await f.bannedIps("beta")).sort()).toEqual(["192.0.2.60", "198.51.100.61"])],
+  ["blocklist edit drop max 500", /Changed blocklist drop/],
+  ["blocklist disable drop", /Disabled blocklist drop/],
+  ["blocklist enable drop", /Enabled blocklist drop/],
+  ["blocklist remove drop", /Confirm: blocklist-remove drop/],
+  ["stop beta", /Confirm: stop beta/, async (f) => expect((await f.status()).jails).toEqual(["alpha", "beta"])],
+  ["start beta", /Confirm: start beta/],
+  ["reload-all", /Confirm: reload-all/],
+  ["unban-all all", /Confirm: unban-all all/],
+  ["audit", /Audit log[\s\S]*slack:/],
+  ["cancel abcdefgh", /Nothing to cancel/],
+];
+
+describe.each<Mode>(["http", "socket"])("every catalogue command through /f2b (%s mode)", (mode) => {
+  const s = useSlackBot({ mode, yaml: `${ACCESS_YAML}blocklists:\n  allow_private_hosts: [127.0.0.1]\n` });
+  const connect = useClients();
+  const lists = useListServer();
+
+  it.each(ROWS)("/f2b %s", async (line, expected, check) => {
+    lists.route("/drop.txt", serveList("192.0.2.60\n198.51.100.61 ; listed\n"));
+    const sent = await s.slack.slash(line.replace("{list}", lists.url("/drop.txt")), { user: USERS.admin });
+    expect(sent.ackMs).toBeLessThan(3000);
+    const reply = await resultOf(s.fake, sent);
+    expect(textOf(reply)).toMatch(expected);
+    expect(reply.response_type).toBe("ephemeral");
+    await check?.(connect(s.bot.sandbox.socketPath).fail2ban);
+  });
+
+  it("covers the whole catalogue", () => {
+    const typed = new Set(ROWS.map(([line]) => parseCommandLine(COMMANDS, line).command.name));
+    expect([...typed].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+  });
+});

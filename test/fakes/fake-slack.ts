@@ -1,0 +1,156 @@
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import { readSlackRequest, type SlackFault, type SlackRequest } from "./fake-slack-http.js";
+import { FakeSocketMode } from "./fake-slack-socket.js";
+
+export type { SlackFault, SlackRequest } from "./fake-slack-http.js";
+
+export const FAKE_TOKENS = { bot: "xoxb-fake-bot", app: "xapp-fake-app", signingSecret: "fake-signing-secret" } as const;
+
+type Args = Record<string, unknown>;
+
+/**
+ * Slack for tests and benchmarks, on one port of 127.0.0.1: the Web API methods BanBot calls
+ * under `/api/`, response_url sinks under `/hooks/`, a files upload sink under `/upload/`, and the
+ * Socket Mode WebSocket that `apps.connections.open` points at. Everything received is recorded;
+ * `failNext` answers the next matching request with a fault instead. No vitest imports.
+ */
+export class FakeSlack {
+  readonly requests: SlackRequest[] = [];
+  /** Uploaded file bytes by file ID. */
+  readonly uploads = new Map<string, Buffer>();
+  readonly socket: FakeSocketMode;
+  private readonly faults: SlackFault[] = [];
+  private readonly groups = new Map<string, string[]>();
+  private readonly watchers = new Set<(request: SlackRequest) => void>();
+  private seq = 0;
+
+  private constructor(private readonly server: Server) {
+    this.socket = new FakeSocketMode(new WebSocketServer({ server }));
+    server.on("request", (req, res) => {
+      void readSlackRequest(req).then((request) => {
+        this.requests.push(request);
+        this.answer(request, res);
+        for (const watch of this.watchers) watch(request);
+      });
+    });
+  }
+
+  static async start(): Promise<FakeSlack> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return new FakeSlack(server);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** SLACK_API_URL for the bot. */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A fresh response_url, as Slack puts one in every slash command and click. */
+  responseUrl(): string {
+    return `${this.url}/hooks/${++this.seq}`;
+  }
+
+  /** Web API calls of one method, oldest first. */
+  calls(method: string): SlackRequest[] {
+    return this.requests.filter((r) => r.path === `/api/${method}`);
+  }
+
+  /** What the bot sent to one response_url, oldest first. */
+  responses(responseUrl: string): Args[] {
+    const path = new URL(responseUrl).pathname;
+    return this.requests.filter((r) => r.path === path).map((r) => r.args);
+  }
+
+  /** The first request from now on to `path` (e.g. a response_url's path). */
+  async nextRequest(path: string, timeoutMs = 15_000): Promise<SlackRequest> {
+    return await new Promise<SlackRequest>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.watchers.delete(watch);
+        reject(new Error(`FakeSlack: nothing arrived at ${path} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const watch = (request: SlackRequest) => {
+        if (request.path !== path) return;
+        clearTimeout(timer);
+        this.watchers.delete(watch);
+        resolve(request);
+      };
+      this.watchers.add(watch);
+    });
+  }
+
+  setUserGroups(groups: Record<string, string[]>): void {
+    this.groups.clear();
+    for (const [id, users] of Object.entries(groups)) this.groups.set(id, users);
+  }
+
+  failNext(fault: SlackFault): void {
+    this.faults.push(fault);
+  }
+
+  async close(): Promise<void> {
+    await this.socket.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private answer(request: SlackRequest, res: ServerResponse): void {
+    const fault = this.takeFault(request.path);
+    if (fault) {
+      res.writeHead(fault.status ?? 200, { "content-type": "application/json", ...fault.headers });
+      res.end(JSON.stringify({ ok: false, error: fault.error ?? "fault_injected" }));
+      return;
+    }
+    if (request.path.startsWith("/hooks/") || request.path.startsWith("/upload/")) {
+      if (request.path.startsWith("/upload/")) this.uploads.set(request.path.slice("/upload/".length), request.raw);
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("ok");
+      return;
+    }
+    const method = request.path.replace(/^\/api\//, "");
+    const token = (request.headers.authorization ?? "").replace(/^Bearer /, "");
+    const wanted = method === "apps.connections.open" ? FAKE_TOKENS.app : FAKE_TOKENS.bot;
+    const body = token === wanted ? this.call(method, request.args) : { ok: false, error: "invalid_auth" };
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  }
+
+  private call(method: string, args: Args): Args {
+    const channel = typeof args.channel === "string" ? args.channel : "C0TEST";
+    switch (method) {
+      case "auth.test":
+        return { ok: true, url: `${this.url}/`, team: "Fake", user: "banbot", team_id: "T0FAKE", user_id: "U0BOT", bot_id: "B0BOT" };
+      case "chat.postMessage":
+        return { ok: true, channel, ts: this.ts(), message: { text: args.text } };
+      case "chat.update":
+        return { ok: true, channel, ts: args.ts, text: args.text };
+      case "usergroups.list":
+        return { ok: true, usergroups: [...this.groups].map(([id, users]) => ({ id, handle: id.toLowerCase(), users })) };
+      case "files.getUploadURLExternal": {
+        const id = `F0${++this.seq}`;
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal":
+        return { ok: true, files: Array.isArray(args.files) ? args.files : [] };
+      case "apps.connections.open":
+        return { ok: true, url: `ws://${this.url.slice("http://".length)}/link/?ticket=fake` };
+      default:
+        return { ok: false, error: "unknown_method" };
+    }
+  }
+
+  private ts(): string {
+    return `1700000000.${String(++this.seq).padStart(6, "0")}`;
+  }
+
+  private takeFault(path: string): SlackFault | undefined {
+    const i = this.faults.findIndex((f) => path === `/api/${f.target}` || (f.target.startsWith("/") && path.startsWith(f.target)));
+    return i < 0 ? undefined : this.faults.splice(i, 1)[0];
+  }
+}
