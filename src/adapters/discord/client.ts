@@ -1,0 +1,110 @@
+import { once } from "node:events";
+import { Client, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits, RESTEvents } from "discord.js";
+import type { Logger } from "pino";
+import type { Config, DiscordConfig } from "../../config.js";
+import type { ChatAdapter } from "../../core/chat.js";
+import { discordLayout } from "../../core/command/discord-schema.js";
+import type { Dispatcher } from "../../core/dispatch.js";
+import { UserError } from "../../core/errors.js";
+import type { Fail2ban } from "../../core/fail2ban/client.js";
+import type { AnyCommand, Clock } from "../../core/services.js";
+import { ActionKeys } from "./action-keys.js";
+import { apiBase } from "./api-url.js";
+import type { HandlerContext } from "./context.js";
+import { onInteraction } from "./on-interaction.js";
+import { postMessage, type ThreadMemo } from "./post.js";
+import { renderReply } from "./render.js";
+import { Suggestions } from "./suggest.js";
+
+export interface DiscordTiming {
+  /** Defer a command or click not answered by then (Discord's window is 3 s). */
+  deferAfterMs: number;
+  /** Longest wait for fail2ban before answering autocomplete from what is cached (or nothing). */
+  autocompleteWaitMs: number;
+  autocompleteTtlMs: number;
+  /** How long a button whose command did not fit in its custom_id keeps working. */
+  actionTtlMs: number;
+  actionCap: number;
+}
+
+export interface DiscordAdapterOptions {
+  discord: DiscordConfig;
+  commands: Config["commands"];
+  dispatcher: Pick<Dispatcher, "run">;
+  fail2ban: Pick<Fail2ban, "status" | "bannedIps">;
+  catalogue: readonly AnyCommand[];
+  log: Logger;
+  clock?: Clock;
+  timing?: Partial<DiscordTiming>;
+}
+
+const DEFAULT_TIMING: DiscordTiming = {
+  deferAfterMs: 1500,
+  autocompleteWaitMs: 1500,
+  autocompleteTtlMs: 5000,
+  actionTtlMs: 24 * 3_600_000,
+  actionCap: 5000,
+};
+
+/** The Discord surface: `/f2b` interactions over the gateway, alert posts over REST. */
+export function createDiscordAdapter(opts: DiscordAdapterOptions): ChatAdapter {
+  const log = opts.log.child({ component: "discord" });
+  const clock = opts.clock ?? { now: () => Date.now() };
+  const timing = { ...DEFAULT_TIMING, ...opts.timing };
+  const client = new Client({
+    // Slash commands and components arrive without privileged intents; Guilds keeps roles cached.
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: apiBase(opts.discord.apiUrl) },
+    allowedMentions: { parse: [] },
+  });
+  // Posting needs only REST, so alerts can go out before (or without) the gateway login.
+  client.rest.setToken(opts.discord.token);
+  const threads: ThreadMemo = new Map();
+  const keys = new ActionKeys({ ttlMs: Math.max(timing.actionTtlMs, opts.commands.confirmTimeoutMs), cap: timing.actionCap, clock });
+  const ctx: HandlerContext = {
+    commandName: opts.commands.name,
+    layout: discordLayout(opts.catalogue),
+    catalogue: opts.catalogue,
+    dispatcher: opts.dispatcher,
+    suggestions: new Suggestions({
+      fail2ban: opts.fail2ban,
+      clock,
+      ttlMs: timing.autocompleteTtlMs,
+      waitMs: timing.autocompleteWaitMs,
+      onError: (err, key) => log.debug({ err, key }, "autocomplete lookup failed"),
+    }),
+    keys,
+    deferAfterMs: timing.deferAfterMs,
+    log,
+  };
+
+  client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction, ctx));
+  client.on(Events.Error, (err) => log.error({ err }, "discord client error"));
+  client.on(Events.Warn, (message) => log.warn({ message }, "discord client warning"));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, "discord gateway disconnected"));
+  client.on(Events.ShardResume, (shard) => log.info({ shard }, "discord gateway resumed"));
+  client.rest.on(RESTEvents.RateLimited, (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, "discord rate limit"));
+
+  return {
+    platform: "discord",
+    async start() {
+      try {
+        // Login may resolve before READY and its guilds have arrived; a failed login rejects both.
+        await Promise.all([once(client, Events.ClientReady), client.login(opts.discord.token)]);
+      } catch (err) {
+        await client.destroy();
+        if (err instanceof DiscordjsError && err.code === DiscordjsErrorCodes.TokenInvalid) {
+          throw new UserError("config_invalid", "Discord refused DISCORD_TOKEN: copy the bot token again (Developer Portal → Bot → Reset Token).", { cause: err });
+        }
+        throw err;
+      }
+      log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "discord gateway ready");
+    },
+    async stop() {
+      await client.destroy();
+    },
+    async post(channel, reply, postOpts) {
+      return await postMessage(client.rest, threads, { channel, reply, msg: renderReply(reply, keys.ref), opts: postOpts ?? {} });
+    },
+  };
+}

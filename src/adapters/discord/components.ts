@@ -1,0 +1,116 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIComponentInMessageActionRow,
+  type APISelectMenuOption,
+  type APIStringSelectComponent,
+} from "discord.js";
+import type { Action, Reply } from "../../core/reply.js";
+import { clip, plain } from "./escape.js";
+import { COMPONENTS } from "./limits.js";
+
+export type ActionRow = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+/**
+ * Turns a command line into the reference a component carries, in at most `room` characters (the
+ * command itself when it fits, else a key to it). Injected so the renderer stays pure.
+ */
+export type ActionRef = (command: string, room: number) => string;
+
+// Buttons get a slot prefix: Discord refuses two components with one custom_id in a message, and
+// two buttons may run the same command (an alert's Unban beside a row's Unban).
+export const BUTTON_ID = /^b\d+:/;
+export const SELECT_ID = /^s\d+$/;
+
+const STYLE = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger } as const;
+/** Up to this many row actions are buttons; more become select menus (one row, 25 choices each). */
+const ROW_BUTTONS = COMPONENTS.buttonsPerRow;
+
+interface Rows {
+  rows: ActionRow[];
+  /** What did not fit, for the footer. */
+  notes: string[];
+}
+
+/**
+ * Rows are given out by importance (paging, the reply's own actions, then per-row actions in what is
+ * left) and shown table-first: per-row actions, paging, then the reply's actions.
+ */
+export function renderComponents(reply: Reply, ref: ActionRef): Rows {
+  let slot = 0;
+  const button = (action: Action, label = action.label): APIButtonComponentWithCustomId => {
+    const prefix = `b${slot++}:`;
+    return {
+      type: ComponentType.Button,
+      style: action.style ? STYLE[action.style] : ButtonStyle.Secondary,
+      label: clip(plain(label), COMPONENTS.buttonLabel),
+      custom_id: prefix + ref(action.command, COMPONENTS.customId - prefix.length),
+    };
+  };
+  const row = (components: APIComponentInMessageActionRow[]): ActionRow => ({ type: ComponentType.ActionRow, components });
+  const notes: string[] = [];
+
+  const nav = [reply.paging?.prev, reply.paging?.next].filter((a): a is Action => a !== undefined);
+  const navRows = nav.length > 0 ? [row(nav.map((a) => button(a)))] : [];
+  const actions = chunk(reply.actions ?? [], COMPONENTS.buttonsPerRow);
+  const room = COMPONENTS.rows - navRows.length;
+  const actionRows = actions.slice(0, room).map((group) => row(group.map((a) => button(a))));
+  const droppedActions = actions.slice(room).flat().length;
+  if (droppedActions > 0) notes.push(`${droppedActions} more buttons did not fit`);
+
+  const perRow = rowActions(reply);
+  const left = room - actionRows.length;
+  let tableRows: ActionRow[] = [];
+  if (perRow.length > 0 && perRow.length <= ROW_BUTTONS && left > 0) {
+    tableRows = [row(perRow.map(({ action, subject }) => button(action, `${action.label} ${subject}`)))];
+  } else if (perRow.length > 0) {
+    const menus = chunk(dedupe(perRow, ref), COMPONENTS.selectOptions);
+    tableRows = menus.slice(0, left).map((options, i) => row([select(`s${i}`, options, perRow)]));
+    const dropped = menus.slice(left).flat().length;
+    if (dropped > 0) notes.push(`${dropped} row actions did not fit; type the commands instead`);
+  }
+  return { rows: [...tableRows, ...navRows, ...actionRows], notes };
+}
+
+interface RowAction {
+  action: Action;
+  /** The row's first cell (an address, a jail), naming what the action acts on. */
+  subject: string;
+  detail: string;
+}
+
+function rowActions({ table }: Reply): RowAction[] {
+  if (!table?.rowActions) return [];
+  return table.rows.flatMap((cells, i) => {
+    const action = table.rowActions?.[i];
+    return action ? [{ action, subject: plain(cells[0] ?? ""), detail: plain(cells.slice(1).filter(Boolean).join(" · ")) }] : [];
+  });
+}
+
+function dedupe(actions: readonly RowAction[], ref: ActionRef): APISelectMenuOption[] {
+  const seen = new Set<string>();
+  const options: APISelectMenuOption[] = [];
+  for (const { action, subject, detail } of actions) {
+    const value = ref(action.command, COMPONENTS.selectText);
+    if (seen.has(value)) continue;
+    seen.add(value);
+    const option: APISelectMenuOption = { label: clip(`${action.label} ${subject}`, COMPONENTS.selectText), value };
+    if (detail) option.description = clip(detail, COMPONENTS.selectText);
+    options.push(option);
+  }
+  return options;
+}
+
+function select(customId: string, options: APISelectMenuOption[], all: readonly RowAction[]): APIStringSelectComponent {
+  const labels = new Set(all.map((a) => a.action.label));
+  const placeholder = labels.size === 1 ? `${[...labels][0]}…` : "Choose an action…";
+  return { type: ComponentType.StringSelect, custom_id: customId, placeholder: clip(plain(placeholder), COMPONENTS.placeholder), options };
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

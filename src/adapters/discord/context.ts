@@ -1,0 +1,25 @@
+import type { Logger } from "pino";
+import type { DiscordPlacement } from "../../core/command/discord-schema.js";
+import type { Dispatcher } from "../../core/dispatch.js";
+import type { Reply } from "../../core/reply.js";
+import type { AnyCommand } from "../../core/services.js";
+import type { ActionKeys } from "./action-keys.js";
+import { renderReply, type DiscordMessage } from "./render.js";
+import type { Suggestions } from "./suggest.js";
+
+/** What the interaction handlers share; built once per adapter. */
+export interface HandlerContext {
+  commandName: string;
+  layout: readonly DiscordPlacement[];
+  catalogue: readonly AnyCommand[];
+  dispatcher: Pick<Dispatcher, "run">;
+  suggestions: Suggestions;
+  keys: ActionKeys;
+  /** Answer within this or defer: Discord drops an interaction not acknowledged in 3 seconds. */
+  deferAfterMs: number;
+  log: Logger;
+}
+
+export function render(ctx: HandlerContext, reply: Reply): DiscordMessage {
+  return renderReply(reply, ctx.keys.ref);
+}

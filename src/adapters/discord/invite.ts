@@ -1,0 +1,24 @@
+import { OAuth2Scopes, PermissionFlagsBits, PermissionsBitField } from "discord.js";
+
+/**
+ * The least BanBot needs in a channel: read it, answer and post alerts (with embeds and chart
+ * images), and follow alerts up in a thread. Interactions themselves need no permission.
+ */
+export const BOT_PERMISSIONS = new PermissionsBitField([
+  PermissionFlagsBits.ViewChannel,
+  PermissionFlagsBits.SendMessages,
+  PermissionFlagsBits.SendMessagesInThreads,
+  PermissionFlagsBits.CreatePublicThreads,
+  PermissionFlagsBits.EmbedLinks,
+  PermissionFlagsBits.AttachFiles,
+]).bitfield;
+
+/** The URL a server admin opens to add the bot with those permissions and the slash commands. */
+export function inviteUrl(applicationId: string): string {
+  const params = new URLSearchParams({
+    client_id: applicationId,
+    scope: [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands].join(" "),
+    permissions: BOT_PERMISSIONS.toString(),
+  });
+  return `https://discord.com/oauth2/authorize?${params.toString()}`;
+}

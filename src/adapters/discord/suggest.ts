@@ -1,0 +1,74 @@
+import type { Fail2ban } from "../../core/fail2ban/client.js";
+import type { Clock } from "../../core/services.js";
+import { AUTOCOMPLETE } from "./limits.js";
+import { ShortCache } from "./short-cache.js";
+
+export interface Choice {
+  name: string;
+  value: string;
+}
+
+export interface SuggestRequest {
+  kind: "jails" | "banned-ips";
+  typed: string;
+  /** The jail already chosen in the same interaction, for banned IPs. */
+  jail?: string;
+  /** The option takes several values separated by spaces or commas: complete the last one. */
+  multiple?: boolean;
+}
+
+/** Autocomplete answers from fail2ban, a few seconds stale at most, never later than `waitMs`. */
+export class Suggestions {
+  private readonly cache: ShortCache<string[]>;
+
+  constructor(
+    private readonly deps: {
+      fail2ban: Pick<Fail2ban, "status" | "bannedIps">;
+      clock: Clock;
+      ttlMs: number;
+      waitMs: number;
+      onError: (err: unknown, key: string) => void;
+    },
+  ) {
+    this.cache = new ShortCache({ ttlMs: deps.ttlMs, clock: deps.clock, onError: deps.onError });
+  }
+
+  async choices(req: SuggestRequest): Promise<Choice[]> {
+    const candidates = (await this.candidates(req)) ?? [];
+    const split = req.multiple ? Math.max(req.typed.lastIndexOf(" "), req.typed.lastIndexOf(",")) + 1 : 0;
+    const head = req.typed.slice(0, split);
+    return rank(candidates, req.typed.slice(split).trim())
+      .map((c) => head + c)
+      .filter((value) => value.length <= AUTOCOMPLETE.text)
+      .slice(0, AUTOCOMPLETE.choices)
+      .map((value) => ({ name: value, value }));
+  }
+
+  private async candidates({ kind, jail }: SuggestRequest): Promise<string[] | undefined> {
+    const { fail2ban, waitMs } = this.deps;
+    const jails = () => this.cache.get("jails", async () => (await fail2ban.status()).jails, waitMs);
+    if (kind === "jails") return await jails();
+    if (jail && jail !== "all") return await this.cache.get(`banned:${jail}`, () => fail2ban.bannedIps(jail), waitMs);
+    return await this.cache.get(
+      "banned:*",
+      async () => {
+        const all = new Set<string>();
+        for (const name of (await fail2ban.status()).jails) for (const ip of await fail2ban.bannedIps(name)) all.add(ip);
+        return [...all];
+      },
+      waitMs,
+    );
+  }
+}
+
+/** Starts-with matches first, then contains; each group sorted; case-insensitive. */
+export function rank(candidates: readonly string[], typed: string): string[] {
+  const needle = typed.toLowerCase();
+  const sorted = [...new Set(candidates)].sort(byNatural);
+  const starts = sorted.filter((c) => c.toLowerCase().startsWith(needle));
+  const contains = sorted.filter((c) => !c.toLowerCase().startsWith(needle) && c.toLowerCase().includes(needle));
+  return [...starts, ...contains];
+}
+
+// "192.0.2.9" before "192.0.2.10", and "jail2" before "jail10".
+const byNatural = (a: string, b: string): number => a.localeCompare(b, "en", { numeric: true });

@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCore, type Core } from "../../../src/compose.js";
+import { useBanBot } from "../../harness/banbot.js";
+import { silentLog } from "../../harness/client.js";
+import { buttonId, useDiscord } from "./harness.js";
+import { startSlowProxy } from "./slow-socket.js";
+import { OPERATOR, GRANTS_YAML, VIEWER } from "./users.js";
+
+// fail2ban behind a proxy that delays each reply by 150 ms: `status` takes four round trips, well
+// past the 100 ms the adapter here waits before deferring (1.5 s in production).
+describe("Discord deferred replies", () => {
+  const bot = useBanBot({ yaml: GRANTS_YAML });
+  let slow: Core | undefined;
+  let proxy: { close(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    const socket = join(bot.sandbox.dir, "slow.sock");
+    proxy = await startSlowProxy(socket, bot.sandbox.socketPath, 150);
+    slow = buildCore({ ...bot.config, fail2ban: { ...bot.config.fail2ban, socket } }, bot.db, silentLog, bot.clock);
+  });
+  afterAll(async () => {
+    await slow?.close();
+    await proxy?.close();
+  });
+  const discord = useDiscord({ core: () => slow!, timing: { deferAfterMs: 100 } });
+
+  it("defers a slow command, then edits the reply with the result", async () => {
+    const ids = discord.slashRaw(VIEWER, { subcommand: "status" });
+    const { callback, message, via } = await discord.answer(ids);
+    expect(callback).toEqual({ type: 5, data: { flags: 0 } });
+    expect(via).toBe("PATCH webhook");
+    expect(message.embeds?.[0]?.title).toMatch(/^fail2ban 1\.\d+\.\d+ is up/);
+    const edit = await discord.webhook(ids.token, "PATCH");
+    expect(edit.path).toBe(`/api/v10/webhooks/900000000000000002/${ids.token}/messages/@original`);
+    expect(edit.query.get("with_response")).toBeNull();
+  });
+
+  it("replaces a deferred public reply with a private one when the result is an error", async () => {
+    const ids = discord.slashRaw(VIEWER, { subcommand: "jail", options: { jail: "nosuch" } });
+    const { callback, message, via } = await discord.answer(ids);
+    expect(callback).toEqual({ type: 5, data: { flags: 0 } });
+    expect(via).toBe("POST webhook");
+    expect(message).toMatchObject({ flags: 64, embeds: [{ title: "Cannot do that" }] });
+    expect((await discord.webhook(ids.token, "DELETE")).path).toMatch(/messages\/@original$/);
+  });
+
+  it("defers a slow click with deferUpdate, then edits the message it was on", async () => {
+    const list = await discord.answer(discord.slashRaw(VIEWER, { subcommand: "banned", options: { jail: "alpha" } }));
+    expect(list.message.embeds?.[0]?.title).toBe("No banned addresses in alpha");
+    await discord.answer(discord.slashRaw(OPERATOR, { subcommand: "ban", options: { jail: "alpha", ips: "192.0.2.60" } }));
+    const banned = await discord.answer(discord.slashRaw(VIEWER, { subcommand: "banned", options: { jail: "alpha" } }));
+    const click = discord.clickRaw(OPERATOR, { customId: buttonId({ type: 7, data: banned.message }, "Unban 192.0.2.60"), messageId: "900000000000000100" });
+    const { callback, message, via } = await discord.answer(click);
+    expect(callback).toEqual({ type: 6 });
+    expect(via).toBe("PATCH webhook");
+    expect(message).toMatchObject({ content: `by <@${OPERATOR.id}>`, embeds: [{ title: "Unbanned 192.0.2.60 in alpha" }], attachments: [] });
+  });
+});

@@ -1,0 +1,190 @@
+import { EventEmitter } from "node:events";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+import { readRequest, snowflakes, type Fault, type RecordedRequest } from "./fake-discord-http.js";
+import { guildCreate, messageJson, ready, type FakeGuild } from "./fake-discord-payloads.js";
+
+export type { RecordedRequest } from "./fake-discord-http.js";
+
+/**
+ * Discord for tests and benchmarks: REST under `/api/v10` and the gateway WebSocket on one port of
+ * 127.0.0.1, enough for a real discord.js Client to log in, receive interactions and answer them.
+ * Every REST request is recorded; `failNext` answers the next matching one with a fault instead.
+ * No vitest imports: the benchmarks use it too.
+ */
+export class FakeDiscord {
+  readonly requests: RecordedRequest[] = [];
+  /** Registered commands by route (`/applications/A/commands` or `…/guilds/G/commands`). */
+  readonly commands = new Map<string, unknown[]>();
+  readonly identify: Promise<{ token: string; intents: number }>;
+  readonly id = snowflakes();
+  private readonly events = new EventEmitter();
+  private readonly faults: Fault[] = [];
+  private readonly threads = new Set<string>();
+  private readonly sockets = new Set<WebSocket>();
+  private gateway: WebSocket | undefined;
+  private seq = 0;
+  private identified!: (d: { token: string; intents: number }) => void;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly wss: WebSocketServer,
+    readonly guild: FakeGuild,
+  ) {
+    this.identify = new Promise((resolve) => (this.identified = resolve));
+    this.events.setMaxListeners(0);
+    server.on("request", (req, res) => {
+      void readRequest(req).then((request) => this.answer(request, res));
+    });
+    wss.on("connection", (ws) => this.connect(ws));
+  }
+
+  static async start(guild: FakeGuild): Promise<FakeDiscord> {
+    const server = createServer();
+    const wss = new WebSocketServer({ server });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return new FakeDiscord(server, wss, guild);
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** DISCORD_API_URL for the bot. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  failNext(fault: Fault): void {
+    this.faults.push(fault);
+  }
+
+  /** A one-shot 429 as Discord sends it; @discordjs/rest waits `seconds` and retries. */
+  rateLimitNext(method: string, path: RegExp, seconds: number): void {
+    this.failNext({
+      method,
+      path,
+      status: 429,
+      body: { message: "You are being rate limited.", retry_after: seconds, global: false },
+      headers: { "retry-after": String(seconds), "x-ratelimit-scope": "user", "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": String(seconds) },
+    });
+  }
+
+  /** Sends a gateway dispatch (op 0), e.g. INTERACTION_CREATE. */
+  dispatch(t: string, d: unknown): void {
+    if (!this.gateway) throw new Error("FakeDiscord: no gateway connection yet");
+    this.gateway.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
+  }
+
+  /** The first request (recorded so far or later) that matches. */
+  async request(match: (r: RecordedRequest) => boolean, timeoutMs = 5000): Promise<RecordedRequest> {
+    const seen = this.requests.find(match);
+    if (seen) return seen;
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.events.off("request", listener);
+        const log = this.requests.map((r) => `${r.method} ${r.path}`).join("\n  ");
+        reject(new Error(`FakeDiscord: no matching request within ${timeoutMs} ms; got:\n  ${log}`));
+      }, timeoutMs);
+      const listener = (r: RecordedRequest) => {
+        if (!match(r)) return;
+        clearTimeout(timer);
+        this.events.off("request", listener);
+        resolve(r);
+      };
+      this.events.on("request", listener);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private connect(ws: WebSocket): void {
+    this.gateway = ws;
+    this.sockets.add(ws);
+    ws.on("close", () => this.sockets.delete(ws));
+    ws.send(JSON.stringify({ op: 10, s: null, t: null, d: { heartbeat_interval: 41_250 } }));
+    ws.on("message", (data: Buffer) => {
+      const packet = JSON.parse(data.toString("utf8")) as { op: number; d: { token: string; intents: number } };
+      if (packet.op === 1) ws.send(JSON.stringify({ op: 11, s: null, t: null, d: null }));
+      if (packet.op !== 2) return;
+      this.identified(packet.d);
+      this.dispatch("READY", ready(this.guild, `ws://127.0.0.1:${this.port}`));
+      this.dispatch("GUILD_CREATE", guildCreate(this.guild));
+    });
+  }
+
+  private answer(request: Omit<RecordedRequest, "fault">, res: ServerResponse): void {
+    const fault = this.faults.findIndex((f) => (f.method ?? request.method) === request.method && f.path.test(request.path));
+    const recorded: RecordedRequest = { ...request, fault: fault >= 0 };
+    this.requests.push(recorded);
+    this.events.emit("request", recorded);
+    if (fault >= 0) {
+      const [f] = this.faults.splice(fault, 1);
+      return json(res, f!.status, f!.body ?? { message: "fault", code: 0 }, f!.headers);
+    }
+    const route = routeOf(request.method, request.path.replace(/^\/api\/v10/, ""));
+    const body = request.body as Record<string, unknown> | undefined;
+    switch (route?.name) {
+      case "gateway":
+        return json(res, 200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+      case "callback":
+      case "delete-original":
+        return json(res, 204);
+      case "edit-original":
+      case "follow-up":
+        return json(res, 200, messageJson(this.id(), this.guild.channelId, this.guild.bot, body));
+      case "commands-get":
+        return json(res, 200, this.commands.get(route.path) ?? []);
+      case "commands-put": {
+        const list = (request.body as Record<string, unknown>[]).map((c) => ({ ...c, id: this.id(), application_id: this.guild.applicationId, version: this.id() }));
+        this.commands.set(route.path, list);
+        return json(res, 200, list);
+      }
+      case "message-create":
+      case "message-edit":
+        return json(res, 200, messageJson(route.message ?? this.id(), route.channel!, this.guild.bot, body));
+      case "thread-create":
+        if (this.threads.has(route.message!)) return json(res, 400, { message: "A thread has already been created for this message", code: 160004 });
+        this.threads.add(route.message!);
+        return json(res, 201, { id: route.message, type: 11, parent_id: route.channel, guild_id: this.guild.id, name: body?.name });
+      default:
+        return json(res, 404, { message: "404: Not Found", code: 0 });
+    }
+  }
+}
+
+type Route = { name: string; path: string; channel?: string; message?: string };
+
+function routeOf(method: string, path: string): Route | undefined {
+  const table: [string, RegExp, string][] = [
+    ["GET", /^\/gateway\/bot$/, "gateway"],
+    ["POST", /^\/interactions\/\d+\/[^/]+\/callback$/, "callback"],
+    ["PATCH", /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/, "edit-original"],
+    ["DELETE", /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/, "delete-original"],
+    ["POST", /^\/webhooks\/\d+\/[^/]+$/, "follow-up"],
+    ["GET", /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/, "commands-get"],
+    ["PUT", /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/, "commands-put"],
+    ["POST", /^\/channels\/(?<channel>\d+)\/messages$/, "message-create"],
+    ["PATCH", /^\/channels\/(?<channel>\d+)\/messages\/(?<message>\d+)$/, "message-edit"],
+    ["POST", /^\/channels\/(?<channel>\d+)\/messages\/(?<message>\d+)\/threads$/, "thread-create"],
+  ];
+  for (const [m, re, name] of table) {
+    const match = m === method ? re.exec(path) : null;
+    if (match) return { name, path, channel: match.groups?.channel, message: match.groups?.message };
+  }
+  return undefined;
+}
+
+function json(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  if (body === undefined) {
+    res.writeHead(status, headers).end();
+    return;
+  }
+  res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+}
