@@ -30,7 +30,8 @@ export interface DispatcherDeps {
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
-  async run(line: string, actor: Identity): Promise<Reply> {
+  /** `opts.progress` receives a long command's interim status, where the surface can show it. */
+  async run(line: string, actor: Identity, opts: { progress?: (text: string) => void } = {}): Promise<Reply> {
     const { services, log } = this.deps;
     const started = services.clock.now();
     if (actor.platform !== "console") {
@@ -66,7 +67,7 @@ export class Dispatcher {
     }
 
     try {
-      const reply = await command.run(parsed.values as never, { ...services, actor, commandLine });
+      const reply = await command.run(parsed.values as never, { ...services, actor, commandLine, progress: opts.progress });
       if (command.effect !== "read") this.audit(actor, who, "ok", reply.title, started);
       return reply;
     } catch (err) {

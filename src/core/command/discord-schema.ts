@@ -40,9 +40,11 @@ export interface DiscordPlacement {
 
 /**
  * Flat while the catalogue fits Discord's 25 subcommands. Beyond that, hyphenated commands that
- * share a first word (`blocklist-add`, `blocklist-edit`) become a group, unless a command is named
- * that word alone (`unban` beside `unban-all` stays flat: a group and a subcommand cannot share a
- * name). Still too many is an error: better a clear failure at registration than a hidden command.
+ * share a first word (`blocklist-add`, `blocklist-edit`) become a group. A command named that word
+ * alone joins its group as `show` when it takes no required option (`alerts` → `/f2b alerts show`
+ * beside `/f2b alerts mute`); one that does (`unban` beside `unban-all`) keeps them all flat, since
+ * a group and a subcommand cannot share a name. Still too many is an error: better a clear failure at
+ * registration than a hidden command.
  */
 export function discordLayout(all: readonly CommandDef[]): DiscordPlacement[] {
   const catalogue = all.filter((c) => !c.internal);
@@ -53,13 +55,14 @@ export function discordLayout(all: readonly CommandDef[]): DiscordPlacement[] {
     const prefix = prefixOf(name);
     if (prefix) count.set(prefix, (count.get(prefix) ?? 0) + 1);
   }
+  const bare = (prefix: string) => catalogue.find((c) => c.name === prefix);
   const grouped = (prefix: string | undefined): prefix is string =>
-    prefix !== undefined && (count.get(prefix) ?? 0) >= 2 && !catalogue.some((c) => c.name === prefix);
+    prefix !== undefined && (count.get(prefix) ?? 0) >= 2 && !bare(prefix)?.options.some((o) => o.required && !o.internal);
   const placements = catalogue.map((command): DiscordPlacement => {
     const prefix = prefixOf(command.name);
-    return grouped(prefix)
-      ? { command, group: prefix, subcommand: command.name.slice(prefix.length + 1) }
-      : { command, subcommand: command.name };
+    if (grouped(prefix)) return { command, group: prefix, subcommand: command.name.slice(prefix.length + 1) };
+    if (grouped(command.name)) return { command, group: command.name, subcommand: "show" };
+    return { command, subcommand: command.name };
   });
   const entries = new Set(placements.map((p) => p.group ?? `/${p.subcommand}`)).size;
   if (entries > LIMIT.entries) {

@@ -48,6 +48,11 @@ export interface Invocation {
   actor: Identity;
   /** The command line as it would be typed, canonical form. */
   commandLine: string;
+  /**
+   * Interim status of a long run (e.g. "Banned 20,000 of 50,000"), when the surface can show it;
+   * each call replaces the last. Commands call it sparingly: surfaces may rate-limit edits.
+   */
+  progress?: (text: string) => void;
 }
 
 export interface CommandDef<O extends readonly OptionSpec[] = readonly OptionSpec[], C = never> {

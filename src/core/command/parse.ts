@@ -14,6 +14,8 @@ import { tokenize, type Token } from "./tokenize.js";
 //      `banned sshd foo` is a search, `audit U01ADMIN 7d` fills user then since), an empty
 //      required one that rejects it is the error. `rest` text takes the remainder of the line.
 // Only unquoted tokens are keywords or `--…=`; quoting makes any word a plain value.
+// A command named `word-sub` may also be typed as two words, `word sub` (what Discord shows as a
+// subcommand group): `blocklist add …` is `blocklist-add …`. The joined name wins when it exists.
 
 export interface ParsedCommand {
   command: CommandDef;
@@ -39,20 +41,30 @@ export function parseCommandLine(catalogue: readonly CommandDef[], line: string)
     }
     confirmToken = value;
   }
-  const [head, ...args] = tokens;
+  const [head, second] = tokens;
   if (!head) throw new UserError("invalid_argument", "No command given. Type `help` for the list.");
-  const command = findCommand(catalogue, head.text);
-  const values = readArguments(command, args);
+  const joined = second && !second.quoted ? findExact(catalogue, `${head.text}-${second.text}`) : undefined;
+  const command = joined ?? findCommand(catalogue, head.text);
+  const values = readArguments(command, tokens.slice(joined ? 2 : 1));
   return confirmToken === undefined ? { command, values } : { command, values, confirmToken };
 }
 
 export function findCommand(catalogue: readonly CommandDef[], name: string): CommandDef {
-  const wanted = name.toLowerCase();
-  const command = catalogue.find((c) => c.name.toLowerCase() === wanted);
+  const command = findExact(catalogue, name);
   if (command) return command;
   const guess = suggest(name, catalogue.map((c) => c.name));
   const hint = guess === undefined ? "" : ` Did you mean \`${guess}\`?`;
+  const family = catalogue.filter((c) => !c.internal && c.name.toLowerCase().startsWith(`${name.toLowerCase()}-`));
+  if (family.length > 0) {
+    const subs = family.map((c) => c.name.slice(name.length + 1));
+    throw new UserError("invalid_argument", `\`${shown(name)}\` needs one of ${orList(subs)}, e.g. \`${family[0]!.name.replace("-", " ")}\`.${hint}`);
+  }
   throw new UserError("invalid_argument", `Unknown command \`${shown(name)}\`.${hint} Type \`help\` for the list.`);
+}
+
+function findExact(catalogue: readonly CommandDef[], name: string): CommandDef | undefined {
+  const wanted = name.toLowerCase();
+  return catalogue.find((c) => c.name.toLowerCase() === wanted);
 }
 
 function readArguments(command: CommandDef, tokens: readonly Token[]): Record<string, unknown> {

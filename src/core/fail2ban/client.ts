@@ -22,7 +22,7 @@ import {
   type ServerStatus,
 } from "./parse.js";
 import type { PickleValue } from "./pickle.js";
-import { assertAddresses, assertIgnoreEntries, assertJail } from "./validate.js";
+import { assertAddresses, assertBanTargets, assertIgnoreEntries, assertJail } from "./validate.js";
 import { readJailSettings, type JailLimits, type JailSettings } from "./settings.js";
 import type { z } from "zod";
 
@@ -45,7 +45,7 @@ export interface Fail2ban {
   /** For each address, the jails that ban it now. */
   jailsBanning(ips: readonly string[]): Promise<string[][]>;
   ignoreList(jail: string): Promise<string[]>;
-  /** Returns how many addresses were newly banned. */
+  /** Addresses or CIDR networks; returns how many were newly banned. */
   ban(jail: string, ips: readonly string[], opts?: BulkOptions): Promise<number>;
   /** In one jail, or in every jail when `jail` is undefined. Returns how many bans were lifted. */
   unban(jail: string | undefined, ips: readonly string[], opts?: BulkOptions): Promise<number>;
@@ -170,7 +170,7 @@ export class SocketFail2ban implements Fail2ban {
 
   async ban(jail: string, ips: readonly string[], opts: BulkOptions = {}): Promise<number> {
     assertJail(jail);
-    const addrs = assertAddresses(ips);
+    const addrs = assertBanTargets(ips);
     return await this.inChunks(addrs, opts, async (chunk) => {
       const reply = await this.call(["set", jail, "banip", ...chunk], this.bulkTimeoutMs, jail);
       // 0.10.0–0.10.4 answer a single-address ban with the address itself.
@@ -180,7 +180,7 @@ export class SocketFail2ban implements Fail2ban {
 
   async unban(jail: string | undefined, ips: readonly string[], opts: BulkOptions = {}): Promise<number> {
     if (jail !== undefined) assertJail(jail);
-    const addrs = assertAddresses(ips);
+    const addrs = assertBanTargets(ips);
     const args = jail === undefined ? ["unban"] : ["set", jail, "unbanip"];
     return await this.inChunks(addrs, opts, async (chunk) =>
       parseWith(intSchema, await this.call([...args, ...chunk], this.bulkTimeoutMs, jail)),

@@ -24,6 +24,14 @@ export function assertAddresses(ips: readonly string[]): string[] {
   });
 }
 
+/**
+ * Ban and unban targets: addresses, or CIDR networks (fail2ban bans a network as one entry and its
+ * firewall actions receive it as such; an unban of a network lifts every ban inside it; seen on 1.0.2).
+ */
+export function assertBanTargets(targets: readonly string[]): string[] {
+  return targets.map((t) => (t.includes("/") ? assertIgnoreEntries([t])[0]! : assertAddresses([t])[0]!));
+}
+
 export function assertIgnoreEntries(entries: readonly string[]): string[] {
   return entries.map((entry) => {
     const cidr = parseIpOrCidr(entry);

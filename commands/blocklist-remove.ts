@@ -1,0 +1,20 @@
+import { defineCommand } from "../src/core/command/model.js";
+import type { Ctx } from "../src/core/services.js";
+
+export const blocklistRemove = defineCommand({
+  name: "blocklist-remove",
+  summary: "Remove a blocklist and unban what it banned (unless another lists it)",
+  examples: ["blocklist remove drop"],
+  options: [{ name: "name", kind: "text", required: true, description: "the source" }],
+  role: "admin",
+  effect: "destructive",
+  async run({ name }, { blocklists, progress }: Ctx<"blocklists">) {
+    const { jail } = blocklists.show(name, 0).source;
+    const { unbanned } = await blocklists.remove(name, { progress: progress && ((p) => progress(`Unbanning ${p.done.toLocaleString("en")} of ${p.total.toLocaleString("en")}…`)) });
+    return {
+      title: `Removed blocklist ${name}`,
+      tone: "warn",
+      text: `Unbanned ${unbanned.toLocaleString("en")} ${unbanned === 1 ? "address" : "addresses"} it had banned in ${jail}; bans that another blocklist still lists stay.`,
+    };
+  },
+});

@@ -1,0 +1,59 @@
+import type { Database } from "better-sqlite3";
+import type { Logger } from "pino";
+import type { Clock } from "../services.js";
+import type { BlocklistBanEvent } from "./apply.js";
+import { createBlocklists, type Blocklists, type BlocklistsDeps } from "./blocklists.js";
+import { createGuardedAgent } from "./guarded-agent.js";
+import { createSystemResolver, type Resolver } from "./resolver.js";
+
+export interface BlocklistSettings {
+  allowPrivateHosts: readonly string[];
+  protected: readonly string[];
+  maxSizeMb: number;
+}
+
+/** Download time limits; fixed in production, shortened by tests. */
+export interface DownloadTimeouts {
+  connectMs: number;
+  headersMs: number;
+  /** Longest silence while the body streams. */
+  bodyMs: number;
+  totalMs: number;
+}
+
+const TIMEOUTS: DownloadTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000, totalMs: 120_000 };
+
+export interface BuildBlocklistsOptions {
+  db: Database;
+  fail2ban: BlocklistsDeps["fail2ban"];
+  clock: Clock;
+  host: string;
+  log: Logger;
+  resolver?: Resolver;
+  timeouts?: Partial<DownloadTimeouts>;
+  chunkSize?: number;
+  onBanned?: (event: BlocklistBanEvent) => void;
+}
+
+/** The blocklist service with its own guarded HTTP agent; `close` releases the agent's sockets. */
+export function buildBlocklists(settings: BlocklistSettings, opts: BuildBlocklistsOptions): { blocklists: Blocklists; close(): Promise<void> } {
+  const resolver = opts.resolver ?? createSystemResolver();
+  const timeouts = { ...TIMEOUTS, ...opts.timeouts };
+  const http = createGuardedAgent({
+    resolver,
+    allowPrivateHosts: settings.allowPrivateHosts,
+    connectTimeoutMs: timeouts.connectMs,
+    headersTimeoutMs: timeouts.headersMs,
+    bodyTimeoutMs: timeouts.bodyMs,
+  });
+  const blocklists = createBlocklists({
+    ...opts,
+    resolver,
+    http,
+    allowPrivateHosts: settings.allowPrivateHosts,
+    protectedRanges: settings.protected,
+    maxBytes: settings.maxSizeMb * 1024 * 1024,
+    totalTimeoutMs: timeouts.totalMs,
+  });
+  return { blocklists, close: () => http.close() };
+}

@@ -1,0 +1,67 @@
+import type { Member } from "../../store/blocklist-members.js";
+
+// The diff of one import, pure: what the list says now against what this source has on record.
+// Rows in another jail (the source was moved) all leave. A row whose ban fail2ban has already
+// ended (the jail's bantime passed) is banned again even though the list did not change.
+
+export interface PlanInput {
+  jail: string;
+  /** Entries the list holds now, filtered, canonical. */
+  desired: readonly string[];
+  /** Every row of this source. */
+  rows: readonly Member[];
+  now: number;
+  unbanDeparted: boolean;
+  banMs: number | undefined;
+}
+
+export interface Plan {
+  /** Entries to send to fail2ban: new ones, pending ones from an interrupted run, and ended bans. */
+  toBan: string[];
+  /** Of toBan, those without a row yet. */
+  fresh: Set<string>;
+  /** Of toBan, those still listed whose fail2ban ban had ended. */
+  renewed: number;
+  /** Departed rows listed again while their ban still holds: back to banned, no call. */
+  relisted: Member[];
+  /** Rows to lift: unbanned when no other source holds them. */
+  leave: Member[];
+  /** Rows to forget without unbanning (the source keeps departed bans and has no duration). */
+  release: Member[];
+  /** Rows to keep, as departed, until their ban duration ends. */
+  retire: Member[];
+  unchanged: number;
+}
+
+export function planImport(input: PlanInput): Plan {
+  const { jail, now } = input;
+  const here = new Map<string, Member>();
+  const plan: Plan = { toBan: [], fresh: new Set(), renewed: 0, relisted: [], leave: [], release: [], retire: [], unchanged: 0 };
+  for (const row of input.rows) {
+    if (row.jail === jail) here.set(row.entry, row);
+    else plan.leave.push(row);
+  }
+  const ended = (row: Member) => row.f2bUntil !== undefined && row.f2bUntil <= now;
+  for (const entry of input.desired) {
+    const row = here.get(entry);
+    here.delete(entry);
+    if (!row) {
+      plan.toBan.push(entry);
+      plan.fresh.add(entry);
+    } else if (row.state === "pending") plan.toBan.push(entry);
+    else if (ended(row)) {
+      plan.toBan.push(entry);
+      plan.renewed++;
+    } else if (row.state === "departed") plan.relisted.push(row);
+    else plan.unchanged++;
+  }
+  // What is left in `here` is no longer listed.
+  for (const row of here.values()) {
+    if (row.state === "departed") {
+      if (row.expiresAt !== undefined && row.expiresAt <= now) plan.leave.push(row);
+    } else if (input.unbanDeparted) plan.leave.push(row);
+    else if (input.banMs !== undefined) plan.retire.push(row);
+    else plan.release.push(row);
+  }
+  return plan;
+}

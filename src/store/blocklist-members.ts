@@ -1,0 +1,153 @@
+import type { Database } from "better-sqlite3";
+import { transaction } from "../db/transaction.js";
+
+export type MemberState = "pending" | "banned" | "departed";
+
+/** One entry one source lists in one jail. */
+export interface Member {
+  sourceId: number;
+  jail: string;
+  entry: string;
+  /** pending: about to be (or maybe already) sent to fail2ban; departed: off the list, ban kept until expiresAt. */
+  state: MemberState;
+  /** A blocklist banned it (so a blocklist lifts it); false when fail2ban had banned it already. */
+  owned: boolean;
+  bannedAt: number | undefined;
+  /** When the jail's bantime ends fail2ban's ban; undefined: never or unknown. */
+  f2bUntil: number | undefined;
+  /** When BanBot lifts it because of the source's ban duration. */
+  expiresAt: number | undefined;
+}
+
+export interface BlocklistMembers {
+  ofSource(sourceId: number): Member[];
+  /**
+   * How many rows of the source an import would have to act on even if the list were the same:
+   * in another jail, pending, or past fail2ban's or the source's end of ban. 0 lets an unchanged
+   * list be settled without loading a single row.
+   */
+  needingWork(sourceId: number, jail: string, now: number): number;
+  count(sourceId: number): number;
+  /** Every source's rows in a jail. */
+  inJail(jail: string): Member[];
+  /** The rows other sources have in a jail. */
+  othersInJail(jail: string, sourceId: number): Member[];
+  /** Distinct entries of a jail that BanBot believes fail2ban bans now (not pending, not past fail2ban's end). */
+  liveCount(jail: string, now: number): number;
+  /** Insert or replace, in one transaction. */
+  put(rows: readonly Member[]): void;
+  /** Pending rows of these entries, whichever source: sent and answered, so banned. */
+  markBanned(jail: string, entries: readonly string[], at: { bannedAt: number; f2bUntil: number | undefined }): void;
+  remove(sourceId: number, jail: string, entries: readonly string[]): void;
+  /** Other sources' rows for this entry become owned: the ban outlives the source that made it. */
+  handOver(jail: string, entry: string, fromSource: number): void;
+  /** Sets the ban duration's end on every row of the source in the jail that is still listed. */
+  setExpiry(sourceId: number, jail: string, expiresAt: number | undefined): void;
+  expired(now: number): Member[];
+  /** Which sources list this entry, in which jails. */
+  listing(entry: string): { sourceId: number; jail: string }[];
+}
+
+interface Row {
+  source_id: number;
+  jail: string;
+  entry: string;
+  state: MemberState;
+  owned: number;
+  banned_at: number | null;
+  f2b_until: number | null;
+  expires_at: number | null;
+}
+
+const fromRow = (r: Row): Member => ({
+  sourceId: r.source_id,
+  jail: r.jail,
+  entry: r.entry,
+  state: r.state,
+  owned: r.owned === 1,
+  bannedAt: r.banned_at ?? undefined,
+  f2bUntil: r.f2b_until ?? undefined,
+  expiresAt: r.expires_at ?? undefined,
+});
+
+const COLUMNS = "source_id, jail, entry, state, owned, banned_at, f2b_until, expires_at";
+type RawRow = [number, string, string, MemberState, number, number | null, number | null, number | null];
+
+const fromRaw = ([sourceId, jail, entry, state, owned, bannedAt, f2bUntil, expiresAt]: RawRow): Member => ({
+  sourceId,
+  jail,
+  entry,
+  state,
+  owned: owned === 1,
+  bannedAt: bannedAt ?? undefined,
+  f2bUntil: f2bUntil ?? undefined,
+  expiresAt: expiresAt ?? undefined,
+});
+
+export function createBlocklistMembers(db: Database): BlocklistMembers {
+  // Raw rows: building 50,000 named-column objects costs several times the query itself.
+  const ofSource = db.prepare<[number], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE source_id = ?`).raw();
+  const needingWork = db.prepare<[number, string, number, number], number>(`SELECT count(*) FROM blocklist_members WHERE source_id = ?
+    AND (jail <> ? OR state = 'pending' OR f2b_until <= ? OR expires_at <= ?)`).pluck();
+  const count = db.prepare<[number], number>("SELECT count(*) FROM blocklist_members WHERE source_id = ?").pluck();
+  const inJail = db.prepare<[string], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE jail = ?`).raw();
+  const othersInJail = db.prepare<[string, number], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE jail = ? AND source_id <> ?`).raw();
+  const liveCount = db.prepare<[string, number], number>(
+    "SELECT count(DISTINCT entry) FROM blocklist_members WHERE jail = ? AND state <> 'pending' AND (f2b_until IS NULL OR f2b_until > ?)",
+  ).pluck();
+  const put = db.prepare(`INSERT OR REPLACE INTO blocklist_members (source_id, jail, entry, state, owned, banned_at, f2b_until, expires_at)
+    VALUES (@source_id, @jail, @entry, @state, @owned, @banned_at, @f2b_until, @expires_at)`);
+  const markBanned = db.prepare<[number, number | null, string, string]>(
+    "UPDATE blocklist_members SET state = 'banned', owned = 1, banned_at = ?, f2b_until = ? WHERE jail = ? AND entry = ? AND state = 'pending'",
+  );
+  const remove = db.prepare<[number, string, string]>("DELETE FROM blocklist_members WHERE source_id = ? AND jail = ? AND entry = ?");
+  const handOver = db.prepare<[string, string, number]>("UPDATE blocklist_members SET owned = 1 WHERE jail = ? AND entry = ? AND source_id <> ?");
+  const setExpiry = db.prepare<[number | null, number, string, number | null]>(
+    "UPDATE blocklist_members SET expires_at = ? WHERE source_id = ? AND jail = ? AND state <> 'departed' AND expires_at IS NOT ?",
+  );
+  const expired = db.prepare<[number], Row>("SELECT * FROM blocklist_members WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY source_id, jail, entry");
+  const listing = db.prepare<[string], { source_id: number; jail: string }>("SELECT source_id, jail FROM blocklist_members WHERE entry = ? ORDER BY jail, source_id");
+
+  return {
+    ofSource: (sourceId) => ofSource.all(sourceId).map(fromRaw),
+    needingWork: (sourceId, jail, now) => needingWork.get(sourceId, jail, now, now) ?? 0,
+    count: (sourceId) => count.get(sourceId) ?? 0,
+    inJail: (jail) => inJail.all(jail).map(fromRaw),
+    othersInJail: (jail, sourceId) => othersInJail.all(jail, sourceId).map(fromRaw),
+    liveCount: (jail, now) => liveCount.get(jail, now) ?? 0,
+    put(rows) {
+      transaction(db, () => {
+        for (const m of rows) {
+          put.run({
+            source_id: m.sourceId,
+            jail: m.jail,
+            entry: m.entry,
+            state: m.state,
+            owned: m.owned ? 1 : 0,
+            banned_at: m.bannedAt ?? null,
+            f2b_until: m.f2bUntil ?? null,
+            expires_at: m.expiresAt ?? null,
+          });
+        }
+      });
+    },
+    markBanned(jail, entries, at) {
+      transaction(db, () => {
+        for (const entry of entries) markBanned.run(at.bannedAt, at.f2bUntil ?? null, jail, entry);
+      });
+    },
+    remove(sourceId, jail, entries) {
+      transaction(db, () => {
+        for (const entry of entries) remove.run(sourceId, jail, entry);
+      });
+    },
+    handOver(jail, entry, fromSource) {
+      handOver.run(jail, entry, fromSource);
+    },
+    setExpiry(sourceId, jail, expiresAt) {
+      setExpiry.run(expiresAt ?? null, sourceId, jail, expiresAt ?? null);
+    },
+    expired: (now) => expired.all(now).map(fromRow),
+    listing: (entry) => listing.all(entry).map((r) => ({ sourceId: r.source_id, jail: r.jail })),
+  };
+}

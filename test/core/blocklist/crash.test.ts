@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { serveList } from "./list-server.js";
+import { addresses, sorted, useImport } from "./use-import.js";
+
+// fail2ban-server killed (SIGKILL) in the middle of an import and started again while BanBot's
+// client retries. Depending on where the kill lands the run carries on or fails (a command already
+// on the wire is not retried); either way the next run bans exactly what fail2ban is missing, the
+// bans it lost with the kill (it restores only what reached its database) included.
+describe("blocklist import when fail2ban dies mid-run", () => {
+  const t = useImport({ chunkSize: 50 });
+
+  it("converges on the next run, sending only what fail2ban is missing", async () => {
+    const list = addresses(1000);
+    t.server.route("/kill", serveList(list.join("\n")));
+    await t.add("kill", "/kill");
+    let restarted: Promise<void> | undefined;
+    t.spy.onChunk = (chunks) => {
+      if (chunks === 3) restarted = t.bot.sandbox.kill().then(() => t.bot.sandbox.restart());
+    };
+    const report = await t.blocklists.runImport("kill");
+    await restarted;
+    // fail2ban restores the bans in its database about 0.2 s after it starts; let that settle.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(["ok", "failed"]).toContain(report.outcome);
+    const after = new Set(await t.bannedIn("alpha"));
+    const missing = list.filter((ip) => !after.has(ip));
+    t.spy.reset();
+
+    expect((await t.blocklists.runImport("kill")).outcome).toBe(missing.length > 0 || report.outcome === "failed" ? "ok" : "unchanged");
+    expect(sorted(t.spy.banned)).toEqual(sorted(missing));
+    expect(await t.bannedIn("alpha")).toEqual(sorted(list));
+    expect(t.rows("kill").every((r) => r.state === "banned" && r.owned === 1)).toBe(true);
+    t.spy.reset();
+    expect(await t.blocklists.runImport("kill")).toMatchObject({ outcome: "unchanged" });
+    expect(t.spy.calls).toEqual(["ignoreList", "jailStatus"]);
+  });
+});
