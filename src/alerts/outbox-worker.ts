@@ -1,0 +1,71 @@
+import type { Logger } from "pino";
+import { DeliveryError, type ChatAdapter } from "../core/chat.js";
+import type { Outbox, OutboxRow } from "./outbox.js";
+
+const BATCH = 20;
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+export interface DeliveryDeps {
+  outbox: Outbox;
+  adapters: ReadonlyMap<"slack" | "discord", Pick<ChatAdapter, "post">>;
+  now: () => number;
+  log: Logger;
+}
+
+/**
+ * Delivers what is due, oldest first. A follow-up or replacement waits for the post it attaches to;
+ * a platform that is down or rate-limiting is retried with backoff (honouring Retry-After) for as long
+ * as it takes, so nothing is dropped; only a permanent refusal (unknown channel, no access) gives up.
+ */
+export async function deliverDue(deps: DeliveryDeps): Promise<{ sent: number; waiting: number }> {
+  const { outbox, adapters, now, log } = deps;
+  let sent = 0;
+  let waiting = 0;
+  const blocked = new Set<string>();
+  for (const row of outbox.due(now(), BATCH)) {
+    const target = `${row.platform}:${row.channel}`;
+    // Keep each channel in order: once one message there waits, the later ones wait too.
+    if (blocked.has(target)) continue;
+    const parent = row.parentKey === undefined ? undefined : outbox.sent(row.parentKey);
+    if (row.parentKey !== undefined && !parent) {
+      // Nothing to attach to (its post was muted, or failed for good): a lone update would confuse.
+      if (outbox.stateOf(row.parentKey) !== "pending") {
+        outbox.markFailed(row.id, "the message it follows up was never posted");
+        continue;
+      }
+      blocked.add(target);
+      waiting++;
+      continue;
+    }
+    const adapter = adapters.get(row.platform);
+    if (!adapter) {
+      outbox.markFailed(row.id, `${row.platform} is not configured`);
+      continue;
+    }
+    try {
+      const opts = row.mode === "follow_up" ? { followUpOf: parent } : row.mode === "replace" ? { replace: parent } : {};
+      const posted = await adapter.post(row.channel, row.reply, opts);
+      outbox.markSent(row.id, posted, now());
+      sent++;
+    } catch (err) {
+      handleFailure(deps, row, err);
+      blocked.add(target);
+      waiting++;
+    }
+  }
+  if (sent > 0 || waiting > 0) log.debug({ sent, waiting }, "outbox delivery");
+  return { sent, waiting };
+}
+
+function handleFailure({ outbox, now, log }: DeliveryDeps, row: OutboxRow, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof DeliveryError && err.opts.permanent) {
+    log.error({ err, key: row.dedupeKey }, "alert cannot be delivered");
+    outbox.markFailed(row.id, message);
+    return;
+  }
+  const backoff = Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.min(row.attempts, 10));
+  const wait = err instanceof DeliveryError && err.opts.retryAfterMs !== undefined ? err.opts.retryAfterMs : backoff;
+  log.warn({ err, key: row.dedupeKey, attempts: row.attempts + 1, retryInMs: wait }, "alert delivery failed; will retry");
+  outbox.retryLater(row.id, now() + wait, message);
+}

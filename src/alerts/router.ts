@@ -1,0 +1,36 @@
+import type { AlertRoute } from "../config/file-schema.js";
+import type { Alert } from "./alert.js";
+import type { OutboxMessage } from "./outbox.js";
+
+/** Is this alert muted by `alerts mute` (by kind, by jail, or by kind:jail)? */
+export type MuteCheck = (alert: Pick<Alert, "kind" | "jail">) => boolean;
+
+/** The outbox messages an alert becomes: one per channel of every route it matches. */
+export function routeAlert(alert: Alert, routes: readonly AlertRoute[], muted: MuteCheck): OutboxMessage[] {
+  // A resolution is always delivered: a muted incident that was announced must still be closed.
+  if (alert.step !== "resolve" && muted(alert)) return [];
+  const messages: OutboxMessage[] = [];
+  // Two routes naming one channel deliver there once.
+  const reached = new Set<string>();
+  for (const route of routes) {
+    if (alert.kind !== "test" && !route.kinds.includes(alert.kind)) continue;
+    if (route.jails && alert.jail !== undefined && !route.jails.includes(alert.jail)) continue;
+    const targets = [
+      ...(route.slackChannel ? [{ platform: "slack" as const, channel: route.slackChannel }] : []),
+      ...(route.discordChannel ? [{ platform: "discord" as const, channel: route.discordChannel }] : []),
+    ];
+    for (const { platform, channel } of targets) {
+      const at = `${platform}:${channel}`;
+      if (reached.has(at)) continue;
+      reached.add(at);
+      const openKey = `${alert.incident}:open:${at}`;
+      if (alert.step === "open") messages.push({ dedupeKey: openKey, platform, channel, reply: alert.reply, mode: "post" });
+      else if (alert.step === "update") {
+        messages.push({ dedupeKey: `${alert.incident}:update:${alert.seq ?? 0}:${at}`, platform, channel, reply: alert.reply, mode: "replace", parentKey: openKey });
+      } else {
+        messages.push({ dedupeKey: `${alert.incident}:resolve:${at}`, platform, channel, reply: alert.reply, mode: "follow_up", parentKey: openKey });
+      }
+    }
+  }
+  return messages;
+}

@@ -1,0 +1,115 @@
+import { Cron } from "croner";
+import type { Logger } from "pino";
+import type { InstanceLock } from "./instance-lock.js";
+
+export interface Job {
+  name: string;
+  /** Croner pattern; six fields allow seconds. */
+  schedule: string;
+  run(): Promise<void>;
+}
+
+export interface JobStatus {
+  name: string;
+  schedule: string;
+  runs: number;
+  failures: number;
+  lastRunAt?: number;
+  lastError?: string;
+  running: boolean;
+}
+
+export interface SchedulerOptions {
+  log: Logger;
+  lock: InstanceLock;
+  now: () => number;
+  /** How often the lease is renewed (and retaken when free). */
+  heartbeatPattern?: string;
+}
+
+/**
+ * The only user of croner. Jobs never overlap themselves (croner's `protect`), errors are logged and
+ * counted instead of escaping, and nothing runs unless this process holds the instance lock.
+ */
+export class Scheduler {
+  private readonly jobs: Job[] = [];
+  private readonly status = new Map<string, JobStatus>();
+  private readonly crons: Cron[] = [];
+  // undefined until the first check, so the first outcome is always logged.
+  private holding: boolean | undefined;
+
+  constructor(private readonly opts: SchedulerOptions) {}
+
+  add(job: Job): void {
+    this.jobs.push(job);
+    this.status.set(job.name, { name: job.name, schedule: job.schedule, runs: 0, failures: 0, running: false });
+  }
+
+  /** Whether this process runs the jobs (holds the lock). */
+  get active(): boolean {
+    return this.holding === true;
+  }
+
+  start(): void {
+    this.heartbeat();
+    this.crons.push(new Cron(this.opts.heartbeatPattern ?? "*/10 * * * * *", { protect: true }, () => this.heartbeat()));
+    for (const job of this.jobs) {
+      this.crons.push(new Cron(job.schedule, { protect: true }, () => this.runNow(job.name)));
+    }
+  }
+
+  /** Runs one job now (if this process holds the lock); what the timers call, and tests too. */
+  async runNow(name: string): Promise<void> {
+    const job = this.jobs.find((j) => j.name === name);
+    const status = this.status.get(name);
+    if (!job || !status || this.holding !== true || status.running) return;
+    status.running = true;
+    status.lastRunAt = this.opts.now();
+    try {
+      await job.run();
+      status.runs++;
+      delete status.lastError;
+    } catch (err) {
+      status.runs++;
+      status.failures++;
+      status.lastError = err instanceof Error ? err.message : String(err);
+      this.opts.log.error({ err, job: name }, "job failed");
+    } finally {
+      status.running = false;
+    }
+  }
+
+  jobStatus(): JobStatus[] {
+    return [...this.status.values()].map((s) => ({ ...s }));
+  }
+
+  /** Stops the timers and waits for running jobs, so shutdown never cuts one in half. */
+  async stop(): Promise<void> {
+    for (const cron of this.crons.splice(0)) cron.stop();
+    while ([...this.status.values()].some((s) => s.running)) await new Promise((r) => setTimeout(r, 20));
+    if (this.holding === true) this.opts.lock.release();
+    this.holding = undefined;
+  }
+
+  private heartbeat(): void {
+    const { lock, log, now } = this.opts;
+    let held: boolean;
+    try {
+      held = lock.tryHold(now());
+    } catch (err) {
+      log.error({ err }, "instance lock check failed");
+      held = false;
+    }
+    if (held !== this.holding) {
+      if (held) log.info({ owner: lock.owner }, "this BanBot runs the background jobs");
+      else {
+        const other = lock.holder();
+        log.warn(
+          { holder: other?.owner },
+          "another BanBot process holds the job lock for this data dir: this one answers commands but runs no jobs",
+        );
+      }
+    }
+    this.holding = held;
+  }
+}
