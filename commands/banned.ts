@@ -1,6 +1,8 @@
 import { defineCommand } from "../src/core/command/model.js";
 import { UserError } from "../src/core/errors.js";
 import type { BanEntry } from "../src/core/fail2ban/parse.js";
+import { flagEmoji } from "../src/core/geo/country.js";
+import type { GeoResult } from "../src/core/geo/model.js";
 import type { Action } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatRelative, formatTime } from "../src/core/time-format.js";
@@ -21,6 +23,13 @@ function parseCursor(text: string): BanEntry {
   return { ip: m[2]!, start: undefined, banSeconds: undefined, end: end === Number.MAX_SAFE_INTEGER ? undefined : new Date(end * 1000) };
 }
 
+// Short enough for a table column: flag and code, or what kind of range it is.
+function countryCell(result: GeoResult | undefined): string {
+  if (result?.kind === "found" && result.info.countryCode) return `${flagEmoji(result.info.countryCode)} ${result.info.countryCode}`;
+  if (result?.kind === "special") return result.label;
+  return "?";
+}
+
 export const banned = defineCommand({
   name: "banned",
   summary: "Banned addresses of a jail, newest first, with search and paging",
@@ -34,7 +43,7 @@ export const banned = defineCommand({
   ],
   role: "viewer",
   effect: "read",
-  async run({ jail, page, search, after, before }, { fail2ban, clock }: Ctx<"fail2ban" | "clock">) {
+  async run({ jail, page, search, after, before }, { fail2ban, geo, clock }: Ctx<"fail2ban" | "geo" | "clock">) {
     // One socket round trip per page, whatever the size of the jail.
     const all = (await fail2ban.bans(jail)).filter((b) => !search || b.ip.includes(search.toLowerCase())).sort(compare);
     const total = all.length;
@@ -56,6 +65,7 @@ export const banned = defineCommand({
     if (rows.length === 0) return { title: `${jail} has ${total} banned addresses${what}; that page is past the end`, tone: "info" };
 
     const now = clock.now();
+    const places = geo.lookupMany(rows.map((b) => b.ip));
     const base = `banned ${jail}${search ? ` ${JSON.stringify(search)}` : ""}`;
     const prev: Action | undefined = start > 0 ? { label: "Prev", command: `${base} before ${cursorOf(rows[0]!)}` } : undefined;
     const next: Action | undefined =
@@ -64,9 +74,10 @@ export const banned = defineCommand({
       title: `${total} banned in ${jail}${what}`,
       tone: "info",
       table: {
-        columns: ["address", "banned", "ends"],
+        columns: ["address", "country", "banned", "ends"],
         rows: rows.map((b) => [
           b.ip,
+          countryCell(places.get(b.ip)),
           b.start ? formatTime(b.start) : "unknown",
           b.end ? formatRelative(b.end, now) : b.banSeconds === -1 ? "never" : "unknown",
         ]),

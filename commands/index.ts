@@ -1,7 +1,18 @@
 import type { AnyCommand } from "../src/core/services.js";
+import { alerts } from "./alerts.js";
+import { alertsMute } from "./alerts-mute.js";
+import { alertsTest } from "./alerts-test.js";
+import { alertsUnmute } from "./alerts-unmute.js";
 import { audit } from "./audit.js";
 import { ban } from "./ban.js";
 import { banned } from "./banned.js";
+import { blocklistAdd } from "./blocklist-add.js";
+import { blocklistDisable } from "./blocklist-disable.js";
+import { blocklistEdit } from "./blocklist-edit.js";
+import { blocklistEnable } from "./blocklist-enable.js";
+import { blocklistImport } from "./blocklist-import.js";
+import { blocklistRemove } from "./blocklist-remove.js";
+import { blocklists } from "./blocklists.js";
 import { cancel } from "./cancel.js";
 import { help } from "./help.js";
 import { idle } from "./idle.js";
@@ -36,6 +47,17 @@ export const COMMANDS: readonly AnyCommand[] = [
   stop,
   reloadAll,
   unbanAll,
+  blocklists,
+  blocklistImport,
+  blocklistAdd,
+  blocklistEdit,
+  blocklistEnable,
+  blocklistDisable,
+  blocklistRemove,
+  alerts,
+  alertsMute,
+  alertsUnmute,
+  alertsTest,
   audit,
   cancel,
 ];

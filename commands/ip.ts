@@ -1,17 +1,30 @@
 import { defineCommand } from "../src/core/command/model.js";
+import { countryLabel } from "../src/core/geo/country.js";
+import type { GeoResult } from "../src/core/geo/model.js";
 import { matchesEntry } from "../src/core/ip.js";
 import type { Field } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatRelative, formatTime } from "../src/core/time-format.js";
 
+function geoFields(result: GeoResult): Field[] {
+  if (result.kind === "special") return [{ label: "Location", value: `${result.label} (${result.range}), not looked up` }];
+  if (result.kind !== "found") return [{ label: "Location", value: "unknown to the geo databases" }];
+  const { info } = result;
+  return [
+    { label: "Location", value: [countryLabel(info), info.city].filter(Boolean).join(", ") },
+    ...(info.asn !== undefined ? [{ label: "Network", value: `AS${info.asn}${info.org ? ` ${info.org}` : ""}` }] : []),
+    { label: "Geo source", value: info.source },
+  ];
+}
+
 export const ip = defineCommand({
   name: "ip",
-  summary: "What is known about an address: jails banning it, ignore lists covering it",
+  summary: "What is known about an address: where it is, jails banning it, ignore lists covering it",
   examples: ["ip 203.0.113.5"],
   options: [{ name: "ip", kind: "ip", required: true, description: "the address", autocomplete: "banned-ips" }],
   role: "viewer",
   effect: "read",
-  async run({ ip: addr }, { fail2ban, timedBans, clock }: Ctx<"fail2ban" | "timedBans" | "clock">) {
+  async run({ ip: addr }, { fail2ban, geo, timedBans, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "clock">) {
     const [banning = []] = await fail2ban.jailsBanning([addr]);
     const ignoredBy: string[] = [];
     for (const jail of (await fail2ban.status()).jails) {
@@ -21,6 +34,7 @@ export const ip = defineCommand({
     const now = clock.now();
     const timed = timedBans.forIp(addr);
     const fields: Field[] = [
+      ...geoFields(geo.lookup(addr)),
       { label: "Banned in", value: banning.length ? banning.join(", ") : "no jail" },
       { label: "Ignored by", value: ignoredBy.length ? ignoredBy.join("\n") : "no jail" },
     ];

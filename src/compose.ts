@@ -7,6 +7,16 @@ import { createAuditLog } from "./store/audit-log.js";
 import { createConfirmations } from "./store/confirmations.js";
 import { createJailNotes } from "./store/jail-notes.js";
 import { createTimedBans } from "./store/timed-bans.js";
+import { Alerts } from "./alerts/alerts.js";
+import { createOutbox, type Outbox } from "./alerts/outbox.js";
+import { buildBlocklists } from "./core/blocklist/build.js";
+import { openGeoDatabases } from "./core/geo/databases.js";
+import { embeddedCountryDatabase } from "./core/geo/embedded.js";
+import { createGeoFallback } from "./core/geo/fallback.js";
+import { GeoService } from "./core/geo/service.js";
+import { createAlertMutes } from "./store/alert-mutes.js";
+import { createAlertState, type AlertState } from "./store/alert-state.js";
+import { createGeoCacheStore } from "./store/geo-cache.js";
 import { Dispatcher } from "./core/dispatch.js";
 import { SocketFail2ban } from "./core/fail2ban/client.js";
 import { CliConfigOps } from "./core/fail2ban/config-ops.js";
@@ -17,6 +27,8 @@ import type { Clock, Services } from "./core/services.js";
 export interface Core {
   services: Services;
   dispatcher: Dispatcher;
+  /** What the background jobs call; built here so a process without jobs still shares the stores. */
+  internals: { geo: GeoService; outbox: Outbox; rateLimiter: RateLimiter; alertState: AlertState; db: Database };
   close(): Promise<void>;
 }
 
@@ -26,6 +38,21 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   const conn = new Fail2banConnection({ socketPath: config.fail2ban.socket, timeoutMs: config.fail2ban.timeoutMs, log: fail2banLog });
   const fail2ban = new SocketFail2ban(conn, fail2banLog);
   const host = hostname();
+  const blocklists = buildBlocklists(config.blocklists, { db, fail2ban, clock, host, log: log.child({ component: "blocklists" }) });
+  const geoLog = log.child({ component: "geo" });
+  const geoFiles = openGeoDatabases({ files: config.geo.databases, checkIntervalMs: config.geo.checkIntervalMs, embedded: embeddedCountryDatabase(), log: geoLog });
+  const geo = new GeoService({
+    databases: geoFiles,
+    store: createGeoCacheStore(db),
+    fallback: createGeoFallback(config.geo.fallback, geoLog),
+    now: () => clock.now(),
+    log: geoLog,
+    memoryEntries: config.geo.cache.memoryEntries,
+    retentionMs: config.geo.cache.retentionMs,
+  });
+  const outbox = createOutbox(db);
+  const mutes = createAlertMutes(db);
+  const rateLimiter = new RateLimiter({ perMinute: config.commands.rateLimit.perMinute, now: () => clock.now() });
   const services: Services = {
     fail2ban,
     configOps: new CliConfigOps({
@@ -43,13 +70,23 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     clock,
     host,
     catalogue: COMMANDS,
+    blocklists: blocklists.blocklists,
+    geo,
+    alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, now: () => clock.now() }),
+    mutes,
   };
   const dispatcher = new Dispatcher({
     services,
     grants: config.access.grants,
-    rateLimiter: new RateLimiter({ perMinute: config.commands.rateLimit.perMinute, now: () => clock.now() }),
+    rateLimiter,
     log: log.child({ component: "commands" }),
     confirmTtlMs: config.commands.confirmTimeoutMs,
   });
-  return { services, dispatcher, close: () => conn.close() };
+  const close = async (): Promise<void> => {
+    await blocklists.close();
+    await geo.close();
+    geoFiles.close();
+    await conn.close();
+  };
+  return { services, dispatcher, internals: { geo, outbox, rateLimiter, alertState: createAlertState(db), db }, close };
 }

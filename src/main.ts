@@ -2,10 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import pino from "pino";
+import { COMMANDS as CATALOGUE } from "../commands/index.js";
 import { runConsole } from "./adapters/console/console.js";
+import { createChatAdapters } from "./adapters/index.js";
 import { runDoctor } from "./cli/doctor.js";
 import { commandLineFrom, runExec } from "./cli/exec.js";
 import { runMigrate } from "./cli/migrate.js";
+import { registerCommands } from "./cli/register.js";
+import { runSlackManifest } from "./cli/slack-manifest.js";
+import { runStart } from "./cli/start.js";
 import { storePath } from "./cli/store-path.js";
 import { buildCore, type Core } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
@@ -31,18 +36,21 @@ type Env = Record<string, string | undefined>;
 const USAGE = `Usage: banbot <command>
 
 Commands:
+  start                            run BanBot: the Slack and/or Discord adapters and the background jobs
   demo                             BanBot against a sandboxed fail2ban with synthetic attacks, in the console
   console                          interactive prompt for the catalogue's commands, as the local admin
   exec [--json] [--yes] -- <line>  run one command as the local admin (e.g. exec -- banned sshd);
                                    --yes confirms destructive commands
   doctor                           check configuration, fail2ban socket and database, and BanBot's store
   migrate                          create or upgrade BanBot's SQLite store in BANBOT_DATA_DIR
+  register                         register the /f2b command with Discord (globally, or in DISCORD_GUILD_ID)
+  slack-manifest [--http <url>]    print a Slack app manifest (Socket Mode unless --http gives the public URL)
   help                             show this text
 
 Configuration comes from the environment (BANBOT_*, SLACK_*, DISCORD_*) and the YAML file named by
 BANBOT_CONFIG; see docs/configuration.md.`;
 
-const COMMANDS = ["demo", "console", "exec", "doctor", "migrate"];
+const COMMANDS = ["start", "demo", "console", "exec", "doctor", "migrate", "register", "slack-manifest"];
 
 /** The composition root: reads the configuration once and builds everything in plain order. */
 export async function main(argv: readonly string[], env: Env, io: Io): Promise<number> {
@@ -73,6 +81,17 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
       case "migrate":
         runMigrate(config.dataDir, log, io.out);
         return 0;
+      case "start":
+        return await withCore(config, log, (core) => runStart({ core, adapters: createChatAdapters(config, core, log), log, stopSignal: stopSignal() }));
+      case "register":
+        if (!config.discord) {
+          io.err("banbot register needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.");
+          return 2;
+        }
+        await registerCommands({ discord: config.discord, commands: config.commands, catalogue: CATALOGUE, out: io.out });
+        return 0;
+      case "slack-manifest":
+        return runSlackManifest(rest, config.commands.name, io.out);
       case "doctor":
         return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, out: io.out }));
       case "exec": {
@@ -150,4 +169,11 @@ async function runDemo(env: Env, log: Logger, io: Io): Promise<number> {
     await sandbox.dispose();
     io.out("Sandbox stopped and removed.");
   }
+}
+
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
 }

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { parseDuration } from "../core/duration.js";
+import { formatCidr, parseIpOrCidr } from "../core/ip.js";
 
 // Loose shape checks: they catch pasted names, @handles and URLs, not every impossible ID.
 const slackUser = z
@@ -28,6 +29,10 @@ const host = z
     (text) => isIP(text) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/.test(text),
     "expected a host name or IP address like mirror.internal or 10.0.0.5 (no scheme, port or path)",
   );
+
+const ipOrCidr = z
+  .string()
+  .refine((text) => parseIpOrCidr(text) !== undefined, "expected an IP address or CIDR network like 192.0.2.10 or 198.51.100.0/24");
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).default(() => []);
 
@@ -102,6 +107,70 @@ const AlertRouteSchema = z
     discordChannel: r.discord_channel,
   }));
 
+const DAY_MS = 86_400_000;
+
+const fallbackUrl = z.string().superRefine((text, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(text.replaceAll("{ip}", "192.0.2.1"));
+  } catch {
+    url = undefined;
+  }
+  const message =
+    url === undefined
+      ? "expected a URL like https://ipinfo.io/{ip}/json"
+      : url.protocol !== "https:"
+        ? "must be an https URL: addresses are personal data and never leave in plain text"
+        : !text.includes("{ip}")
+          ? "put {ip} where the address goes, e.g. https://ipinfo.io/{ip}/json"
+          : undefined;
+  if (message) ctx.addIssue({ code: "custom", message });
+});
+
+const GeoSchema = z
+  .strictObject({
+    databases: list(z.string().min(1)).describe(
+      "MaxMind GeoLite2/GeoIP2 City, Country or ASN .mmdb files (e.g. kept current by geoipupdate), asked in this order; empty: the built-in CC0 country database",
+    ),
+    check_interval: duration({ ms: 1_000, text: "1s" }, { ms: DAY_MS, text: "1d" })
+      .default(60_000)
+      .describe("how often the database files are checked for replacement, which is then loaded without a restart; default 1m"),
+    cache: z
+      .strictObject({
+        retention: duration({ ms: DAY_MS, text: "1d" }, { ms: 3650 * DAY_MS, text: "3650d" })
+          .default(90 * DAY_MS)
+          .describe("addresses not seen for this long leave the geo cache; default 90d"),
+        memory_entries: z
+          .int()
+          .min(1_000)
+          .max(10_000_000)
+          .default(100_000)
+          .describe("addresses kept in memory in front of the SQLite cache"),
+      })
+      .prefault({})
+      .transform((c) => ({ retentionMs: c.retention, memoryEntries: c.memory_entries }))
+      .describe("the geo cache in BanBot's store"),
+    fallback: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe("ask an online service about addresses no local database knows (sends them to a third party)"),
+        url_template: fallbackUrl
+          .default("https://ipinfo.io/{ip}/json")
+          .describe("the service's JSON endpoint, https only; {ip} is replaced by the address"),
+        timeout: duration({ ms: 500, text: "500ms" }, { ms: 60_000, text: "1m" })
+          .default(5_000)
+          .describe("how long to wait for the service; default 5s"),
+      })
+      .prefault({})
+      .transform((f) => ({ enabled: f.enabled, urlTemplate: f.url_template, timeoutMs: f.timeout }))
+      .describe("online fallback, off by default; asked only by the background retry job, never while a command waits"),
+  })
+  .prefault({})
+  .transform((g) => ({ databases: g.databases, checkIntervalMs: g.check_interval, cache: g.cache, fallback: g.fallback }))
+  .describe("IP geolocation");
+
 export const ConfigFileSchema = z
   .strictObject({
     access: z
@@ -113,17 +182,45 @@ export const ConfigFileSchema = z
     alerts: z
       .strictObject({
         routes: list(AlertRouteSchema).describe("where each kind of alert is posted"),
+        health: z
+          .strictObject({
+            failures: z.int().min(1).max(100).default(3).describe("failed checks in a row (every 30s) before the fail2ban-unreachable alert"),
+          })
+          .prefault({})
+          .describe("health alerts"),
+        spike: z
+          .strictObject({
+            window_minutes: z.int().min(1).max(120).default(5).describe("length of the sliding window, in minutes"),
+            min_count: z.int().min(1).default(10).describe("bans in the window below which nothing is a spike"),
+            factor: z.number().min(1).max(1000).default(4).describe("how many times a jail's usual rate the window must reach"),
+          })
+          .prefault({})
+          .transform((s) => ({ windowRuns: s.window_minutes, minCount: s.min_count, factor: s.factor }))
+          .describe("ban-spike alerts, per jail"),
       })
       .prefault({})
-      .describe("alert routing"),
+      .describe("alert routing and detection"),
     blocklists: z
       .strictObject({
         allow_private_hosts: list(host).describe(
           "private/loopback hosts blocklists may be fetched from, e.g. an internal mirror",
         ),
+        protected: list(ipOrCidr).describe(
+          "addresses and networks no blocklist ever bans (your servers, offices, monitoring), besides each jail's ignore list",
+        ),
+        max_size_mb: z
+          .int()
+          .min(1)
+          .max(1024)
+          .default(32)
+          .describe("largest list download in MB, checked on the bytes received and again after gunzip; default 32"),
       })
       .prefault({})
-      .transform((b) => ({ allowPrivateHosts: b.allow_private_hosts }))
+      .transform((b) => ({
+        allowPrivateHosts: b.allow_private_hosts,
+        protected: b.protected.map((entry) => formatCidr(parseIpOrCidr(entry)!)),
+        maxSizeMb: b.max_size_mb,
+      }))
       .describe("blocklist import settings"),
     fail2ban: z
       .strictObject({
@@ -144,6 +241,24 @@ export const ConfigFileSchema = z
       .prefault({})
       .transform((f) => ({ timeoutMs: f.timeout, clientPath: f.client_path, configDir: f.config_dir }))
       .describe("talking to fail2ban-server"),
+    history: z
+      .strictObject({
+        retention: duration({ ms: 86_400_000, text: "1d" }, { ms: 3_650 * 86_400_000, text: "3650d" })
+          .default(365 * 86_400_000)
+          .describe("how long BanBot keeps ban and unban events in its archive; default 365d"),
+        socket: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("Unix socket BanBot's fail2ban action reports to; default history.sock in BANBOT_DATA_DIR"),
+        socket_mode: z
+          .enum(["0600", "0660"])
+          .default("0600")
+          .describe("who may report to the socket: 0600 BanBot's user (and root, as fail2ban usually runs); 0660 its group too"),
+      })
+      .prefault({})
+      .transform((h) => ({ retentionMs: h.retention, socket: h.socket, socketMode: h.socket_mode === "0660" ? 0o660 : 0o600 }))
+      .describe("ban history: the archive and its capture from fail2ban (docs/history.md)"),
     commands: z
       .strictObject({
         rate_limit: z
@@ -169,6 +284,7 @@ export const ConfigFileSchema = z
       .prefault({})
       .transform((c) => ({ rateLimit: c.rate_limit, name: c.name, results: c.results, confirmTimeoutMs: c.confirm_timeout }))
       .describe("chat command settings"),
+    geo: GeoSchema,
   })
   .describe("BanBot configuration file (YAML)");
 
@@ -177,3 +293,4 @@ export type Role = (typeof ROLES)[number];
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type Grant = z.output<typeof GrantSchema>;
 export type AlertRoute = z.output<typeof AlertRouteSchema>;
+export type GeoConfig = z.output<typeof GeoSchema>;

@@ -20,3 +20,15 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   post(channel: string, reply: Reply, opts?: { followUpOf?: PostedMessage; replace?: PostedMessage }): Promise<PostedMessage>;
 }
+
+/** Thrown by adapters when a post failed; says whether and when to try again. */
+export class DeliveryError extends Error {
+  override readonly name = "DeliveryError";
+
+  constructor(
+    message: string,
+    readonly opts: { retryAfterMs?: number; permanent?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { cause: opts.cause });
+  }
+}

@@ -5,6 +5,10 @@ import type { AuditLog } from "../store/audit-log.js";
 import type { TimedBans } from "../store/timed-bans.js";
 import type { JailNotes } from "../store/jail-notes.js";
 import type { Confirmations } from "../store/confirmations.js";
+import type { Blocklists } from "./blocklist/blocklists.js";
+import type { GeoLookup } from "./geo/model.js";
+import type { Alerts } from "../alerts/alerts.js";
+import type { AlertMutes } from "../store/alert-mutes.js";
 
 export interface Clock {
   /** Unix milliseconds. */
@@ -23,6 +27,10 @@ export interface Services {
   /** The fail2ban host these services act on; recorded with every event. */
   host: string;
   catalogue: readonly AnyCommand[];
+  blocklists: Blocklists;
+  geo: GeoLookup;
+  alerts: Alerts;
+  mutes: AlertMutes;
 }
 
 export type Ctx<K extends keyof Services> = Pick<Services, K> & Invocation;

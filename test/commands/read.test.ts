@@ -46,11 +46,14 @@ describe("viewer commands", () => {
     await fail2ban().addIgnore("beta", ["192.0.2.0/24"]);
     const reply = await bot.run("ip 192.0.2.101");
     expect(reply.fields).toEqual([
+      { label: "Location", value: "documentation range (192.0.2.0/24), not looked up" },
       { label: "Banned in", value: "alpha" },
       { label: "Ignored by", value: "beta (192.0.2.0/24)" },
     ]);
     expect(reply.actions).toEqual([{ label: "Unban", command: "unban 192.0.2.101" }]);
-    expect((await bot.run("ip 2001:db8::dead")).fields?.[0]).toEqual({ label: "Banned in", value: "no jail" });
+    expect((await bot.run("ip 2001:db8::dead")).fields?.[1]).toEqual({ label: "Banned in", value: "no jail" });
+    // With no configuration at all, the embedded database answers for a public address.
+    expect((await bot.run("ip 8.8.8.8")).fields?.[0]).toEqual({ label: "Location", value: "🇺🇸 United States" });
     expect((await bot.run("ip nonsense")).tone).toBe("error");
   });
 

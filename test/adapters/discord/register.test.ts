@@ -26,7 +26,7 @@ describe("banbot register", () => {
     const result = await registerCommands({ discord: discord(guildId), commands: COMMANDS_CONFIG, catalogue: COMMANDS, out: (l) => lines.push(l) });
     return { result, lines, requests: fake.requests.slice(before) };
   };
-  const names = discordLayout(COMMANDS).map((p) => p.subcommand);
+  const names = discordLayout(COMMANDS).map((p) => (p.group ? `${p.group} ${p.subcommand}` : p.subcommand));
 
   it("registers the generated /f2b JSON for the guild, with the bot token", async () => {
     const { lines, requests } = await register(FAKE_GUILD.id);

@@ -39,6 +39,10 @@ const ROWS: [line: string, reply: RegExp, check?: Check][] = [
   ["start beta", /Confirm: start beta/],
   ["reload-all", /Confirm: reload-all/],
   ["unban-all all", /Confirm: unban-all all/],
+  ["alerts mute spike:alpha for 1h", /Muted spike:alpha alerts for 1h/],
+  ["alerts", /No alert routes[\s\S]*spike:alpha until in 1h/],
+  ["alerts unmute spike:alpha", /spike:alpha alerts are on again/],
+  ["alerts test", /No alert channels are configured/],
   ["audit", /Audit log[\s\S]*slack:/],
   ["cancel abcdefgh", /Nothing to cancel/],
 ];
