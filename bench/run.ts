@@ -1,10 +1,19 @@
 import { benchBanned } from "./banned.js";
+import { benchBlocklist } from "./blocklist.js";
+import { benchDiscord } from "./discord.js";
 import { benchFail2banClient } from "./fail2ban-client.js";
+import { benchGeo } from "./geo.js";
+import { benchSlack } from "./slack.js";
 
-// Every benchmark, in one process; each starts its own sandboxed fail2ban-server.
+// Every benchmark, in one process; each starts its own sandboxed fail2ban-server where it needs one.
+// `npm run bench -- geo slack` runs only those.
 const benches: Record<string, () => Promise<void>> = {
   "fail2ban-client": benchFail2banClient,
   banned: benchBanned,
+  geo: benchGeo,
+  blocklist: benchBlocklist,
+  slack: benchSlack,
+  discord: benchDiscord,
 };
 
 const only = process.argv.slice(2);

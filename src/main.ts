@@ -11,6 +11,7 @@ import { runMigrate } from "./cli/migrate.js";
 import { registerCommands } from "./cli/register.js";
 import { runSlackManifest } from "./cli/slack-manifest.js";
 import { runStart } from "./cli/start.js";
+import { buildScheduler } from "./jobs/build.js";
 import { storePath } from "./cli/store-path.js";
 import { buildCore, type Core } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
@@ -82,7 +83,10 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         runMigrate(config.dataDir, log, io.out);
         return 0;
       case "start":
-        return await withCore(config, log, (core) => runStart({ core, adapters: createChatAdapters(config, core, log), log, stopSignal: stopSignal() }));
+        return await withCore(config, log, (core) => {
+          const adapters = createChatAdapters(config, core, log);
+          return runStart({ core, adapters, scheduler: buildScheduler(config, core, adapters, log), log, stopSignal: stopSignal() });
+        });
       case "register":
         if (!config.discord) {
           io.err("banbot register needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.");

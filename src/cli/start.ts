@@ -1,17 +1,22 @@
 import type { Logger } from "pino";
 import type { Core } from "../compose.js";
 import type { ChatAdapter } from "../core/chat.js";
+import type { Scheduler } from "../jobs/scheduler.js";
 
 export interface StartDeps {
   core: Core;
   adapters: ChatAdapter[];
+  scheduler: Scheduler;
   log: Logger;
   /** Resolves when the process should shut down (SIGTERM/SIGINT in production). */
   stopSignal: Promise<string>;
 }
 
-/** `banbot start`: adapters up in order, run until told to stop, then down in reverse order. */
-export async function runStart({ core, adapters, log, stopSignal }: StartDeps): Promise<number> {
+/**
+ * `banbot start`: adapters up, then the jobs; run until told to stop; then the jobs down (waiting for
+ * running ones), one last alert delivery while the adapters still work, and the adapters down.
+ */
+export async function runStart({ core, adapters, scheduler, log, stopSignal }: StartDeps): Promise<number> {
   const started: ChatAdapter[] = [];
   try {
     for (const adapter of adapters) {
@@ -19,11 +24,13 @@ export async function runStart({ core, adapters, log, stopSignal }: StartDeps): 
       started.push(adapter);
       log.info({ platform: adapter.platform }, "chat adapter started");
     }
-    log.info({ adapters: adapters.map((a) => a.platform), host: core.services.host }, "BanBot started");
+    scheduler.start();
+    log.info({ adapters: adapters.map((a) => a.platform), host: core.services.host, jobs: scheduler.active }, "BanBot started");
     const signal = await stopSignal;
     log.info({ signal }, "shutting down");
     return 0;
   } finally {
+    await scheduler.stop(["alert-delivery"]);
     for (const adapter of started.reverse()) {
       await adapter.stop().catch((err: unknown) => log.error({ err, platform: adapter.platform }, "adapter stop failed"));
     }

@@ -83,10 +83,14 @@ export class Scheduler {
     return [...this.status.values()].map((s) => ({ ...s }));
   }
 
-  /** Stops the timers and waits for running jobs, so shutdown never cuts one in half. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the timers and waits for running jobs, so shutdown never cuts one in half; then runs
+   * `lastRuns` once more (the final alert delivery) while still holding the lock, and releases it.
+   */
+  async stop(lastRuns: readonly string[] = []): Promise<void> {
     for (const cron of this.crons.splice(0)) cron.stop();
     while ([...this.status.values()].some((s) => s.running)) await new Promise((r) => setTimeout(r, 20));
+    for (const name of lastRuns) await this.runNow(name);
     if (this.holding === true) this.opts.lock.release();
     this.holding = undefined;
   }

@@ -1,0 +1,34 @@
+import type { Logger } from "pino";
+import type { Alert } from "../alerts/alert.js";
+import { describeRun } from "../core/blocklist/describe.js";
+import type { Blocklists } from "../core/blocklist/blocklists.js";
+import type { AlertState } from "../store/alert-state.js";
+import type { Job } from "./scheduler.js";
+
+/**
+ * Runs the imports whose schedule has come round and lifts expired blocklist bans. A failing source
+ * raises one alert when it starts failing and one follow-up when it works again, not one per run.
+ */
+export function blocklistImportsJob(deps: { blocklists: Blocklists; state: AlertState; raise: (a: Alert) => void; now: () => number; host: string; log: Logger }): Job {
+  return {
+    name: "blocklist-imports",
+    schedule: "0 * * * * *",
+    async run() {
+      for (const source of deps.blocklists.dueSources(deps.now())) {
+        const report = await deps.blocklists.runImport(source.name, { trigger: "schedule" });
+        const key = `blocklist:${source.name}`;
+        const failing = deps.state.get<{ incident: string }>(key);
+        if (report.outcome === "failed" && !failing) {
+          const incident = `blocklist:${deps.host}:${source.name}:${deps.now()}`;
+          deps.raise({ kind: "blocklist", jail: source.jail, incident, step: "open", reply: { ...describeRun(report), actions: [{ label: "Details", command: `blocklists ${source.name}` }] } });
+          deps.state.set(key, { incident }, deps.now());
+        } else if (report.outcome !== "failed" && failing) {
+          deps.raise({ kind: "blocklist", jail: source.jail, incident: failing.incident, step: "resolve", reply: { title: `Blocklist ${source.name} imports again`, tone: "ok" } });
+          deps.state.set(key, null, deps.now());
+        }
+        deps.log.info({ source: source.name, outcome: report.outcome, added: report.added, removed: report.removed }, "scheduled blocklist import");
+      }
+      await deps.blocklists.expireDue(deps.now());
+    },
+  };
+}

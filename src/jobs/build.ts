@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import { checkHealth } from "../alerts/health.js";
+import { deliverDue } from "../alerts/outbox-worker.js";
+import { detectSpikes } from "../alerts/spike.js";
+import type { Core } from "../compose.js";
+import type { Config } from "../config.js";
+import type { ChatAdapter } from "../core/chat.js";
+import { blocklistImportsJob } from "./blocklist-imports.js";
+import { housekeepingJob } from "./housekeeping.js";
+import { InstanceLock } from "./instance-lock.js";
+import { Scheduler, type Job } from "./scheduler.js";
+import { timedBanExpiryJob } from "./timed-ban-expiry.js";
+
+// A holder that has not renewed for this long is presumed dead (heartbeats come every 10 s).
+const LOCK_STALE_MS = 45_000;
+
+/** Every background job of `banbot start`, on one scheduler guarded by the instance lock. */
+export function buildScheduler(config: Config, core: Core, adapters: readonly ChatAdapter[], log: Logger): Scheduler {
+  const { services, internals } = core;
+  const now = () => services.clock.now();
+  const jobLog = log.child({ component: "jobs" });
+  const owner = `${services.host}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  const scheduler = new Scheduler({ log: jobLog, lock: new InstanceLock(internals.db, owner, LOCK_STALE_MS), now });
+  const raise = (alert: Parameters<typeof services.alerts.raise>[0]) => void services.alerts.raise(alert);
+  const delivery = new Map(adapters.map((a) => [a.platform, a] as const));
+  const jobs: Job[] = [
+    {
+      name: "alert-delivery",
+      schedule: "*/2 * * * * *",
+      run: async () => void (await deliverDue({ outbox: internals.outbox, adapters: delivery, now, log: jobLog })),
+    },
+    {
+      name: "health-check",
+      schedule: "*/30 * * * * *",
+      run: () =>
+        checkHealth({
+          fail2ban: services.fail2ban,
+          state: internals.alertState,
+          raise,
+          now,
+          host: services.host,
+          threshold: config.alerts.health.failures,
+          expectedGone: (jail, at) =>
+            services.audit.query({ since: at - 5 * 60_000, limit: 50 }).some((r) => r.command === "stop" && r.outcome === "ok" && r.commandLine === `stop ${jail}`),
+        }),
+    },
+    {
+      name: "spike-detection",
+      schedule: "0 * * * * *",
+      run: () =>
+        detectSpikes({
+          ...config.alerts.spike,
+          fail2ban: services.fail2ban,
+          state: internals.alertState,
+          raise,
+          now,
+          host: services.host,
+          describe: (ips) => new Map(ips.map((ip) => [ip, services.geo.describe(ip).label])),
+        }),
+    },
+    timedBanExpiryJob({ timedBans: services.timedBans, fail2ban: services.fail2ban, now, log: jobLog }),
+    blocklistImportsJob({ blocklists: services.blocklists, state: internals.alertState, raise, now, host: services.host, log: jobLog }),
+    { name: "geo-flush", schedule: "*/30 * * * * *", run: async () => void (await internals.geo.flush()) },
+    { name: "geo-retry", schedule: "0 */5 * * * *", run: async () => void (await internals.geo.retryUnresolved(now(), 100)) },
+    { name: "geo-purge", schedule: "0 17 3 * * *", run: () => Promise.resolve(void internals.geo.purge(now())) },
+    housekeepingJob({ confirmations: services.confirmations, rateLimiter: internals.rateLimiter, now, log: jobLog }),
+  ];
+  for (const job of jobs) scheduler.add(job);
+  return scheduler;
+}
