@@ -17,6 +17,7 @@ import { GeoService } from "./core/geo/service.js";
 import { createAlertMutes } from "./store/alert-mutes.js";
 import { createAlertState, type AlertState } from "./store/alert-state.js";
 import { createGeoCacheStore } from "./store/geo-cache.js";
+import { createMetrics, type Metrics } from "./ops/metrics.js";
 import { Dispatcher } from "./core/dispatch.js";
 import { SocketFail2ban } from "./core/fail2ban/client.js";
 import { CliConfigOps } from "./core/fail2ban/config-ops.js";
@@ -28,7 +29,7 @@ export interface Core {
   services: Services;
   dispatcher: Dispatcher;
   /** What the background jobs call; built here so a process without jobs still shares the stores. */
-  internals: { geo: GeoService; outbox: Outbox; rateLimiter: RateLimiter; alertState: AlertState; db: Database };
+  internals: { geo: GeoService; outbox: Outbox; rateLimiter: RateLimiter; alertState: AlertState; metrics: Metrics; db: Database };
   close(): Promise<void>;
 }
 
@@ -52,6 +53,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   });
   const outbox = createOutbox(db);
   const mutes = createAlertMutes(db);
+  const metrics = createMetrics({ fail2ban, pendingAlerts: () => outbox.pendingCount() });
   const rateLimiter = new RateLimiter({ perMinute: config.commands.rateLimit.perMinute, now: () => clock.now() });
   const services: Services = {
     fail2ban,
@@ -81,6 +83,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     rateLimiter,
     log: log.child({ component: "commands" }),
     confirmTtlMs: config.commands.confirmTimeoutMs,
+    observe: (event) => metrics.observeCommand(event),
   });
   const close = async (): Promise<void> => {
     await blocklists.close();
@@ -88,5 +91,5 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     geoFiles.close();
     await conn.close();
   };
-  return { services, dispatcher, internals: { geo, outbox, rateLimiter, alertState: createAlertState(db), db }, close };
+  return { services, dispatcher, internals: { geo, outbox, rateLimiter, alertState: createAlertState(db), metrics, db }, close };
 }

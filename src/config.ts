@@ -27,7 +27,7 @@ export interface Config extends Omit<ConfigFile, "fail2ban"> {
   dataDir: string;
   fail2ban: ConfigFile["fail2ban"] & { socket: string };
   log: { level: Env["BANBOT_LOG_LEVEL"] };
-  http: { port: number | undefined };
+  http: { port: number | undefined; host: string };
   slack: SlackConfig | undefined;
   discord: DiscordConfig | undefined;
 }
@@ -104,7 +104,7 @@ function assemble(env: Env, file: ConfigFile): Config {
     dataDir: env.BANBOT_DATA_DIR,
     fail2ban: { socket: env.BANBOT_FAIL2BAN_SOCKET, ...file.fail2ban },
     log: { level: env.BANBOT_LOG_LEVEL },
-    http: { port: env.BANBOT_HTTP_PORT },
+    http: { port: env.BANBOT_HTTP_PORT, host: env.BANBOT_HTTP_HOST },
     slack:
       env.SLACK_BOT_TOKEN === undefined
         ? undefined

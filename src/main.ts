@@ -12,6 +12,8 @@ import { registerCommands } from "./cli/register.js";
 import { runSlackManifest } from "./cli/slack-manifest.js";
 import { runStart } from "./cli/start.js";
 import { buildScheduler } from "./jobs/build.js";
+import { healthCheck } from "./ops/health.js";
+import { startOpsServer } from "./ops/server.js";
 import { storePath } from "./cli/store-path.js";
 import { buildCore, type Core } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
@@ -85,7 +87,20 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
       case "start":
         return await withCore(config, log, (core) => {
           const adapters = createChatAdapters(config, core, log);
-          return runStart({ core, adapters, scheduler: buildScheduler(config, core, adapters, log), log, stopSignal: stopSignal() });
+          const scheduler = buildScheduler(config, core, adapters, log);
+          const { port, host } = config.http;
+          const startOps =
+            port === undefined
+              ? undefined
+              : (adaptersUp: () => Record<string, boolean>) =>
+                  startOpsServer({
+                    port,
+                    host,
+                    registry: core.internals.metrics.registry,
+                    health: healthCheck({ fail2ban: core.services.fail2ban, db: core.internals.db, adapters: adaptersUp, scheduler }),
+                    log: log.child({ component: "ops" }),
+                  });
+          return runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps });
         });
       case "register":
         if (!config.discord) {

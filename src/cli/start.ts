@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Core } from "../compose.js";
 import type { ChatAdapter } from "../core/chat.js";
 import type { Scheduler } from "../jobs/scheduler.js";
+import type { OpsServer } from "../ops/server.js";
 
 export interface StartDeps {
   core: Core;
@@ -10,15 +11,19 @@ export interface StartDeps {
   log: Logger;
   /** Resolves when the process should shut down (SIGTERM/SIGINT in production). */
   stopSignal: Promise<string>;
+  /** Starts /healthz and /metrics when configured; told which adapters are up. */
+  startOps?: (adaptersUp: () => Record<string, boolean>) => Promise<OpsServer>;
 }
 
 /**
  * `banbot start`: adapters up, then the jobs; run until told to stop; then the jobs down (waiting for
  * running ones), one last alert delivery while the adapters still work, and the adapters down.
  */
-export async function runStart({ core, adapters, scheduler, log, stopSignal }: StartDeps): Promise<number> {
+export async function runStart({ core, adapters, scheduler, log, stopSignal, startOps }: StartDeps): Promise<number> {
   const started: ChatAdapter[] = [];
+  let ops: OpsServer | undefined;
   try {
+    ops = await startOps?.(() => Object.fromEntries(adapters.map((a) => [a.platform, started.includes(a)])));
     for (const adapter of adapters) {
       await adapter.start();
       started.push(adapter);
@@ -31,6 +36,7 @@ export async function runStart({ core, adapters, scheduler, log, stopSignal }: S
     return 0;
   } finally {
     await scheduler.stop(["alert-delivery"]);
+    await ops?.close();
     for (const adapter of started.reverse()) {
       await adapter.stop().catch((err: unknown) => log.error({ err, platform: adapter.platform }, "adapter stop failed"));
     }

@@ -21,6 +21,10 @@ export const EnvSchema = z.object({
   BANBOT_DATA_DIR: z.string().default("./data").describe("directory for BanBot's SQLite store"),
   BANBOT_LOG_LEVEL: z.enum(LOG_LEVELS).default("info").describe("log level"),
   BANBOT_HTTP_PORT: port.optional().describe("port for the health and metrics endpoints; off when unset"),
+  BANBOT_HTTP_HOST: z
+    .string()
+    .default("127.0.0.1")
+    .describe("address the health and metrics endpoints listen on; 0.0.0.0 to let another container scrape them"),
   SLACK_BOT_TOKEN: z
     .string()
     .refine((t) => !t.startsWith("xapp-"), "this is an app-level token (xapp-…): put it in SLACK_APP_TOKEN")

@@ -20,6 +20,15 @@ export interface DispatcherDeps {
   log: Logger;
   /** How long a destructive command's Confirm button stays valid. */
   confirmTtlMs: number;
+  /** Told about every command run, for metrics. */
+  observe?: (event: CommandEvent) => void;
+}
+
+export interface CommandEvent {
+  /** Empty when the line named no known command. */
+  command: string;
+  outcome: "ok" | "invalid" | "refused" | "confirm" | "error" | "incident";
+  durationMs: number;
 }
 
 /**
@@ -32,14 +41,25 @@ export class Dispatcher {
 
   /** `opts.progress` receives a long command's interim status, where the surface can show it. */
   async run(line: string, actor: Identity, opts: { progress?: (text: string) => void } = {}): Promise<Reply> {
+    const started = this.deps.services.clock.now();
+    const { reply, command, outcome } = await this.dispatch(line, actor, opts, started);
+    this.deps.observe?.({ command, outcome, durationMs: this.deps.services.clock.now() - started });
+    return reply;
+  }
+
+  private async dispatch(
+    line: string,
+    actor: Identity,
+    opts: { progress?: (text: string) => void },
+    started: number,
+  ): Promise<{ reply: Reply; command: string; outcome: CommandEvent["outcome"] }> {
     const { services, log } = this.deps;
-    const started = services.clock.now();
     if (actor.platform !== "console") {
       const taken = this.deps.rateLimiter.take(`${actor.platform}:${actor.userId}`);
       if (!taken.ok) {
         const message = `Slow down: try again in ${formatDuration(taken.retryAfterMs)}.`;
         this.audit(actor, { command: "", commandLine: line.slice(0, 200) }, "refused", message, started);
-        return errorReply(message, "Too many commands");
+        return { reply: errorReply(message, "Too many commands"), command: "", outcome: "refused" };
       }
     }
 
@@ -48,38 +68,39 @@ export class Dispatcher {
       parsed = parseCommandLine(services.catalogue, line);
     } catch (err) {
       if (!isUserError(err)) throw err;
-      return errorReply(err.message, "Cannot read that command");
+      return { reply: errorReply(err.message, "Cannot read that command"), command: "", outcome: "invalid" };
     }
     const command = parsed.command as AnyCommand;
     const commandLine = formatCommandLine(command, parsed.values);
     const who = { command: command.name, commandLine };
+    const result = (reply: Reply, outcome: CommandEvent["outcome"]) => ({ reply, command: command.name, outcome });
 
     const role = roleOf(actor, this.deps.grants);
     if (!roleAllows(role, command.role)) {
       const message = refusalMessage(actor, command.role, role, this.deps.grants);
       this.audit(actor, who, "refused", message, started);
-      return errorReply(message, "Not allowed");
+      return result(errorReply(message, "Not allowed"), "refused");
     }
 
     if (command.effect === "destructive") {
       const gate = this.confirmationGate(actor, who, parsed.confirmToken, started);
-      if (gate) return gate;
+      if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
     }
 
     try {
       const reply = await command.run(parsed.values as never, { ...services, actor, commandLine, progress: opts.progress });
       if (command.effect !== "read") this.audit(actor, who, "ok", reply.title, started);
-      return reply;
+      return result(reply, "ok");
     } catch (err) {
       if (isUserError(err)) {
         const message = await this.withSuggestion(err, parsed.values);
         if (command.effect !== "read") this.audit(actor, who, "error", message, started);
-        return errorReply(message);
+        return result(errorReply(message), "error");
       }
       const incident = randomBytes(3).toString("hex");
       log.error({ err, incident, commandLine, platform: actor.platform, userId: actor.userId }, "command failed");
       this.audit(actor, who, "error", `incident ${incident}`, started);
-      return errorReply(`Something went wrong (ref \`${incident}\`). The details are in BanBot's log.`, "Something went wrong");
+      return result(errorReply(`Something went wrong (ref \`${incident}\`). The details are in BanBot's log.`, "Something went wrong"), "incident");
     }
   }
 

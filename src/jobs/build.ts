@@ -21,14 +21,19 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
   const now = () => services.clock.now();
   const jobLog = log.child({ component: "jobs" });
   const owner = `${services.host}:${process.pid}:${randomBytes(3).toString("hex")}`;
-  const scheduler = new Scheduler({ log: jobLog, lock: new InstanceLock(internals.db, owner, LOCK_STALE_MS), now });
+  const scheduler = new Scheduler({
+    log: jobLog,
+    lock: new InstanceLock(internals.db, owner, LOCK_STALE_MS),
+    now,
+    onRun: (name, ok) => internals.metrics.observeJob(name, ok),
+  });
   const raise = (alert: Parameters<typeof services.alerts.raise>[0]) => void services.alerts.raise(alert);
   const delivery = new Map(adapters.map((a) => [a.platform, a] as const));
   const jobs: Job[] = [
     {
       name: "alert-delivery",
       schedule: "*/2 * * * * *",
-      run: async () => void (await deliverDue({ outbox: internals.outbox, adapters: delivery, now, log: jobLog })),
+      run: async () => internals.metrics.alertsSent((await deliverDue({ outbox: internals.outbox, adapters: delivery, now, log: jobLog })).sent),
     },
     {
       name: "health-check",

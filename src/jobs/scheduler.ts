@@ -25,6 +25,8 @@ export interface SchedulerOptions {
   now: () => number;
   /** How often the lease is renewed (and retaken when free). */
   heartbeatPattern?: string;
+  /** Told about every run, for metrics. */
+  onRun?: (name: string, ok: boolean) => void;
 }
 
 /**
@@ -69,9 +71,11 @@ export class Scheduler {
       await job.run();
       status.runs++;
       delete status.lastError;
+      this.opts.onRun?.(name, true);
     } catch (err) {
       status.runs++;
       status.failures++;
+      this.opts.onRun?.(name, false);
       status.lastError = err instanceof Error ? err.message : String(err);
       this.opts.log.error({ err, job: name }, "job failed");
     } finally {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,8 +19,8 @@ describe("banbot start", () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  function start(): { child: ChildProcess; logs: () => string; exited: Promise<number | null> } {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir };
+  function start(extraEnv: Record<string, string> = {}): { child: ChildProcess; logs: () => string; exited: Promise<number | null> } {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir, ...extraEnv };
     const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let logs = "";
     child.stderr?.on("data", (d: Buffer) => (logs += d.toString()));
@@ -40,4 +41,48 @@ describe("banbot start", () => {
     expect(await second.exited).toBe(0);
     expect(first.logs()).toContain('"msg":"shutting down"');
   });
+
+  it("serves /metrics as Prometheus text and /healthz, which turns unhealthy when fail2ban stops", { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const bot = start({ BANBOT_HTTP_PORT: String(port) });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const healthy = await vi.waitFor(async () => {
+        const res = await fetch(`${base}/healthz`);
+        expect(res.status).toBe(200);
+        return (await res.json()) as { healthy: boolean; checks: Record<string, { ok: boolean }> };
+      }, { timeout: 20_000, interval: 200 });
+      expect(healthy.checks.fail2ban?.ok).toBe(true);
+      expect(healthy.checks.database?.ok).toBe(true);
+
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      for (const line of metrics.split("\n").filter(Boolean)) {
+        expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|[a-zA-Z_:][\w:]*(\{[^}]*\})? -?(\d+(\.\d+)?(e[-+]?\d+)?|NaN|\+Inf))$/);
+      }
+      expect(metrics).toMatch(/^banbot_fail2ban_up 1$/m);
+      expect(metrics).toMatch(/^banbot_fail2ban_banned\{jail="alpha"\} \d+$/m);
+      expect(metrics).toMatch(/^banbot_alerts_pending \d+$/m);
+
+      await f2b.sandbox.stop();
+      const down = await fetch(`${base}/healthz`);
+      expect(down.status).toBe(503);
+      const report = (await down.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+      expect(report.checks.fail2ban).toEqual({ ok: false, detail: expect.stringMatching(/socket was not found/) });
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^banbot_fail2ban_up 0$/m);
+    } finally {
+      bot.child.kill("SIGTERM");
+      expect(await bot.exited).toBe(0);
+      await f2b.sandbox.restart();
+    }
+  });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
