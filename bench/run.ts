@@ -3,6 +3,7 @@ import { benchBlocklist } from "./blocklist.js";
 import { benchDiscord } from "./discord.js";
 import { benchFail2banClient } from "./fail2ban-client.js";
 import { benchGeo } from "./geo.js";
+import { benchHistory } from "./history.js";
 import { benchSlack } from "./slack.js";
 
 // Every benchmark, in one process; each starts its own sandboxed fail2ban-server where it needs one.
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   "fail2ban-client": benchFail2banClient,
   banned: benchBanned,
   geo: benchGeo,
+  history: benchHistory,
   blocklist: benchBlocklist,
   slack: benchSlack,
   discord: benchDiscord,

@@ -13,10 +13,12 @@ export const ban = defineCommand({
   ],
   role: "operator",
   effect: "change",
-  async run({ ips, jail, duration }, ctx: Ctx<"fail2ban" | "timedBans" | "clock" | "host">) {
-    const { fail2ban, timedBans, clock, host, actor } = ctx;
-    const added = await fail2ban.ban(jail, ips);
+  async run({ ips, jail, duration }, ctx: Ctx<"fail2ban" | "timedBans" | "history" | "clock" | "host">) {
+    const { fail2ban, timedBans, history, clock, host, actor } = ctx;
     const now = clock.now();
+    // Noted first, so the ban event the history receives from fail2ban is tagged with who made it.
+    history.noteOrigin({ jail, ips, origin: "manual", actor: `${actor.platform}:${actor.userId}`, at: now });
+    const added = await fail2ban.ban(jail, ips);
     const notes: string[] = [];
     if (duration !== undefined) {
       // Recorded so the scheduler lifts it when the time comes, also after a restart.

@@ -15,6 +15,9 @@ import { blocklistRemove } from "./blocklist-remove.js";
 import { blocklists } from "./blocklists.js";
 import { cancel } from "./cancel.js";
 import { help } from "./help.js";
+import { history } from "./history.js";
+import { stats } from "./stats.js";
+import { top } from "./top.js";
 import { idle } from "./idle.js";
 import { ignore } from "./ignore.js";
 import { ignoreself } from "./ignoreself.js";
@@ -54,6 +57,9 @@ export const COMMANDS: readonly AnyCommand[] = [
   blocklistEnable,
   blocklistDisable,
   blocklistRemove,
+  history,
+  top,
+  stats,
   alerts,
   alertsMute,
   alertsUnmute,

@@ -1,6 +1,7 @@
 import { defineCommand } from "../src/core/command/model.js";
 import { countryLabel } from "../src/core/geo/country.js";
 import type { GeoResult } from "../src/core/geo/model.js";
+import { historySection } from "../src/core/history/ip-section.js";
 import { matchesEntry } from "../src/core/ip.js";
 import type { Field } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
@@ -19,12 +20,12 @@ function geoFields(result: GeoResult): Field[] {
 
 export const ip = defineCommand({
   name: "ip",
-  summary: "What is known about an address: where it is, jails banning it, ignore lists covering it",
+  summary: "What is known about an address: where it is, jails banning it, ignore lists, blocklists, ban history",
   examples: ["ip 203.0.113.5"],
   options: [{ name: "ip", kind: "ip", required: true, description: "the address", autocomplete: "banned-ips" }],
   role: "viewer",
   effect: "read",
-  async run({ ip: addr }, { fail2ban, geo, timedBans, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "clock">) {
+  async run({ ip: addr }, { fail2ban, geo, timedBans, history, blocklists, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "history" | "blocklists" | "clock">) {
     const [banning = []] = await fail2ban.jailsBanning([addr]);
     const ignoredBy: string[] = [];
     for (const jail of (await fail2ban.status()).jails) {
@@ -41,6 +42,9 @@ export const ip = defineCommand({
     if (timed.length > 0) {
       fields.push({ label: "Timed bans", value: timed.map((t) => `${t.jail}: lifted ${formatRelative(t.until, now)} (${formatTime(t.until)})`).join("\n") });
     }
+    const listed = blocklists.listing(addr);
+    if (listed.length > 0) fields.push({ label: "Blocklists", value: listed.map((l) => `${l.source} (${l.jail})`).join("\n") });
+    fields.push(...historySection(history, addr, now));
     return {
       title: `Address ${addr}`,
       tone: banning.length ? "warn" : "info",

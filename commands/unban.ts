@@ -11,8 +11,10 @@ export const unban = defineCommand({
   ],
   role: "operator",
   effect: "change",
-  async run({ ips, jail }, { fail2ban, timedBans }: Ctx<"fail2ban" | "timedBans">) {
+  async run({ ips, jail }, { fail2ban, timedBans, history, clock, actor }: Ctx<"fail2ban" | "timedBans" | "history" | "clock">) {
     const everywhere = jail === undefined || jail === "all";
+    const jails = everywhere ? (await fail2ban.jailsBanning(ips)).flat() : [jail];
+    for (const j of new Set(jails)) history.noteOrigin({ jail: j, ips, origin: "manual", actor: `${actor.platform}:${actor.userId}`, at: clock.now(), kind: "unban" });
     const lifted = await fail2ban.unban(everywhere ? undefined : jail, ips);
     for (const ip of ips) {
       if (everywhere) timedBans.removeIp(ip);

@@ -18,6 +18,11 @@ import { createAlertMutes } from "./store/alert-mutes.js";
 import { createAlertState, type AlertState } from "./store/alert-state.js";
 import { createGeoCacheStore } from "./store/geo-cache.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
+import { createHistory } from "./core/history/history.js";
+import type { OriginNote } from "./core/history/event.js";
+import { createBackfillState } from "./store/history-backfill-state.js";
+import { createHistoryArchive } from "./store/history-archive.js";
+import { createHistoryQueries } from "./store/history-queries.js";
 import { Dispatcher } from "./core/dispatch.js";
 import { SocketFail2ban } from "./core/fail2ban/client.js";
 import { CliConfigOps } from "./core/fail2ban/config-ops.js";
@@ -39,7 +44,6 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   const conn = new Fail2banConnection({ socketPath: config.fail2ban.socket, timeoutMs: config.fail2ban.timeoutMs, log: fail2banLog });
   const fail2ban = new SocketFail2ban(conn, fail2banLog);
   const host = hostname();
-  const blocklists = buildBlocklists(config.blocklists, { db, fail2ban, clock, host, log: log.child({ component: "blocklists" }) });
   const geoLog = log.child({ component: "geo" });
   const geoFiles = openGeoDatabases({ files: config.geo.databases, checkIntervalMs: config.geo.checkIntervalMs, embedded: embeddedCountryDatabase(), log: geoLog });
   const geo = new GeoService({
@@ -50,6 +54,29 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     log: geoLog,
     memoryEntries: config.geo.cache.memoryEntries,
     retentionMs: config.geo.cache.retentionMs,
+  });
+  const history = createHistory({
+    host,
+    archive: createHistoryArchive(db),
+    queries: createHistoryQueries(db, { host }),
+    backfillState: createBackfillState(db),
+    retentionMs: config.history.retentionMs,
+    now: () => clock.now(),
+    log: log.child({ component: "history" }),
+    // Archived events carry where the address was at the time, when the geo databases know.
+    enrich: (ips) =>
+      new Map(
+        [...geo.lookupMany(ips)].flatMap(([ip, r]) => (r.kind === "found" ? [[ip, { countryCode: r.info.countryCode, asn: r.info.asn, org: r.info.org }] as const] : [])),
+      ),
+  });
+  // Bans a blocklist makes are noted in the history, so their events carry the list as origin.
+  const blocklists = buildBlocklists(config.blocklists, {
+    db,
+    fail2ban,
+    clock,
+    host,
+    log: log.child({ component: "blocklists" }),
+    onBanned: ({ jail, entries, origin, at }) => history.noteOrigin({ jail, ips: entries, origin: origin as OriginNote["origin"], at }),
   });
   const outbox = createOutbox(db);
   const mutes = createAlertMutes(db);
@@ -76,6 +103,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     geo,
     alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, now: () => clock.now() }),
     mutes,
+    history,
   };
   const dispatcher = new Dispatcher({
     services,

@@ -12,6 +12,7 @@ import { registerCommands } from "./cli/register.js";
 import { runSlackManifest } from "./cli/slack-manifest.js";
 import { runStart } from "./cli/start.js";
 import { buildScheduler } from "./jobs/build.js";
+import { historySocketPath } from "./core/history/capture-check.js";
 import { healthCheck } from "./ops/health.js";
 import { startOpsServer } from "./ops/server.js";
 import { storePath } from "./cli/store-path.js";
@@ -100,7 +101,8 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
                     health: healthCheck({ fail2ban: core.services.fail2ban, db: core.internals.db, adapters: adaptersUp, scheduler }),
                     log: log.child({ component: "ops" }),
                   });
-          return runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps });
+          const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
+          return runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
         });
       case "register":
         if (!config.discord) {

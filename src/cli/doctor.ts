@@ -6,6 +6,7 @@ import { isUserError } from "../core/errors.js";
 import type { Fail2ban } from "../core/fail2ban/client.js";
 import { Fail2banDatabase, locateFail2banDb } from "../core/fail2ban/database.js";
 import { listMigrations } from "../db/migrate.js";
+import { checkHistoryCapture } from "../core/history/capture-check.js";
 import { migrationsDir } from "../paths.js";
 import { storePath } from "./store-path.js";
 
@@ -19,7 +20,7 @@ interface Check {
 
 export interface DoctorDeps {
   config: Config;
-  fail2ban: Pick<Fail2ban, "version" | "status" | "dbFile">;
+  fail2ban: Pick<Fail2ban, "version" | "status" | "dbFile" | "jailSettings">;
   out: (line: string) => void;
 }
 
@@ -57,6 +58,7 @@ export async function runDoctor({ config, fail2ban, out }: DoctorDeps): Promise<
         }
       },
     },
+    { name: "history capture", run: () => checkHistoryCapture(config, fail2ban) },
     {
       name: "BanBot store",
       run: () => Promise.resolve(checkStore(storePath(config.dataDir))),

@@ -8,6 +8,7 @@ import type { Confirmations } from "../store/confirmations.js";
 import type { Blocklists } from "./blocklist/blocklists.js";
 import type { GeoLookup } from "./geo/model.js";
 import type { Alerts } from "../alerts/alerts.js";
+import type { History } from "./history/history.js";
 import type { AlertMutes } from "../store/alert-mutes.js";
 
 export interface Clock {
@@ -31,6 +32,7 @@ export interface Services {
   geo: GeoLookup;
   alerts: Alerts;
   mutes: AlertMutes;
+  history: History;
 }
 
 export type Ctx<K extends keyof Services> = Pick<Services, K> & Invocation;

@@ -7,6 +7,8 @@ import type { Core } from "../compose.js";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/chat.js";
 import { blocklistImportsJob } from "./blocklist-imports.js";
+import { historyRetentionJob } from "./history-retention.js";
+import { historySyncJob } from "./history-sync.js";
 import { housekeepingJob } from "./housekeeping.js";
 import { InstanceLock } from "./instance-lock.js";
 import { Scheduler, type Job } from "./scheduler.js";
@@ -69,6 +71,8 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
     { name: "geo-flush", schedule: "*/30 * * * * *", run: async () => void (await internals.geo.flush()) },
     { name: "geo-retry", schedule: "0 */5 * * * *", run: async () => void (await internals.geo.retryUnresolved(now(), 100)) },
     { name: "geo-purge", schedule: "0 17 3 * * *", run: () => Promise.resolve(void internals.geo.purge(now())) },
+    historySyncJob({ history: services.history, fail2ban: services.fail2ban, log: jobLog }),
+    historyRetentionJob({ history: services.history, now, log: jobLog }),
     housekeepingJob({ confirmations: services.confirmations, rateLimiter: internals.rateLimiter, now, log: jobLog }),
   ];
   for (const job of jobs) scheduler.add(job);

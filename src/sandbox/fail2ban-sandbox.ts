@@ -3,11 +3,11 @@ import { appendFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveSandboxJails, sandboxPaths, writeSandboxConfig } from "./sandbox-config.js";
-import type { ResolvedSandboxJail, SandboxJail } from "./sandbox-config.js";
+import type { ResolvedSandboxJail, SandboxAction, SandboxJail } from "./sandbox-config.js";
 import { spawnServer } from "./server-process.js";
 import type { ServerProcess } from "./server-process.js";
 
-export type { ResolvedSandboxJail, SandboxJail } from "./sandbox-config.js";
+export type { ResolvedSandboxJail, SandboxAction, SandboxJail } from "./sandbox-config.js";
 
 export interface StartFail2banSandboxOptions {
   jails: readonly SandboxJail[];
@@ -15,6 +15,8 @@ export interface StartFail2banSandboxOptions {
   serverBin?: string;
   readyTimeoutMs?: number;
   dbpurgeage?: string;
+  /** Python actions every jail runs besides the noop ban action (e.g. BanBot's history action). */
+  extraActions?: readonly SandboxAction[];
 }
 
 /**
@@ -100,7 +102,7 @@ export async function startFail2banSandbox(opts: StartFail2banSandboxOptions): P
   };
 
   try {
-    await writeSandboxConfig(paths, jails, { dbpurgeage: opts.dbpurgeage ?? "1d" });
+    await writeSandboxConfig(paths, jails, { dbpurgeage: opts.dbpurgeage ?? "1d", extraActions: opts.extraActions });
     server = await start();
   } catch (err) {
     await removeAll();

@@ -1,5 +1,5 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 
 export interface SandboxJail {
   name: string;
@@ -11,6 +11,14 @@ export interface SandboxJail {
 }
 
 export type ResolvedSandboxJail = Readonly<Required<SandboxJail>>;
+
+/** A Python action (`action.d/<name>.py`) added to every jail next to the noop ban action. */
+export interface SandboxAction {
+  /** The .py file to copy into the sandbox's action.d. */
+  file: string;
+  /** Keyword arguments for the action's constructor, as written in `action = name.py[key="value"]`. */
+  options?: Readonly<Record<string, string>>;
+}
 
 export interface SandboxPaths {
   dir: string;
@@ -78,14 +86,16 @@ export function resolveSandboxJails(jails: readonly SandboxJail[]): ResolvedSand
 export async function writeSandboxConfig(
   paths: SandboxPaths,
   jails: readonly ResolvedSandboxJail[],
-  opts: { dbpurgeage: string },
+  opts: { dbpurgeage: string; extraActions?: readonly SandboxAction[] },
 ): Promise<void> {
   await mkdir(join(paths.confDir, "filter.d"), { recursive: true });
   await mkdir(join(paths.confDir, "action.d"), { recursive: true });
   await mkdir(join(paths.dir, "run"), { recursive: true });
   await writeFile(join(paths.confDir, "fail2ban.conf"), renderServerConf(paths, opts.dbpurgeage));
-  await writeFile(join(paths.confDir, "jail.conf"), renderJailConf(paths, jails));
+  const extra = opts.extraActions ?? [];
+  await writeFile(join(paths.confDir, "jail.conf"), renderJailConf(paths, jails, extra));
   await writeFile(join(paths.confDir, "action.d", "noop.conf"), NOOP_ACTION);
+  for (const action of extra) await copyFile(action.file, join(paths.confDir, "action.d", basename(action.file)));
   for (const jail of jails) {
     await writeFile(join(paths.confDir, "filter.d", `${jail.name}.conf`), renderFilter(jail));
     // The polling backend only watches files that exist when the jail starts.
@@ -118,7 +128,7 @@ allowipv6 = auto
 
 // polling: "auto" could pick pyinotify or systemd. ignoreself=false and an empty ignoreip keep
 // local and documentation addresses bannable.
-function renderJailConf(paths: SandboxPaths, jails: readonly ResolvedSandboxJail[]): string {
+function renderJailConf(paths: SandboxPaths, jails: readonly ResolvedSandboxJail[], extra: readonly SandboxAction[]): string {
   const sections = jails.map(
     (jail) => `[${jail.name}]
 enabled = true
@@ -136,10 +146,21 @@ backend = polling
 ignoreself = false
 ignoreip =
 banaction = noop
-action = %(banaction)s
+action = ${["%(banaction)s", ...extra.map(actionRef)].join("\n         ")}
 `,
     ...sections,
   ].join("\n");
+}
+
+// `name.py[key="value", …]`: fail2ban's option syntax has no escapes, so a value may not hold a quote.
+function actionRef(action: SandboxAction): string {
+  const name = basename(action.file);
+  if (!/^[\w-]+\.py$/.test(name)) throw new Error(`sandbox action must be a .py file with a plain name: ${action.file}`);
+  const options = Object.entries(action.options ?? {}).map(([key, value]) => {
+    if (!/^[\w-]+$/.test(key) || /["\r\n]/.test(value)) throw new Error(`sandbox action ${name}: unsupported option ${key}=${JSON.stringify(value)}`);
+    return `${key}="${iniValue(value)}"`;
+  });
+  return options.length === 0 ? name : `${name}[${options.join(", ")}]`;
 }
 
 // datepattern {NONE}: lines carry no timestamp, fail2ban uses "now", so tests never fight findtime.

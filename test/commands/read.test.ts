@@ -49,6 +49,8 @@ describe("viewer commands", () => {
       { label: "Location", value: "documentation range (192.0.2.0/24), not looked up" },
       { label: "Banned in", value: "alpha" },
       { label: "Ignored by", value: "beta (192.0.2.0/24)" },
+      // Banned behind BanBot's back, and no capture runs in this test: the archive has not seen it.
+      { label: "History", value: "never banned, as far as the archive goes" },
     ]);
     expect(reply.actions).toEqual([{ label: "Unban", command: "unban 192.0.2.101" }]);
     expect((await bot.run("ip 2001:db8::dead")).fields?.[1]).toEqual({ label: "Banned in", value: "no jail" });

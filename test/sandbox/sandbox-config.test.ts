@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -46,6 +46,24 @@ describe("writeSandboxConfig", () => {
       const filter = await readFile(join(paths.confDir, "filter.d", "pct.conf"), "utf8");
       expect(filter).toContain("failregex = ^100%% bad <HOST>$\n            ^worse <HOST>$\n");
       expect(await readFile(paths.logFile("pct"), "utf8")).toBe("");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("writeSandboxConfig with extra actions", () => {
+  it("copies a Python action into action.d and adds it to every jail with its options", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "f2b-"));
+    try {
+      const paths = sandboxPaths(dir);
+      const file = join(dir, "report.py");
+      await writeFile(file, "# action\n");
+      const jails = resolveSandboxJails([{ name: "j", failregex: ["^x <HOST>$"] }]);
+      await writeSandboxConfig(paths, jails, { dbpurgeage: "1d", extraActions: [{ file, options: { socket: "/tmp/50%.sock", retry: "1" } }] });
+      expect(await readFile(join(paths.confDir, "action.d", "report.py"), "utf8")).toBe("# action\n");
+      expect(await readFile(join(paths.confDir, "jail.conf"), "utf8")).toContain('action = %(banaction)s\n         report.py[socket="/tmp/50%%.sock", retry="1"]\n');
+      await expect(writeSandboxConfig(paths, jails, { dbpurgeage: "1d", extraActions: [{ file, options: { socket: 'a"b' } }] })).rejects.toThrow(/unsupported option/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

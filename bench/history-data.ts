@@ -1,0 +1,56 @@
+// Synthetic ban history for the benchmark: skewed like real attacks (a few addresses, networks and
+// countries account for most bans), deterministic, and spread over a year.
+
+export interface BenchEvent {
+  jail: string;
+  ip: string;
+  kind: "ban" | "unban";
+  /** Unix seconds. */
+  at: number;
+  banTime: number;
+  country: string | null;
+  asn: number | null;
+  org: string | null;
+  matches: string | null;
+}
+
+const JAILS = ["sshd", "sshd", "sshd", "nginx-http-auth", "nginx-botsearch", "postfix", "dovecot", "recidive"];
+const COUNTRIES = ["CN", "US", "RU", "BR", "IN", "VN", "DE", "KR", "ID", "NL", "FR", "GB", "TW", "IR", "UA", "SG", "HK", "TR", "AR", "MX"];
+const ADDRESSES = 200_000;
+const YEAR = 365 * 86_400;
+
+/** `count` events over `span` seconds up to `now` (Unix seconds), about one in ten an unban. */
+export function generateEvents(count: number, now: number, opts: { seed?: number; span?: number } = {}): BenchEvent[] {
+  const seed = opts.seed ?? 1;
+  const span = opts.span ?? YEAR;
+  let state = seed >>> 0 || 1;
+  // xorshift32: fast, and the same numbers on every run.
+  const random = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x1_0000_0000;
+  };
+  const skewed = (n: number): number => Math.floor(n * random() ** 3);
+  const events: BenchEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = skewed(ADDRESSES);
+    const ip = `${10 + (a >> 16)}.${(a >> 8) & 255}.${a & 255}.${(a * 7) & 255}`;
+    const country = a % 17 === 0 ? null : COUNTRIES[skewed(COUNTRIES.length)]!;
+    const asn = a % 13 === 0 ? null : 4_000 + (a % 900);
+    const at = now - Math.floor((i / count) * span) - Math.floor(random() * 60);
+    const unban = random() < 0.1;
+    events.push({
+      jail: JAILS[a % JAILS.length]!,
+      ip,
+      kind: unban ? "unban" : "ban",
+      at: unban ? at + 600 : at,
+      banTime: at,
+      country,
+      asn,
+      org: asn === null ? null : `Network ${asn}`,
+      matches: unban || random() < 0.3 ? null : `sshd[${1000 + (i % 9000)}]: Failed password for invalid user admin from ${ip} port ${i % 65_536} ssh2`,
+    });
+  }
+  return events;
+}

@@ -1,0 +1,57 @@
+import type { EChartsOption } from "echarts";
+import type { Image } from "../reply.js";
+import { renderChart } from "./render.js";
+import { CHART_THEME, seriesColor } from "./theme.js";
+
+export interface RankedBarsSpec {
+  title: string;
+  subtitle?: string;
+  /** Largest first; drawn top to bottom. */
+  rows: readonly { label: string; value: number }[];
+  name: string;
+  alt: string;
+}
+
+const WIDTH = 640;
+const ROW_HEIGHT = 26;
+const CHROME_HEIGHT = 90;
+const MAX_LABEL = 26;
+
+/** A ranking as horizontal bars with their values, one colour per rank. */
+export function rankedBarsChart(spec: RankedBarsSpec): Image {
+  const { title, text, muted, grid } = CHART_THEME;
+  const rows = [...spec.rows].reverse();
+  const option: EChartsOption = {
+    title: {
+      text: spec.title,
+      subtext: spec.subtitle,
+      left: 16,
+      top: 12,
+      textStyle: { color: title, fontSize: 16, fontWeight: "bold" },
+      subtextStyle: { color: muted, fontSize: 12 },
+    },
+    grid: { left: 16, right: 56, top: spec.subtitle ? 66 : 52, bottom: 12, containLabel: true },
+    xAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: grid } }, axisLabel: { show: false } },
+    yAxis: {
+      type: "category",
+      data: rows.map((r) => shorten(r.label)),
+      axisLine: { lineStyle: { color: grid } },
+      axisTick: { show: false },
+      axisLabel: { color: text, fontSize: 12 },
+    },
+    series: [
+      {
+        type: "bar",
+        data: rows.map((r, i) => ({ value: r.value, itemStyle: { color: seriesColor(rows.length - 1 - i) } })),
+        barCategoryGap: "30%",
+        label: { show: true, position: "right", color: text, fontSize: 12, formatter: (p) => Number(p.value).toLocaleString("en") },
+      },
+    ],
+  };
+  const height = CHROME_HEIGHT + ROW_HEIGHT * Math.max(rows.length, 3);
+  return renderChart(option, { name: spec.name, alt: spec.alt, width: WIDTH, height });
+}
+
+function shorten(label: string): string {
+  return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
+}

@@ -1,0 +1,90 @@
+import type { DbBan, Fail2banDatabase } from "../fail2ban/database.js";
+import type { BackfillState, Watermark } from "../../store/history-backfill-state.js";
+import type { HistoryArchive } from "../../store/history-archive.js";
+import type { CapturedEvent, HistoryEvent } from "./event.js";
+
+export interface BackfillDeps {
+  /** fail2ban's database, open read-only. */
+  fail2banDb: Pick<Fail2banDatabase, "bansAfter">;
+  /** Which database this is (its file): each has its own watermark. */
+  source: string;
+  host: string;
+  state: BackfillState;
+  archive: Pick<HistoryArchive, "add" | "atomically">;
+  prepare: (events: readonly CapturedEvent[]) => Promise<HistoryEvent[]>;
+  now: () => number;
+  batchSize?: number;
+}
+
+export interface BackfillResult {
+  /** Rows read from fail2ban's database. */
+  read: number;
+  /** Events new to the archive. */
+  added: number;
+  /** Whether the watermark row had changed, so everything fail2ban still holds was read again. */
+  rescanned: boolean;
+}
+
+// Rows per read (one short statement on fail2ban's database) and per write (one transaction here:
+// fewer, larger commits make a large backfill several times faster).
+const READ_BATCH = 5_000;
+const WRITE_BATCH = 100_000;
+
+/**
+ * Archives the bans fail2ban's database gained since the last run, oldest first. Each batch and its
+ * watermark are written in one transaction, and the archive ignores events it has, so a crash or a
+ * rerun neither loses nor repeats anything. Every read is one short statement: fail2ban loses a ban
+ * write when a reader holds its database for more than 5 s.
+ */
+export async function backfill(deps: BackfillDeps): Promise<BackfillResult> {
+  const readBatch = deps.batchSize ?? READ_BATCH;
+  let mark = deps.state.get(deps.host, deps.source);
+  // fail2ban's `bans` has no AUTOINCREMENT: once its newest rows are deleted (a manual unban,
+  // unban --all), new bans reuse their rowids, and a plain "rowid > watermark" would skip them.
+  const rescanned = mark !== undefined && !stillThere(deps.fail2banDb, mark);
+  if (rescanned) mark = undefined;
+  let after = mark?.rowid ?? 0;
+  let read = 0;
+  let added = 0;
+  for (let done = false; !done; ) {
+    const rows: DbBan[] = [];
+    while (rows.length < Math.max(WRITE_BATCH, readBatch)) {
+      const batch = deps.fail2banDb.bansAfter(after, readBatch);
+      rows.push(...batch);
+      if (batch.length > 0) after = batch[batch.length - 1]!.rowid;
+      if (batch.length < readBatch) {
+        done = true;
+        break;
+      }
+    }
+    if (rows.length === 0) break;
+    read += rows.length;
+    const events = await deps.prepare(rows.map(toCaptured));
+    const last = rows[rows.length - 1]!;
+    added += deps.archive.atomically(() => {
+      const n = deps.archive.add(events, { refresh: true });
+      deps.state.set(deps.host, deps.source, { rowid: last.rowid, jail: last.jail, ip: last.ip, time: last.timeOfBan }, deps.now());
+      return n;
+    });
+  }
+  return { read, added, rescanned };
+}
+
+function stillThere(db: Pick<Fail2banDatabase, "bansAfter">, mark: Watermark): boolean {
+  const [row] = db.bansAfter(mark.rowid - 1, 1);
+  return row !== undefined && row.rowid === mark.rowid && row.jail === mark.jail && row.ip === mark.ip && row.timeOfBan === mark.time;
+}
+
+function toCaptured(row: DbBan): CapturedEvent {
+  return {
+    jail: row.jail,
+    ip: row.ip,
+    kind: "ban",
+    at: row.timeOfBan * 1000,
+    banTime: row.timeOfBan,
+    ...(row.banSeconds === undefined ? {} : { banSeconds: row.banSeconds }),
+    banCount: row.banCount,
+    failures: row.failures,
+    matches: row.matches,
+  };
+}

@@ -1,0 +1,78 @@
+import type { Logger } from "pino";
+import type { HistoryArchive } from "../../store/history-archive.js";
+import type { BackfillState } from "../../store/history-backfill-state.js";
+import type { HistoryQueries } from "../../store/history-queries.js";
+import type { Fail2ban } from "../fail2ban/client.js";
+import { Fail2banDatabase, locateFail2banDb } from "../fail2ban/database.js";
+import { backfill, type BackfillResult } from "./backfill.js";
+import type { GeoEnricher, OriginNote } from "./event.js";
+import { startHistoryListener, type HistoryListener, type ListenedEvent } from "./listener.js";
+import { prepareEvents } from "./prepare.js";
+
+/** Ban history: capture (the action's socket, the database backfill), origin notes, retention, queries. */
+export interface History extends HistoryQueries {
+  readonly host: string;
+  /**
+   * BanBot is about to ban (or unban) these addresses itself: the events get this origin and actor.
+   * Call it just before acting; a note that arrives after its event still tags it.
+   */
+  noteOrigin(note: OriginNote): void;
+  /** Archives events from the action; returns how many were new. */
+  ingest(events: readonly ListenedEvent[]): Promise<number>;
+  /** Starts the socket the fail2ban action reports to. */
+  listen(opts: { path: string; mode: number }): Promise<HistoryListener>;
+  /** Archives what fail2ban's database gained since the last sync (the downtime safety net). */
+  sync(fail2ban: Pick<Fail2ban, "dbFile">): Promise<BackfillResult>;
+  /** Deletes events older than the retention; returns how many. */
+  purge(now: number): number;
+}
+
+export interface HistoryDeps {
+  host: string;
+  archive: HistoryArchive;
+  queries: HistoryQueries;
+  backfillState: BackfillState;
+  retentionMs: number;
+  now: () => number;
+  log: Logger;
+  enrich?: GeoEnricher;
+}
+
+export function createHistory(deps: HistoryDeps): History {
+  const { host, archive, queries, log } = deps;
+  const prepare = (events: Parameters<typeof prepareEvents>[0]) => prepareEvents(events, { host, enrich: deps.enrich, log });
+  const ingest = async (items: readonly ListenedEvent[]): Promise<number> => {
+    const events = await prepare(items.map((i) => i.event));
+    const plain = events.filter((_, i) => !items[i]!.refresh);
+    const refresh = events.filter((_, i) => items[i]!.refresh);
+    return archive.atomically(() => archive.add(plain) + archive.add(refresh, { refresh: true }));
+  };
+  return {
+    // createHistoryQueries returns a plain object of closures, so spreading keeps them working.
+    ...queries,
+    host,
+    noteOrigin: (note) => archive.note(host, note),
+    ingest,
+    listen: ({ path, mode }) =>
+      startHistoryListener({
+        path,
+        mode,
+        log,
+        sink: async (items) => {
+          await ingest(items);
+        },
+      }),
+    async sync(fail2ban) {
+      const source = await locateFail2banDb(fail2ban);
+      const fail2banDb = Fail2banDatabase.open(source);
+      try {
+        const result = await backfill({ fail2banDb, source, host, state: deps.backfillState, archive, prepare, now: deps.now });
+        if (result.added > 0 || result.rescanned) log.info(result, "ban history synced from fail2ban's database");
+        return result;
+      } finally {
+        fail2banDb.close();
+      }
+    },
+    purge: (now) => archive.purge({ now, retentionMs: deps.retentionMs }),
+  };
+}

@@ -1,0 +1,92 @@
+import type { Database } from "better-sqlite3";
+import { defined, seconds, statementCache, type Params } from "./history-sql.js";
+import type { BanFilter, Bucketing, TimelinePoint, TopKey, TopRow } from "./history-queries.js";
+
+const DAY = 86_400;
+// Far enough in the future to stand for "no end" in SQL comparisons.
+const NO_END = 2 ** 50;
+
+export interface HistoryAggregates {
+  top(by: TopKey, filter: BanFilter, limit: number): TopRow[];
+  timeline(filter: BanFilter, bucketing: Bucketing): TimelinePoint[];
+  /** Bans in the window. */
+  bans(filter: BanFilter): number;
+  /** Distinct addresses banned in the window. */
+  addresses(filter: BanFilter): number;
+}
+
+/**
+ * Counts over bans in a time window. Whole UTC days come from the daily rollup (a few rows per day
+ * and jail); the part days at either end, and what the rollup does not keep (addresses, networks,
+ * hours), from the covering index on the events.
+ */
+// Ties are ranked by key, with unknown countries and networks after the known ones.
+export function createHistoryAggregates(db: Database, host: string): HistoryAggregates {
+  const stmt = statementCache(db);
+
+  // A union of the rollup's whole days and the events of the part days, as rows of (d, jail,
+  // country, n, last): d is a day or an event time, n how many bans the row stands for, last the
+  // latest of them.
+  const windowRows = (filter: BanFilter, params: Params, useRollup: boolean): string => {
+    const since = seconds(filter.since);
+    const until = filter.until === undefined ? NO_END : seconds(filter.until);
+    let fullFrom = Math.ceil(since / DAY) * DAY;
+    let fullTo = until === NO_END ? NO_END : Math.floor(until / DAY) * DAY;
+    if (!useRollup || fullTo <= fullFrom) fullFrom = fullTo = until;
+    Object.assign(params, defined({ host, since, until, fullFrom, fullTo, jail: filter.jail }));
+    const jail = filter.jail === undefined ? "" : " AND jail = @jail";
+    const events = (from: string, to: string) =>
+      `SELECT at AS d, jail, coalesce(country, '') AS country, 1 AS n, at AS last FROM history_events
+       WHERE kind = 'ban' AND host = @host AND at >= ${from} AND at < ${to}${jail}`;
+    return `SELECT day AS d, jail, country, bans AS n, last_at AS last FROM history_daily WHERE host = @host AND day >= @fullFrom AND day < @fullTo${jail}
+      UNION ALL ${events("@since", "@fullFrom")} UNION ALL ${events("@fullTo", "@until")}`;
+  };
+  const eventWhere = (filter: BanFilter, params: Params): string => {
+    Object.assign(params, defined({ host, since: seconds(filter.since), until: filter.until === undefined ? undefined : seconds(filter.until), jail: filter.jail }));
+    return [
+      "kind = 'ban' AND host = @host AND at >= @since",
+      filter.until === undefined ? "" : " AND at < @until",
+      filter.jail === undefined ? "" : " AND jail = @jail",
+    ].join("");
+  };
+
+  return {
+    top(by, filter, limit) {
+      const params: Params = { limit };
+      let rows: { key: string | number | null; bans: number; lastAt: number; country?: string | null }[];
+      if (by === "country" || by === "jail") {
+        rows = stmt(`SELECT ${by} AS key, sum(n) AS bans, max(last) AS lastAt FROM (${windowRows(filter, params, true)})
+          GROUP BY key ORDER BY bans DESC, key = '', key LIMIT @limit`).all(params) as typeof rows;
+      } else {
+        const country = by === "ip" ? ", max(country) AS country" : "";
+        rows = stmt(`SELECT ${by} AS key, count(*) AS bans, max(at) AS lastAt${country} FROM history_events
+          WHERE ${eventWhere(filter, params)} GROUP BY ${by} ORDER BY bans DESC, key IS NULL, key LIMIT @limit`).all(params) as typeof rows;
+      }
+      return rows.map((r) => ({
+        key: r.key === null || r.key === "" ? undefined : String(r.key),
+        bans: r.bans,
+        lastAt: r.lastAt * 1000,
+        ...(r.country ? { country: r.country } : {}),
+      }));
+    },
+    timeline(filter, { size, offset }) {
+      const params: Params = { size, offset };
+      const daily = size % DAY === 0 && offset % DAY === 0;
+      const rows = stmt(`SELECT CAST((d - @offset) / @size AS INTEGER) * @size + @offset AS bucket, jail, sum(n) AS bans
+        FROM (${windowRows(filter, params, daily)}) GROUP BY bucket, jail ORDER BY bucket, jail`).all(params) as {
+        bucket: number;
+        jail: string;
+        bans: number;
+      }[];
+      return rows.map((r) => ({ at: r.bucket * 1000, jail: r.jail, bans: r.bans }));
+    },
+    bans(filter) {
+      const params: Params = {};
+      return (stmt(`SELECT coalesce(sum(n), 0) AS n FROM (${windowRows(filter, params, true)})`).get(params) as { n: number }).n;
+    },
+    addresses(filter) {
+      const params: Params = {};
+      return (stmt(`SELECT count(DISTINCT ip) AS n FROM history_events WHERE ${eventWhere(filter, params)}`).get(params) as { n: number }).n;
+    },
+  };
+}

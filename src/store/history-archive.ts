@@ -1,0 +1,180 @@
+import type { Database } from "better-sqlite3";
+import type { EventKind, HistoryEvent, OriginNote } from "../core/history/event.js";
+import { mayBeBanBots } from "../core/history/origin.js";
+import { transaction } from "../db/transaction.js";
+
+/** The write side of ban history. Reads are in history-queries.ts. */
+export interface HistoryArchive {
+  /**
+   * Adds the events not archived yet and returns how many were new. An event BanBot noted as its
+   * own takes that origin. With `refresh`, events already archived take the new ban time and count
+   * (fail2ban's database is authoritative for them: bantime.increment raises both after the ban).
+   */
+  add(events: readonly HistoryEvent[], opts?: { refresh?: boolean }): number;
+  /** Tags archived events that match (when the note comes late), and keeps the rest for later ones. */
+  note(host: string, note: OriginNote): void;
+  /** Deletes events older than the retention and stale notes; returns how many events went. */
+  purge(opts: { now: number; retentionMs: number }): number;
+  /** Runs `fn` in one transaction (with the backfill's watermark, say). */
+  atomically<T>(fn: () => T): T;
+}
+
+// A note matches an event from a minute before BanBot acted to an hour after (a large blocklist
+// import bans in chunks for minutes); notes nothing matched are dropped after a day.
+const NOTE_BEFORE_S = 60;
+const NOTE_AFTER_S = 3_600;
+const NOTE_TTL_S = 86_400;
+const PURGE_CHUNK = 10_000;
+
+interface Row {
+  host: string;
+  jail: string;
+  ip: string;
+  kind: EventKind;
+  at: number;
+  banTime: number;
+  banSeconds: number | null;
+  banCount: number | null;
+  failures: number | null;
+  origin: string;
+  actor: string | null;
+  matches: string | null;
+  country: string | null;
+  asn: number | null;
+  asOrg: string | null;
+}
+
+const KEY = "host = @host AND jail = @jail AND ip = @ip AND ban_time = @banTime AND kind = @kind";
+const DAY_S = 86_400;
+
+interface DailyCount {
+  host: string;
+  day: number;
+  jail: string;
+  country: string;
+  bans: number;
+  lastAt: number;
+}
+
+// The rollup rows a batch adds to, summed first: one upsert per day, jail and country, not per ban.
+function countIn(daily: Map<string, DailyCount>, row: Row): void {
+  const day = row.at - (row.at % DAY_S);
+  const country = row.country ?? "";
+  const key = `${row.host}\n${day}\n${row.jail}\n${country}`;
+  const count = daily.get(key);
+  if (count) {
+    count.bans++;
+    count.lastAt = Math.max(count.lastAt, row.at);
+  } else {
+    daily.set(key, { host: row.host, day, jail: row.jail, country, bans: 1, lastAt: row.at });
+  }
+}
+
+const order = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+const byKey = (a: HistoryEvent, b: HistoryEvent): number =>
+  order(a.host, b.host) || order(a.ip, b.ip) || a.banTime - b.banTime || order(a.kind, b.kind) || order(a.jail, b.jail);
+
+export function createHistoryArchive(db: Database): HistoryArchive {
+  const insert = db.prepare<Row>(`INSERT OR IGNORE INTO history_events
+    (host, jail, ip, kind, at, ban_time, ban_seconds, ban_count, failures, origin, actor, matches, country, asn, as_org)
+    VALUES (@host, @jail, @ip, @kind, @at, @banTime, @banSeconds, @banCount, @failures, @origin, @actor, @matches, @country, @asn, @asOrg)`);
+  const refresh = db.prepare<Row>(`UPDATE history_events SET ban_seconds = coalesce(@banSeconds, ban_seconds),
+    ban_count = coalesce(@banCount, ban_count), matches = coalesce(matches, @matches) WHERE ${KEY}`);
+  const countDaily = db.prepare<DailyCount>(
+    `INSERT INTO history_daily (host, day, jail, country, bans, last_at) VALUES (@host, @day, @jail, @country, @bans, @lastAt)
+     ON CONFLICT (host, day, jail, country) DO UPDATE SET bans = bans + excluded.bans, last_at = max(last_at, excluded.last_at)`,
+  );
+  const findNote = db.prepare<[string, string, string, EventKind, number, number], { origin: string; actor: string | null }>(
+    "SELECT origin, actor FROM history_origin_notes WHERE host = ? AND jail = ? AND ip = ? AND kind = ? AND at BETWEEN ? AND ?",
+  );
+  const dropNote = db.prepare<[string, string, string, EventKind]>(
+    "DELETE FROM history_origin_notes WHERE host = ? AND jail = ? AND ip = ? AND kind = ?",
+  );
+  const putNote = db.prepare<{ host: string; jail: string; ip: string; kind: EventKind; origin: string; actor: string | null; at: number }>(
+    `INSERT INTO history_origin_notes (host, jail, ip, kind, origin, actor, at) VALUES (@host, @jail, @ip, @kind, @origin, @actor, @at)
+     ON CONFLICT (host, jail, ip, kind) DO UPDATE SET origin = excluded.origin, actor = excluded.actor, at = excluded.at`,
+  );
+  const retag = db.prepare<{ host: string; jail: string; ip: string; kind: EventKind; origin: string; actor: string | null; from: number; to: number }>(
+    `UPDATE history_events INDEXED BY history_events_key SET origin = @origin, actor = @actor WHERE host = @host AND ip = @ip AND jail = @jail
+     AND kind = @kind AND origin = 'external' AND at BETWEEN @from AND @to`,
+  );
+  const hosts = db.prepare<[], { host: string }>("SELECT DISTINCT host FROM history_events");
+  const purgeEvents = db.prepare<[string, number, number]>(
+    "DELETE FROM history_events WHERE id IN (SELECT id FROM history_events WHERE host = ? AND at < ? LIMIT ?)",
+  );
+  const purgeNotes = db.prepare<[number]>("DELETE FROM history_origin_notes WHERE at < ?");
+  const purgeDaily = db.prepare<[number]>("DELETE FROM history_daily WHERE day < ?");
+
+  const toRow = (event: HistoryEvent): Row => {
+    const row: Row = {
+      host: event.host,
+      jail: event.jail,
+      ip: event.ip,
+      kind: event.kind,
+      at: Math.floor(event.at / 1000),
+      banTime: event.banTime,
+      banSeconds: event.banSeconds ?? null,
+      banCount: event.banCount ?? null,
+      failures: event.failures ?? null,
+      origin: event.origin,
+      actor: event.actor ?? null,
+      matches: event.matches ?? null,
+      country: event.country ?? null,
+      asn: event.asn ?? null,
+      asOrg: event.asOrg ?? null,
+    };
+    if (!mayBeBanBots(event.origin)) return row;
+    const note = findNote.get(row.host, row.jail, row.ip, row.kind, row.at - NOTE_AFTER_S, row.at + NOTE_BEFORE_S);
+    if (!note) return row;
+    dropNote.run(row.host, row.jail, row.ip, row.kind);
+    return { ...row, origin: note.origin, actor: note.actor };
+  };
+
+  return {
+    add(events, { refresh: update = false } = {}) {
+      return transaction(db, () => {
+        let added = 0;
+        const daily = new Map<string, DailyCount>();
+        // In key order: neighbouring inserts then land on the same pages of the one index that new
+        // events do not simply append to, which makes large batches several times faster.
+        for (const event of [...events].sort(byKey)) {
+          const row = toRow(event);
+          if (insert.run(row).changes === 1) {
+            added++;
+            if (row.kind === "ban") countIn(daily, row);
+          } else if (update) refresh.run(row);
+        }
+        for (const count of daily.values()) countDaily.run(count);
+        return added;
+      });
+    },
+    note(host, { jail, ips, origin, actor, at, kind = "ban" }) {
+      const seconds = Math.floor(at / 1000);
+      transaction(db, () => {
+        for (const ip of ips) {
+          const params = { host, jail, ip, kind, origin, actor: actor ?? null };
+          const tagged = retag.run({ ...params, from: seconds - NOTE_BEFORE_S, to: seconds + NOTE_AFTER_S }).changes;
+          if (tagged === 0) putNote.run({ ...params, at: seconds });
+        }
+      });
+    },
+    purge({ now, retentionMs }) {
+      purgeNotes.run(Math.floor(now / 1000) - NOTE_TTL_S);
+      // Whole days, so the daily rollup and the events it counts always cover the same time.
+      const oldest = Math.floor((now - retentionMs) / 1000);
+      const cutoff = oldest - (oldest % DAY_S);
+      purgeDaily.run(cutoff);
+      let total = 0;
+      for (const { host } of hosts.all()) {
+        // In chunks, so a first purge of a large archive never holds the write lock for long.
+        let changes: number;
+        do {
+          changes = purgeEvents.run(host, cutoff, PURGE_CHUNK).changes;
+          total += changes;
+        } while (changes === PURGE_CHUNK);
+      }
+      return total;
+    },
+    atomically: (fn) => transaction(db, fn),
+  };
+}
