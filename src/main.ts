@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import pino from "pino";
@@ -12,7 +14,7 @@ import { registerCommands } from "./cli/register.js";
 import { runSlackManifest } from "./cli/slack-manifest.js";
 import { runStart } from "./cli/start.js";
 import { buildScheduler } from "./jobs/build.js";
-import { historySocketPath } from "./core/history/capture-check.js";
+import { historyActionFile, historySocketPath } from "./core/history/capture-check.js";
 import { healthCheck } from "./ops/health.js";
 import { startOpsServer } from "./ops/server.js";
 import { storePath } from "./cli/store-path.js";
@@ -167,12 +169,16 @@ async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Pro
 // The demo points a normal configuration at a sandboxed fail2ban-server and a throwaway store.
 async function runDemo(env: Env, log: Logger, io: Io): Promise<number> {
   io.out("Starting a sandboxed fail2ban-server (unprivileged, no firewall changes)…");
-  const sandbox = await startFail2banSandbox({ jails: DEMO_JAILS });
+  // BanBot's store lives apart from the sandbox: the history action must know its socket first.
+  const dataDir = await mkdtemp(join(tmpdir(), "bbd-"));
+  const historySocket = join(dataDir, "history.sock");
+  const sandbox = await startFail2banSandbox({ jails: DEMO_JAILS, extraActions: [{ file: historyActionFile(), options: { socket: historySocket } }] });
   const feed = startAttackFeed(sandbox, DEMO_JAILS);
   try {
-    const base = loadConfig({ ...env, BANBOT_CONFIG: undefined, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: join(sandbox.dir, "banbot") });
+    const base = loadConfig({ ...env, BANBOT_CONFIG: undefined, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir });
     const config: Config = { ...base, fail2ban: { ...base.fail2ban, configDir: join(sandbox.dir, "conf") } };
     return await withCore(config, log, async ({ dispatcher, services }) => {
+      const capture = await services.history.listen({ path: historySocket, mode: 0o600 });
       await runConsole({
         dispatcher,
         notices: (notify) => watchBans(services.fail2ban, notify),
@@ -181,13 +187,15 @@ async function runDemo(env: Env, log: Logger, io: Io): Promise<number> {
         banner:
           `fail2ban sandbox up with jails ${DEMO_JAILS.map((j) => j.name).join(", ")}; synthetic attacks are hitting them now.\n` +
           `(its socket: ${sandbox.socketPath})\n` +
-          "Try: jails, banned sshd, ban 203.0.113.5 sshd for 2h, ip 203.0.113.5, unban 203.0.113.5",
+          "Try: jails, banned sshd, ban 203.0.113.5 sshd for 2h, ip 203.0.113.5, unban 203.0.113.5, history, stats",
       });
+      await capture.close();
       return 0;
     });
   } finally {
     feed.stop();
     await sandbox.dispose();
+    await rm(dataDir, { recursive: true, force: true });
     io.out("Sandbox stopped and removed.");
   }
 }
