@@ -36,10 +36,11 @@ export function createMetrics(deps: { fail2ban: Pick<Fail2ban, "status" | "jailS
     },
   });
   // The registry collects every metric at once, so the three fail2ban gauges share one reading per scrape.
-  let reading: { at: number; value: Promise<Reading> } | undefined;
+  let reading: Promise<Reading> | undefined;
   const read = (): Promise<Reading> => {
-    if (!reading || Date.now() - reading.at > 200) reading = { at: Date.now(), value: readFail2ban(deps.fail2ban) };
-    return reading.value;
+    // Shared by the collects of one scrape (started together), never by the next scrape.
+    reading ??= readFail2ban(deps.fail2ban).finally(() => setImmediate(() => (reading = undefined)));
+    return reading;
   };
   new Gauge({
     name: "banbot_fail2ban_up",
