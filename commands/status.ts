@@ -1,15 +1,22 @@
 import { defineCommand } from "../src/core/command/model.js";
 import { isUserError } from "../src/core/errors.js";
+import type { Field } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
+import { formatRelative } from "../src/core/time-format.js";
+import type { JobRuns } from "../src/store/job-runs.js";
+
+// A heartbeat older than this means no process runs the jobs any more (they renew every 10 s).
+const STALE_MS = 60_000;
 
 export const status = defineCommand({
   name: "status",
-  summary: "Is fail2ban reachable? Version, jails and ban counts",
+  summary: "Is fail2ban reachable? Version, jails, ban counts, and BanBot's background jobs",
   examples: ["status"],
   options: [],
   role: "viewer",
   effect: "read",
-  async run(_values, { fail2ban, host }: Ctx<"fail2ban" | "host">) {
+  async run(_values, { fail2ban, jobs, clock, host }: Ctx<"fail2ban" | "jobs" | "clock" | "host">) {
+    const botFields = jobFields(jobs, clock.now());
     try {
       const version = await fail2ban.version();
       const { jails } = await fail2ban.status();
@@ -27,12 +34,29 @@ export const status = defineCommand({
           { label: "Jails", value: jails.length === 0 ? "none" : `${jails.length} (${jails.join(", ")})` },
           { label: "Banned now", value: String(current) },
           { label: "Banned since start", value: String(total) },
+          ...botFields,
         ],
       };
     } catch (err) {
       // Unreachability is the answer here, not a failure of the command.
       if (!isUserError(err)) throw err;
-      return { title: `fail2ban is not answering on ${host}`, tone: "error", text: err.message };
+      return { title: `fail2ban is not answering on ${host}`, tone: "error", text: err.message, fields: botFields };
     }
   },
 });
+
+function jobFields(jobs: JobRuns, now: number): Field[] {
+  const holder = jobs.holder();
+  const runner =
+    holder && now - holder.heartbeatAt < STALE_MS
+      ? `run by ${holder.owner}`
+      : "not running: no `banbot start` process holds the job lock";
+  const runs = jobs.list();
+  const failing = runs.filter((r) => !r.ok);
+  const latest = runs.reduce<number | undefined>((at, r) => Math.max(at ?? 0, r.lastRunAt), undefined);
+  const lines = [
+    runner,
+    ...(latest === undefined ? [] : [`last run ${formatRelative(latest, now)}; ${runs.length} jobs, ${failing.length ? `failing: ${failing.map((r) => r.name).join(", ")}` : "all succeeding"}`]),
+  ];
+  return [{ label: "Background jobs", value: lines.join("\n") }];
+}

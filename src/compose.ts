@@ -23,6 +23,7 @@ import type { OriginNote } from "./core/history/event.js";
 import { createBackfillState } from "./store/history-backfill-state.js";
 import { createHistoryArchive } from "./store/history-archive.js";
 import { createHistoryQueries } from "./store/history-queries.js";
+import { createJobRuns } from "./store/job-runs.js";
 import { Dispatcher } from "./core/dispatch.js";
 import { SocketFail2ban } from "./core/fail2ban/client.js";
 import { CliConfigOps } from "./core/fail2ban/config-ops.js";
@@ -104,6 +105,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, now: () => clock.now() }),
     mutes,
     history,
+    jobs: createJobRuns(db),
   };
   const dispatcher = new Dispatcher({
     services,

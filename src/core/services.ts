@@ -9,6 +9,7 @@ import type { Blocklists } from "./blocklist/blocklists.js";
 import type { GeoLookup } from "./geo/model.js";
 import type { Alerts } from "../alerts/alerts.js";
 import type { History } from "./history/history.js";
+import type { JobRuns } from "../store/job-runs.js";
 import type { AlertMutes } from "../store/alert-mutes.js";
 
 export interface Clock {
@@ -33,6 +34,8 @@ export interface Services {
   alerts: Alerts;
   mutes: AlertMutes;
   history: History;
+  /** What the background jobs last did (whichever process runs them). */
+  jobs: JobRuns;
 }
 
 export type Ctx<K extends keyof Services> = Pick<Services, K> & Invocation;

@@ -27,7 +27,10 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
     log: jobLog,
     lock: new InstanceLock(internals.db, owner, LOCK_STALE_MS),
     now,
-    onRun: (name, ok) => internals.metrics.observeJob(name, ok),
+    onRun: (name, error) => {
+      internals.metrics.observeJob(name, error === undefined);
+      services.jobs.record(name, now(), error);
+    },
   });
   const raise = (alert: Parameters<typeof services.alerts.raise>[0]) => void services.alerts.raise(alert);
   const delivery = new Map(adapters.map((a) => [a.platform, a] as const));

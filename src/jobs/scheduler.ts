@@ -26,7 +26,7 @@ export interface SchedulerOptions {
   /** How often the lease is renewed (and retaken when free). */
   heartbeatPattern?: string;
   /** Told about every run, for metrics. */
-  onRun?: (name: string, ok: boolean) => void;
+  onRun?: (name: string, error: string | undefined) => void;
 }
 
 /**
@@ -71,12 +71,12 @@ export class Scheduler {
       await job.run();
       status.runs++;
       delete status.lastError;
-      this.opts.onRun?.(name, true);
+      this.opts.onRun?.(name, undefined);
     } catch (err) {
       status.runs++;
       status.failures++;
-      this.opts.onRun?.(name, false);
       status.lastError = err instanceof Error ? err.message : String(err);
+      this.opts.onRun?.(name, status.lastError);
       this.opts.log.error({ err, job: name }, "job failed");
     } finally {
       status.running = false;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { InstanceLock } from "../../src/jobs/instance-lock.js";
 import { useBanBot } from "../harness/banbot.js";
 import { useClients } from "../harness/client.js";
 import { causeBanByLog } from "../harness/fail2ban.js";
@@ -16,7 +17,19 @@ describe("viewer commands", () => {
       { label: "Jails", value: "2 (alpha, beta)" },
       { label: "Banned now", value: "2" },
       { label: "Banned since start", value: "2" },
+      { label: "Background jobs", value: "not running: no `banbot start` process holds the job lock" },
     ]);
+  });
+
+  it("status tells who runs the background jobs and how they went", async () => {
+    const { jobs } = bot.core.services;
+    const lock = new InstanceLock(bot.db, "web1:4242:abc", 45_000);
+    lock.tryHold(bot.clock.now());
+    jobs.record("health-check", bot.clock.now() - 30_000);
+    jobs.record("alert-delivery", bot.clock.now() - 2_000, "slack: 500 internal error");
+    const field = (await bot.run("status")).fields?.find((f) => f.label === "Background jobs");
+    expect(field?.value).toBe("run by web1:4242:abc\nlast run 2s ago; 2 jobs, failing: alert-delivery");
+    lock.release();
   });
 
   it("jails lists counters and key settings", async () => {
