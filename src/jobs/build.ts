@@ -7,6 +7,7 @@ import type { Core } from "../compose.js";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/chat.js";
 import { blocklistImportsJob } from "./blocklist-imports.js";
+import { digestJob } from "./digest.js";
 import { historyRetentionJob } from "./history-retention.js";
 import { historySyncJob } from "./history-sync.js";
 import { housekeepingJob } from "./housekeeping.js";
@@ -74,6 +75,7 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
     { name: "geo-flush", schedule: "*/30 * * * * *", run: async () => void (await internals.geo.flush()) },
     { name: "geo-retry", schedule: "0 */5 * * * *", run: async () => void (await internals.geo.retryUnresolved(now(), 100)) },
     { name: "geo-purge", schedule: "0 17 3 * * *", run: () => Promise.resolve(void internals.geo.purge(now())) },
+    digestJob({ dispatcher: core.dispatcher, raise, now, host: services.host }),
     historySyncJob({ history: services.history, fail2ban: services.fail2ban, log: jobLog }),
     historyRetentionJob({ history: services.history, now, log: jobLog }),
     housekeepingJob({ confirmations: services.confirmations, rateLimiter: internals.rateLimiter, now, log: jobLog }),
