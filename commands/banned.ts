@@ -43,7 +43,7 @@ export const banned = defineCommand({
   ],
   role: "viewer",
   effect: "read",
-  async run({ jail, page, search, after, before }, { fail2ban, geo, clock }: Ctx<"fail2ban" | "geo" | "clock">) {
+  async run({ jail, page, search, after, before }, { fail2ban, geo, timedBans, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "clock">) {
     // One socket round trip per page, whatever the size of the jail.
     const all = (await fail2ban.bans(jail)).filter((b) => !search || b.ip.includes(search.toLowerCase())).sort(compare);
     const total = all.length;
@@ -66,6 +66,7 @@ export const banned = defineCommand({
 
     const now = clock.now();
     const places = geo.lookupMany(rows.map((b) => b.ip));
+    const timed = timedBans.forJail(jail);
     const base = `banned ${jail}${search ? ` ${JSON.stringify(search)}` : ""}`;
     const prev: Action | undefined = start > 0 ? { label: "Prev", command: `${base} before ${cursorOf(rows[0]!)}` } : undefined;
     const next: Action | undefined =
@@ -79,7 +80,8 @@ export const banned = defineCommand({
           b.ip,
           countryCell(places.get(b.ip)),
           b.start ? formatTime(b.start) : "unknown",
-          b.end ? formatRelative(b.end, now) : b.banSeconds === -1 ? "never" : "unknown",
+          // A ban made `for <duration>` ends when BanBot lifts it, whatever fail2ban's own ban time says.
+          timed.has(b.ip) ? `${formatRelative(timed.get(b.ip)!.until, now)} (timed)` : b.end ? formatRelative(b.end, now) : b.banSeconds === -1 ? "never" : "unknown",
         ]),
         rowActions: rows.map((b) => ({ label: "Unban", command: `unban ${b.ip} ${jail}` })),
       },

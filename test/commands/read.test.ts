@@ -116,6 +116,14 @@ describe("banned", () => {
     expect(back.table?.rows.map((r) => r[0])).toEqual(first.table?.rows.map((r) => r[0]));
   });
 
+  it("shows when BanBot lifts a timed ban", async () => {
+    await bot.run("ban 198.18.9.9 beta for 2h");
+    const [row] = (await bot.run("banned beta")).table!.rows;
+    expect(row?.[0]).toBe("198.18.9.9");
+    expect(row?.[3]).toBe("in 2h (timed)");
+    await bot.run("unban 198.18.9.9 beta");
+  });
+
   it("searches by substring and by page number", async () => {
     const found = await bot.run("banned alpha 198.18.0.1");
     expect(found.table?.rows.map((r) => r[0]).sort()).toEqual(["198.18.0.1", ...Array.from({ length: 10 }, (_, i) => `198.18.0.${10 + i}`)].sort());
