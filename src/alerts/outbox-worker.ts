@@ -22,10 +22,17 @@ export async function deliverDue(deps: DeliveryDeps): Promise<{ sent: number; wa
   let sent = 0;
   let waiting = 0;
   const blocked = new Set<string>();
+  // Messages backing off (a 429's Retry-After, an outage) hold back the later ones to their channel.
+  const held = outbox.heldBack(now());
   for (const row of outbox.due(now(), BATCH)) {
     const target = `${row.platform}:${row.channel}`;
     // Keep each channel in order: once one message there waits, the later ones wait too.
     if (blocked.has(target)) continue;
+    if ((held.get(target) ?? Infinity) < row.id) {
+      blocked.add(target);
+      waiting++;
+      continue;
+    }
     const parent = row.parentKey === undefined ? undefined : outbox.sent(row.parentKey);
     if (row.parentKey !== undefined && !parent) {
       // Nothing to attach to (its post was muted, or failed for good): a lone update would confuse.

@@ -77,6 +77,8 @@ export interface Outbox {
   retryLater(id: number, nextAt: number, error: string): void;
   markFailed(id: number, error: string): void;
   pendingCount(): number;
+  /** Per `platform:channel`, the oldest pending message whose retry time has not come yet. */
+  heldBack(now: number): Map<string, number>;
 }
 
 export function createOutbox(db: Database): Outbox {
@@ -90,6 +92,9 @@ export function createOutbox(db: Database): Outbox {
   const later = db.prepare("UPDATE outbox SET next_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?");
   const failed = db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?");
   const pending = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'");
+  const held = db.prepare<[number], { platform: string; channel: string; id: number }>(
+    "SELECT platform, channel, MIN(id) AS id FROM outbox WHERE state = 'pending' AND next_at > ? GROUP BY platform, channel",
+  );
   const enqueueAll = db.transaction((messages: readonly OutboxMessage[], now: number) => {
     let added = 0;
     for (const m of messages) {
@@ -110,5 +115,6 @@ export function createOutbox(db: Database): Outbox {
     retryLater: (id, nextAt, error) => void later.run(nextAt, error.slice(0, 500), id),
     markFailed: (id, error) => void failed.run(error.slice(0, 500), id),
     pendingCount: () => pending.get()?.n ?? 0,
+    heldBack: (now) => new Map(held.all(now).map((r) => [`${r.platform}:${r.channel}`, r.id])),
   };
 }
