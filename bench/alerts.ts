@@ -61,7 +61,7 @@ export async function benchAlerts(): Promise<void> {
       raise,
       now,
       host: services.host,
-      describe: (ips) => new Map(ips.map((ip) => [ip, services.geo.describe(ip).label])),
+      locate: (ips) => new Map(ips.map((ip) => [ip, { country: services.geo.describe(ip).label }])),
     });
   const deliver = () => deliverDue({ outbox: internals.outbox, adapters, now, log });
   let block = 0;

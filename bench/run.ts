@@ -1,3 +1,4 @@
+import { benchAlerts } from "./alerts.js";
 import { benchBanned } from "./banned.js";
 import { benchBlocklist } from "./blocklist.js";
 import { benchDiscord } from "./discord.js";
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   blocklist: benchBlocklist,
   slack: benchSlack,
   discord: benchDiscord,
+  alerts: benchAlerts,
 };
 
 const only = process.argv.slice(2);

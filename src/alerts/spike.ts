@@ -27,8 +27,8 @@ export interface SpikeDeps extends SpikeOptions {
   raise: (alert: Alert) => void;
   now: () => number;
   host: string;
-  /** Country (or range) labels for addresses, when geo is available. */
-  describe?: (ips: string[]) => Map<string, string>;
+  /** Country (or range) and network labels for addresses, when geo is available. */
+  locate?: (ips: string[]) => Map<string, { country: string; network?: string }>;
 }
 
 const ALPHA = 0.05;
@@ -86,13 +86,17 @@ async function spikeReply(deps: SpikeDeps, jail: string, inWindow: number, expec
   const since = deps.now() - deps.windowRuns * 60_000;
   const recent = (await deps.fail2ban.bans(jail)).filter((b) => b.start && b.start.getTime() >= since).sort((a, b) => b.start!.getTime() - a.start!.getTime());
   const top = recent.slice(0, 5).map((b) => b.ip);
-  const labels = deps.describe?.(recent.map((b) => b.ip));
-  const byCountry = new Map<string, number>();
-  for (const b of recent) {
-    const label = labels?.get(b.ip);
-    if (label) byCountry.set(label, (byCountry.get(label) ?? 0) + 1);
-  }
-  const countries = [...byCountry].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([c, n]) => `${c} (${n})`);
+  const places = deps.locate?.(recent.map((b) => b.ip));
+  const ranked = (key: "country" | "network") => {
+    const counts = new Map<string, number>();
+    for (const b of recent) {
+      const label = places?.get(b.ip)?.[key];
+      if (label) counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([c, n]) => `${c} (${n})`);
+  };
+  const countries = ranked("country");
+  const networks = ranked("network");
   return {
     title: `Ban spike in ${jail} on ${deps.host}`,
     tone: "warn" as const,
@@ -100,6 +104,7 @@ async function spikeReply(deps: SpikeDeps, jail: string, inWindow: number, expec
     fields: [
       { label: "Latest addresses", value: top.join("\n") || "none in the window" },
       ...(countries.length ? [{ label: "Countries", value: countries.join("\n") }] : []),
+      ...(networks.length ? [{ label: "Networks", value: networks.join("\n") }] : []),
     ],
     actions: [
       { label: "Show banned", command: `banned ${jail}` },

@@ -6,6 +6,7 @@ import { detectSpikes } from "../alerts/spike.js";
 import type { Core } from "../compose.js";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/chat.js";
+import type { GeoLookup } from "../core/geo/model.js";
 import { blocklistImportsJob } from "./blocklist-imports.js";
 import { digestJob } from "./digest.js";
 import { historyRetentionJob } from "./history-retention.js";
@@ -67,7 +68,7 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
           raise,
           now,
           host: services.host,
-          describe: (ips) => new Map(ips.map((ip) => [ip, services.geo.describe(ip).label])),
+          locate: (ips) => locate(services.geo, ips),
         }),
     },
     timedBanExpiryJob({ timedBans: services.timedBans, fail2ban: services.fail2ban, now, log: jobLog }),
@@ -82,4 +83,14 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
   ];
   for (const job of jobs) scheduler.add(job);
   return scheduler;
+}
+
+// Country (or range) and network of each address, for the spike alert's summary.
+function locate(geo: GeoLookup, ips: readonly string[]): Map<string, { country: string; network?: string }> {
+  return new Map(
+    [...geo.lookupMany(ips)].map(([ip, r]) => {
+      const network = r.kind === "found" && r.info.asn !== undefined ? `AS${r.info.asn}${r.info.org ? ` ${r.info.org}` : ""}` : undefined;
+      return [ip, { country: geo.describe(ip).label, network }];
+    }),
+  );
 }

@@ -27,7 +27,7 @@ describe("detectSpikes against a real fail2ban-server", () => {
       windowRuns: 3,
       minCount: 10,
       factor: 4,
-      describe: (ips) => new Map(ips.map((ip) => [ip, ip.startsWith("198.") ? "🇫🇷 France" : "🇩🇪 Germany"])),
+      locate: (ips) => new Map(ips.map((ip) => [ip, ip.startsWith("198.") ? { country: "🇫🇷 France", network: "AS64500 Example" } : { country: "🇩🇪 Germany" }])),
     };
     let n = 0;
     const minute = async (bans: number) => {
@@ -43,6 +43,7 @@ describe("detectSpikes against a real fail2ban-server", () => {
     expect(opened).toMatchObject({ kind: "spike", jail: "alpha", step: "open", reply: { title: "Ban spike in alpha on web1", tone: "warn" } });
     expect(opened.reply.text).toMatch(/^1[23] bans in the last 3 minutes/);
     expect(opened.reply.fields?.find((f) => f.label === "Countries")?.value).toMatch(/🇩🇪 Germany \(\d+\)\n🇫🇷 France \(\d+\)|🇫🇷 France \(\d+\)\n🇩🇪 Germany \(\d+\)/);
+    expect(opened.reply.fields?.find((f) => f.label === "Networks")?.value).toMatch(/^AS64500 Example \(\d+\)$/);
     expect(opened.reply.actions?.map((a) => a.command)).toEqual(["banned alpha", "alerts-mute spike:alpha for 1h", "stop alpha"]);
 
     await minute(20);
