@@ -5,6 +5,8 @@ import type { Scheduler } from "../jobs/scheduler.js";
 import type { OpsServer } from "../ops/server.js";
 import { isUserError } from "../core/errors.js";
 
+const DRAIN_MS = 15_000;
+
 export interface StartDeps {
   core: Core;
   adapters: ChatAdapter[];
@@ -46,6 +48,8 @@ export async function runStart({ core, adapters, scheduler, log, stopSignal, sta
     log.info({ signal }, "shutting down");
     return 0;
   } finally {
+    // Commands under way finish (and reply) while the adapters are still connected.
+    await core.dispatcher.drain(DRAIN_MS);
     await scheduler.stop(["alert-delivery"]);
     await ops?.close();
     await history?.close();

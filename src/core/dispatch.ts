@@ -37,14 +37,34 @@ export interface CommandEvent {
  * hygiene cannot differ between them.
  */
 export class Dispatcher {
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+
   constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Resolves once no command is running (or after `timeoutMs`): shutdown lets commands finish. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 
   /** `opts.progress` receives a long command's interim status, where the surface can show it. */
   async run(line: string, actor: Identity, opts: { progress?: (text: string) => void } = {}): Promise<Reply> {
     const started = this.deps.services.clock.now();
-    const { reply, command, outcome } = await this.dispatch(line, actor, opts, started);
-    this.deps.observe?.({ command, outcome, durationMs: this.deps.services.clock.now() - started });
-    return reply;
+    this.inFlight++;
+    try {
+      const { reply, command, outcome } = await this.dispatch(line, actor, opts, started);
+      this.deps.observe?.({ command, outcome, durationMs: this.deps.services.clock.now() - started });
+      return reply;
+    } finally {
+      if (--this.inFlight === 0) for (const wake of this.idle.splice(0)) wake();
+    }
   }
 
   private async dispatch(

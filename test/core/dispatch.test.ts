@@ -98,6 +98,22 @@ describe("Dispatcher", () => {
   });
 });
 
+describe("Dispatcher.drain", () => {
+  const bot = useBanBot();
+
+  it("waits for commands under way, so shutdown does not cut them off", async () => {
+    await bot.core.dispatcher.drain(1000);
+    const running = bot.run("jails");
+    let drained = false;
+    const draining = bot.core.dispatcher.drain(10_000).then(() => (drained = true));
+    expect(drained).toBe(false);
+    const reply = await running;
+    await draining;
+    expect(reply.tone).toBe("info");
+    expect(drained).toBe(true);
+  });
+});
+
 describe("Dispatcher when something breaks inside", () => {
   const bot = useBanBot();
 
