@@ -1,20 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pino from "pino";
+import { startBenchCore } from "./bench-core.js";
 import { createSlackAdapter } from "../src/adapters/slack/app.js";
 import type { Alert } from "../src/alerts/alert.js";
 import { deliverDue } from "../src/alerts/outbox-worker.js";
 import { detectSpikes } from "../src/alerts/spike.js";
-import { buildCore } from "../src/compose.js";
-import { loadConfig } from "../src/config.js";
 import type { ChatAdapter } from "../src/core/chat.js";
-import { migrate } from "../src/db/migrate.js";
-import { openDatabase } from "../src/db/open.js";
-import { migrationsDir } from "../src/paths.js";
-import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { FAKE_TOKENS, FakeSlack } from "../test/fakes/fake-slack.js";
-import { TEST_JAILS } from "../test/harness/test-jails.js";
 import { median, ms, percentile, printTable } from "./report.js";
 
 const BURSTS = 20;
@@ -38,13 +28,8 @@ alerts:
  * Measured from the start of the ban to the moment the fake Slack recorded the chat.postMessage.
  */
 export async function benchAlerts(): Promise<void> {
-  const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
-  const dataDir = await mkdtemp(join(tmpdir(), "bba-"));
-  const log = pino({ level: "silent" });
-  const db = openDatabase(join(dataDir, "banbot.sqlite3"));
-  migrate(db, migrationsDir());
-  const config = loadConfig({ BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir }, YAML);
-  const core = buildCore(config, db, log);
+  const bench = await startBenchCore(YAML);
+  const { config, core, log, db } = bench;
   const fake = await FakeSlack.start();
   const slack = { botToken: FAKE_TOKENS.bot, appToken: undefined, signingSecret: FAKE_TOKENS.signingSecret, port: 0, apiUrl: fake.apiUrl };
   const adapter = createSlackAdapter({ slack, commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log, host: "127.0.0.1" });
@@ -101,10 +86,7 @@ export async function benchAlerts(): Promise<void> {
   } finally {
     await adapter.stop();
     await fake.close();
-    await core.close();
-    db.close();
-    await sandbox.dispose();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

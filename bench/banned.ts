@@ -1,18 +1,8 @@
+import { startBenchCore } from "./bench-core.js";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { promisify } from "node:util";
-import pino from "pino";
-import { buildCore } from "../src/compose.js";
-import { loadConfig } from "../src/config.js";
 import { Fail2banConnection } from "../src/core/fail2ban/connection.js";
 import { CONSOLE_IDENTITY } from "../src/core/identity.js";
-import { migrate } from "../src/db/migrate.js";
-import { openDatabase } from "../src/db/open.js";
-import { migrationsDir } from "../src/paths.js";
-import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
-import { TEST_JAILS } from "../test/harness/test-jails.js";
 import { median, ms, printTable, time } from "./report.js";
 
 const BANS = 100_000;
@@ -21,12 +11,8 @@ const RUNS = 10;
 // `banned <jail>` first page on a jail with 100,000 bans, next to the raw socket round trip it is
 // built on (one `get <jail> banip --with-time` per page) and to fail2ban-client.
 export async function benchBanned(): Promise<void> {
-  const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
-  const dataDir = await mkdtemp(join(tmpdir(), "bbb-"));
-  const log = pino({ level: "silent" });
-  const db = openDatabase(join(dataDir, "banbot.sqlite3"));
-  migrate(db, migrationsDir());
-  const core = buildCore(loadConfig({ BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir }), db, log);
+  const bench = await startBenchCore();
+  const { sandbox, core, log } = bench;
   try {
     const { fail2ban } = core.services;
     const ips = Array.from({ length: BANS }, (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
@@ -58,9 +44,6 @@ export async function benchBanned(): Promise<void> {
     );
     await conn.close();
   } finally {
-    await core.close();
-    db.close();
-    await sandbox.dispose();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }

@@ -1,17 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pino from "pino";
+import { startBenchCore } from "./bench-core.js";
 import { createDiscordAdapter } from "../src/adapters/discord/client.js";
-import { buildCore } from "../src/compose.js";
-import { loadConfig } from "../src/config.js";
-import { migrate } from "../src/db/migrate.js";
-import { openDatabase } from "../src/db/open.js";
-import { migrationsDir } from "../src/paths.js";
-import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { FakeDiscord } from "../test/fakes/fake-discord.js";
 import { FAKE_GUILD, slashInteraction } from "../test/fakes/fake-discord-payloads.js";
-import { TEST_JAILS } from "../test/harness/test-jails.js";
 import { median, ms, percentile, printTable } from "./report.js";
 
 const TOTAL = 200;
@@ -32,13 +22,8 @@ commands:
 // through the real discord.js client, dispatcher and a real fail2ban-server: what Discord's
 // 3-second window is measured against.
 export async function benchDiscord(): Promise<void> {
-  const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
-  const dataDir = await mkdtemp(join(tmpdir(), "bbd-"));
-  const log = pino({ level: "silent" });
-  const db = openDatabase(join(dataDir, "banbot.sqlite3"));
-  migrate(db, migrationsDir());
-  const config = loadConfig({ BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir }, YAML);
-  const core = buildCore(config, db, log);
+  const bench = await startBenchCore(YAML);
+  const { config, core, log } = bench;
   const fake = await FakeDiscord.start(FAKE_GUILD);
   const adapter = createDiscordAdapter({
     discord: { token: "bench-token", applicationId: FAKE_GUILD.applicationId, guildId: FAKE_GUILD.id, apiUrl: fake.apiUrl },
@@ -88,9 +73,6 @@ export async function benchDiscord(): Promise<void> {
   } finally {
     await adapter.stop();
     await fake.close();
-    await core.close();
-    db.close();
-    await sandbox.dispose();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }

@@ -1,0 +1,48 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Database } from "better-sqlite3";
+import pino, { type Logger } from "pino";
+import { buildCore, type Core } from "../src/compose.js";
+import { loadConfig, type Config } from "../src/config.js";
+import { migrate } from "../src/db/migrate.js";
+import { openDatabase } from "../src/db/open.js";
+import { migrationsDir } from "../src/paths.js";
+import { startFail2banSandbox, type Fail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
+import { TEST_JAILS } from "../test/harness/test-jails.js";
+
+export interface BenchCore {
+  sandbox: Fail2banSandbox;
+  dataDir: string;
+  db: Database;
+  config: Config;
+  core: Core;
+  log: Logger;
+  /** Core, store, sandbox and data dir, in that order. */
+  close(): Promise<void>;
+}
+
+/** BanBot's real core on a fresh store against a sandboxed fail2ban-server, as the benchmarks need it. */
+export async function startBenchCore(yaml?: string): Promise<BenchCore> {
+  const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
+  const dataDir = await mkdtemp(join(tmpdir(), "bbench-"));
+  const log = pino({ level: "silent" });
+  const db = openDatabase(join(dataDir, "banbot.sqlite3"));
+  migrate(db, migrationsDir());
+  const config = loadConfig({ BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir }, yaml);
+  const core = buildCore(config, db, log);
+  return {
+    sandbox,
+    dataDir,
+    db,
+    config,
+    core,
+    log,
+    async close() {
+      await core.close();
+      db.close();
+      await sandbox.dispose();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
