@@ -3,19 +3,45 @@ import type { Alert } from "../alerts/alert.js";
 import { describeRun } from "../core/blocklist/describe.js";
 import type { Blocklists } from "../core/blocklist/blocklists.js";
 import type { AlertState } from "../store/alert-state.js";
+import type { AuditLog } from "../store/audit-log.js";
 import type { Job } from "./scheduler.js";
 
 /**
  * Runs the imports whose schedule has come round and lifts expired blocklist bans. A failing source
  * raises one alert when it starts failing and one follow-up when it works again, not one per run.
  */
-export function blocklistImportsJob(deps: { blocklists: Blocklists; state: AlertState; raise: (a: Alert) => void; now: () => number; host: string; log: Logger }): Job {
+export function blocklistImportsJob(deps: {
+  blocklists: Blocklists;
+  state: AlertState;
+  raise: (a: Alert) => void;
+  audit: Pick<AuditLog, "record">;
+  now: () => number;
+  host: string;
+  log: Logger;
+}): Job {
   return {
     name: "blocklist-imports",
     schedule: "0 * * * * *",
     async run() {
       for (const source of deps.blocklists.dueSources(deps.now())) {
+        const started = deps.now();
         const report = await deps.blocklists.runImport(source.name, { trigger: "schedule" });
+        // A scheduled import changes fail2ban like a command would, so the audit log has it too;
+        // runs that changed nothing are in the blocklist's own run history only.
+        if (report.outcome === "failed" || report.added + report.renewed + report.removed > 0) {
+          deps.audit.record({
+            at: started,
+            host: deps.host,
+            platform: "system",
+            userId: "scheduler",
+            userName: "scheduled import",
+            command: "blocklist-import",
+            commandLine: `blocklist-import ${source.name}`,
+            outcome: report.outcome === "failed" ? "error" : "ok",
+            message: describeRun(report).title,
+            durationMs: report.durationMs,
+          });
+        }
         const key = `blocklist:${source.name}`;
         const failing = deps.state.get<{ incident: string }>(key);
         if (report.outcome === "failed" && !failing) {

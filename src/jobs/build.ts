@@ -72,7 +72,7 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
         }),
     },
     timedBanExpiryJob({ timedBans: services.timedBans, fail2ban: services.fail2ban, now, log: jobLog }),
-    blocklistImportsJob({ blocklists: services.blocklists, state: internals.alertState, raise, now, host: services.host, log: jobLog }),
+    blocklistImportsJob({ blocklists: services.blocklists, state: internals.alertState, raise, audit: services.audit, now, host: services.host, log: jobLog }),
     { name: "geo-flush", schedule: "*/30 * * * * *", run: async () => void (await internals.geo.flush()) },
     { name: "geo-retry", schedule: "0 */5 * * * *", run: async () => void (await internals.geo.retryUnresolved(now(), 100)) },
     { name: "geo-purge", schedule: "0 17 3 * * *", run: () => Promise.resolve(void internals.geo.purge(now())) },

@@ -7,7 +7,8 @@ export interface AuditEntry {
   /** Unix milliseconds, when the command started. */
   at: number;
   host: string;
-  platform: Platform;
+  /** `system` for changes BanBot's jobs make on their own (scheduled imports). */
+  platform: Platform | "system";
   userId: string;
   userName?: string;
   channelId?: string;
@@ -44,7 +45,7 @@ interface Columns {
   id: number;
   at: number;
   host: string;
-  platform: Platform;
+  platform: Platform | "system";
   userId: string;
   userName: string | null;
   channelId: string | null;

@@ -19,6 +19,7 @@ describe("blocklistImportsJob", () => {
       blocklists: bot.core.services.blocklists,
       state: createAlertState(bot.db),
       raise: (a) => alerts.push(a),
+      audit: bot.core.services.audit,
       now,
       host: "web1",
       log: silentLog,
@@ -30,6 +31,8 @@ describe("blocklistImportsJob", () => {
     await job.run();
     expect((await bot.core.services.fail2ban.bannedIps("beta")).sort()).toEqual(["203.0.113.70", "203.0.113.71"]);
     expect(alerts).toEqual([]);
+    const [imported] = bot.core.services.audit.query({ userId: "scheduler", limit: 5 });
+    expect(imported).toMatchObject({ platform: "system", command: "blocklist-import", commandLine: "blocklist-import feed", outcome: "ok" });
 
     server.route("/list.txt", (_req, res) => {
       res.statusCode = 500;
@@ -49,5 +52,7 @@ describe("blocklistImportsJob", () => {
     expect(alerts.map((a) => a.step)).toEqual(["open", "resolve"]);
     expect(alerts[1]!.incident).toBe(alerts[0]!.incident);
     expect(await bot.core.services.fail2ban.bannedIps("beta")).toEqual(["203.0.113.70"]);
+    // Two failures and the import that removed an address; unchanged runs are not audited.
+    expect(bot.core.services.audit.query({ userId: "scheduler", limit: 10 }).map((r) => r.outcome)).toEqual(["ok", "error", "error", "ok"]);
   });
 });
