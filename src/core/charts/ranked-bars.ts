@@ -1,7 +1,7 @@
 import type { EChartsOption } from "echarts";
 import type { Image } from "../reply.js";
 import { renderChart } from "./render.js";
-import { CHART_THEME, seriesColor } from "./theme.js";
+import { CHART_THEME, chartTitle, seriesColor } from "./theme.js";
 
 export interface RankedBarsSpec {
   title: string;
@@ -19,17 +19,10 @@ const MAX_LABEL = 26;
 
 /** A ranking as horizontal bars with their values, one colour per rank. */
 export function rankedBarsChart(spec: RankedBarsSpec): Image {
-  const { title, text, muted, grid } = CHART_THEME;
+  const { text, grid } = CHART_THEME;
   const rows = [...spec.rows].reverse();
   const option: EChartsOption = {
-    title: {
-      text: spec.title,
-      subtext: spec.subtitle,
-      left: 16,
-      top: 12,
-      textStyle: { color: title, fontSize: 16, fontWeight: "bold" },
-      subtextStyle: { color: muted, fontSize: 12 },
-    },
+    title: chartTitle(spec),
     grid: { left: 16, right: 56, top: spec.subtitle ? 66 : 52, bottom: 12, containLabel: true },
     xAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: grid } }, axisLabel: { show: false } },
     yAxis: {

@@ -1,7 +1,7 @@
 import type { EChartsOption } from "echarts";
 import type { Image } from "../reply.js";
 import { renderChart } from "./render.js";
-import { CHART_THEME, seriesColor } from "./theme.js";
+import { CHART_THEME, chartTitle, seriesColor } from "./theme.js";
 
 export interface StackedBarsSpec {
   title: string;
@@ -20,16 +20,9 @@ const LEGEND_LINE = 22;
 
 /** Counts over time, stacked per series (bans per jail): a column per bucket, a colour per series. */
 export function stackedBarsChart(spec: StackedBarsSpec): Image {
-  const { title, text, muted, grid } = CHART_THEME;
+  const { text, muted, grid } = CHART_THEME;
   const option: EChartsOption = {
-    title: {
-      text: spec.title,
-      subtext: spec.subtitle,
-      left: 16,
-      top: 12,
-      textStyle: { color: title, fontSize: 16, fontWeight: "bold" },
-      subtextStyle: { color: muted, fontSize: 12 },
-    },
+    title: chartTitle(spec),
     // Under the chart, wrapping onto as many lines as the jails need.
     legend: {
       show: spec.series.length > 1,

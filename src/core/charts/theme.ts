@@ -21,3 +21,15 @@ export const CHART_THEME = {
 export function seriesColor(index: number): string {
   return CHART_THEME.palette[index % CHART_THEME.palette.length]!;
 }
+
+/** The title block every BanBot chart shares: title and subtitle, top left. */
+export function chartTitle(spec: { title: string; subtitle?: string }) {
+  return {
+    text: spec.title,
+    subtext: spec.subtitle,
+    left: 16,
+    top: 12,
+    textStyle: { color: CHART_THEME.title, fontSize: 16, fontWeight: "bold" as const },
+    subtextStyle: { color: CHART_THEME.muted, fontSize: 12 },
+  };
+}
