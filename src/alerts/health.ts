@@ -28,6 +28,12 @@ export interface HealthDeps {
 
 const KEY = "health";
 
+/** What the last health check found, if it could not reach fail2ban. */
+export function fail2banDownReason(state: AlertState): string | undefined {
+  const memory = state.get<HealthMemory>(KEY);
+  return memory && memory.failures > 0 ? "fail2ban is not answering (health check)" : undefined;
+}
+
 /**
  * One health check: fail2ban unreachable for `threshold` checks in a row raises one alert naming the
  * cause and its fix; nothing more while the outage lasts; the recovery follows up with its duration.

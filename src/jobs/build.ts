@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import { checkHealth } from "../alerts/health.js";
+import { checkHealth, fail2banDownReason } from "../alerts/health.js";
 import { deliverDue } from "../alerts/outbox-worker.js";
 import { detectSpikes } from "../alerts/spike.js";
 import type { Core } from "../compose.js";
@@ -36,6 +36,9 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
   });
   const raise = (alert: Parameters<typeof services.alerts.raise>[0]) => void services.alerts.raise(alert);
   const delivery = new Map(adapters.map((a) => [a.platform, a] as const));
+  // While the health check knows fail2ban is down, the jobs that need it wait: the one health alert
+  // says it all, and what was due (an import, a timed unban) runs at the first tick after recovery.
+  const needsFail2ban = (job: Job): Job => ({ ...job, holdReason: () => fail2banDownReason(internals.alertState) });
   const jobs: Job[] = [
     {
       name: "alert-delivery",
@@ -57,7 +60,7 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
             services.audit.query({ since: at - 5 * 60_000, limit: 50 }).some((r) => r.command === "stop" && r.outcome === "ok" && r.commandLine === `stop ${jail}`),
         }),
     },
-    {
+    needsFail2ban({
       name: "spike-detection",
       schedule: "0 * * * * *",
       run: () =>
@@ -70,14 +73,16 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
           host: services.host,
           locate: (ips) => locate(services.geo, ips),
         }),
-    },
-    timedBanExpiryJob({ timedBans: services.timedBans, fail2ban: services.fail2ban, now, log: jobLog }),
-    blocklistImportsJob({ blocklists: services.blocklists, state: internals.alertState, raise, audit: services.audit, now, host: services.host, log: jobLog }),
+    }),
+    needsFail2ban(timedBanExpiryJob({ timedBans: services.timedBans, fail2ban: services.fail2ban, now, log: jobLog })),
+    needsFail2ban(
+      blocklistImportsJob({ blocklists: services.blocklists, state: internals.alertState, raise, audit: services.audit, now, host: services.host, log: jobLog }),
+    ),
     { name: "geo-flush", schedule: "*/30 * * * * *", run: async () => void (await internals.geo.flush()) },
     { name: "geo-retry", schedule: "0 */5 * * * *", run: async () => void (await internals.geo.retryUnresolved(now(), 100)) },
     { name: "geo-purge", schedule: "0 17 3 * * *", run: () => Promise.resolve(void internals.geo.purge(now())) },
     digestJob({ dispatcher: core.dispatcher, raise, now, host: services.host }),
-    historySyncJob({ history: services.history, fail2ban: services.fail2ban, log: jobLog }),
+    needsFail2ban(historySyncJob({ history: services.history, fail2ban: services.fail2ban, log: jobLog })),
     historyRetentionJob({ history: services.history, now, log: jobLog }),
     housekeepingJob({ confirmations: services.confirmations, rateLimiter: internals.rateLimiter, now, log: jobLog }),
   ];

@@ -1,5 +1,6 @@
 import { Cron } from "croner";
 import type { Logger } from "pino";
+import { isUserError } from "../core/errors.js";
 import type { InstanceLock } from "./instance-lock.js";
 
 export interface Job {
@@ -7,6 +8,8 @@ export interface Job {
   /** Croner pattern; six fields allow seconds. */
   schedule: string;
   run(): Promise<void>;
+  /** Why this run should not happen now (a dependency known to be down); the job waits for its next tick. */
+  holdReason?: () => string | undefined;
 }
 
 export interface JobStatus {
@@ -52,8 +55,14 @@ export class Scheduler {
     return this.holding === true;
   }
 
-  start(): void {
+  /** Takes (or renews) the instance lock without starting the timers, for jobs run by hand with runNow. */
+  claim(): boolean {
     this.heartbeat();
+    return this.active;
+  }
+
+  start(): void {
+    this.claim();
     this.crons.push(new Cron(this.opts.heartbeatPattern ?? "*/10 * * * * *", { protect: true }, () => this.heartbeat()));
     for (const job of this.jobs) {
       this.crons.push(new Cron(job.schedule, { protect: true }, () => this.runNow(job.name)));
@@ -65,6 +74,11 @@ export class Scheduler {
     const job = this.jobs.find((j) => j.name === name);
     const status = this.status.get(name);
     if (!job || !status || this.holding !== true || status.running) return;
+    const held = job.holdReason?.();
+    if (held !== undefined) {
+      this.opts.log.debug({ job: name, reason: held }, "job held");
+      return;
+    }
     status.running = true;
     status.lastRunAt = this.opts.now();
     try {
@@ -77,7 +91,10 @@ export class Scheduler {
       status.failures++;
       status.lastError = err instanceof Error ? err.message : String(err);
       this.opts.onRun?.(name, status.lastError);
-      this.opts.log.error({ err, job: name }, "job failed");
+      // A UserError is a condition someone has to fix outside BanBot (a source down, a socket gone),
+      // already described in its message; anything else is a bug.
+      if (isUserError(err)) this.opts.log.warn({ err, job: name }, "job failed");
+      else this.opts.log.error({ err, job: name }, "job failed");
     } finally {
       status.running = false;
     }
