@@ -1,4 +1,4 @@
-import { REST, Routes } from "discord.js";
+import { InteractionContextType, REST, Routes } from "discord.js";
 import { z } from "zod";
 import { apiBase } from "../adapters/discord/api-url.js";
 import { inviteUrl } from "../adapters/discord/invite.js";
@@ -36,7 +36,9 @@ export async function registerCommands(opts: RegisterOptions): Promise<RegisterR
     ? Routes.applicationGuildCommands(discord.applicationId, discord.guildId)
     : Routes.applicationCommands(discord.applicationId);
   const scope = discord.guildId ? `in guild ${discord.guildId}` : "globally";
-  const wanted = discordCommandJson(opts.catalogue, { name: opts.commands.name });
+  // Servers only: in a DM, role grants mean nothing and nobody else sees what is done. Guild
+  // commands exist in their guild alone; `contexts` applies to global ones.
+  const wanted = { ...discordCommandJson(opts.catalogue, { name: opts.commands.name }), ...(discord.guildId ? {} : { contexts: SERVERS_ONLY }) };
   const existing = z.array(RegisteredSchema).parse(await rest.get(route));
   const current = existing.find((c) => c.name === wanted.name && (c.type ?? 1) === 1);
   const others = existing.filter((c) => c !== current).map((c) => `/${c.name}`);
@@ -51,6 +53,9 @@ export async function registerCommands(opts: RegisterOptions): Promise<RegisterR
     removedCommands: others,
   };
   if (current && current.description !== wanted.description) result.changed.unshift(`(the /${wanted.name} description)`);
+  if (current && "contexts" in wanted && JSON.stringify(current.contexts ?? null) !== JSON.stringify(wanted.contexts)) {
+    result.changed.unshift(`(where /${wanted.name} can be used: servers only)`);
+  }
   const differs = !current || others.length > 0 || [result.added, result.changed, result.removed].some((l) => l.length > 0);
   if (!differs) {
     out(`/${wanted.name} is up to date ${scope} (${want.size} subcommands).`);
@@ -66,6 +71,8 @@ export async function registerCommands(opts: RegisterOptions): Promise<RegisterR
   return result;
 }
 
+const SERVERS_ONLY = [InteractionContextType.Guild];
+
 // What Discord returns for a registered command, as far as the comparison needs it.
 interface Registered {
   type?: number | undefined;
@@ -77,6 +84,7 @@ interface Registered {
   min_value?: number | undefined;
   max_value?: number | undefined;
   options?: Registered[] | undefined;
+  contexts?: number[] | null | undefined;
 }
 const RegisteredSchema: z.ZodType<Registered> = z.lazy(() =>
   z.object({
@@ -89,6 +97,7 @@ const RegisteredSchema: z.ZodType<Registered> = z.lazy(() =>
     min_value: z.number().optional(),
     max_value: z.number().optional(),
     options: z.array(RegisteredSchema).optional(),
+    contexts: z.array(z.number()).nullable().optional(),
   }),
 );
 

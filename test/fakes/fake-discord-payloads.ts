@@ -112,10 +112,30 @@ interface Common {
   guild: FakeGuild;
   member: Member;
   channelId?: string;
+  /** In a direct message with the bot instead of a guild channel. */
+  dm?: boolean;
 }
 
-function base({ id, token, guild, member, channelId }: Common, type: number) {
+function base({ id, token, guild, member, channelId, dm }: Common, type: number) {
   const channel = channelId ?? guild.channelId;
+  if (dm) {
+    // A DM has a top-level user and no guild or member; context 1 is BOT_DM.
+    return {
+      id,
+      token,
+      type,
+      application_id: guild.applicationId,
+      channel_id: channel,
+      channel: { id: channel, type: 1, recipients: [] },
+      user: user({ id: member.id, username: member.username ?? `user${member.id.slice(-4)}` }),
+      app_permissions: "2248473465835073",
+      locale: "en-US",
+      entitlements: [],
+      authorizing_integration_owners: { "0": guild.id },
+      context: 1,
+      version: 1,
+    };
+  }
   return {
     id,
     token,

@@ -13,7 +13,8 @@ import { replyOptions } from "./payload.js";
  */
 export async function onInteraction(interaction: Interaction, ctx: HandlerContext): Promise<void> {
   try {
-    if (interaction.isChatInputCommand() && interaction.commandName === ctx.commandName) await onCommand(interaction, ctx);
+    if (!interaction.inGuild()) await outsideServers(interaction, ctx);
+    else if (interaction.isChatInputCommand() && interaction.commandName === ctx.commandName) await onCommand(interaction, ctx);
     else if (interaction.isAutocomplete() && interaction.commandName === ctx.commandName) await onAutocomplete(interaction, ctx);
     else if (interaction.isButton() || interaction.isStringSelectMenu()) await onComponent(interaction, ctx);
     else ctx.log.debug({ type: interaction.type, interaction: interaction.id }, "ignored an interaction that is not BanBot's");
@@ -29,4 +30,14 @@ export async function onInteraction(interaction: Interaction, ctx: HandlerContex
       ctx.log.warn({ err: second, incident }, "could not tell the user about a failed interaction");
     }
   }
+}
+
+const SERVERS_ONLY = errorReply("BanBot answers in the server's channels, where the team sees what is done, not in direct messages.", "Not in DMs");
+
+// `/f2b` is registered for servers only, but a client with an old registration can still send one
+// from a DM, where role grants mean nothing and nobody else sees the result.
+async function outsideServers(interaction: Interaction, ctx: HandlerContext): Promise<void> {
+  ctx.log.debug({ interaction: interaction.id, userId: interaction.user.id }, "refused an interaction outside a server");
+  if (interaction.isAutocomplete()) await interaction.respond([]);
+  else if (interaction.isRepliable()) await interaction.reply(replyOptions(render(ctx, SERVERS_ONLY)));
 }

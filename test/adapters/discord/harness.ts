@@ -58,7 +58,7 @@ export function useDiscord(opts: { core: () => Core; dispatcher?: () => Pick<Dis
     discord().dispatch("INTERACTION_CREATE", payload);
     return payload.id;
   };
-  const common = (member: Member) => ({ id: discord().id(), token: `tok-${discord().id()}`, guild: FAKE_GUILD, member });
+  const common = (member: Member, dm = false) => ({ id: discord().id(), token: `tok-${discord().id()}`, guild: FAKE_GUILD, member, dm });
   /** The first callback for an interaction. */
   const callbackOf = async (id: string): Promise<Callback> =>
     (await discord().request((r) => r.method === "POST" && r.path.startsWith(`/api/v10/interactions/${id}/`))).body as Callback;
@@ -71,9 +71,9 @@ export function useDiscord(opts: { core: () => Core; dispatcher?: () => Pick<Dis
       if (!adapter) throw new Error("useDiscord: only inside tests");
       return adapter;
     },
-    /** Types `/f2b …` as `member`; resolves with the interaction's callback. */
-    async slash(member: Member, spec: SlashSpec): Promise<Callback> {
-      return await callbackOf(send(slashInteraction(common(member), spec)));
+    /** Types `/f2b …` as `member` (in a DM with the bot with `dm`); resolves with the interaction's callback. */
+    async slash(member: Member, spec: SlashSpec, { dm = false } = {}): Promise<Callback> {
+      return await callbackOf(send(slashInteraction(common(member, dm), spec)));
     },
     /** Sends `/f2b …` as `member` and returns ids to follow the deferred flow by hand. */
     slashRaw(member: Member, spec: SlashSpec): { id: string; token: string } {

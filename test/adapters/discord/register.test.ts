@@ -77,5 +77,17 @@ describe("banbot register", () => {
     ]);
     expect(lines[0]).toBe("Registered /f2b globally:");
     expect(lines).toHaveLength(3);
+    // A global command would otherwise work in DMs with the bot; guild commands never do.
+    expect(requests.at(-1)?.body).toEqual([{ ...discordCommandJson(COMMANDS), contexts: [0] }]);
+  });
+
+  it("restricts a global /f2b registered before to servers", async () => {
+    const route = `/applications/${APP}/commands`;
+    const [f2b] = fake.commands.get(route) as { contexts?: number[] | null }[];
+    f2b!.contexts = null;
+    const { lines, requests } = await register(undefined);
+    expect(requests.map((r) => r.method)).toEqual(["GET", "PUT"]);
+    expect(lines).toEqual(["Updated /f2b globally:", "  changed: (where /f2b can be used: servers only)"]);
+    expect((await register(undefined)).lines).toEqual([`/f2b is up to date globally (${names.length} subcommands).`]);
   });
 });

@@ -108,6 +108,14 @@ describe("Discord /f2b commands", () => {
     expect(embedOf(callback)?.description).toMatch(/run `banbot register` again/);
     expect(callback.data?.flags).toBe(64);
   });
+
+  it("refuses commands sent from a direct message with the bot, even from an admin", async () => {
+    const callback = await discord.slash(ADMIN, { subcommand: "ban", options: { jail: "beta", ips: "192.0.2.41" } }, { dm: true });
+    expect(embedOf(callback)?.description).toMatch(/in the server's channels/);
+    expect(callback.data?.flags).toBe(64);
+    expect(await connect(bot.sandbox.socketPath).fail2ban.jailsBanning(["192.0.2.41"])).toEqual([[]]);
+    expect(bot.core.services.audit.query({ userId: ADMIN.id, limit: 50 }).map((e) => e.commandLine)).not.toContain("ban 192.0.2.41 beta");
+  });
 });
 
 function escapeRegExp(text: string): string {
