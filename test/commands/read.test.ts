@@ -82,6 +82,12 @@ describe("viewer commands", () => {
     expect((await bot.run("help bna")).text).toMatch(/Did you mean `ban`\?/);
   });
 
+  it("help explains a two-word command typed the way it is used", async () => {
+    for (const line of ["help blocklist add", "help blocklist-add", "help  Blocklist   ADD"]) expect((await bot.run(line)).title).toBe("Help: blocklist-add");
+    const family = await bot.run("help blocklist");
+    expect(family.table?.rows.map((r) => r[0]!.split(" ")[0])).toEqual(["`blocklist-import", "`blocklist-add", "`blocklist-edit", "`blocklist-enable", "`blocklist-disable", "`blocklist-remove"]);
+  });
+
   it("suggests the command meant", async () => {
     expect((await bot.run("stauts")).text).toMatch(/Unknown command `stauts`\. Did you mean `status`\?/);
   });
