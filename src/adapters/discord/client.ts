@@ -38,6 +38,8 @@ export interface DiscordAdapterOptions {
   timing?: Partial<DiscordTiming>;
 }
 
+const LONG_RATE_LIMIT_MS = 5_000;
+
 const DEFAULT_TIMING: DiscordTiming = {
   deferAfterMs: 1500,
   autocompleteWaitMs: 1500,
@@ -54,7 +56,13 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): ChatAdapter {
   const client = new Client({
     // Slash commands and components arrive without privileged intents; Guilds keeps roles cached.
     intents: [GatewayIntentBits.Guilds],
-    rest: { api: apiBase(opts.discord.apiUrl) },
+    rest: {
+      api: apiBase(opts.discord.apiUrl),
+      // A long wait on an alert post goes back to the outbox, which retries after Retry-After and
+      // meanwhile keeps other channels (and Slack) moving; short waits are cheaper to sit out here.
+      // Interaction replies (not /channels routes) always wait: they have a deadline to meet.
+      rejectOnRateLimit: (limit) => limit.route.startsWith("/channels/") && limit.retryAfter > LONG_RATE_LIMIT_MS,
+    },
     allowedMentions: { parse: [] },
   });
   // Posting needs only REST, so alerts can go out before (or without) the gateway login.

@@ -87,6 +87,17 @@ describe("Discord alert delivery and login", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(250);
   });
 
+  it("hands a long 429 back to the caller (the outbox) with its Retry-After, instead of waiting", async () => {
+    fake.rateLimitNext("POST", /\/channels\/\d+\/messages$/, 30);
+    const before = fake.requests.length;
+    const failed = await adapter().post(CHANNEL, SPIKE).catch((err: unknown) => err);
+    expect(failed).toBeInstanceOf(DeliveryError);
+    expect((failed as DeliveryError).opts).toMatchObject({ retryAfterMs: expect.any(Number) });
+    expect((failed as DeliveryError).opts.retryAfterMs).toBeGreaterThanOrEqual(30_000);
+    expect((failed as DeliveryError).opts.permanent).toBeFalsy();
+    expect(fake.requests.slice(before).map((r) => r.fault)).toEqual([true]);
+  });
+
   it.each([
     [404, { message: "Unknown Channel", code: 10003 }, true],
     [403, { message: "Missing Access", code: 50001 }, true],
