@@ -1,21 +1,8 @@
-import { Writable } from "node:stream";
-import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildScheduler } from "../../src/jobs/build.js";
 import type { Scheduler } from "../../src/jobs/scheduler.js";
 import { useBanBot } from "../harness/banbot.js";
-import { useClients } from "../harness/client.js";
-
-function capturedLog() {
-  const lines: { level: number; msg: string; job?: string; reason?: string }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as (typeof lines)[number]);
-      done();
-    },
-  });
-  return { log: pino({ level: "debug" }, stream), lines };
-}
+import { capturedLog, useClients } from "../harness/client.js";
 
 describe("the scheduled jobs during a fail2ban outage", () => {
   const bot = useBanBot();
@@ -25,47 +12,51 @@ describe("the scheduled jobs during a fail2ban outage", () => {
     await scheduler?.stop();
     scheduler = undefined;
   });
-
-  it("hold the jobs that need fail2ban while the health check finds it down, and run them after", async () => {
-    const { log, lines } = capturedLog();
+  // The jobs of `banbot start`, run by hand: the lock is held, no timers run.
+  const jobsBy = (log: ReturnType<typeof capturedLog>["log"]): Scheduler => {
     scheduler = buildScheduler(bot.config, bot.core, [], log);
     expect(scheduler.claim()).toBe(true);
+    return scheduler;
+  };
+
+  it("hold the jobs that need fail2ban while the health check finds it down, and run them after", async () => {
+    const { log, entries } = capturedLog();
+    const jobs = jobsBy(log);
     await bot.run("ban 203.0.113.60 alpha for 10m");
     bot.clock.advance(11 * 60_000);
     const jobRun = (name: string) => bot.core.services.jobs.list().find((r) => r.name === name);
 
     await bot.sandbox.stop();
-    await scheduler.runNow("health-check");
-    await scheduler.runNow("timed-ban-expiry");
-    await scheduler.runNow("blocklist-imports");
+    await jobs.runNow("health-check");
+    await jobs.runNow("timed-ban-expiry");
+    await jobs.runNow("blocklist-imports");
     expect(jobRun("timed-ban-expiry")).toBeUndefined();
     expect(bot.core.services.timedBans.forIp("203.0.113.60")).toHaveLength(1);
-    expect(lines.filter((l) => l.msg === "job held").map((l) => [l.job, l.reason])).toEqual([
+    expect(entries.filter((l) => l.msg === "job held").map((l) => [l.job, l.reason])).toEqual([
       ["timed-ban-expiry", "fail2ban is not answering (health check)"],
       ["blocklist-imports", "fail2ban is not answering (health check)"],
     ]);
     // The outage itself is the health check's to report; nothing was logged as a bug.
-    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(entries.filter((l) => l.level >= 50)).toEqual([]);
 
     await bot.sandbox.restart();
-    await scheduler.runNow("health-check");
-    await scheduler.runNow("timed-ban-expiry");
+    await jobs.runNow("health-check");
+    await jobs.runNow("timed-ban-expiry");
     expect(jobRun("timed-ban-expiry")).toMatchObject({ ok: true, runs: 1, failures: 0 });
     expect(bot.core.services.timedBans.forIp("203.0.113.60")).toEqual([]);
     expect(await connect(bot.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.60"])).toEqual([[]]);
   });
 
   it("log a job that fails for a reason outside BanBot as a warning, not an error", async () => {
-    const { log, lines } = capturedLog();
-    scheduler = buildScheduler(bot.config, bot.core, [], log);
-    expect(scheduler.claim()).toBe(true);
+    const { log, entries } = capturedLog();
+    const jobs = jobsBy(log);
     await bot.run("ban 203.0.113.61 alpha for 10m");
     bot.clock.advance(11 * 60_000);
     // Down, but the health check has not looked yet: the job runs and finds the socket gone.
     await bot.sandbox.stop();
-    await scheduler.runNow("timed-ban-expiry");
+    await jobs.runNow("timed-ban-expiry");
     await bot.sandbox.restart();
-    const failed = lines.filter((l) => l.msg === "job failed");
+    const failed = entries.filter((l) => l.msg === "job failed");
     expect(failed.map((l) => [l.level, l.job])).toEqual([[40, "timed-ban-expiry"]]);
     expect(bot.core.services.jobs.list().find((r) => r.name === "timed-ban-expiry")).toMatchObject({ ok: false, failures: 1 });
   });

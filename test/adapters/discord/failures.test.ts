@@ -1,26 +1,13 @@
-import { Writable } from "node:stream";
-import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { useBanBot } from "../../harness/banbot.js";
 import { embedOf, useDiscord, type Callback } from "./harness.js";
 import { GRANTS_YAML, VIEWER } from "./users.js";
-
-/** Log entries as written, for asserting that failures are logged. */
-function captureLog() {
-  const entries: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) entries.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { entries, log: pino({ level: "debug" }, stream) };
-}
+import { capturedLog } from "../../harness/client.js";
 
 // A listener that throws is not caught by discord.js; these would fail the run as unhandled errors.
 describe("Discord adapter failures", () => {
   const bot = useBanBot({ yaml: GRANTS_YAML });
-  const capture = captureLog();
+  const capture = capturedLog();
   let broken = false;
   const discord = useDiscord({
     core: () => bot.core,

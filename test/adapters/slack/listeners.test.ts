@@ -1,5 +1,3 @@
-import pino from "pino";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSlackAdapter, type SlackAdapter } from "../../../src/adapters/slack/app.js";
 import type { Identity } from "../../../src/core/identity.js";
@@ -7,6 +5,7 @@ import type { Reply } from "../../../src/core/reply.js";
 import { FAKE_TOKENS, FakeSlack } from "../../fakes/fake-slack.js";
 import { httpDriver, type SlackDriver } from "../../fakes/fake-slack-driver.js";
 import { findButton } from "../../fakes/fake-slack-payloads.js";
+import { capturedLog } from "../../harness/client.js";
 import { responsesTo, textOf } from "./harness.js";
 
 const CHART = { name: "top", png: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), alt: "top countries", width: 1, height: 1 };
@@ -29,14 +28,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(["ephemeral", "in_channel"] as const)("Slack listeners (%s results)", (results) => {
   const dispatcher = new ScriptedDispatcher();
-  const logged: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logged.push(JSON.parse(chunk.toString("utf8")) as Record<string, unknown>);
-      done();
-    },
-  });
-  const log = pino({ level: "info" }, sink);
+  const { log, entries: logged } = capturedLog("info");
   let fake: FakeSlack;
   let adapter: SlackAdapter;
   let slack: SlackDriver;

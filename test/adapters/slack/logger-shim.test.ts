@@ -1,23 +1,11 @@
-import { Writable } from "node:stream";
 import { LogLevel } from "@slack/bolt";
-import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { boltLogger, fromPino } from "../../../src/adapters/slack/logger-shim.js";
-
-function capture(level: string) {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString("utf8")) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { lines, log: pino({ level }, sink) };
-}
+import { capturedLog } from "../../harness/client.js";
 
 describe("boltLogger", () => {
   it("writes bolt's messages to pino, with an error as `err`", () => {
-    const { lines, log } = capture("info");
+    const { entries: lines, log } = capturedLog("info");
     const logger = boltLogger(log);
     logger.info("Now connected to Slack");
     logger.warn("Failed to parse", { status: 401 });
@@ -31,7 +19,7 @@ describe("boltLogger", () => {
   });
 
   it("starts at pino's level, and bolt's setLevel narrows it but cannot widen pino's", () => {
-    const { lines, log } = capture("info");
+    const { entries: lines, log } = capturedLog("info");
     const logger = boltLogger(log);
     expect(logger.getLevel()).toBe(LogLevel.INFO);
     logger.setLevel(LogLevel.DEBUG);

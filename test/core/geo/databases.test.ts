@@ -1,26 +1,15 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { isUserError } from "../../../src/core/errors.js";
 import { openGeoDatabases, type GeoDatabaseFiles } from "../../../src/core/geo/databases.js";
 import { lookupReaders } from "../../../src/core/geo/merge.js";
 import { asnDatabase, cityDatabase, countryDatabase, ipLocationDbCountry, scratchDir } from "./test-databases.js";
+import { capturedLog } from "../../harness/client.js";
 
 const silent = pino({ level: "silent" });
 const EMBEDDED = { label: "cc0-test", note: "built-in" };
-
-function logCapture() {
-  const entries: { level: number; msg: string; file?: string }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      entries.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
-      done();
-    },
-  });
-  return { log: pino({ level: "info" }, stream), entries };
-}
 
 describe("openGeoDatabases", () => {
   let files: ReturnType<typeof scratchDir>;
@@ -89,7 +78,7 @@ describe("openGeoDatabases", () => {
 
   it("picks up a database replaced by rename (as geoipupdate does) without a restart", async () => {
     const path = files.write("GeoLite2-Country.mmdb", countryDatabase());
-    const { log, entries } = logCapture();
+    const { log, entries } = capturedLog("info");
     const dbs = start([path], 10, log);
     expect(country(dbs, "5.6.7.8")).toBeUndefined();
 
@@ -102,7 +91,7 @@ describe("openGeoDatabases", () => {
 
   it("keeps the loaded copy when the replacement is broken or the file disappears, and recovers", async () => {
     const path = files.write("GeoLite2-Country.mmdb", countryDatabase());
-    const { log, entries } = logCapture();
+    const { log, entries } = capturedLog("info");
     const dbs = start([path], 10, log);
 
     files.replace("GeoLite2-Country.mmdb", Buffer.from("half a download"));

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import pino from "pino";
 import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -13,6 +12,7 @@ import { openDatabase } from "../../../src/db/open.js";
 import { migrationsDir } from "../../../src/paths.js";
 import { createGeoCacheStore } from "../../../src/store/geo-cache.js";
 import { FakeGeoDatabases, FakeGeoReader } from "../../fakes/geo-reader.js";
+import { capturedLog } from "../../harness/client.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/geo");
 const silent = pino({ level: "silent" });
@@ -40,25 +40,14 @@ describe("parseFallbackAnswer", () => {
 });
 
 describe("createGeoFallback", () => {
-  const capture = () => {
-    const entries: { level: number; msg: string; service?: string }[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        entries.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
-        done();
-      },
-    });
-    return { log: pino({ level: "info" }, stream), entries };
-  };
-
   it("is off, silently, unless enabled", () => {
-    const { log, entries } = capture();
+    const { log, entries } = capturedLog("info");
     expect(createGeoFallback({ enabled: false, urlTemplate: "https://ipinfo.io/{ip}/json", timeoutMs: 5_000 }, log)).toBeUndefined();
     expect(entries).toEqual([]);
   });
 
   it("warns at startup when enabled, naming the service addresses are sent to", () => {
-    const { log, entries } = capture();
+    const { log, entries } = capturedLog("info");
     const fallback = createGeoFallback({ enabled: true, urlTemplate: "https://ipinfo.io/{ip}/json", timeoutMs: 5_000 }, log);
     expect(fallback?.name).toBe("ipinfo.io");
     expect(entries).toEqual([expect.objectContaining({ level: 40, service: "ipinfo.io", msg: expect.stringContaining("sent to an online service") })]);
