@@ -7,6 +7,7 @@ import type { Alert } from "./alert.js";
 interface HealthMemory {
   failures: number;
   firstFailureAt?: number;
+  lastFailureAt?: number;
   /** The open outage incident, once announced. */
   outage?: { incident: string; openedAt: number };
   /** Jails seen running at the last good check, and those missing since. */
@@ -28,10 +29,14 @@ export interface HealthDeps {
 
 const KEY = "health";
 
-/** What the last health check found, if it could not reach fail2ban. */
-export function fail2banDownReason(state: AlertState): string | undefined {
+// How long a failed check counts: if the checks themselves stop, nothing stays held for good.
+const DOWN_FRESH_MS = 2 * 60_000;
+
+/** Why to hold fail2ban-bound work: the last health check (a recent one) could not reach fail2ban. */
+export function fail2banDownReason(state: AlertState, now: number): string | undefined {
   const memory = state.get<HealthMemory>(KEY);
-  return memory && memory.failures > 0 ? "fail2ban is not answering (health check)" : undefined;
+  const down = memory !== undefined && memory.failures > 0 && now - (memory.lastFailureAt ?? 0) < DOWN_FRESH_MS;
+  return down ? "fail2ban is not answering (health check)" : undefined;
 }
 
 /**
@@ -50,6 +55,7 @@ export async function checkHealth(deps: HealthDeps): Promise<void> {
     if (!isUserError(err)) throw err;
     memory.failures++;
     memory.firstFailureAt ??= at;
+    memory.lastFailureAt = at;
     if (memory.failures >= deps.threshold && !memory.outage) {
       memory.outage = { incident: `health:${host}:${memory.firstFailureAt}`, openedAt: memory.firstFailureAt };
       deps.raise({

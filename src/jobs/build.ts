@@ -38,7 +38,7 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
   const delivery = new Map(adapters.map((a) => [a.platform, a] as const));
   // While the health check knows fail2ban is down, the jobs that need it wait: the one health alert
   // says it all, and what was due (an import, a timed unban) runs at the first tick after recovery.
-  const needsFail2ban = (job: Job): Job => ({ ...job, holdReason: () => fail2banDownReason(internals.alertState) });
+  const needsFail2ban = (job: Job): Job => ({ ...job, holdReason: () => fail2banDownReason(internals.alertState, now()) });
   const jobs: Job[] = [
     {
       name: "alert-delivery",

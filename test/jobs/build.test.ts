@@ -47,17 +47,27 @@ describe("the scheduled jobs during a fail2ban outage", () => {
     expect(await connect(bot.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.60"])).toEqual([[]]);
   });
 
-  it("log a job that fails for a reason outside BanBot as a warning, not an error", async () => {
+  it("log a job that fails for a reason outside BanBot as a warning, and hold only on a recent check", async () => {
     const { log, entries } = capturedLog();
     const jobs = jobsBy(log);
     await bot.run("ban 203.0.113.61 alpha for 10m");
     bot.clock.advance(11 * 60_000);
+    const failures = () => entries.filter((l) => l.msg === "job failed").map((l) => [l.level, l.job]);
     // Down, but the health check has not looked yet: the job runs and finds the socket gone.
     await bot.sandbox.stop();
     await jobs.runNow("timed-ban-expiry");
+    expect(failures()).toEqual([[40, "timed-ban-expiry"]]);
+    await jobs.runNow("health-check");
+    await jobs.runNow("timed-ban-expiry");
+    expect(failures()).toHaveLength(1);
+    // Should the checks stop (nothing has refreshed that finding for minutes), the jobs run again.
+    bot.clock.advance(3 * 60_000);
+    await jobs.runNow("timed-ban-expiry");
     await bot.sandbox.restart();
-    const failed = entries.filter((l) => l.msg === "job failed");
-    expect(failed.map((l) => [l.level, l.job])).toEqual([[40, "timed-ban-expiry"]]);
-    expect(bot.core.services.jobs.list().find((r) => r.name === "timed-ban-expiry")).toMatchObject({ ok: false, failures: 1 });
+    expect(failures()).toEqual([
+      [40, "timed-ban-expiry"],
+      [40, "timed-ban-expiry"],
+    ]);
+    expect(bot.core.services.jobs.list().find((r) => r.name === "timed-ban-expiry")).toMatchObject({ ok: false, failures: 2 });
   });
 });
