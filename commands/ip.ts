@@ -1,6 +1,7 @@
 import { defineCommand } from "../src/core/command/model.js";
 import { countryLabel } from "../src/core/geo/country.js";
 import type { GeoResult } from "../src/core/geo/model.js";
+import { asLabel } from "../src/core/history/describe.js";
 import { historySection } from "../src/core/history/ip-section.js";
 import { matchesEntry } from "../src/core/ip.js";
 import type { Field } from "../src/core/reply.js";
@@ -13,7 +14,7 @@ function geoFields(result: GeoResult): Field[] {
   const { info } = result;
   return [
     { label: "Location", value: [countryLabel(info), info.city].filter(Boolean).join(", ") },
-    ...(info.asn !== undefined ? [{ label: "Network", value: `AS${info.asn}${info.org ? ` ${info.org}` : ""}` }] : []),
+    ...(info.asn !== undefined ? [{ label: "Network", value: asLabel(info.asn, info.org) }] : []),
     { label: "Geo source", value: info.source },
   ];
 }

@@ -6,7 +6,9 @@ import { detectSpikes } from "../alerts/spike.js";
 import type { Core } from "../compose.js";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/chat.js";
+import { describeResult } from "../core/geo/country.js";
 import type { GeoLookup } from "../core/geo/model.js";
+import { asLabel } from "../core/history/describe.js";
 import { blocklistImportsJob } from "./blocklist-imports.js";
 import { digestJob } from "./digest.js";
 import { historyRetentionJob } from "./history-retention.js";
@@ -94,8 +96,8 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
 function locate(geo: GeoLookup, ips: readonly string[]): Map<string, { country: string; network?: string }> {
   return new Map(
     [...geo.lookupMany(ips)].map(([ip, r]) => {
-      const network = r.kind === "found" && r.info.asn !== undefined ? `AS${r.info.asn}${r.info.org ? ` ${r.info.org}` : ""}` : undefined;
-      return [ip, { country: geo.describe(ip).label, network }];
+      const network = r.kind === "found" && r.info.asn !== undefined ? asLabel(r.info.asn, r.info.org) : undefined;
+      return [ip, { country: describeResult(r).label, network }];
     }),
   );
 }
