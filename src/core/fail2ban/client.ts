@@ -23,7 +23,7 @@ import {
 } from "./parse.js";
 import type { PickleValue } from "./pickle.js";
 import { assertAddresses, assertBanTargets, assertIgnoreEntries, assertJail } from "./validate.js";
-import { readJailSettings, type JailLimits, type JailSettings } from "./settings.js";
+import { readJailLimits, readJailSettings, type JailLimits, type JailSettings } from "./settings.js";
 import type { z } from "zod";
 
 /** Everything BanBot asks of a running fail2ban. Commands take the `Pick<>` of it they need. */
@@ -114,7 +114,7 @@ export class SocketFail2ban implements Fail2ban {
   async jailSettings(jail: string): Promise<JailSettings> {
     assertJail(jail);
     return await readJailSettings(await this.capabilities(), {
-      get: <T>(schema: z.ZodType<T>, key: string) => this.query(schema, ["get", jail, key], jail),
+      get: this.getter(jail),
       status: () => this.jailStatus(jail, { short: true }),
       backend: async () => {
         const stats = await this.call(["status", jail, "stats"], undefined, jail);
@@ -125,11 +125,7 @@ export class SocketFail2ban implements Fail2ban {
 
   async jailLimits(jail: string): Promise<JailLimits> {
     assertJail(jail);
-    return {
-      bantime: await this.query(intSchema, ["get", jail, "bantime"], jail),
-      findtime: await this.query(intSchema, ["get", jail, "findtime"], jail),
-      maxretry: await this.query(intSchema, ["get", jail, "maxretry"], jail),
-    };
+    return await readJailLimits({ get: this.getter(jail) });
   }
 
   async bannedIps(jail: string): Promise<string[]> {
@@ -144,8 +140,7 @@ export class SocketFail2ban implements Fail2ban {
       return await this.query(banEntriesSchema, ["get", jail, "banip", "--with-time"], jail);
     }
     // 0.10 has no ban times over the socket; callers show the addresses without them.
-    const ips = (await this.jailStatus(jail)).bannedIps ?? [];
-    return ips.map((ip) => ({ ip, start: undefined, banSeconds: undefined, end: undefined }));
+    return (await this.bannedIps(jail)).map((ip) => ({ ip, start: undefined, banSeconds: undefined, end: undefined }));
   }
 
   async banned(): Promise<Map<string, string[]>> {
@@ -256,6 +251,11 @@ export class SocketFail2ban implements Fail2ban {
 
   private async query<T>(schema: z.ZodType<T>, args: string[], jail?: string): Promise<T> {
     return parseWith(schema, await this.call(args, undefined, jail));
+  }
+
+  /** `get <jail> <key>`, for the readers in settings.ts. */
+  private getter(jail: string) {
+    return <T>(schema: z.ZodType<T>, key: string) => this.query(schema, ["get", jail, key], jail);
   }
 
   private async call(args: string[], timeoutMs?: number, jail?: string): Promise<PickleValue> {

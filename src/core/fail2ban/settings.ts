@@ -53,12 +53,18 @@ interface JailReader {
 const INCREMENT_KEYS = ["factor", "formula", "multipliers", "maxtime", "rndtime", "overalljails"] as const;
 
 // One `get` per setting: fail2ban has no bulk getter. Sequential on purpose, the connection is a FIFO.
-export async function readJailSettings(caps: Capabilities, io: JailReader): Promise<JailSettings> {
-  const status = await io.status();
-  const settings: JailSettings = {
+export async function readJailLimits(io: Pick<JailReader, "get">): Promise<JailLimits> {
+  return {
     bantime: await io.get(intSchema, "bantime"),
     findtime: await io.get(intSchema, "findtime"),
     maxretry: await io.get(intSchema, "maxretry"),
+  };
+}
+
+export async function readJailSettings(caps: Capabilities, io: JailReader): Promise<JailSettings> {
+  const status = await io.status();
+  const settings: JailSettings = {
+    ...(await readJailLimits(io)),
     backend: caps.statsFlavor ? await io.backend() : status.journalMatches.length > 0 ? "systemd" : undefined,
     logpaths: status.journalMatches.length > 0 ? [] : await io.get(stringListSchema, "logpath"),
     journalMatches: status.journalMatches,
