@@ -13,8 +13,8 @@ export const jail = defineCommand({
   role: "viewer",
   effect: "read",
   async run({ jail: name }, { fail2ban, jailNotes, host, clock }: Ctx<"fail2ban" | "jailNotes" | "host" | "clock">) {
-    const status = await fail2ban.jailStatus(name, { short: true });
     const s = await fail2ban.jailSettings(name);
+    const { status } = s;
     const idle = jailNotes.idleOf(host, name);
     const increment = s.bantimeIncrement;
     const fields: Field[] = [

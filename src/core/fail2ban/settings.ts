@@ -32,6 +32,8 @@ export interface JailSettings extends JailLimits {
   ignoreip: string[];
   /** undefined on servers older than 0.11, which have no ban-time increment. */
   bantimeIncrement: BantimeIncrement | undefined;
+  /** The short status the settings were read with (its counters, without the address list). */
+  status: JailStatus;
 }
 
 export interface BantimeIncrement {
@@ -76,6 +78,7 @@ export async function readJailSettings(caps: Capabilities, io: JailReader): Prom
     ignoreself: await io.get(boolSchema, "ignoreself"),
     ignoreip: await io.get(ignoreListSchema, "ignoreip"),
     bantimeIncrement: undefined,
+    status,
   };
   if (caps.banipGet) {
     const increment: BantimeIncrement = { enabled: (await io.get(optionalSchema, "bantime.increment")) === true };
