@@ -31,7 +31,7 @@ export interface DiscordAdapterOptions {
   discord: DiscordConfig;
   commands: Config["commands"];
   dispatcher: Pick<Dispatcher, "run">;
-  fail2ban: Pick<Fail2ban, "status" | "bannedIps">;
+  fail2ban: Pick<Fail2ban, "status" | "bannedIps" | "banned">;
   catalogue: readonly AnyCommand[];
   log: Logger;
   clock?: Clock;

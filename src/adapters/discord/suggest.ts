@@ -23,7 +23,7 @@ export class Suggestions {
 
   constructor(
     private readonly deps: {
-      fail2ban: Pick<Fail2ban, "status" | "bannedIps">;
+      fail2ban: Pick<Fail2ban, "status" | "bannedIps" | "banned">;
       clock: Clock;
       ttlMs: number;
       waitMs: number;
@@ -46,18 +46,9 @@ export class Suggestions {
 
   private async candidates({ kind, jail }: SuggestRequest): Promise<string[] | undefined> {
     const { fail2ban, waitMs } = this.deps;
-    const jails = () => this.cache.get("jails", async () => (await fail2ban.status()).jails, waitMs);
-    if (kind === "jails") return await jails();
+    if (kind === "jails") return await this.cache.get("jails", async () => (await fail2ban.status()).jails, waitMs);
     if (jail && jail !== "all") return await this.cache.get(`banned:${jail}`, () => fail2ban.bannedIps(jail), waitMs);
-    return await this.cache.get(
-      "banned:*",
-      async () => {
-        const all = new Set<string>();
-        for (const name of (await fail2ban.status()).jails) for (const ip of await fail2ban.bannedIps(name)) all.add(ip);
-        return [...all];
-      },
-      waitMs,
-    );
+    return await this.cache.get("banned:*", async () => [...(await fail2ban.banned()).values()].flat(), waitMs);
   }
 }
 

@@ -4,7 +4,7 @@ import type { Fail2ban } from "../../../src/core/fail2ban/client.js";
 import { TestClock } from "../../harness/banbot.js";
 
 /** fail2ban as autocomplete sees it, with answers that can be held back to play a slow server. */
-class FakeJails implements Pick<Fail2ban, "status" | "bannedIps"> {
+class FakeJails implements Pick<Fail2ban, "status" | "bannedIps" | "banned"> {
   calls = 0;
   gate: Promise<void> = Promise.resolve();
   constructor(readonly bans: Record<string, string[]>) {}
@@ -19,6 +19,11 @@ class FakeJails implements Pick<Fail2ban, "status" | "bannedIps"> {
     const ips = this.bans[jail];
     if (!ips) throw new Error(`no jail ${jail}`);
     return ips;
+  }
+  async banned() {
+    this.calls++;
+    await this.gate;
+    return new Map(Object.entries(this.bans));
   }
 }
 
