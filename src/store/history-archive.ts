@@ -1,7 +1,8 @@
 import type { Database } from "better-sqlite3";
-import type { EventKind, HistoryEvent, OriginNote } from "../core/history/event.js";
+import type { EventKind, HistoryEvent, Origin, OriginNote } from "../core/history/event.js";
 import { mayBeBanBots } from "../core/history/origin.js";
 import { transaction } from "../db/transaction.js";
+import { seconds, type EventRow } from "./history-sql.js";
 
 /** The write side of ban history. Reads are in history-queries.ts. */
 export interface HistoryArchive {
@@ -26,24 +27,6 @@ const NOTE_AFTER_S = 3_600;
 const NOTE_TTL_S = 86_400;
 const PURGE_CHUNK = 10_000;
 
-interface Row {
-  host: string;
-  jail: string;
-  ip: string;
-  kind: EventKind;
-  at: number;
-  banTime: number;
-  banSeconds: number | null;
-  banCount: number | null;
-  failures: number | null;
-  origin: string;
-  actor: string | null;
-  matches: string | null;
-  country: string | null;
-  asn: number | null;
-  asOrg: string | null;
-}
-
 const KEY = "host = @host AND jail = @jail AND ip = @ip AND ban_time = @banTime AND kind = @kind";
 const DAY_S = 86_400;
 
@@ -57,7 +40,7 @@ interface DailyCount {
 }
 
 // The rollup rows a batch adds to, summed first: one upsert per day, jail and country, not per ban.
-function countIn(daily: Map<string, DailyCount>, row: Row): void {
+function countIn(daily: Map<string, DailyCount>, row: EventRow): void {
   const day = row.at - (row.at % DAY_S);
   const country = row.country ?? "";
   const key = `${row.host}\n${day}\n${row.jail}\n${country}`;
@@ -75,16 +58,16 @@ const byKey = (a: HistoryEvent, b: HistoryEvent): number =>
   order(a.host, b.host) || order(a.ip, b.ip) || a.banTime - b.banTime || order(a.kind, b.kind) || order(a.jail, b.jail);
 
 export function createHistoryArchive(db: Database): HistoryArchive {
-  const insert = db.prepare<Row>(`INSERT OR IGNORE INTO history_events
+  const insert = db.prepare<EventRow>(`INSERT OR IGNORE INTO history_events
     (host, jail, ip, kind, at, ban_time, ban_seconds, ban_count, failures, origin, actor, matches, country, asn, as_org)
     VALUES (@host, @jail, @ip, @kind, @at, @banTime, @banSeconds, @banCount, @failures, @origin, @actor, @matches, @country, @asn, @asOrg)`);
-  const refresh = db.prepare<Row>(`UPDATE history_events SET ban_seconds = coalesce(@banSeconds, ban_seconds),
+  const refresh = db.prepare<EventRow>(`UPDATE history_events SET ban_seconds = coalesce(@banSeconds, ban_seconds),
     ban_count = coalesce(@banCount, ban_count), matches = coalesce(matches, @matches) WHERE ${KEY}`);
   const countDaily = db.prepare<DailyCount>(
     `INSERT INTO history_daily (host, day, jail, country, bans, last_at) VALUES (@host, @day, @jail, @country, @bans, @lastAt)
      ON CONFLICT (host, day, jail, country) DO UPDATE SET bans = bans + excluded.bans, last_at = max(last_at, excluded.last_at)`,
   );
-  const findNote = db.prepare<[string, string, string, EventKind, number, number], { origin: string; actor: string | null }>(
+  const findNote = db.prepare<[string, string, string, EventKind, number, number], { origin: Origin; actor: string | null }>(
     "SELECT origin, actor FROM history_origin_notes WHERE host = ? AND jail = ? AND ip = ? AND kind = ? AND at BETWEEN ? AND ?",
   );
   const dropNote = db.prepare<[string, string, string, EventKind]>(
@@ -105,13 +88,13 @@ export function createHistoryArchive(db: Database): HistoryArchive {
   const purgeNotes = db.prepare<[number]>("DELETE FROM history_origin_notes WHERE at < ?");
   const purgeDaily = db.prepare<[number]>("DELETE FROM history_daily WHERE day < ?");
 
-  const toRow = (event: HistoryEvent): Row => {
-    const row: Row = {
+  const toRow = (event: HistoryEvent): EventRow => {
+    const row: EventRow = {
       host: event.host,
       jail: event.jail,
       ip: event.ip,
       kind: event.kind,
-      at: Math.floor(event.at / 1000),
+      at: seconds(event.at),
       banTime: event.banTime,
       banSeconds: event.banSeconds ?? null,
       banCount: event.banCount ?? null,
@@ -149,19 +132,19 @@ export function createHistoryArchive(db: Database): HistoryArchive {
       });
     },
     note(host, { jail, ips, origin, actor, at, kind = "ban" }) {
-      const seconds = Math.floor(at / 1000);
+      const atS = seconds(at);
       transaction(db, () => {
         for (const ip of ips) {
           const params = { host, jail, ip, kind, origin, actor: actor ?? null };
-          const tagged = retag.run({ ...params, from: seconds - NOTE_BEFORE_S, to: seconds + NOTE_AFTER_S }).changes;
-          if (tagged === 0) putNote.run({ ...params, at: seconds });
+          const tagged = retag.run({ ...params, from: atS - NOTE_BEFORE_S, to: atS + NOTE_AFTER_S }).changes;
+          if (tagged === 0) putNote.run({ ...params, at: atS });
         }
       });
     },
     purge({ now, retentionMs }) {
-      purgeNotes.run(Math.floor(now / 1000) - NOTE_TTL_S);
+      purgeNotes.run(seconds(now) - NOTE_TTL_S);
       // Whole days, so the daily rollup and the events it counts always cover the same time.
-      const oldest = Math.floor((now - retentionMs) / 1000);
+      const oldest = seconds(now - retentionMs);
       const cutoff = oldest - (oldest % DAY_S);
       purgeDaily.run(cutoff);
       let total = 0;

@@ -1,26 +1,9 @@
 import type { Database } from "better-sqlite3";
-import type { ArchivedEvent, EventKind, Origin } from "../core/history/event.js";
-import { defined, seconds, statementCache, type Params } from "./history-sql.js";
+import type { ArchivedEvent } from "../core/history/event.js";
+import { defined, seconds, statementCache, type EventRow, type Params } from "./history-sql.js";
 import type { EventFilter, HistoryQueries, IpSummary } from "./history-queries.js";
 
-interface EventColumns {
-  id: number;
-  host: string;
-  jail: string;
-  ip: string;
-  kind: EventKind;
-  at: number;
-  banTime: number;
-  banSeconds: number | null;
-  banCount: number | null;
-  failures: number | null;
-  origin: Origin;
-  actor: string | null;
-  matches: string | null;
-  country: string | null;
-  asn: number | null;
-  asOrg: string | null;
-}
+type EventColumns = EventRow & { id: number };
 
 const EVENT_COLUMNS = `id, host, jail, ip, kind, at, ban_time AS banTime, ban_seconds AS banSeconds, ban_count AS banCount,
   failures, origin, actor, matches, country, asn, as_org AS asOrg`;

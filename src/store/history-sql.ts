@@ -1,4 +1,5 @@
 import type { Database, Statement } from "better-sqlite3";
+import type { EventKind, Origin } from "../core/history/event.js";
 
 export type Params = Record<string, string | number>;
 
@@ -20,4 +21,24 @@ export function defined(values: Record<string, string | number | undefined>): Pa
 /** Unix milliseconds (the API) to the archive's Unix seconds. */
 export function seconds(ms: number): number {
   return Math.floor(ms / 1000);
+}
+
+/** A history_events row as statements bind and select it (ban_time as banTime, and so on). */
+export interface EventRow {
+  host: string;
+  jail: string;
+  ip: string;
+  kind: EventKind;
+  /** Unix seconds. */
+  at: number;
+  banTime: number;
+  banSeconds: number | null;
+  banCount: number | null;
+  failures: number | null;
+  origin: Origin;
+  actor: string | null;
+  matches: string | null;
+  country: string | null;
+  asn: number | null;
+  asOrg: string | null;
 }
