@@ -12,15 +12,13 @@ import { detectSpikes } from "../../src/alerts/spike.js";
 import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import type { ChatAdapter } from "../../src/core/chat.js";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import { FakeDiscord, type RecordedRequest } from "../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../fakes/fake-discord-payloads.js";
 import { FAKE_TOKENS, FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
 import { TestClock } from "../harness/banbot.js";
 import { silentLog } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
+import { migratedStore } from "../harness/store.js";
 
 // End to end: real fail2ban-server, BanBot's real core on a real SQLite file, the real bolt and
 // discord.js adapters posting to the fake platforms. The jobs are not scheduled: each test calls
@@ -61,8 +59,7 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
   let bot: Instance;
 
   async function boot(): Promise<Instance> {
-    const db = openDatabase(join(dir, "banbot.sqlite3"));
-    migrate(db, migrationsDir());
+    const db = migratedStore(join(dir, "banbot.sqlite3"));
     const core = buildCore(config, db, silentLog, clock);
     const slackAdapter = createSlackAdapter({
       slack: { botToken: FAKE_TOKENS.bot, appToken: undefined, signingSecret: FAKE_TOKENS.signingSecret, port: 0, apiUrl: slack.apiUrl },

@@ -1,20 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Alert } from "../../src/alerts/alert.js";
 import { checkHealth, type HealthDeps } from "../../src/alerts/health.js";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import { createAlertState } from "../../src/store/alert-state.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
+import { migratedStore } from "../harness/store.js";
 
 describe("checkHealth against a real fail2ban-server", () => {
   const f2b = useFail2ban();
   const connect = useClients();
 
   it("alerts once after N failed checks, stays quiet during the outage, and reports the recovery", async () => {
-    const db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    const db = migratedStore();
     const alerts: Alert[] = [];
     let now = Date.UTC(2026, 10, 22, 10, 0, 0);
     const deps: HealthDeps = {
@@ -57,8 +54,7 @@ describe("checkHealth against a real fail2ban-server", () => {
   });
 
   it("alerts when a jail disappears unexpectedly, and when it is back", async () => {
-    const db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    const db = migratedStore();
     const alerts: Alert[] = [];
     const fail2ban = connect(f2b.sandbox.socketPath).fail2ban;
     const deps: HealthDeps = { fail2ban, state: createAlertState(db), raise: (a) => alerts.push(a), now: () => 1, host: "web1", threshold: 3, expectedGone: (jail) => jail === "alpha" };

@@ -1,20 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Alert } from "../../src/alerts/alert.js";
 import { detectSpikes, type SpikeDeps } from "../../src/alerts/spike.js";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import { createAlertState } from "../../src/store/alert-state.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
+import { migratedStore } from "../harness/store.js";
 
 describe("detectSpikes against a real fail2ban-server", () => {
   const f2b = useFail2ban();
   const connect = useClients();
 
   it("opens one incident per jail, updates it while it grows, resolves it when calm", async () => {
-    const db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    const db = migratedStore();
     const fail2ban = connect(f2b.sandbox.socketPath).fail2ban;
     const alerts: Alert[] = [];
     // Ban times come from fail2ban's real clock, so the detector's clock is real too; runs stand for minutes.

@@ -7,11 +7,9 @@ import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { CONSOLE_IDENTITY, type Identity } from "../../src/core/identity.js";
 import type { Reply } from "../../src/core/reply.js";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import { silentLog } from "./client.js";
 import { useFail2ban } from "./fail2ban.js";
+import { migratedStore } from "./store.js";
 
 /** A clock tests move by hand; nothing waits on real time. */
 export class TestClock {
@@ -41,8 +39,7 @@ export function useBanBot(opts: { yaml?: string; env?: Record<string, string> } 
     dir = await mkdtemp(join(tmpdir(), "bb-"));
     const base = loadConfig({ BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dir, ...opts.env }, opts.yaml);
     config = { ...base, fail2ban: { ...base.fail2ban, configDir: join(f2b.sandbox.dir, "conf") } };
-    db = openDatabase(join(dir, "banbot.sqlite3"));
-    migrate(db, migrationsDir());
+    db = migratedStore(join(dir, "banbot.sqlite3"));
     core = buildCore(config, db, silentLog, clock);
   });
   afterAll(async () => {

@@ -1,19 +1,15 @@
 import type { Database } from "better-sqlite3";
 import { createHistory, type History } from "../../src/core/history/history.js";
 import type { GeoEnricher } from "../../src/core/history/event.js";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import { createHistoryArchive } from "../../src/store/history-archive.js";
 import { createBackfillState } from "../../src/store/history-backfill-state.js";
 import { createHistoryQueries } from "../../src/store/history-queries.js";
 import { silentLog } from "./client.js";
+import { migratedStore } from "./store.js";
 
 /** BanBot's store in memory, migrated. */
 export function memoryStore(): Database {
-  const db = openDatabase(":memory:");
-  migrate(db, migrationsDir());
-  return db;
+  return migratedStore();
 }
 
 /** Ban history on a store, wired as compose.ts would. */

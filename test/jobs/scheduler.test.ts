@@ -1,14 +1,11 @@
 import { describe, expect, it } from "vitest";
 import pino from "pino";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
 import { InstanceLock } from "../../src/jobs/instance-lock.js";
 import { Scheduler } from "../../src/jobs/scheduler.js";
-import { migrationsDir } from "../../src/paths.js";
+import { migratedStore } from "../harness/store.js";
 
 function setup(owner = "me") {
-  const db = openDatabase(":memory:");
-  migrate(db, migrationsDir());
+  const db = migratedStore();
   const lock = new InstanceLock(db, owner, 30_000);
   const scheduler = new Scheduler({ log: pino({ level: "silent" }), lock, now: () => 1_000, heartbeatPattern: "0 0 1 1 *" });
   return { db, lock, scheduler };
