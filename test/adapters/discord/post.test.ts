@@ -19,7 +19,7 @@ describe("Discord alert delivery and login", () => {
       discord: { token: TOKEN, applicationId: FAKE_GUILD.applicationId, guildId: undefined, apiUrl: fake.apiUrl },
       commands: { name: "f2b", confirmTimeoutMs: 300_000, rateLimit: { perMinute: 30 }, results: "ephemeral" },
       dispatcher: { run: () => Promise.reject(new Error("no commands in these tests")) },
-      fail2ban: { status: () => Promise.resolve({ jails: [] }), bannedIps: () => Promise.resolve([]) },
+      fail2ban: { status: () => Promise.resolve({ jails: [] }), bannedIps: () => Promise.resolve([]), banned: () => Promise.resolve(new Map()) },
       catalogue: COMMANDS,
       log: silentLog,
     });
