@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import pino from "pino";
 import { InstanceLock } from "../../src/jobs/instance-lock.js";
 import { Scheduler } from "../../src/jobs/scheduler.js";
+import { silentLog } from "../harness/client.js";
 import { migratedStore } from "../harness/store.js";
 
 function setup(owner = "me") {
   const db = migratedStore();
   const lock = new InstanceLock(db, owner, 30_000);
-  const scheduler = new Scheduler({ log: pino({ level: "silent" }), lock, now: () => 1_000, heartbeatPattern: "0 0 1 1 *" });
+  const scheduler = new Scheduler({ log: silentLog, lock, now: () => 1_000, heartbeatPattern: "0 0 1 1 *" });
   return { db, lock, scheduler };
 }
 
