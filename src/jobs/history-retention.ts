@@ -3,10 +3,10 @@ import type { History } from "../core/history/history.js";
 import type { Job } from "./scheduler.js";
 
 /** Deletes archived ban events older than `history.retention`, once a day. */
-export function historyRetentionJob(deps: { history: Pick<History, "purge">; now: () => number; log: Logger; schedule?: string }): Job {
+export function historyRetentionJob(deps: { history: Pick<History, "purge">; now: () => number; log: Logger }): Job {
   return {
     name: "history-retention",
-    schedule: deps.schedule ?? "0 40 3 * * *",
+    schedule: "0 40 3 * * *",
     run() {
       const deleted = deps.history.purge(deps.now());
       if (deleted > 0) deps.log.info({ deleted }, "old ban history deleted");

@@ -8,12 +8,12 @@ import type { Job } from "./scheduler.js";
  * Backfills ban history from fail2ban's database: the safety net for events the fail2ban action could
  * not deliver (BanBot stopped, action not installed). Idempotent, so running it often is cheap.
  */
-export function historySyncJob(deps: { history: Pick<History, "sync">; fail2ban: Pick<Fail2ban, "dbFile">; log: Logger; schedule?: string }): Job {
+export function historySyncJob(deps: { history: Pick<History, "sync">; fail2ban: Pick<Fail2ban, "dbFile">; log: Logger }): Job {
   // A database BanBot cannot read stays so until someone fixes it: say it once, not every run.
   let warned = false;
   return {
     name: "history-sync",
-    schedule: deps.schedule ?? "30 * * * * *",
+    schedule: "30 * * * * *",
     async run() {
       try {
         await deps.history.sync(deps.fail2ban);

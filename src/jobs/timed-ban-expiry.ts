@@ -14,11 +14,10 @@ export function timedBanExpiryJob(deps: {
   fail2ban: Pick<Fail2ban, "unban">;
   now: () => number;
   log: Logger;
-  schedule?: string;
 }): Job {
   return {
     name: "timed-ban-expiry",
-    schedule: deps.schedule ?? "*/15 * * * * *",
+    schedule: "*/15 * * * * *",
     async run() {
       const due = deps.timedBans.due(deps.now(), BATCH);
       const byJail = new Map<string, string[]>();
