@@ -48,28 +48,6 @@ export interface BlocklistMembers {
   listing(entry: string): { sourceId: number; jail: string }[];
 }
 
-interface Row {
-  source_id: number;
-  jail: string;
-  entry: string;
-  state: MemberState;
-  owned: number;
-  banned_at: number | null;
-  f2b_until: number | null;
-  expires_at: number | null;
-}
-
-const fromRow = (r: Row): Member => ({
-  sourceId: r.source_id,
-  jail: r.jail,
-  entry: r.entry,
-  state: r.state,
-  owned: r.owned === 1,
-  bannedAt: r.banned_at ?? undefined,
-  f2bUntil: r.f2b_until ?? undefined,
-  expiresAt: r.expires_at ?? undefined,
-});
-
 const COLUMNS = "source_id, jail, entry, state, owned, banned_at, f2b_until, expires_at";
 type RawRow = [number, string, string, MemberState, number, number | null, number | null, number | null];
 
@@ -105,7 +83,8 @@ export function createBlocklistMembers(db: Database): BlocklistMembers {
   const setExpiry = db.prepare<[number | null, number, string, number | null]>(
     "UPDATE blocklist_members SET expires_at = ? WHERE source_id = ? AND jail = ? AND state <> 'departed' AND expires_at IS NOT ?",
   );
-  const expired = db.prepare<[number], Row>("SELECT * FROM blocklist_members WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY source_id, jail, entry");
+  const expired = db.prepare<[number], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE expires_at IS NOT NULL AND expires_at <= ?
+    ORDER BY source_id, jail, entry`).raw();
   const listing = db.prepare<[string], { source_id: number; jail: string }>("SELECT source_id, jail FROM blocklist_members WHERE entry = ? ORDER BY jail, source_id");
 
   return {
@@ -147,7 +126,7 @@ export function createBlocklistMembers(db: Database): BlocklistMembers {
     setExpiry(sourceId, jail, expiresAt) {
       setExpiry.run(expiresAt ?? null, sourceId, jail, expiresAt ?? null);
     },
-    expired: (now) => expired.all(now).map(fromRow),
+    expired: (now) => expired.all(now).map(fromRaw),
     listing: (entry) => listing.all(entry).map((r) => ({ sourceId: r.source_id, jail: r.jail })),
   };
 }
