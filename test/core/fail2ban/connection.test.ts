@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isUserError } from "../../../src/core/errors.js";
-import { startChunkingProxy } from "../../harness/chunking-proxy.js";
 import { useClients } from "../../harness/client.js";
 import { useFail2ban } from "../../harness/fail2ban.js";
+import { startChunkingProxy } from "../../harness/socket-proxy.js";
 
 const run = promisify(execFile);
 
