@@ -1,9 +1,6 @@
 import { startBenchCore } from "./bench-core.js";
 import { createSlackAdapter } from "../src/adapters/slack/app.js";
-import type { Alert } from "../src/alerts/alert.js";
-import { deliverDue } from "../src/alerts/outbox-worker.js";
-import { detectSpikes } from "../src/alerts/spike.js";
-import type { ChatAdapter } from "../src/core/chat.js";
+import { buildScheduler } from "../src/jobs/build.js";
 import { FAKE_TOKENS, FakeSlack } from "../test/fakes/fake-slack.js";
 import { median, ms, percentile, printTable } from "./report.js";
 
@@ -33,24 +30,14 @@ export async function benchAlerts(): Promise<void> {
   const fake = await FakeSlack.start();
   const slack = { botToken: FAKE_TOKENS.bot, appToken: undefined, signingSecret: FAKE_TOKENS.signingSecret, port: 0, apiUrl: fake.apiUrl };
   const adapter = createSlackAdapter({ slack, commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log, host: "127.0.0.1" });
-  const { services, internals } = core;
-  const now = () => services.clock.now();
-  const adapters = new Map<"slack" | "discord", ChatAdapter>([["slack", adapter]]);
-  const raise = (alert: Alert) => void services.alerts.raise(alert);
-  // What build.ts schedules as "spike-detection" and "alert-delivery".
-  const detect = () =>
-    detectSpikes({
-      ...config.alerts.spike,
-      fail2ban: services.fail2ban,
-      state: internals.alertState,
-      raise,
-      now,
-      host: services.host,
-      locate: (ips) => new Map(ips.map((ip) => [ip, { country: services.geo.describe(ip).label }])),
-    });
-  const deliver = () => deliverDue({ outbox: internals.outbox, adapters, now, log });
+  const { services } = core;
+  // The jobs of `banbot start`, run back to back by hand instead of on their schedules.
+  const jobs = buildScheduler(config, core, [adapter], log);
+  const detect = () => jobs.runNow("spike-detection");
+  const deliver = () => jobs.runNow("alert-delivery");
   let block = 0;
   try {
+    if (!jobs.claim()) throw new Error("could not take the job lock of a fresh data dir");
     await adapter.start();
     const burst = async (size: number) => {
       // A fresh spike state: the first run learns the jail's counter, so the burst opens an incident.
@@ -84,6 +71,7 @@ export async function benchAlerts(): Promise<void> {
       rows,
     );
   } finally {
+    await jobs.stop();
     await adapter.stop();
     await fake.close();
     await bench.close();
