@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { Grant } from "../config/file-schema.js";
 import type { AuditOutcome } from "../store/audit-log.js";
@@ -8,6 +7,7 @@ import { roleAllows } from "./command/model.js";
 import { parseCommandLine, suggest } from "./command/parse.js";
 import { isUserError, type UserError } from "./errors.js";
 import type { Identity } from "./identity.js";
+import { newIncident } from "./incident.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { errorReply, type Reply } from "./reply.js";
 import type { AnyCommand, Services } from "./services.js";
@@ -117,10 +117,10 @@ export class Dispatcher {
         if (command.effect !== "read") this.audit(actor, who, "error", message, started);
         return result(errorReply(message), "error");
       }
-      const incident = randomBytes(3).toString("hex");
-      log.error({ err, incident, commandLine, platform: actor.platform, userId: actor.userId }, "command failed");
-      this.audit(actor, who, "error", `incident ${incident}`, started);
-      return result(errorReply(`Something went wrong (ref \`${incident}\`). The details are in BanBot's log.`, "Something went wrong"), "incident");
+      const incident = newIncident();
+      log.error({ err, incident: incident.id, commandLine, platform: actor.platform, userId: actor.userId }, "command failed");
+      this.audit(actor, who, "error", `incident ${incident.id}`, started);
+      return result(incident.reply, "incident");
     }
   }
 

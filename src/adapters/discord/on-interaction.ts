@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import type { Interaction } from "discord.js";
+import { newIncident } from "../../core/incident.js";
 import { errorReply } from "../../core/reply.js";
 import { render, type HandlerContext } from "./context.js";
 import { onAutocomplete } from "./on-autocomplete.js";
@@ -19,15 +19,15 @@ export async function onInteraction(interaction: Interaction, ctx: HandlerContex
     else if (interaction.isButton() || interaction.isStringSelectMenu()) await onComponent(interaction, ctx);
     else ctx.log.debug({ type: interaction.type, interaction: interaction.id }, "ignored an interaction that is not BanBot's");
   } catch (err) {
-    const incident = randomBytes(3).toString("hex");
-    ctx.log.error({ err, incident, interaction: interaction.id, userId: interaction.user.id }, "discord interaction failed");
+    const incident = newIncident();
+    ctx.log.error({ err, incident: incident.id, interaction: interaction.id, userId: interaction.user.id }, "discord interaction failed");
     if (!interaction.isRepliable()) return;
-    const msg = render(ctx, errorReply(`Something went wrong (ref \`${incident}\`). The details are in BanBot's log.`, "Something went wrong"));
+    const msg = render(ctx, incident.reply);
     try {
       await (interaction.deferred || interaction.replied ? interaction.followUp(replyOptions(msg)) : interaction.reply(replyOptions(msg)));
     } catch (second) {
       // Discord itself may be what failed; the first error is already logged with the incident.
-      ctx.log.warn({ err: second, incident }, "could not tell the user about a failed interaction");
+      ctx.log.warn({ err: second, incident: incident.id }, "could not tell the user about a failed interaction");
     }
   }
 }

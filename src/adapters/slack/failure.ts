@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import { errorReply } from "../../core/reply.js";
+import { newIncident } from "../../core/incident.js";
 import { renderReply } from "./render.js";
 import type { ResponseMessage } from "./responses.js";
 
@@ -16,13 +15,12 @@ export async function reportFailure(
   context: Record<string, unknown>,
   respond?: (message: ResponseMessage) => Promise<unknown>,
 ): Promise<void> {
-  const incident = randomBytes(3).toString("hex");
-  log.error({ err, incident, ...context }, "slack request failed");
+  const incident = newIncident();
+  log.error({ err, incident: incident.id, ...context }, "slack request failed");
   if (!respond) return;
-  const reply = errorReply(`Something went wrong (ref \`${incident}\`). The details are in BanBot's log.`, "Something went wrong");
   try {
-    await respond({ response_type: "ephemeral", ...renderReply(reply) });
+    await respond({ response_type: "ephemeral", ...renderReply(incident.reply) });
   } catch (second) {
-    log.warn({ err: second, incident }, "could not tell the user about the failure");
+    log.warn({ err: second, incident: incident.id }, "could not tell the user about the failure");
   }
 }
