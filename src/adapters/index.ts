@@ -10,7 +10,7 @@ export function createChatAdapters(config: Config, core: Core, log: Logger): Cha
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
     adapters.push(
-      createSlackAdapter({ slack: config.slack, commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log: log.child({ component: "slack" }) }),
+      createSlackAdapter({ slack: config.slack, commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log }),
     );
   }
   if (config.discord) {
@@ -21,7 +21,7 @@ export function createChatAdapters(config: Config, core: Core, log: Logger): Cha
         dispatcher: core.dispatcher,
         fail2ban: core.services.fail2ban,
         catalogue: core.services.catalogue,
-        log: log.child({ component: "discord" }),
+        log,
       }),
     );
   }
