@@ -9,7 +9,7 @@ export const blocklistRemove = defineCommand({
   role: "admin",
   effect: "destructive",
   async run({ name }, { blocklists, progress }: Ctx<"blocklists">) {
-    const { jail } = blocklists.show(name, 0).source;
+    const { jail } = blocklists.find(name);
     const { unbanned } = await blocklists.remove(name, { progress: progress && ((p) => progress(`Unbanning ${p.done.toLocaleString("en")} of ${p.total.toLocaleString("en")}…`)) });
     return {
       title: `Removed blocklist ${name}`,

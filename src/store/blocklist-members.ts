@@ -28,6 +28,7 @@ export interface BlocklistMembers {
    */
   needingWork(sourceId: number, jail: string, now: number): number;
   count(sourceId: number): number;
+  countByState(sourceId: number): Record<MemberState, number>;
   /** Every source's rows in a jail. */
   inJail(jail: string): Member[];
   /** The rows other sources have in a jail. */
@@ -68,6 +69,7 @@ export function createBlocklistMembers(db: Database): BlocklistMembers {
   const needingWork = db.prepare<[number, string, number, number], number>(`SELECT count(*) FROM blocklist_members WHERE source_id = ?
     AND (jail <> ? OR state = 'pending' OR f2b_until <= ? OR expires_at <= ?)`).pluck();
   const count = db.prepare<[number], number>("SELECT count(*) FROM blocklist_members WHERE source_id = ?").pluck();
+  const countByState = db.prepare<[number], [MemberState, number]>("SELECT state, count(*) FROM blocklist_members WHERE source_id = ? GROUP BY state").raw();
   const inJail = db.prepare<[string], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE jail = ?`).raw();
   const othersInJail = db.prepare<[string, number], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE jail = ? AND source_id <> ?`).raw();
   const liveCount = db.prepare<[string, number], number>(
@@ -91,6 +93,11 @@ export function createBlocklistMembers(db: Database): BlocklistMembers {
     ofSource: (sourceId) => ofSource.all(sourceId).map(fromRaw),
     needingWork: (sourceId, jail, now) => needingWork.get(sourceId, jail, now, now) ?? 0,
     count: (sourceId) => count.get(sourceId) ?? 0,
+    countByState(sourceId) {
+      const counts: Record<MemberState, number> = { pending: 0, banned: 0, departed: 0 };
+      for (const [state, n] of countByState.all(sourceId)) counts[state] = n;
+      return counts;
+    },
     inJail: (jail) => inJail.all(jail).map(fromRaw),
     othersInJail: (jail, sourceId) => othersInJail.all(jail, sourceId).map(fromRaw),
     liveCount: (jail, now) => liveCount.get(jail, now) ?? 0,

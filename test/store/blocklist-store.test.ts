@@ -106,6 +106,13 @@ describe("blocklist store", () => {
       ]);
     });
 
+    it("counts a source's rows by state, every state present", () => {
+      const a = sources.create("a", SETTINGS, { at: T0, actor: "x" }).id;
+      const b = sources.create("b", SETTINGS, { at: T0, actor: "x" }).id;
+      members.put([member(a, "192.0.2.1", { state: "banned" }), member(a, "192.0.2.2", { state: "banned" }), member(a, "192.0.2.3"), member(b, "192.0.2.4")]);
+      expect(members.countByState(a)).toEqual({ pending: 1, banned: 2, departed: 0 });
+    });
+
     it("hands ownership to the other sources that list an entry", () => {
       const a = sources.create("a", SETTINGS, { at: T0, actor: "x" }).id;
       const b = sources.create("b", SETTINGS, { at: T0, actor: "x" }).id;

@@ -27,6 +27,8 @@ export interface SourceDetail {
 export interface Blocklists {
   list(): { source: Source; lastRun: Run | undefined; nextRunAt: number | undefined }[];
   show(name: string, runs?: number): SourceDetail;
+  /** The source of that name; a UserError naming the known ones when there is none. */
+  find(name: string): Source;
   add(name: string, settings: Partial<SourceSettings> & Pick<SourceSettings, "url" | "jail">, actor: string): Promise<Source>;
   edit(name: string, changes: Partial<SourceSettings>): Promise<Source>;
   setEnabled(name: string, enabled: boolean): Source;
@@ -83,9 +85,7 @@ class BlocklistService implements Blocklists {
 
   show(name: string, runs = 5): SourceDetail {
     const source = this.find(name);
-    const members: Record<MemberState, number> = { pending: 0, banned: 0, departed: 0 };
-    for (const m of this.members.ofSource(source.id)) members[m.state]++;
-    return { source, runs: this.runs.recent(source.id, runs), members, nextRunAt: this.nextRun(source) };
+    return { source, runs: this.runs.recent(source.id, runs), members: this.members.countByState(source.id), nextRunAt: this.nextRun(source) };
   }
 
   async add(name: string, input: Partial<SourceSettings> & Pick<SourceSettings, "url" | "jail">, actor: string): Promise<Source> {
@@ -152,7 +152,7 @@ class BlocklistService implements Blocklists {
     });
   }
 
-  private find(name: string): Source {
+  find(name: string): Source {
     const source = this.sources.byName(name);
     if (!source) {
       const known = this.sources.all().map((s) => s.name);
