@@ -14,7 +14,7 @@ import { loadConfig, type Config } from "../../src/config.js";
 import type { ChatAdapter } from "../../src/core/chat.js";
 import { FakeDiscord, type RecordedRequest } from "../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../fakes/fake-discord-payloads.js";
-import { FAKE_TOKENS, FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
+import { FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
 import { TestClock } from "../harness/banbot.js";
 import { silentLog } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
@@ -62,7 +62,7 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
     const db = migratedStore(join(dir, "banbot.sqlite3"));
     const core = buildCore(config, db, silentLog, clock);
     const slackAdapter = createSlackAdapter({
-      slack: { botToken: FAKE_TOKENS.bot, appToken: undefined, signingSecret: FAKE_TOKENS.signingSecret, port: 0, apiUrl: slack.apiUrl },
+      slack: slack.slackConfig(),
       commands: config.commands,
       grants: config.access.grants,
       dispatcher: core.dispatcher,

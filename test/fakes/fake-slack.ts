@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
+import type { SlackConfig } from "../../src/config.js";
 import { readSlackRequest, type SlackFault, type SlackRequest } from "./fake-slack-http.js";
 import { FakeSocketMode } from "./fake-slack-socket.js";
 
@@ -50,6 +51,17 @@ export class FakeSlack {
   /** SLACK_API_URL for the bot. */
   get apiUrl(): string {
     return `${this.url}/api/`;
+  }
+
+  /** BanBot's Slack settings against this fake: HTTP mode, or Socket Mode with `"socket"`. */
+  slackConfig(mode: "http" | "socket" = "http"): SlackConfig {
+    return {
+      botToken: FAKE_TOKENS.bot,
+      appToken: mode === "socket" ? FAKE_TOKENS.app : undefined,
+      signingSecret: FAKE_TOKENS.signingSecret,
+      port: 0,
+      apiUrl: this.apiUrl,
+    };
   }
 
   /** A fresh response_url, as Slack puts one in every slash command and click. */
