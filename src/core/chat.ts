@@ -10,6 +10,13 @@ export interface PostedMessage {
   thread?: string;
 }
 
+export interface PostOptions {
+  /** Post as a reply in the thread of this earlier message. */
+  followUpOf?: PostedMessage;
+  /** Update this earlier message in place (an alert that changed) instead of posting. */
+  replace?: PostedMessage;
+}
+
 /**
  * A chat platform as the rest of BanBot sees it: started and stopped with the process, and able to
  * post a Reply to a channel (alerts), as a follow-up in the thread of an earlier post, or in place of it.
@@ -18,7 +25,7 @@ export interface ChatAdapter {
   readonly platform: "slack" | "discord";
   start(): Promise<void>;
   stop(): Promise<void>;
-  post(channel: string, reply: Reply, opts?: { followUpOf?: PostedMessage; replace?: PostedMessage }): Promise<PostedMessage>;
+  post(channel: string, reply: Reply, opts?: PostOptions): Promise<PostedMessage>;
 }
 
 /** Thrown by adapters when a post failed; says whether and when to try again. */

@@ -1,5 +1,5 @@
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIChannel, type APIMessage, type REST } from "discord.js";
-import { DeliveryError, type PostedMessage } from "../../core/chat.js";
+import { DeliveryError, type PostedMessage, type PostOptions } from "../../core/chat.js";
 import type { Reply } from "../../core/reply.js";
 import { clip, plain } from "./escape.js";
 import { THREAD_NAME } from "./limits.js";
@@ -12,11 +12,6 @@ const THREAD_ALREADY_CREATED = 160004;
 const DAY_MINUTES = 1440;
 /** Unknown channel or message, no access, or a message Discord will never accept: retrying cannot help. */
 const PERMANENT = new Set([400, 403, 404]);
-
-export interface PostOptions {
-  followUpOf?: PostedMessage;
-  replace?: PostedMessage;
-}
 
 /** Thread IDs of messages already followed up, so a follow-up does not try to start the thread again. */
 export type ThreadMemo = Map<string, string>;

@@ -1,17 +1,10 @@
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
-import type { PostedMessage } from "../../core/chat.js";
+import type { PostedMessage, PostOptions } from "../../core/chat.js";
 import type { Reply } from "../../core/reply.js";
 import { deliveryError } from "./delivery-error.js";
 import { renderReply } from "./render.js";
 import { shareImages } from "./upload.js";
-
-export interface PostOptions {
-  /** Post as a reply in the thread of this earlier message. */
-  followUpOf?: PostedMessage;
-  /** Update this earlier message in place (an alert that changed) instead of posting. */
-  replace?: PostedMessage;
-}
 
 /**
  * Posts a Reply for the alerts: a new message, a reply in the thread of an earlier one, or an
