@@ -80,12 +80,17 @@ class BlocklistService implements Blocklists {
   ) {}
 
   list() {
-    return this.sources.all().map((source) => ({ source, lastRun: this.runs.recent(source.id, 1)[0], nextRunAt: this.nextRun(source) }));
+    return this.sources.all().map((source) => {
+      const lastRun = this.runs.recent(source.id, 1)[0];
+      return { source, lastRun, nextRunAt: this.nextRun(source, lastRun) };
+    });
   }
 
   show(name: string, runs = 5): SourceDetail {
     const source = this.find(name);
-    return { source, runs: this.runs.recent(source.id, runs), members: this.members.countByState(source.id), nextRunAt: this.nextRun(source) };
+    // At least the last run, which the next one is scheduled from.
+    const recent = this.runs.recent(source.id, Math.max(runs, 1));
+    return { source, runs: recent.slice(0, runs), members: this.members.countByState(source.id), nextRunAt: this.nextRun(source, recent[0]) };
   }
 
   async add(name: string, input: Partial<SourceSettings> & Pick<SourceSettings, "url" | "jail">, actor: string): Promise<Source> {
@@ -162,9 +167,8 @@ class BlocklistService implements Blocklists {
     return source;
   }
 
-  private nextRun(source: Source): number | undefined {
+  private nextRun(source: Source, last: Run | undefined): number | undefined {
     if (!source.enabled) return undefined;
-    const last = this.runs.recent(source.id, 1)[0];
     return last ? nextRunAfter(source.schedule, last.startedAt) : this.deps.clock.now();
   }
 
