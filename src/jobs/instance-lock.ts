@@ -1,10 +1,5 @@
 import type { Database } from "better-sqlite3";
-
-export interface LockHolder {
-  owner: string;
-  acquiredAt: number;
-  heartbeatAt: number;
-}
+import { lockHolderReader, type LockHolder } from "../store/job-runs.js";
 
 /**
  * A lease row in SQLite so that two BanBot processes on one data dir never both run jobs (two
@@ -22,9 +17,7 @@ export class InstanceLock {
     readonly owner: string,
     private readonly staleAfterMs: number,
   ) {
-    this.read = db.prepare<[], { owner: string; acquired_at: number; heartbeat_at: number }>(
-      "SELECT owner, acquired_at, heartbeat_at FROM instance_lock WHERE id = 1",
-    );
+    this.read = lockHolderReader(db);
     this.upsert = db.prepare<[string, number, number]>(
       "INSERT INTO instance_lock (id, owner, acquired_at, heartbeat_at) VALUES (1, ?, ?, ?) " +
         "ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at",
@@ -38,9 +31,9 @@ export class InstanceLock {
     // IMMEDIATE: two processes must not both read "free" and both take it.
     return this.db
       .transaction(() => {
-        const row = this.read.get();
+        const row = this.read();
         if (row?.owner === this.owner) return this.beat.run(now, this.owner).changes === 1;
-        if (row && now - row.heartbeat_at < this.staleAfterMs) return false;
+        if (row && now - row.heartbeatAt < this.staleAfterMs) return false;
         this.upsert.run(this.owner, now, now);
         return true;
       })
@@ -48,8 +41,7 @@ export class InstanceLock {
   }
 
   holder(): LockHolder | undefined {
-    const row = this.read.get();
-    return row && { owner: row.owner, acquiredAt: row.acquired_at, heartbeatAt: row.heartbeat_at };
+    return this.read();
   }
 
   release(): void {

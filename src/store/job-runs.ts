@@ -9,11 +9,28 @@ export interface JobRun {
   failures: number;
 }
 
+export interface LockHolder {
+  owner: string;
+  acquiredAt: number;
+  heartbeatAt: number;
+}
+
 export interface JobRuns {
   record(name: string, at: number, error?: string): void;
   list(): JobRun[];
   /** Who runs the jobs now: the instance lock's holder and its last heartbeat. */
-  holder(): { owner: string; heartbeatAt: number } | undefined;
+  holder(): LockHolder | undefined;
+}
+
+/** Reads the instance lock's row: the lease InstanceLock (src/jobs/instance-lock.ts) takes and renews. */
+export function lockHolderReader(db: Database): () => LockHolder | undefined {
+  const read = db.prepare<[], { owner: string; acquired_at: number; heartbeat_at: number }>(
+    "SELECT owner, acquired_at, heartbeat_at FROM instance_lock WHERE id = 1",
+  );
+  return () => {
+    const row = read.get();
+    return row && { owner: row.owner, acquiredAt: row.acquired_at, heartbeatAt: row.heartbeat_at };
+  };
 }
 
 export function createJobRuns(db: Database): JobRuns {
@@ -24,14 +41,10 @@ export function createJobRuns(db: Database): JobRuns {
   const all = db.prepare<[], { name: string; last_run_at: number; ok: number; last_error: string | null; runs: number; failures: number }>(
     "SELECT name, last_run_at, ok, last_error, runs, failures FROM job_runs ORDER BY name",
   );
-  const lock = db.prepare<[], { owner: string; heartbeat_at: number }>("SELECT owner, heartbeat_at FROM instance_lock WHERE id = 1");
   return {
     record: (name, at, error) => void upsert.run({ name, at, ok: error === undefined ? 1 : 0, error: error?.slice(0, 300) ?? null, failed: error === undefined ? 0 : 1 }),
     list: () =>
       all.all().map((r) => ({ name: r.name, lastRunAt: r.last_run_at, ok: r.ok === 1, lastError: r.last_error ?? undefined, runs: r.runs, failures: r.failures })),
-    holder: () => {
-      const row = lock.get();
-      return row && { owner: row.owner, heartbeatAt: row.heartbeat_at };
-    },
+    holder: lockHolderReader(db),
   };
 }
