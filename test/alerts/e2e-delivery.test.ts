@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +17,7 @@ import { TestClock } from "../harness/banbot.js";
 import { silentLog } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
 import { migratedStore } from "../harness/store.js";
+import { useTempDir } from "../harness/temp-dir.js";
 
 // End to end: real fail2ban-server, BanBot's real core on a real SQLite file, the real bolt and
 // discord.js adapters posting to the fake platforms. The jobs are not scheduled: each test calls
@@ -52,14 +51,14 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
   const f2b = useFail2ban();
   // Starts at the real time: spike alerts list the bans fail2ban stamped within the window.
   const clock = new TestClock(Date.now());
-  let dir = "";
+  const tmp = useTempDir("bb-e2e-");
   let config: Config;
   let slack: FakeSlack;
   let discord: FakeDiscord;
   let bot: Instance;
 
   async function boot(): Promise<Instance> {
-    const db = migratedStore(join(dir, "banbot.sqlite3"));
+    const db = migratedStore(join(tmp.path, "banbot.sqlite3"));
     const core = buildCore(config, db, silentLog, clock);
     const slackAdapter = createSlackAdapter({
       slack: slack.slackConfig(),
@@ -96,8 +95,7 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "bb-e2e-"));
-    const base = loadConfig({ BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dir }, YAML);
+    const base = loadConfig({ BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: tmp.path }, YAML);
     config = { ...base, fail2ban: { ...base.fail2ban, configDir: join(f2b.sandbox.dir, "conf") } };
     slack = await FakeSlack.start();
     discord = await FakeDiscord.start(FAKE_GUILD);
@@ -107,7 +105,6 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
     await bot?.shutdown();
     await slack?.close();
     await discord?.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   // What build.ts wires into the jobs, called directly.

@@ -1,26 +1,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useFail2ban } from "../harness/fail2ban.js";
+import { useTempDir } from "../harness/temp-dir.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
 // `banbot start` as a service runs it: a separate process, stopped with SIGTERM.
 describe("banbot start", () => {
   const f2b = useFail2ban();
-  let dataDir = "";
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "bbs-"));
-  });
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const dataDir = useTempDir("bbs-");
 
   function start(extraEnv: Record<string, string> = {}): { child: ChildProcess; logs: () => string; exited: Promise<number | null> } {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir, ...extraEnv };
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir.path, ...extraEnv };
     const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let logs = "";
     child.stderr?.on("data", (d: Buffer) => (logs += d.toString()));

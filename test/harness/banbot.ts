@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll } from "vitest";
@@ -10,6 +8,7 @@ import type { Reply } from "../../src/core/reply.js";
 import { silentLog } from "./client.js";
 import { useFail2ban } from "./fail2ban.js";
 import { migratedStore } from "./store.js";
+import { useTempDir } from "./temp-dir.js";
 
 /** A clock tests move by hand; nothing waits on real time. */
 export class TestClock {
@@ -31,21 +30,19 @@ export const slackUser = (userId: string, extra: Partial<Identity> = {}): Identi
 export function useBanBot(opts: { yaml?: string; env?: Record<string, string> } = {}) {
   const f2b = useFail2ban();
   const clock = new TestClock();
-  let dir = "";
+  const tmp = useTempDir("bb-");
   let db: Database | undefined;
   let core: Core | undefined;
   let config: Config | undefined;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "bb-"));
-    const base = loadConfig({ BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dir, ...opts.env }, opts.yaml);
+  beforeAll(() => {
+    const base = loadConfig({ BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: tmp.path, ...opts.env }, opts.yaml);
     config = { ...base, fail2ban: { ...base.fail2ban, configDir: join(f2b.sandbox.dir, "conf") } };
-    db = migratedStore(join(dir, "banbot.sqlite3"));
+    db = migratedStore(join(tmp.path, "banbot.sqlite3"));
     core = buildCore(config, db, silentLog, clock);
   });
   afterAll(async () => {
     await core?.close();
     if (db?.open) db.close();
-    await rm(dir, { recursive: true, force: true });
   });
   return {
     clock,

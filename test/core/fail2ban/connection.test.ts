@@ -1,31 +1,16 @@
 import { execFile } from "node:child_process";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod } from "node:fs/promises";
 import net from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isUserError } from "../../../src/core/errors.js";
 import { useClients } from "../../harness/client.js";
 import { useFail2ban } from "../../harness/fail2ban.js";
 import { startChunkingProxy } from "../../harness/socket-proxy.js";
+import { useTempDir } from "../../harness/temp-dir.js";
 
 const run = promisify(execFile);
-
-function useTempDir(): { readonly path: string } {
-  let dir = "";
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "bbt-"));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-  return {
-    get path() {
-      return dir;
-    },
-  };
-}
 
 async function errorOf(p: Promise<unknown>): Promise<unknown> {
   return await p.then(
@@ -36,7 +21,7 @@ async function errorOf(p: Promise<unknown>): Promise<unknown> {
 
 describe("Fail2banConnection against a real server", () => {
   const f2b = useFail2ban();
-  const tmp = useTempDir();
+  const tmp = useTempDir("bbt-");
   const connect = useClients();
 
   it("reassembles replies that arrive in tiny pieces", async () => {
@@ -95,7 +80,7 @@ describe("Fail2banConnection against a real server", () => {
 });
 
 describe("Fail2banConnection without a usable server", () => {
-  const tmp = useTempDir();
+  const tmp = useTempDir("bbt-");
   const connect = useClients();
 
   it("says the socket is missing", async () => {
