@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import pino, { type Logger } from "pino";
+import { storePath } from "../src/cli/store-path.js";
 import { buildCore, type Core } from "../src/compose.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { migrate } from "../src/db/migrate.js";
@@ -27,7 +28,7 @@ export async function startBenchCore(yaml?: string): Promise<BenchCore> {
   const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
   const dataDir = await mkdtemp(join(tmpdir(), "bbench-"));
   const log = pino({ level: "silent" });
-  const db = openDatabase(join(dataDir, "banbot.sqlite3"));
+  const db = openDatabase(storePath(dataDir));
   migrate(db, migrationsDir());
   const config = loadConfig({ BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir }, yaml);
   const core = buildCore(config, db, log);

@@ -1,18 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import pino from "pino";
-import { buildCore } from "../src/compose.js";
-import { loadConfig } from "../src/config.js";
-import { migrate } from "../src/db/migrate.js";
-import { openDatabase } from "../src/db/open.js";
-import { migrationsDir } from "../src/paths.js";
-import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
-import { TEST_JAILS } from "../test/harness/test-jails.js";
+import { startBenchCore } from "./bench-core.js";
 import { median, ms, printTable, time } from "./report.js";
 
 const run = promisify(execFile);
@@ -25,8 +16,8 @@ const RUNS = 3;
 // socket bans, membership writes) against fail2ban-client banning the same addresses in the same
 // chunks; then re-imports of the unchanged list, in full and answered 304.
 export async function benchBlocklist(): Promise<void> {
-  const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
-  const dataDir = await mkdtemp(join(tmpdir(), "bbl-"));
+  const bench = await startBenchCore("blocklists:\n  allow_private_hosts: [127.0.0.1]\n");
+  const { sandbox, db, core } = bench;
   const ips = Array.from({ length: ENTRIES }, (_, i) => `11.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
   const original = `# benchmark list\n${ips.join("\n")}\n`;
   // 1% of the list replaced: 500 entries leave, 500 new ones arrive.
@@ -42,10 +33,6 @@ export async function benchBlocklist(): Promise<void> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  const db = openDatabase(join(dataDir, "banbot.sqlite3"));
-  migrate(db, migrationsDir());
-  const yaml = "blocklists:\n  allow_private_hosts: [127.0.0.1]\n";
-  const core = buildCore(loadConfig({ BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir }, yaml), db, pino({ level: "silent" }));
   const { blocklists, fail2ban } = core.services;
   const cli = (...args: string[]) => run("fail2ban-client", ["-c", join(sandbox.dir, "conf"), "-s", sandbox.socketPath, ...args], { maxBuffer: 64 << 20 });
   const fresh = async () => {
@@ -95,11 +82,8 @@ export async function benchBlocklist(): Promise<void> {
       ],
     );
   } finally {
-    await core.close();
-    db.close();
     server.closeAllConnections();
     server.close();
-    await sandbox.dispose();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
