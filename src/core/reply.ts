@@ -56,6 +56,29 @@ export interface Reply {
   private?: boolean;
 }
 
+/** "Page 2 of 5 · 93 in all", under a paged listing. */
+export function pageLabel({ page, pages, total }: Paging): string {
+  return `Page ${page} of ${pages} · ${total} in all`;
+}
+
+const CODE_SPAN = /`([^`\n]+)`/g;
+
+/** The `code` convention dropped, for places that are all code already (tables) or show no markup. */
+export function withoutCodeMarks(text: string): string {
+  return text.replace(CODE_SPAN, "$1");
+}
+
+/** Text rebuilt span by span: `prose` renders what lies between code spans, `code` each span's content. */
+export function mapCodeSpans(text: string, render: { prose: (text: string) => string; code: (content: string) => string }): string {
+  let out = "";
+  let at = 0;
+  for (const match of text.matchAll(CODE_SPAN)) {
+    out += render.prose(text.slice(at, match.index)) + render.code(match[1]!);
+    at = match.index + match[0].length;
+  }
+  return out + render.prose(text.slice(at));
+}
+
 export function errorReply(message: string, title = "Cannot do that"): Reply {
   return { title, tone: "error", text: message, private: true };
 }

@@ -7,8 +7,8 @@ import {
   type APISelectMenuOption,
   type APIStringSelectComponent,
 } from "discord.js";
-import type { Action, Reply } from "../../core/reply.js";
-import { clip, plain } from "./escape.js";
+import { withoutCodeMarks, type Action, type Reply } from "../../core/reply.js";
+import { clip } from "./escape.js";
 import { COMPONENTS } from "./limits.js";
 
 export type ActionRow = APIActionRowComponent<APIComponentInMessageActionRow>;
@@ -45,7 +45,7 @@ export function renderComponents(reply: Reply, ref: ActionRef): Rows {
     return {
       type: ComponentType.Button,
       style: action.style ? STYLE[action.style] : ButtonStyle.Secondary,
-      label: clip(plain(label), COMPONENTS.buttonLabel),
+      label: clip(withoutCodeMarks(label), COMPONENTS.buttonLabel),
       custom_id: prefix + ref(action.command, COMPONENTS.customId - prefix.length),
     };
   };
@@ -85,7 +85,7 @@ function rowActions({ table }: Reply): RowAction[] {
   if (!table?.rowActions) return [];
   return table.rows.flatMap((cells, i) => {
     const action = table.rowActions?.[i];
-    return action ? [{ action, subject: plain(cells[0] ?? ""), detail: plain(cells.slice(1).filter(Boolean).join(" · ")) }] : [];
+    return action ? [{ action, subject: withoutCodeMarks(cells[0] ?? ""), detail: withoutCodeMarks(cells.slice(1).filter(Boolean).join(" · ")) }] : [];
   });
 }
 
@@ -106,7 +106,7 @@ function dedupe(actions: readonly RowAction[], ref: ActionRef): APISelectMenuOpt
 function select(customId: string, options: APISelectMenuOption[], all: readonly RowAction[]): APIStringSelectComponent {
   const labels = new Set(all.map((a) => a.action.label));
   const placeholder = labels.size === 1 ? `${[...labels][0]}…` : "Choose an action…";
-  return { type: ComponentType.StringSelect, custom_id: customId, placeholder: clip(plain(placeholder), COMPONENTS.placeholder), options };
+  return { type: ComponentType.StringSelect, custom_id: customId, placeholder: clip(withoutCodeMarks(placeholder), COMPONENTS.placeholder), options };
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

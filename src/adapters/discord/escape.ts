@@ -1,10 +1,11 @@
+import { mapCodeSpans } from "../../core/reply.js";
+
 // Reply text is plain, with `code` spans as its one markup convention. Discord would read the rest
 // as markdown and mentions, so a jail name or a log line could format the message or ping people:
 // everything outside code spans is escaped, and mention syntax is broken with a zero-width space
 // everywhere (allowed_mentions is empty as well; this keeps mentions from even rendering).
 
 const ZWSP = "\u200b";
-const CODE_SPAN = /`([^`\n]+)`/g;
 
 /** Plain text → Discord markdown that shows exactly that text. */
 export function escapeMarkdown(text: string): string {
@@ -21,18 +22,7 @@ export function neutraliseMentions(text: string): string {
 
 /** Reply text → Discord markdown: code spans stay code, everything else is escaped. */
 export function markdown(text: string): string {
-  let out = "";
-  let at = 0;
-  for (const match of text.matchAll(CODE_SPAN)) {
-    out += escapeMarkdown(text.slice(at, match.index)) + `\`${match[1]}\``;
-    at = match.index + match[0].length;
-  }
-  return neutraliseMentions(out + escapeMarkdown(text.slice(at)));
-}
-
-/** Text for places Discord shows verbatim (footers, button labels): code spans lose their backticks. */
-export function plain(text: string): string {
-  return text.replace(CODE_SPAN, "$1");
+  return neutraliseMentions(mapCodeSpans(text, { prose: escapeMarkdown, code: (content) => `\`${content}\`` }));
 }
 
 /** At most `max` UTF-16 units (Discord's count is never higher), ending in "…" when cut. */

@@ -1,7 +1,7 @@
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIChannel, type APIMessage, type REST } from "discord.js";
 import { DeliveryError, type PostedMessage, type PostOptions } from "../../core/chat.js";
-import type { Reply } from "../../core/reply.js";
-import { clip, plain } from "./escape.js";
+import { withoutCodeMarks, type Reply } from "../../core/reply.js";
+import { clip } from "./escape.js";
 import { THREAD_NAME } from "./limits.js";
 import type { DiscordMessage } from "./render.js";
 
@@ -60,7 +60,7 @@ async function send(rest: REST, memo: ThreadMemo, { channel, reply, msg, opts }:
 
 async function threadOf(rest: REST, parent: PostedMessage, title: string): Promise<string> {
   try {
-    const body = { name: clip(plain(title), THREAD_NAME) || "Follow-ups", auto_archive_duration: DAY_MINUTES };
+    const body = { name: clip(withoutCodeMarks(title), THREAD_NAME) || "Follow-ups", auto_archive_duration: DAY_MINUTES };
     return ((await rest.post(Routes.threads(parent.channel, parent.id), { body })) as APIChannel).id;
   } catch (err) {
     if (err instanceof DiscordAPIError && err.code === THREAD_ALREADY_CREATED) return parent.id;

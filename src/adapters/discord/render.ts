@@ -1,7 +1,7 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
-import type { Field, Image, Reply, Tone } from "../../core/reply.js";
+import { pageLabel, withoutCodeMarks, type Field, type Image, type Reply, type Tone } from "../../core/reply.js";
 import { renderComponents, type ActionRef, type ActionRow } from "./components.js";
-import { clip, fitMarkdown, plain } from "./escape.js";
+import { clip, fitMarkdown } from "./escape.js";
 import { EMBED } from "./limits.js";
 import { tableBlock } from "./table.js";
 
@@ -26,7 +26,7 @@ export function renderReply(reply: Reply, ref: ActionRef): DiscordMessage {
   const notes: string[] = [];
   const title = fitMarkdown(reply.title, EMBED.title);
   const components = renderComponents(reply, ref);
-  const base = [pagingText(reply), ...(reply.notes ?? []).map(plain)].filter((l): l is string => Boolean(l));
+  const base = [pagingText(reply), ...(reply.notes ?? []).map(withoutCodeMarks)].filter((l): l is string => Boolean(l));
   const baseFooter = clip(base.join("\n"), EMBED.footer - FOOTER_RESERVE);
 
   let budget = EMBED.total - title.length - baseFooter.length - FOOTER_RESERVE;
@@ -63,7 +63,7 @@ export function renderReply(reply: Reply, ref: ActionRef): DiscordMessage {
 
 function pagingText(reply: Reply): string | undefined {
   const p = reply.paging;
-  return p && `Page ${p.page} of ${p.pages} · ${p.total} in all`;
+  return p && pageLabel(p);
 }
 
 function fieldOf({ label, value }: Field): APIEmbedField {

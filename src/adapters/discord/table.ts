@@ -1,5 +1,5 @@
-import type { Table } from "../../core/reply.js";
-import { markdown, plain } from "./escape.js";
+import { withoutCodeMarks, type Table } from "../../core/reply.js";
+import { markdown } from "./escape.js";
 
 // Narrow tables become aligned monospace text in a code block: embeds have no table layout, and
 // fields (three per line at best) lose the columns. Inside a code block Discord renders no markdown
@@ -13,7 +13,7 @@ const RULE = "─";
 export const TABLE_WIDTH = 60;
 
 function cell(text: string): string {
-  return plain(text).replaceAll("`", "ˋ").replaceAll("\n", " ");
+  return withoutCodeMarks(text).replaceAll("`", "ˋ").replaceAll("\n", " ");
 }
 
 /** Display width in a monospace font, counting code points (close enough for IPs, names and numbers). */

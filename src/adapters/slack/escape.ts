@@ -1,3 +1,5 @@
+import { mapCodeSpans } from "../../core/reply.js";
+
 // Reply text is plain, and much of it comes from outside (log lines, jail names, what a user typed).
 // Slack reads `<!channel>`, `<@U…>` and links only inside `<…>`, so escaping `&`, `<` and `>` as
 // entities is what makes a mention impossible; the rest keeps stray characters from formatting.
@@ -7,7 +9,6 @@ const ZERO_WIDTH_SPACE = "\u200B";
 const ZERO_WIDTH_JOINER = "\u200D";
 // A backtick that does not pair up would start code in whatever follows; this one looks the same.
 const LOOKALIKE_BACKTICK = "\u02CB";
-const CODE_SPAN = /`([^`\n]+)`/g;
 
 function escapeEntities(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -33,14 +34,7 @@ export function plainText(text: string): string {
  * character) stops the marker from counting, and one before a leading `>` stops a quote.
  */
 export function mrkdwn(text: string): string {
-  let out = "";
-  let last = 0;
-  for (const match of text.matchAll(CODE_SPAN)) {
-    out += literal(text.slice(last, match.index));
-    out += `\`${neutraliseBroadcasts(escapeEntities(match[1]!))}\``;
-    last = match.index + match[0].length;
-  }
-  return out + literal(text.slice(last));
+  return mapCodeSpans(text, { prose: literal, code: (content) => `\`${plainText(content)}\`` });
 }
 
 function literal(text: string): string {
@@ -53,11 +47,6 @@ function literal(text: string): string {
 /** Text inside a ``` block: shown as is, except that a backtick could end the block early. */
 export function preformatted(text: string): string {
   return neutraliseBroadcasts(escapeEntities(text)).replace(/`/g, LOOKALIKE_BACKTICK);
-}
-
-/** The `code` convention dropped, for places that are all code already (tables) or show no markup. */
-export function withoutCodeMarks(text: string): string {
-  return text.replace(CODE_SPAN, "$1");
 }
 
 /**

@@ -1,6 +1,5 @@
-import type { Table } from "../../core/reply.js";
+import { withoutCodeMarks, type Table } from "../../core/reply.js";
 import { TABLE_CELL_CHARS } from "./limits.js";
-import { withoutCodeMarks } from "./escape.js";
 
 /**
  * A table as aligned monospace lines (header, rule, rows), unescaped. Slack has no table that works

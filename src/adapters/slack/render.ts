@@ -1,8 +1,8 @@
 import type { types } from "@slack/bolt";
-import type { Paging, Reply, Table } from "../../core/reply.js";
+import { pageLabel, withoutCodeMarks, type Paging, type Reply, type Table } from "../../core/reply.js";
 import { actionsBlocks, contextBlocks, fieldsBlocks, headerBlock, packLines, sectionBlock } from "./blocks.js";
 import { createButtonMaker, type ButtonMaker } from "./buttons.js";
-import { cut, mrkdwn, plainText, preformatted, withoutCodeMarks } from "./escape.js";
+import { cut, mrkdwn, plainText, preformatted } from "./escape.js";
 import { SLACK_LIMITS } from "./limits.js";
 import { tableLines } from "./render-table.js";
 
@@ -58,7 +58,7 @@ function tableBlocks(table: Table, buttons: ButtonMaker): types.KnownBlock[] {
 
 function pagingBlocks(paging: Paging, buttons: ButtonMaker): types.KnownBlock[] {
   const nav = present([paging.prev && buttons.make(paging.prev), paging.next && buttons.make(paging.next)]);
-  return [...contextBlocks([`Page ${paging.page} of ${paging.pages} · ${paging.total} in all`]), ...actionsBlocks(nav)];
+  return [...contextBlocks([pageLabel(paging)]), ...actionsBlocks(nav)];
 }
 
 function attributionBlock({ label, userId }: { label: string; userId: string }): types.ContextBlock {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clip, fitMarkdown, markdown, plain } from "../../../src/adapters/discord/escape.js";
+import { clip, fitMarkdown, markdown } from "../../../src/adapters/discord/escape.js";
+import { withoutCodeMarks } from "../../../src/core/reply.js";
 
 const Z = "\u200b";
 
@@ -23,9 +24,9 @@ describe("markdown", () => {
   });
 });
 
-describe("plain", () => {
+describe("withoutCodeMarks", () => {
   it("drops the backticks of code spans for places that show text verbatim", () => {
-    expect(plain("Type `help <command>` or `jails`; a lone ` stays")).toBe("Type help <command> or jails; a lone ` stays");
+    expect(withoutCodeMarks("Type `help <command>` or `jails`; a lone ` stays")).toBe("Type help <command> or jails; a lone ` stays");
   });
 });
 
