@@ -1,16 +1,17 @@
+import { ALERT_KINDS } from "../src/config/file-schema.js";
 import { defineCommand } from "../src/core/command/model.js";
 import { UserError } from "../src/core/errors.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatDuration } from "../src/core/time-format.js";
 
-const KINDS = ["health", "spike", "blocklist", "digest"];
+const KINDS: readonly string[] = ALERT_KINDS;
 
 export const alertsMute = defineCommand({
   name: "alerts-mute",
   summary: "Mute alerts of a kind, of a jail, or of a kind in a jail (spike:sshd), for a while or until unmuted",
   examples: ["alerts mute spike:sshd for 1h", "alerts mute health for 30m", "alerts mute nginx-http-auth"],
   options: [
-    { name: "what", kind: "text", required: true, description: "a kind (health, spike, blocklist, digest), a jail, or kind:jail" },
+    { name: "what", kind: "text", required: true, description: `a kind (${KINDS.join(", ")}), a jail, or kind:jail` },
     { name: "duration", kind: "duration", keyword: "for", description: "how long; until unmuted when left out" },
   ],
   role: "operator",

@@ -1,4 +1,5 @@
 import { describeSettings } from "../src/core/blocklist/describe.js";
+import { DEFAULT_MAX_ENTRIES, DEFAULT_SCHEDULE, MAX_ENTRIES_LIMIT } from "../src/core/blocklist/source-settings.js";
 import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
@@ -13,9 +14,9 @@ export const blocklistAdd = defineCommand({
     { name: "name", kind: "text", required: true, description: "short name, e.g. drop" },
     { name: "url", kind: "text", required: true, description: "http(s) URL of the list" },
     { name: "jail", kind: "jail", required: true, description: "jail to ban in", autocomplete: "jails" },
-    { name: "schedule", kind: "text", description: 'cron, UTC, quoted: "0 */6 * * *" (default), @daily' },
+    { name: "schedule", kind: "text", description: `cron, UTC, quoted: "${DEFAULT_SCHEDULE}" (default), @daily` },
     { name: "duration", kind: "duration", keyword: "for", description: "lift bans this long after last listed" },
-    { name: "max", kind: "int", keyword: "max", min: 1, max: 1_000_000, description: "most entries accepted (default 100000)" },
+    { name: "max", kind: "int", keyword: "max", min: 1, max: MAX_ENTRIES_LIMIT, description: `most entries accepted (default ${DEFAULT_MAX_ENTRIES})` },
     { name: "departed", kind: "enum", keyword: "departed", values: ["unban", "keep"], description: "off the list: unban (default) or keep" },
   ],
   role: "admin",

@@ -1,4 +1,5 @@
 import { describeSettings } from "../src/core/blocklist/describe.js";
+import { MAX_ENTRIES_LIMIT } from "../src/core/blocklist/source-settings.js";
 import type { SourceSettings } from "../src/store/blocklist-sources.js";
 import { defineCommand } from "../src/core/command/model.js";
 import { parseDuration } from "../src/core/duration.js";
@@ -15,7 +16,7 @@ export const blocklistEdit = defineCommand({
     { name: "jail", kind: "jail", keyword: "jail", description: "new jail", autocomplete: "jails" },
     { name: "schedule", kind: "text", keyword: "schedule", description: "new cron schedule, UTC" },
     { name: "duration", kind: "text", keyword: "for", description: "new ban duration (7d) or none" },
-    { name: "max", kind: "int", keyword: "max", min: 1, max: 1_000_000, description: "new maximum entries" },
+    { name: "max", kind: "int", keyword: "max", min: 1, max: MAX_ENTRIES_LIMIT, description: "new maximum entries" },
     { name: "departed", kind: "enum", keyword: "departed", values: ["unban", "keep"], description: "off the list: unban or keep" },
   ],
   role: "admin",
