@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { Platform } from "../core/identity.js";
+import { truncate } from "../core/text.js";
 
 export type AuditOutcome = "ok" | "refused" | "error" | "confirm" | "expired" | "cancelled";
 
@@ -83,7 +84,7 @@ export function createAuditLog(db: Database): AuditLog {
         command: entry.command,
         commandLine: entry.commandLine,
         outcome: entry.outcome,
-        message: entry.message === undefined ? null : truncate(entry.message),
+        message: entry.message === undefined ? null : truncate(entry.message, MAX_MESSAGE),
         durationMs: entry.durationMs,
       });
     },
@@ -103,12 +104,4 @@ function toRow({ userName, channelId, message, ...rest }: Columns): AuditRow {
     ...(channelId === null ? {} : { channelId }),
     ...(message === null ? {} : { message }),
   };
-}
-
-function truncate(text: string): string {
-  if (text.length <= MAX_MESSAGE) return text;
-  let cut = text.slice(0, MAX_MESSAGE - 1);
-  // Never leave half of a surrogate pair (an emoji, say) before the ellipsis.
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
 }

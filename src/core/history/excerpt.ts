@@ -1,3 +1,5 @@
+import { truncate } from "../text.js";
+
 // Matched log lines come from attackers (user names, URLs, payloads): keep a short, printable
 // excerpt. Control characters could forge line breaks or terminal escapes in replies and logs.
 
@@ -16,7 +18,7 @@ export function matchesExcerpt(lines: readonly string[] | undefined): string | u
   const kept: string[] = [];
   let total = 0;
   for (const raw of lines.slice(-MAX_LINES).reverse()) {
-    const line = cut(clean(raw), MAX_LINE_CHARS);
+    const line = truncate(clean(raw), MAX_LINE_CHARS);
     if (line === "") continue;
     if (total + line.length > MAX_TOTAL_CHARS) break;
     kept.unshift(line);
@@ -29,12 +31,4 @@ function clean(line: string): string {
   // Most lines need nothing: test before building new strings (backfills clean 100,000s of them).
   const text = HAS_UNPRINTABLE.test(line) ? line.replace(ALL_UNPRINTABLE, " ").replace(/ {2,}/g, " ") : line;
   return text.trim();
-}
-
-function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let head = text.slice(0, max - 1);
-  // Never leave half of a surrogate pair before the ellipsis.
-  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
-  return `${head}…`;
 }
