@@ -11,11 +11,10 @@ interface Post {
 
 /** An in-memory chat platform: records posts, and can be told to fail the next ones. */
 export class FakeChatAdapter implements ChatAdapter {
+  readonly platform = "slack";
   readonly posts: Post[] = [];
   private failures: (Error | undefined)[] = [];
   private seq = 0;
-
-  constructor(readonly platform: "slack" | "discord" = "slack") {}
 
   failNext(...errors: Error[]): void {
     this.failures.push(...errors);

@@ -17,7 +17,6 @@ export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   /** Registered commands by route (`/applications/A/commands` or `…/guilds/G/commands`). */
   readonly commands = new Map<string, unknown[]>();
-  readonly identify: Promise<{ token: string; intents: number }>;
   readonly id = snowflakes();
   private readonly events = new EventEmitter();
   private readonly faults: Fault[] = [];
@@ -25,14 +24,12 @@ export class FakeDiscord {
   private readonly sockets = new Set<WebSocket>();
   private gateway: WebSocket | undefined;
   private seq = 0;
-  private identified!: (d: { token: string; intents: number }) => void;
 
   private constructor(
     private readonly server: Server,
     private readonly wss: WebSocketServer,
     readonly guild: FakeGuild,
   ) {
-    this.identify = new Promise((resolve) => (this.identified = resolve));
     this.events.setMaxListeners(0);
     server.on("request", (req, res) => {
       void readRequest(req).then((request) => this.answer(request, res));
@@ -110,10 +107,9 @@ export class FakeDiscord {
     ws.on("close", () => this.sockets.delete(ws));
     ws.send(JSON.stringify({ op: 10, s: null, t: null, d: { heartbeat_interval: 41_250 } }));
     ws.on("message", (data: Buffer) => {
-      const packet = JSON.parse(data.toString("utf8")) as { op: number; d: { token: string; intents: number } };
+      const packet = JSON.parse(data.toString("utf8")) as { op: number };
       if (packet.op === 1) ws.send(JSON.stringify({ op: 11, s: null, t: null, d: null }));
       if (packet.op !== 2) return;
-      this.identified(packet.d);
       this.dispatch("READY", ready(this.guild, `ws://127.0.0.1:${this.port}`));
       this.dispatch("GUILD_CREATE", guildCreate(this.guild));
     });

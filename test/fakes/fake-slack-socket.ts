@@ -8,7 +8,7 @@ export interface SocketAck {
   at: number;
 }
 
-export type EnvelopeType = "slash_commands" | "interactive" | "events_api";
+export type EnvelopeType = "slash_commands" | "interactive";
 
 /**
  * Slack's side of Socket Mode: greets a connecting bot with `hello`, pushes envelopes to it and
@@ -16,7 +16,6 @@ export type EnvelopeType = "slash_commands" | "interactive" | "events_api";
  * client would decide the connection is dead and reconnect mid-test.
  */
 export class FakeSocketMode {
-  readonly frames: unknown[] = [];
   private readonly sockets = new Set<WebSocket>();
   private readonly waiting = new Map<string, (ack: SocketAck) => void>();
   private readonly onConnect: (() => void)[] = [];
@@ -24,10 +23,6 @@ export class FakeSocketMode {
 
   constructor(private readonly wss: WebSocketServer) {
     wss.on("connection", (ws) => this.connect(ws));
-  }
-
-  get connections(): number {
-    return this.sockets.size;
   }
 
   /** Resolves once a bot is connected (at once if one is). */
@@ -42,7 +37,7 @@ export class FakeSocketMode {
     if (!ws) throw new Error("FakeSocketMode: no bot is connected");
     const envelope_id = `env-${++this.seq}`;
     const acked = new Promise<SocketAck>((resolve) => this.waiting.set(envelope_id, resolve));
-    ws.send(JSON.stringify({ envelope_id, type, accepts_response_payload: type !== "events_api", payload }));
+    ws.send(JSON.stringify({ envelope_id, type, accepts_response_payload: true, payload }));
     return await acked;
   }
 
@@ -64,7 +59,6 @@ export class FakeSocketMode {
     });
     ws.on("message", (data: Buffer) => {
       const frame = JSON.parse(data.toString("utf8")) as { envelope_id?: string; payload?: unknown };
-      this.frames.push(frame);
       const resolve = frame.envelope_id === undefined ? undefined : this.waiting.get(frame.envelope_id);
       if (resolve && frame.envelope_id) {
         this.waiting.delete(frame.envelope_id);
