@@ -80,7 +80,8 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
   }
   // Logs go to stderr: stdout belongs to the command's own output.
   const log = createLogger({ level: config.log.level, destination: pino.destination(2) });
-  log.debug({ config: describeNonDefaults(config) }, "effective configuration");
+  // Working it out loads a second, default config: only when it is going to be logged.
+  if (log.isLevelEnabled("debug")) log.debug({ config: describeNonDefaults(config) }, "effective configuration");
 
   try {
     switch (command) {
