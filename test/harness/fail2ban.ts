@@ -3,6 +3,7 @@ import { afterAll, beforeAll, vi } from "vitest";
 import { startFail2banSandbox } from "../../src/sandbox/fail2ban-sandbox.js";
 import type { Fail2banSandbox, StartFail2banSandboxOptions } from "../../src/sandbox/fail2ban-sandbox.js";
 import { readFrom } from "../../src/sandbox/server-process.js";
+import { escapeRegExp } from "./escape-regexp.js";
 import { TEST_JAILS } from "./test-jails.js";
 
 export { TEST_JAILS } from "./test-jails.js";
@@ -98,8 +99,4 @@ function failureLineFor(failregex: string): (ip: string) => string {
     throw new Error(`causeBanByLog: cannot derive a log line from failregex ${failregex}; pass opts.line`);
   }
   return (ip) => parts.join(ip);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
 }
