@@ -293,4 +293,3 @@ export type Role = (typeof ROLES)[number];
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type Grant = z.output<typeof GrantSchema>;
 export type AlertRoute = z.output<typeof AlertRouteSchema>;
-export type GeoConfig = z.output<typeof GeoSchema>;
