@@ -1,19 +1,13 @@
+import { countryName } from "../geo/country.js";
 import { formatDuration } from "../time-format.js";
 import type { ArchivedEvent } from "./event.js";
 
 // How archived events read in replies: short words people use, not column values.
 
-const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
-
 /** "CN China", or the code alone when it is not a known region; "unknown" without one. */
 export function countryLabel(code: string | undefined): string {
   if (!code) return "unknown";
-  let name: string | undefined;
-  try {
-    name = REGION_NAMES.of(code.toUpperCase());
-  } catch {
-    name = undefined;
-  }
+  const name = countryName(code.toUpperCase());
   return name ? `${code} ${name}` : code;
 }
 
