@@ -1,25 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
-import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { useFail2ban } from "../harness/fail2ban.js";
+import { spawnBanbot } from "../harness/spawn-banbot.js";
 import { useTempDir } from "../harness/temp-dir.js";
-
-const ROOT = join(import.meta.dirname, "../..");
 
 // `banbot start` as a service runs it: a separate process, stopped with SIGTERM.
 describe("banbot start", () => {
   const f2b = useFail2ban();
   const dataDir = useTempDir("bbs-");
 
-  function start(extraEnv: Record<string, string> = {}): { child: ChildProcess; logs: () => string; exited: Promise<number | null> } {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir.path, ...extraEnv };
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let logs = "";
-    child.stderr?.on("data", (d: Buffer) => (logs += d.toString()));
-    child.stdout?.on("data", () => undefined);
-    return { child, logs: () => logs, exited: new Promise((resolve) => child.on("exit", (code) => resolve(code))) };
-  }
+  const start = (extraEnv: Record<string, string> = {}) =>
+    spawnBanbot(["start"], { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir.path, ...extraEnv });
 
   it("runs the jobs in one process per data dir, and shuts down cleanly on SIGTERM", { timeout: 60_000 }, async () => {
     const first = start();
