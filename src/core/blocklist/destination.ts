@@ -32,7 +32,7 @@ export function checkUrl(text: string): URL | string {
 }
 
 /** `hostname` as the URL parser gives it, without IPv6 brackets. */
-export function hostOf(url: URL): string {
+function hostOf(url: URL): string {
   return url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
 }
 

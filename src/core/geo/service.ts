@@ -168,10 +168,6 @@ export class GeoService implements GeoLookup {
     await this.flush();
   }
 
-  stats(): { memory: number; pending: number; resolved: number; unresolved: number } {
-    return { memory: this.memory.size, pending: this.dirty.size, ...this.opts.store.counts() };
-  }
-
   private hit(key: string, now: number): GeoResult | undefined {
     if (this.opts.databases.generation !== this.generation) {
       // A database file was reloaded: what memory holds may be out of date.

@@ -32,8 +32,7 @@ const hello = z.object({
   dropped: z.number().int().min(0),
 });
 
-export const ActionLineSchema = z.discriminatedUnion("event", [banOrUnban, hello]);
-export type ActionLine = z.infer<typeof ActionLineSchema>;
+const ActionLineSchema = z.discriminatedUnion("event", [banOrUnban, hello]);
 
 export type ParsedLine =
   | { kind: "event"; event: CapturedEvent; prolong: boolean }

@@ -39,7 +39,6 @@ export interface ListenerStats {
 }
 
 export interface HistoryListener {
-  readonly path: string;
   stats(): ListenerStats;
   /** Stops listening, writes what was received, and removes the socket. */
   close(): Promise<void>;
@@ -120,7 +119,6 @@ export async function startHistoryListener(opts: HistoryListenerOptions): Promis
   opts.log.info({ path: opts.path }, "listening for ban history from fail2ban");
 
   return {
-    path: opts.path,
     stats: () => ({ ...stats, jails: [...jails].sort() }),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
