@@ -33,10 +33,11 @@ export async function deliverDue(deps: DeliveryDeps): Promise<{ sent: number; wa
       waiting++;
       continue;
     }
-    const parent = row.parentKey === undefined ? undefined : outbox.sent(row.parentKey);
+    const parentDelivery = row.parentKey === undefined ? undefined : outbox.delivery(row.parentKey);
+    const parent = parentDelivery?.posted;
     if (row.parentKey !== undefined && !parent) {
       // Nothing to attach to (its post was muted, or failed for good): a lone update would confuse.
-      if (outbox.stateOf(row.parentKey) !== "pending") {
+      if (parentDelivery?.state !== "pending") {
         outbox.markFailed(row.id, "the message it follows up was never posted");
         continue;
       }

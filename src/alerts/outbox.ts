@@ -70,8 +70,8 @@ export interface Outbox {
   /** Queues messages; one whose dedupe key was queued before (by any run) is ignored. Returns how many were new. */
   enqueue(messages: readonly OutboxMessage[], now: number): number;
   due(now: number, limit: number): OutboxRow[];
-  /** The delivery state of a queued message, or undefined when nothing was queued under that key. */
-  stateOf(key: string): OutboxRow["state"] | undefined;
+  /** The delivery state of a queued message and, once sent, its post; undefined when nothing was queued under that key. */
+  delivery(key: string): { state: OutboxRow["state"]; posted: PostedMessage | undefined } | undefined;
   sent(key: string): PostedMessage | undefined;
   markSent(id: number, posted: PostedMessage, now: number): void;
   retryLater(id: number, nextAt: number, error: string): void;
@@ -102,15 +102,18 @@ export function createOutbox(db: Database): Outbox {
     }
     return added;
   });
+  const delivery: Outbox["delivery"] = (key) => {
+    const row = byKey.get(key);
+    if (!row) return undefined;
+    const posted =
+      row.state === "sent" && row.message_id !== null ? { platform: row.platform, channel: row.channel, id: row.message_id, thread: row.thread ?? undefined } : undefined;
+    return { state: row.state, posted };
+  };
   return {
     enqueue: (messages, now) => enqueueAll(messages, now),
     due: (now, limit) => dueRows.all(now, limit).map(toRow),
-    stateOf: (key) => byKey.get(key)?.state,
-    sent(key) {
-      const row = byKey.get(key);
-      if (row?.state !== "sent" || row.message_id === null) return undefined;
-      return { platform: row.platform, channel: row.channel, id: row.message_id, thread: row.thread ?? undefined };
-    },
+    delivery,
+    sent: (key) => delivery(key)?.posted,
     markSent: (id, posted, now) => void sent.run(now, posted.id, posted.thread ?? null, id),
     retryLater: (id, nextAt, error) => void later.run(nextAt, error.slice(0, 500), id),
     markFailed: (id, error) => void failed.run(error.slice(0, 500), id),

@@ -81,7 +81,7 @@ describe("outbox delivery", () => {
     outbox.enqueue([resolved, { ...open, dedupeKey: "other:open:slack:C1", reply: { title: "Other", tone: "info" } }], now);
     await deliver(slack);
     expect(slack.posts.map((p) => p.reply.title)).toEqual(["Other"]);
-    expect(outbox.stateOf(resolved.dedupeKey)).toBe("failed");
+    expect(outbox.delivery(resolved.dedupeKey)?.state).toBe("failed");
   });
 
   it("keeps images through the store", async () => {
