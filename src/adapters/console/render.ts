@@ -1,4 +1,5 @@
 import type { Action, Reply, Table } from "../../core/reply.js";
+import { textTable } from "../../core/text-table.js";
 
 const MARK = { ok: "✔", info: "•", warn: "!", error: "✖" } as const;
 
@@ -39,11 +40,5 @@ function renderTable(table: Table, number: (a: Action) => string): string[] {
     return action ? [...row, `${number(action)} ${action.label}`] : row;
   });
   const header = table.rowActions?.some(Boolean) ? [...table.columns, ""] : table.columns;
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, c) => (table.align?.[c] === "right" ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
-      .join("  ")
-      .trimEnd();
-  return [format(header), format(widths.map((w) => "─".repeat(w))), ...rows.map(format)];
+  return textTable(header, rows, { align: table.align }).lines;
 }

@@ -1,4 +1,5 @@
 import { withoutCodeMarks, type Table } from "../../core/reply.js";
+import { textTable } from "../../core/text-table.js";
 import { markdown } from "./escape.js";
 
 // Narrow tables become aligned monospace text in a code block: embeds have no table layout, and
@@ -8,7 +9,6 @@ import { markdown } from "./escape.js";
 // become one line per row instead: the first cell, then the others labelled by their column.
 
 const FENCE = "```";
-const RULE = "─";
 /** Widest aligned line that an embed shows without wrapping (desktop client, default font size). */
 export const TABLE_WIDTH = 60;
 
@@ -19,25 +19,20 @@ function cell(text: string): string {
 /** Display width in a monospace font, counting code points (close enough for IPs, names and numbers). */
 const width = (text: string): number => [...text].length;
 
-function pad(text: string, to: number, right: boolean): string {
-  const fill = " ".repeat(Math.max(0, to - width(text)));
-  return right ? fill + text : text + fill;
-}
-
 /**
  * The table in at most `max` characters, keeping as many leading rows as fit. Returns how many rows
  * were left out so the caller can say so.
  */
 export function tableBlock(table: Table, max: number): { text: string; hidden: number } {
-  const rows = table.rows.map((r) => r.map(cell));
   const header = table.columns.map(cell);
-  const widths = header.map((h, c) => Math.max(width(h), ...rows.map((r) => width(r[c] ?? ""))));
+  const rows = table.rows.map((r) => header.map((_, c) => cell(r[c] ?? "")));
+  const { widths, lines } = textTable(header, rows, { align: table.align, width });
   const aligned = widths.reduce((sum, w) => sum + w, 0) + 2 * Math.max(0, widths.length - 1);
   if (aligned > TABLE_WIDTH) return fitLines(table.rows.map((r) => rowLine(table.columns, r)), [], max, 0);
-  const line = (cells: readonly string[]) =>
-    widths.map((w, c) => pad(cells[c] ?? "", w, table.align?.[c] === "right")).join("  ").trimEnd();
-  const head = [`${FENCE}\n${line(header)}`, widths.map((w) => RULE.repeat(w)).join("  ")];
-  const fitted = fitLines(rows.map(line), head, max, FENCE.length + 1);
+  // The rule is rebuilt rather than taken from lines[1]: here it has always kept the trailing spaces
+  // of an all-empty last column, and those count against `max`.
+  const rule = widths.map((w) => "─".repeat(w)).join("  ");
+  const fitted = fitLines(lines.slice(2), [`${FENCE}\n${lines[0]}`, rule], max, FENCE.length + 1);
   return fitted.text ? { ...fitted, text: `${fitted.text}\n${FENCE}` } : fitted;
 }
 

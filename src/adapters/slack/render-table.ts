@@ -1,4 +1,5 @@
 import { withoutCodeMarks, type Table } from "../../core/reply.js";
+import { textTable } from "../../core/text-table.js";
 import { TABLE_CELL_CHARS } from "./limits.js";
 
 /**
@@ -9,13 +10,7 @@ export function tableLines(table: Table): string[] {
   const cell = (text: string) => clip(withoutCodeMarks(text).replace(/\s*\n\s*/g, " "));
   const header = table.columns.map(cell);
   const rows = table.rows.map((row) => header.map((_, c) => cell(row[c] ?? "")));
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const format = (cells: string[]) =>
-    cells
-      .map((text, c) => (table.align?.[c] === "right" ? text.padStart(widths[c]!) : text.padEnd(widths[c]!)))
-      .join("  ")
-      .trimEnd();
-  return [format(header), format(widths.map((w) => "─".repeat(w))), ...rows.map(format)];
+  return textTable(header, rows, { align: table.align }).lines;
 }
 
 function clip(text: string): string {
