@@ -1,3 +1,4 @@
+import { hasConfirmToken } from "../core/command/parse.js";
 import type { Dispatcher } from "../core/dispatch.js";
 import { CONSOLE_IDENTITY } from "../core/identity.js";
 import { renderText } from "../adapters/console/render.js";
@@ -17,7 +18,7 @@ export async function runExec(
 ): Promise<number> {
   let reply = await dispatcher.run(line, CONSOLE_IDENTITY);
   // The confirmation still goes through the dispatcher (and the audit log); --yes only clicks it.
-  const confirm = reply.actions?.find((a) => a.command.includes("--confirm="));
+  const confirm = reply.actions?.find((a) => hasConfirmToken(a.command));
   if (confirm && opts.yes) reply = await dispatcher.run(confirm.command, CONSOLE_IDENTITY);
   else if (confirm) reply = { ...reply, notes: [...(reply.notes ?? []), "Run again with --yes to confirm."], actions: undefined };
   out(opts.json ? JSON.stringify(reply, jsonValue, 2) : renderText(reply).text);

@@ -4,7 +4,7 @@ import type { AuditOutcome } from "../store/audit-log.js";
 import { refusalMessage, roleOf } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
 import { roleAllows } from "./command/model.js";
-import { parseCommandLine, suggest } from "./command/parse.js";
+import { parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";
 import { isUserError, type UserError } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { newIncident } from "./incident.js";
@@ -142,7 +142,7 @@ export class Dispatcher {
         text: `This cannot be undone from here. The button expires in ${formatDuration(this.deps.confirmTtlMs)}.`,
         private: true,
         actions: [
-          { label: "Confirm", command: `${commandLine} --confirm=${created}`, style: "danger" },
+          { label: "Confirm", command: withConfirmToken(commandLine, created), style: "danger" },
           { label: "Cancel", command: `cancel ${created}` },
         ],
       };

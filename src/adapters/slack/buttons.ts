@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import { hasConfirmToken } from "../../core/command/parse.js";
 import type { Action } from "../../core/reply.js";
 import { cut, mrkdwn, plainText } from "./escape.js";
 import { SLACK_LIMITS } from "./limits.js";
@@ -34,16 +35,12 @@ export function createButtonMaker(): ButtonMaker {
         value: action.command,
       };
       if (action.style) button.style = action.style;
-      if (action.style === "danger" && !isConfirmation(action.command)) button.confirm = dialog(action, label);
+      // The Confirm button of a confirmation reply already is the "are you sure?"; asking again in a
+      // dialog would only teach people to click through dialogs.
+      if (action.style === "danger" && !hasConfirmToken(action.command)) button.confirm = dialog(action, label);
       return button;
     },
   };
-}
-
-// The Confirm button of a confirmation reply already is the "are you sure?"; asking again in a
-// dialog would only teach people to click through dialogs.
-function isConfirmation(command: string): boolean {
-  return /(^|\s)--confirm=/.test(command);
 }
 
 function dialog(action: Action, label: string): types.ConfirmationDialog {

@@ -1,3 +1,4 @@
+import { withoutConfirmToken } from "../../core/command/parse.js";
 import type { Reply } from "../../core/reply.js";
 import { contextBlocks } from "./blocks.js";
 import { mrkdwn } from "./escape.js";
@@ -20,7 +21,7 @@ export function visibilityOf(reply: Reply, results: Visibility): Visibility {
 /** The note a long command shows meanwhile: what it works on, and its latest status if any. */
 export function progressMessage(line: string, status: string, visibility: Visibility): ResponseMessage {
   // A confirmation token means nothing to people; the command it confirms does.
-  const shown = line.replace(/\s*--confirm=\S+/, "");
+  const shown = withoutConfirmToken(line);
   const text = `⏳ Working on ${mrkdwn(`\`${shown}\``)}…`;
   return { response_type: visibility, text, blocks: contextBlocks(status ? [text, mrkdwn(status)] : [text]) };
 }

@@ -26,6 +26,19 @@ export interface ParsedCommand {
 const NAMED = /^--([A-Za-z][\w-]*)=(.*)$/s;
 const CONFIRM_TOKEN = /^[A-Za-z0-9_-]{6,64}$/;
 
+/** What a Confirm button runs: the confirmed line with its token, which parseCommandLine takes out. */
+export function withConfirmToken(commandLine: string, token: string): string {
+  return `${commandLine} --confirm=${token}`;
+}
+
+export function hasConfirmToken(line: string): boolean {
+  return /(^|\s)--confirm=/.test(line);
+}
+
+export function withoutConfirmToken(line: string): string {
+  return line.replace(/\s*--confirm=\S+/, "");
+}
+
 export function parseCommandLine(catalogue: readonly CommandDef[], line: string): ParsedCommand {
   let confirmToken: string | undefined;
   const tokens: Token[] = [];
