@@ -1,10 +1,8 @@
 import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { decodeEntities } from "./escape.js";
 import { reportFailure } from "./failure.js";
-import { slackIdentity } from "./identity.js";
-import { createProgressNote, runWithProgress } from "./progress.js";
 import { clickResponses, progressMessage } from "./responses.js";
-import type { ListenerDeps } from "./slash-command.js";
+import { runLine, type ListenerDeps } from "./slash-command.js";
 import { shareImages } from "./upload.js";
 
 /**
@@ -22,19 +20,15 @@ export function buttonClickListener(deps: ListenerDeps): Middleware<SlackActionM
     try {
       const sourceEphemeral = body.container.is_ephemeral === true;
       const who = { userId: body.user.id, userName: body.user.username || body.user.name, channelId };
-      const note = createProgressNote({
-        send: (status) => respond({ ...progressMessage(line, status, "ephemeral"), replace_original: true }),
-        maxSends: 4,
-        minIntervalMs: deps.progressIntervalMs,
-        log: deps.log,
-      });
       // Only a message the clicker alone sees may give way to a progress note: a shared one would
       // be gone for everyone if the reply then turned out to be for the clicker only.
-      const { value: reply, progressShown } = await runWithProgress(
-        async (progress) => await deps.dispatcher.run(line, await slackIdentity(deps.directory, who), { progress }),
-        note,
-        sourceEphemeral ? deps.progressAfterMs : undefined,
-      );
+      const { value: reply, progressShown } = await runLine(deps, {
+        line,
+        who,
+        afterMs: sourceEphemeral ? deps.progressAfterMs : undefined,
+        maxSends: 4,
+        send: (status) => respond({ ...progressMessage(line, status, "ephemeral"), replace_original: true }),
+      });
       const label = decodeEntities(action.text.text);
       for (const message of clickResponses(reply, { sourceEphemeral, progressShown, label, userId: body.user.id })) await respond(message);
       if (reply.images?.length && !sourceEphemeral && !reply.private && channelId !== undefined) {

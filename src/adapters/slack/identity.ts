@@ -67,9 +67,12 @@ export function createGroupDirectory(opts: GroupDirectoryOptions): GroupDirector
   };
 }
 
-export async function slackIdentity(
-  directory: GroupDirectory,
-  who: { userId: string; userName?: string; channelId?: string },
-): Promise<Identity> {
+export interface SlackUser {
+  userId: string;
+  userName?: string;
+  channelId?: string;
+}
+
+export async function slackIdentity(directory: GroupDirectory, who: SlackUser): Promise<Identity> {
   return { platform: "slack", ...who, groups: await directory.groupsOf(who.userId) };
 }

@@ -9,7 +9,8 @@ export interface ProgressNote {
 }
 
 export interface ProgressNoteOptions {
-  send: (status: string) => Promise<unknown>;
+  /** `shown`: an earlier note is showing, for this one to replace. */
+  send: (status: string, shown: boolean) => Promise<unknown>;
   /**
    * Slack takes at most five messages per response_url, so progress gets a share and the result
    * keeps the rest. Updates beyond it are dropped; the result replaces the note anyway.
@@ -37,7 +38,7 @@ export function createProgressNote(opts: ProgressNoteOptions): ProgressNote {
     lastAt = performance.now();
     chain = chain.then(async () => {
       try {
-        await opts.send(status);
+        await opts.send(status, shown);
         shown = true;
       } catch (err) {
         // Not worth losing the result over.
@@ -77,12 +78,13 @@ export async function runWithProgress<T>(
 ): Promise<{ value: T; progressShown: boolean }> {
   if (afterMs === undefined) return { value: await work(undefined), progressShown: false };
   const timer = setTimeout(() => note.update(""), afterMs);
+  let value: T;
+  let progressShown: boolean;
   try {
-    const value = await work((status) => note.update(status));
-    clearTimeout(timer);
-    return { value, progressShown: await note.settle() };
+    value = await work((status) => note.update(status));
   } finally {
     clearTimeout(timer);
-    await note.settle();
+    progressShown = await note.settle();
   }
+  return { value, progressShown };
 }

@@ -1,10 +1,11 @@
 import type { Middleware, SlackCommandMiddlewareArgs, webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../../core/dispatch.js";
+import type { Reply } from "../../core/reply.js";
 import { reportFailure } from "./failure.js";
-import { slackIdentity, type GroupDirectory } from "./identity.js";
+import { slackIdentity, type GroupDirectory, type SlackUser } from "./identity.js";
 import { decodeSlashText } from "./parse.js";
-import { createProgressNote, runWithProgress } from "./progress.js";
+import { createProgressNote, runWithProgress, type ProgressNoteOptions } from "./progress.js";
 import { commandResponses, progressMessage, visibilityOf, type Visibility } from "./responses.js";
 import { shareImages } from "./upload.js";
 
@@ -32,21 +33,13 @@ export function slashCommandListener(deps: ListenerDeps): Middleware<SlackComman
     const context = { userId: command.user_id, channelId: command.channel_id, line };
     try {
       const who = { userId: command.user_id, userName: command.user_name, channelId: command.channel_id };
-      let noteShown = false;
-      const note = createProgressNote({
-        send: async (status) => {
-          await respond({ ...progressMessage(line, status, deps.results), ...(noteShown ? { replace_original: true } : {}) });
-          noteShown = true;
-        },
+      const { value: reply, progressShown } = await runLine(deps, {
+        line,
+        who,
+        afterMs: deps.progressAfterMs,
         maxSends: PROGRESS_SENDS,
-        minIntervalMs: deps.progressIntervalMs,
-        log: deps.log,
+        send: (status, shown) => respond({ ...progressMessage(line, status, deps.results), ...(shown ? { replace_original: true } : {}) }),
       });
-      const { value: reply, progressShown } = await runWithProgress(
-        async (progress) => await deps.dispatcher.run(line, await slackIdentity(deps.directory, who), { progress }),
-        note,
-        deps.progressAfterMs,
-      );
       for (const message of commandResponses(reply, { results: deps.results, progress: progressShown ? deps.results : undefined })) {
         await respond(message);
       }
@@ -57,4 +50,17 @@ export function slashCommandListener(deps: ListenerDeps): Middleware<SlackComman
       await reportFailure(deps.log, err, context, respond);
     }
   };
+}
+
+/** A typed or clicked line run as its Slack user, with a progress note once it outlasts `afterMs`. */
+export async function runLine(
+  deps: ListenerDeps,
+  run: { line: string; who: SlackUser; afterMs: number | undefined; maxSends: number; send: ProgressNoteOptions["send"] },
+): Promise<{ value: Reply; progressShown: boolean }> {
+  const note = createProgressNote({ send: run.send, maxSends: run.maxSends, minIntervalMs: deps.progressIntervalMs, log: deps.log });
+  return await runWithProgress(
+    async (progress) => await deps.dispatcher.run(run.line, await slackIdentity(deps.directory, run.who), { progress }),
+    note,
+    run.afterMs,
+  );
 }
