@@ -13,11 +13,10 @@ export async function reportFailure(
   log: Logger,
   err: unknown,
   context: Record<string, unknown>,
-  respond?: (message: ResponseMessage) => Promise<unknown>,
+  respond: (message: ResponseMessage) => Promise<unknown>,
 ): Promise<void> {
   const incident = newIncident();
   log.error({ err, incident: incident.id, ...context }, "slack request failed");
-  if (!respond) return;
   try {
     await respond({ response_type: "ephemeral", ...renderReply(incident.reply) });
   } catch (second) {
