@@ -1,6 +1,5 @@
 import type { Grant } from "../config/file-schema.js";
-import type { Role } from "./command/model.js";
-import { ROLE_ORDER } from "./command/model.js";
+import { ROLE_ORDER, roleAllows, type Role } from "./command/model.js";
 import type { Identity } from "./identity.js";
 
 /**
@@ -57,7 +56,7 @@ function allowsChannel(grant: Grant, channelId: string | undefined): boolean {
 
 function channelsGranting(identity: Identity, needed: Role, grants: readonly Grant[]): string[] {
   const channels = grants
-    .filter((g) => g.channels !== undefined && rank(g.role) >= rank(needed) && namesIdentity(g, identity))
+    .filter((g) => g.channels !== undefined && roleAllows(g.role, needed) && namesIdentity(g, identity))
     .flatMap((g) => g.channels ?? [])
     .filter((c) => c !== identity.channelId);
   return [...new Set(channels)];

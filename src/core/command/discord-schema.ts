@@ -1,5 +1,6 @@
 import { UserError } from "../errors.js";
 import { formatRawLine } from "./format.js";
+import { splitValues } from "./kinds.js";
 import type { CommandDef, OptionSpec } from "./model.js";
 
 // The Discord surface of the catalogue: one `/f2b` chat-input command with a subcommand per
@@ -119,7 +120,7 @@ export function valuesFromDiscord(
       throw new UserError("invalid_argument", `\`${command.name}\` has no option \`${name.slice(0, 32)}\`; BanBot's Discord commands may need registering again.`);
     }
     const text = String(value).trim();
-    texts.set(name, spec.multiple ? text.split(/[\s,]+/).filter(Boolean) : [text]);
+    texts.set(name, splitValues(spec, text));
   }
   return formatRawLine(command, texts);
 }

@@ -1,4 +1,4 @@
-import { accepts, textOf } from "./kinds.js";
+import { accepts, isRest, textOf } from "./kinds.js";
 import type { CommandDef, OptionSpec } from "./model.js";
 import { needsQuotes, quote, tokenize } from "./tokenize.js";
 
@@ -60,10 +60,6 @@ export function formatRawLine(command: CommandDef, texts: ReadonlyMap<string, re
     else emit(last, value === "" || captured(last, first) ? undefined : (words ?? [quote(value)]));
   }
   return out.join(" ");
-}
-
-function isRest(spec: OptionSpec): boolean {
-  return spec.kind === "text" && spec.rest === true;
 }
 
 function named(spec: OptionSpec, list: readonly string[]): string {

@@ -1,5 +1,5 @@
 import type { Reply, Table } from "../reply.js";
-import { expectation } from "./kinds.js";
+import { expectation, isRest } from "./kinds.js";
 import { roleAllows, type CommandDef, type OptionSpec, type Role } from "./model.js";
 import { usageOf } from "./parse.js";
 
@@ -52,7 +52,7 @@ function optionTable(options: readonly OptionSpec[]): Table {
 }
 
 function takes(spec: OptionSpec): string {
-  const parts = [spec.kind === "text" && spec.rest ? "the rest of the line" : expectation(spec)];
+  const parts = [isRest(spec) ? "the rest of the line" : expectation(spec)];
   if (spec.multiple) parts.push("or several");
   if (spec.keyword) parts.push(`after \`${spec.keyword}\``);
   return parts.join(", ");

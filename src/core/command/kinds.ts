@@ -23,6 +23,16 @@ export function orList(values: readonly string[]): string {
   return values.length <= 1 ? values.join("") : `${values.slice(0, -1).join(", ")} or ${values.at(-1)}`;
 }
 
+/** A `text` option that takes the rest of the line. */
+export function isRest(spec: OptionSpec): boolean {
+  return spec.kind === "text" && spec.rest === true;
+}
+
+/** One given value as the option's values: a `multiple` option's may list several, split on spaces or commas. */
+export function splitValues(spec: OptionSpec, text: string): string[] {
+  return spec.multiple ? text.split(/[\s,]+/).filter(Boolean) : [text];
+}
+
 /** "a duration like 30m, 2h, 7d": what an option takes, for errors and help. */
 export function expectation(spec: OptionSpec): string {
   switch (spec.kind) {

@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import { expectation, labelOf, orList, readValue, shown } from "./kinds.js";
+import { expectation, isRest, labelOf, orList, readValue, shown, splitValues } from "./kinds.js";
 import type { CommandDef, OptionSpec } from "./model.js";
 import { tokenize, type Token } from "./tokenize.js";
 
@@ -105,7 +105,7 @@ function readArguments(command: CommandDef, tokens: readonly Token[]): Record<st
     if (special) appendTo = undefined;
     if (special?.value !== undefined) {
       refuseTwice(special.spec, `--${special.spec.name}`);
-      const parts = special.spec.multiple ? special.value.split(/[\s,]+/).filter(Boolean) : [special.value];
+      const parts = splitValues(special.spec, special.value);
       if (parts.length === 0) parts.push("");
       for (const part of parts) store(special.spec, part);
     } else if (special) {
@@ -127,10 +127,6 @@ function readArguments(command: CommandDef, tokens: readonly Token[]): Record<st
     }
   }
   return finish(command, values);
-}
-
-function isRest(spec: OptionSpec): boolean {
-  return spec.kind === "text" && spec.rest === true;
 }
 
 /** A keyword (`value` undefined) or a `--name=value` token; undefined for a plain word. */
