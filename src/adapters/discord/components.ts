@@ -8,6 +8,7 @@ import {
   type APIStringSelectComponent,
 } from "discord.js";
 import { withoutCodeMarks, type Action, type Reply } from "../../core/reply.js";
+import { chunk } from "../chunk.js";
 import { clip } from "./escape.js";
 import { COMPONENTS } from "./limits.js";
 
@@ -107,10 +108,4 @@ function select(customId: string, options: APISelectMenuOption[], all: readonly 
   const labels = new Set(all.map((a) => a.action.label));
   const placeholder = labels.size === 1 ? `${[...labels][0]}…` : "Choose an action…";
   return { type: ComponentType.StringSelect, custom_id: customId, placeholder: clip(withoutCodeMarks(placeholder), COMPONENTS.placeholder), options };
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -8,7 +8,7 @@ import { mapCodeSpans } from "../../core/reply.js";
 const ZWSP = "\u200b";
 
 /** Plain text → Discord markdown that shows exactly that text. */
-export function escapeMarkdown(text: string): string {
+function escapeMarkdown(text: string): string {
   return text
     .replace(/[\\*_~|`[\]()]/g, "\\$&")
     .replace(/^(\s*)([-#>+])/gm, "$1\\$2")
@@ -16,7 +16,7 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** `@everyone`, `@here`, `<@user>`, `<@&role>`, `<#channel>`, `</command:id>`, `<t:…>` and emoji shown, never resolved. */
-export function neutraliseMentions(text: string): string {
+function neutraliseMentions(text: string): string {
   return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(?=[@#/:]|a:|t:)/g, `<${ZWSP}`);
 }
 

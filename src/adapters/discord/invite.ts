@@ -4,7 +4,7 @@ import { OAuth2Scopes, PermissionFlagsBits, PermissionsBitField } from "discord.
  * The least BanBot needs in a channel: read it, answer and post alerts (with embeds and chart
  * images), and follow alerts up in a thread. Interactions themselves need no permission.
  */
-export const BOT_PERMISSIONS = new PermissionsBitField([
+const BOT_PERMISSIONS = new PermissionsBitField([
   PermissionFlagsBits.ViewChannel,
   PermissionFlagsBits.SendMessages,
   PermissionFlagsBits.SendMessagesInThreads,

@@ -14,8 +14,6 @@ export const EMBED = {
   perMessage: 10,
 } as const;
 
-export const MESSAGE = { content: 2000 } as const;
-
 export const COMPONENTS = {
   rows: 5,
   buttonsPerRow: 5,

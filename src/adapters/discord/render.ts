@@ -13,7 +13,7 @@ export interface DiscordMessage {
   ephemeral: boolean;
 }
 
-export const TONE_COLOR: Record<Tone, number> = { ok: 0x2ecc71, info: 0x5865f2, warn: 0xf1a40f, error: 0xe74c3c };
+const TONE_COLOR: Record<Tone, number> = { ok: 0x2ecc71, info: 0x5865f2, warn: 0xf1a40f, error: 0xe74c3c };
 
 /** Kept back from the 6000-character total for the footer's notes about what did not fit. */
 const FOOTER_RESERVE = 300;

@@ -10,7 +10,7 @@ import { markdown } from "./escape.js";
 
 const FENCE = "```";
 /** Widest aligned line that an embed shows without wrapping (desktop client, default font size). */
-export const TABLE_WIDTH = 60;
+const TABLE_WIDTH = 60;
 
 function cell(text: string): string {
   return withoutCodeMarks(text).replaceAll("`", "ˋ").replaceAll("\n", " ");

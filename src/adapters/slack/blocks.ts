@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import { chunk } from "../chunk.js";
 import { cut } from "./escape.js";
 import { SLACK_LIMITS } from "./limits.js";
 
@@ -51,10 +52,4 @@ export function packLines(lines: readonly string[], max: number, overhead = 0, w
   }
   if (current.length > 0) texts.push(wrap(current.join("\n")));
   return texts;
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

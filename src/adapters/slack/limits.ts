@@ -13,7 +13,6 @@ export const SLACK_LIMITS = {
   actionsElements: 25,
   buttonTextChars: 75,
   buttonValueChars: 2000,
-  actionIdChars: 255,
   confirmTitleChars: 100,
   confirmTextChars: 300,
   confirmButtonChars: 30,
