@@ -1,4 +1,5 @@
 import { hasConfirmToken } from "../core/command/parse.js";
+import { quote } from "../core/command/tokenize.js";
 import type { Dispatcher } from "../core/dispatch.js";
 import { CONSOLE_IDENTITY } from "../core/identity.js";
 import { renderText } from "../adapters/console/render.js";
@@ -30,8 +31,11 @@ function jsonValue(_key: string, value: unknown): unknown {
   return value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value;
 }
 
-/** Rebuilds the command line from argv, quoting what the shell had unquoted. */
+/**
+ * Rebuilds the command line from argv, quoting (the tokenizer's way, which has no escapes) an
+ * argument that would not stay one token. `--name=value` arguments stay unquoted so they still name.
+ */
 export function commandLineFrom(args: readonly string[]): string {
-  return args.map((a) => (/\s/.test(a) || a === "" ? JSON.stringify(a) : a)).join(" ");
+  return args.map((a) => (/\s/.test(a) || a === "" ? quote(a) : a)).join(" ");
 }
 

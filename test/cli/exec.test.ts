@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commandLineFrom } from "../../src/cli/exec.js";
+import { tokenize } from "../../src/core/command/tokenize.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
 
@@ -78,5 +80,12 @@ describe("banbot exec", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/BANBOT_HTTP_PORT/);
     expect(stderr).toMatch(/DISCORD_APPLICATION_ID/);
+  });
+});
+
+describe("commandLineFrom", () => {
+  it("quotes each argument so the tokenizer, which has no escapes, reads it back as one token", () => {
+    const args = ["note", 'say "hi" there', "C:\\temp dir", "", "--jail=sshd"];
+    expect(tokenize(commandLineFrom(args)).map((t) => t.text)).toEqual(args);
   });
 });
