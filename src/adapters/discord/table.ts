@@ -29,10 +29,7 @@ export function tableBlock(table: Table, max: number): { text: string; hidden: n
   const { widths, lines } = textTable(header, rows, { align: table.align, width });
   const aligned = widths.reduce((sum, w) => sum + w, 0) + 2 * Math.max(0, widths.length - 1);
   if (aligned > TABLE_WIDTH) return fitLines(table.rows.map((r) => rowLine(table.columns, r)), [], max, 0);
-  // The rule is rebuilt rather than taken from lines[1]: here it has always kept the trailing spaces
-  // of an all-empty last column, and those count against `max`.
-  const rule = widths.map((w) => "─".repeat(w)).join("  ");
-  const fitted = fitLines(lines.slice(2), [`${FENCE}\n${lines[0]}`, rule], max, FENCE.length + 1);
+  const fitted = fitLines(lines.slice(2), [`${FENCE}\n${lines[0]}`, lines[1]!], max, FENCE.length + 1);
   return fitted.text ? { ...fitted, text: `${fitted.text}\n${FENCE}` } : fitted;
 }
 
