@@ -6,10 +6,8 @@ import pino, { type Logger } from "pino";
 import { storePath } from "../src/cli/store-path.js";
 import { buildCore, type Core } from "../src/compose.js";
 import { loadConfig, type Config } from "../src/config.js";
-import { migrate } from "../src/db/migrate.js";
-import { openDatabase } from "../src/db/open.js";
-import { migrationsDir } from "../src/paths.js";
 import { startFail2banSandbox, type Fail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
+import { migratedStore } from "../test/harness/store.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
 
 export interface BenchCore {
@@ -28,8 +26,7 @@ export async function startBenchCore(yaml?: string): Promise<BenchCore> {
   const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
   const dataDir = await mkdtemp(join(tmpdir(), "bbench-"));
   const log = pino({ level: "silent" });
-  const db = openDatabase(storePath(dataDir));
-  migrate(db, migrationsDir());
+  const db = migratedStore(storePath(dataDir));
   const config = loadConfig({ BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir }, yaml);
   const core = buildCore(config, db, log);
   return {

@@ -4,10 +4,8 @@ import { openGeoDatabases } from "../src/core/geo/databases.js";
 import { embeddedCountryDatabase } from "../src/core/geo/embedded.js";
 import { GeoService } from "../src/core/geo/service.js";
 import { classifyAddress } from "../src/core/ip-ranges.js";
-import { migrate } from "../src/db/migrate.js";
-import { openDatabase } from "../src/db/open.js";
-import { migrationsDir } from "../src/paths.js";
 import { createGeoCacheStore } from "../src/store/geo-cache.js";
+import { migratedStore } from "../test/harness/store.js";
 import { median, ms, printTable } from "./report.js";
 
 const ADDRESSES = 100_000;
@@ -23,8 +21,7 @@ export async function benchGeo(): Promise<void> {
   const log = pino({ level: "silent" });
   const raw = await maxmind.open<CountryResponse>(embedded.path);
   const databases = openGeoDatabases({ files: [], checkIntervalMs: 0, embedded, log });
-  const db = openDatabase(":memory:");
-  migrate(db, migrationsDir());
+  const db = migratedStore();
   const service = () =>
     new GeoService({ databases, store: createGeoCacheStore(db), now: () => Date.now(), log, memoryEntries: ADDRESSES, retentionMs: 90 * DAY });
   try {

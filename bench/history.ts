@@ -11,13 +11,11 @@ import { backfill } from "../src/core/history/backfill.js";
 import { createHistory } from "../src/core/history/history.js";
 import { prepareEvents } from "../src/core/history/prepare.js";
 import { CONSOLE_IDENTITY } from "../src/core/identity.js";
-import { migrate } from "../src/db/migrate.js";
-import { openDatabase } from "../src/db/open.js";
-import { migrationsDir } from "../src/paths.js";
 import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { createHistoryArchive } from "../src/store/history-archive.js";
 import { createBackfillState } from "../src/store/history-backfill-state.js";
 import { createHistoryQueries } from "../src/store/history-queries.js";
+import { migratedStore } from "../test/harness/store.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
 import { generateEvents, type BenchEvent } from "./history-data.js";
 import { median, ms, printTable, time } from "./report.js";
@@ -37,8 +35,7 @@ export async function benchHistory(): Promise<void> {
   const log = pino({ level: "silent" });
   try {
     const events = generateEvents(EVENTS, NOW);
-    const store = openDatabase(join(dir, "banbot.sqlite3"));
-    migrate(store, migrationsDir());
+    const store = migratedStore(join(dir, "banbot.sqlite3"));
     const fill = await time(() => Promise.resolve(fillArchive(store, events)));
     const archived = (store.prepare("SELECT count(*) AS n FROM history_events").get() as { n: number }).n;
     const f2bFile = await fail2banDbFrom(dir);

@@ -3,11 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOutbox, type OutboxMessage } from "../../src/alerts/outbox.js";
 import { deliverDue } from "../../src/alerts/outbox-worker.js";
 import { DeliveryError } from "../../src/core/chat.js";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import { FakeChatAdapter } from "../fakes/fake-chat-adapter.js";
 import { silentLog } from "../harness/client.js";
+import { migratedStore } from "../harness/store.js";
 
 const open: OutboxMessage = { dedupeKey: "spike:sshd:1:open:slack:C1", platform: "slack", channel: "C1", mode: "post", reply: { title: "Spike in sshd", tone: "warn" } };
 const update: OutboxMessage = { ...open, dedupeKey: "spike:sshd:1:update:1:slack:C1", mode: "replace", parentKey: open.dedupeKey, reply: { title: "Spike in sshd (40 bans)", tone: "warn" } };
@@ -18,8 +16,7 @@ describe("outbox delivery", () => {
   let now = 1_000_000;
   const clock = () => now;
   beforeEach(() => {
-    db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    db = migratedStore();
   });
   afterEach(() => db.close());
 

@@ -3,10 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
 import { openDatabase } from "../../src/db/open.js";
 import { InstanceLock } from "../../src/jobs/instance-lock.js";
-import { migrationsDir } from "../../src/paths.js";
+import { migratedStore } from "../harness/store.js";
 
 // Two processes on one data dir are two connections to one SQLite file.
 describe("InstanceLock", () => {
@@ -15,8 +14,7 @@ describe("InstanceLock", () => {
   let b: Database;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "lock-"));
-    a = openDatabase(join(dir, "banbot.sqlite3"));
-    migrate(a, migrationsDir());
+    a = migratedStore(join(dir, "banbot.sqlite3"));
     b = openDatabase(join(dir, "banbot.sqlite3"));
   });
   afterEach(async () => {

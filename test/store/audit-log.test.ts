@@ -1,10 +1,8 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import type { AuditEntry, AuditLog } from "../../src/store/audit-log.js";
 import { createAuditLog } from "../../src/store/audit-log.js";
+import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;
 
@@ -25,8 +23,7 @@ describe("createAuditLog", () => {
   let log: AuditLog;
 
   beforeEach(() => {
-    db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    db = migratedStore();
     log = createAuditLog(db);
   });
   afterEach(() => db.close());

@@ -1,11 +1,9 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import { createBlocklistMembers, type BlocklistMembers, type Member } from "../../src/store/blocklist-members.js";
 import { createBlocklistRuns, type BlocklistRuns, type RunCounts } from "../../src/store/blocklist-runs.js";
 import { createBlocklistSources, type BlocklistSources, type SourceSettings } from "../../src/store/blocklist-sources.js";
+import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;
 const SETTINGS: SourceSettings = { url: "https://www.spamhaus.org/drop/drop.txt", jail: "sshd", schedule: "0 */6 * * *", banMs: undefined, maxEntries: 100_000, unbanDeparted: true };
@@ -29,8 +27,7 @@ describe("blocklist store", () => {
   let members: BlocklistMembers;
 
   beforeEach(() => {
-    db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    db = migratedStore();
     sources = createBlocklistSources(db, { host: "h1" });
     runs = createBlocklistRuns(db);
     members = createBlocklistMembers(db);

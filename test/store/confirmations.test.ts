@@ -1,10 +1,8 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import type { Confirmations } from "../../src/store/confirmations.js";
 import { createConfirmations } from "../../src/store/confirmations.js";
+import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;
 const LINE = "unban-all sshd";
@@ -17,8 +15,7 @@ describe("createConfirmations", () => {
   const count = () => db.prepare("SELECT count(*) FROM confirmations").pluck().get();
 
   beforeEach(() => {
-    db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    db = migratedStore();
     confirmations = createConfirmations(db);
   });
   afterEach(() => db.close());

@@ -3,10 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import { createGeoCacheStore, type GeoCacheEntry, type GeoCacheStore } from "../../src/store/geo-cache.js";
+import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;
 const DAY = 86_400_000;
@@ -20,8 +18,7 @@ describe("createGeoCacheStore", () => {
   let store: GeoCacheStore;
 
   beforeEach(() => {
-    db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    db = migratedStore();
     store = createGeoCacheStore(db);
   });
   afterEach(() => db.close());
@@ -97,13 +94,11 @@ describe("the geo cache on disk", () => {
 
   it("survives closing and reopening the store", () => {
     const file = join(dir, "banbot.sqlite3");
-    const first = openDatabase(file);
-    migrate(first, migrationsDir());
+    const first = migratedStore(file);
     createGeoCacheStore(first).saveMany([answer("81.2.69.170"), negative("5.6.7.8")]);
     first.close();
 
-    const again = openDatabase(file);
-    migrate(again, migrationsDir());
+    const again = migratedStore(file);
     const found = createGeoCacheStore(again).getMany(["81.2.69.170", "5.6.7.8"]);
     again.close();
     expect(found.get("81.2.69.170")).toEqual(answer("81.2.69.170"));

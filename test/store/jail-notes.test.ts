@@ -1,10 +1,8 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import type { JailNotes } from "../../src/store/jail-notes.js";
 import { createJailNotes } from "../../src/store/jail-notes.js";
+import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;
 
@@ -13,8 +11,7 @@ describe("createJailNotes", () => {
   let notes: JailNotes;
 
   beforeEach(() => {
-    db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    db = migratedStore();
     notes = createJailNotes(db);
   });
   afterEach(() => db.close());

@@ -1,10 +1,8 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
-import { openDatabase } from "../../src/db/open.js";
-import { migrationsDir } from "../../src/paths.js";
 import type { TimedBan, TimedBans } from "../../src/store/timed-bans.js";
 import { createTimedBans } from "../../src/store/timed-bans.js";
+import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;
 const HOUR = 3_600_000;
@@ -18,8 +16,7 @@ describe("createTimedBans", () => {
   const pairs = (rows: TimedBan[]) => rows.map((b) => `${b.jail} ${b.ip}`);
 
   beforeEach(() => {
-    db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    db = migratedStore();
     bans = createTimedBans(db, { host: "web1" });
     otherHost = createTimedBans(db, { host: "web2" });
   });

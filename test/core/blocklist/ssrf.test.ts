@@ -3,10 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Blocklists, BlocklistsDeps } from "../../../src/core/blocklist/blocklists.js";
 import { buildBlocklists } from "../../../src/core/blocklist/build.js";
 import { loadConfig } from "../../../src/config.js";
-import { migrate } from "../../../src/db/migrate.js";
-import { openDatabase } from "../../../src/db/open.js";
-import { migrationsDir } from "../../../src/paths.js";
 import { silentLog } from "../../harness/client.js";
+import { migratedStore } from "../../harness/store.js";
 import { FakeResolver } from "./fake-resolver.js";
 import { redirectTo, serveList, useListServer } from "./list-server.js";
 
@@ -35,8 +33,7 @@ describe("blocklist SSRF defences", () => {
   };
 
   beforeEach(() => {
-    db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    db = migratedStore();
     resolver = new FakeResolver({ "public.test": ["93.184.216.34"], "localhost": ["127.0.0.1", "::1"], "inside.test": ["10.20.30.40"], "mirror.test": ["127.0.0.1"], "evil.test": ["192.168.1.1"] });
   });
   afterEach(async () => {

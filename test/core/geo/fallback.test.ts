@@ -7,12 +7,10 @@ import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGeoFallback, HttpsGeoFallback, parseFallbackAnswer } from "../../../src/core/geo/fallback.js";
 import { GeoService } from "../../../src/core/geo/service.js";
-import { migrate } from "../../../src/db/migrate.js";
-import { openDatabase } from "../../../src/db/open.js";
-import { migrationsDir } from "../../../src/paths.js";
 import { createGeoCacheStore } from "../../../src/store/geo-cache.js";
 import { FakeGeoDatabases, FakeGeoReader } from "../../fakes/geo-reader.js";
 import { capturedLog } from "../../harness/client.js";
+import { migratedStore } from "../../harness/store.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/geo");
 const silent = pino({ level: "silent" });
@@ -106,8 +104,7 @@ describe("the fallback against a local HTTPS service", () => {
 
   it("is never asked when disabled, however many addresses nothing else knows", async () => {
     const run = async (enabled: boolean) => {
-      const db = openDatabase(":memory:");
-      migrate(db, migrationsDir());
+      const db = migratedStore();
       const geo = new GeoService({
         databases: new FakeGeoDatabases(new FakeGeoReader("empty")),
         store: createGeoCacheStore(db),

@@ -6,12 +6,10 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GeoFallback } from "../../../src/core/geo/fallback.js";
 import { GeoService } from "../../../src/core/geo/service.js";
-import { migrate } from "../../../src/db/migrate.js";
-import { openDatabase } from "../../../src/db/open.js";
-import { migrationsDir } from "../../../src/paths.js";
 import { createGeoCacheStore, type GeoCacheStore } from "../../../src/store/geo-cache.js";
 import { FakeGeoFallback } from "../../fakes/geo-fallback.js";
 import { FakeGeoDatabases, FakeGeoReader } from "../../fakes/geo-reader.js";
+import { migratedStore } from "../../harness/store.js";
 
 const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
@@ -46,14 +44,9 @@ describe(GeoService.name, () => {
     });
     return { geo, reader, databases, store, clock };
   };
-  const migrated = (file: string) => {
-    const opened = openDatabase(file);
-    migrate(opened, migrationsDir());
-    return opened;
-  };
 
   beforeEach(() => {
-    db = migrated(":memory:");
+    db = migratedStore();
     dir = mkdtempSync(join(tmpdir(), "banbot-geo-service-"));
   });
   afterEach(() => {
@@ -167,13 +160,13 @@ describe(GeoService.name, () => {
 
     it("still knows its answers after a restart, even ones the files no longer give", async () => {
       const file = join(dir, "banbot.sqlite3");
-      const first = migrated(file);
+      const first = migratedStore(file);
       const before = rig({ database: first });
       before.geo.lookupMany(["81.2.69.170", "5.6.7.8"]);
       await before.geo.close();
       first.close();
 
-      const second = migrated(file);
+      const second = migratedStore(file);
       const after = rig({ database: second, reader: new FakeGeoReader("empty") });
       expect(after.geo.lookup("81.2.69.170")).toEqual({ kind: "found", ip: "81.2.69.170", info: { ...GB, source: SOURCE } });
       expect(after.geo.lookup("5.6.7.8")).toEqual({ kind: "unknown", ip: "5.6.7.8" });

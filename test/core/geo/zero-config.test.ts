@@ -5,17 +5,14 @@ import { openGeoDatabases } from "../../../src/core/geo/databases.js";
 import { embeddedCountryDatabase } from "../../../src/core/geo/embedded.js";
 import { createGeoFallback } from "../../../src/core/geo/fallback.js";
 import { GeoService } from "../../../src/core/geo/service.js";
-import { migrate } from "../../../src/db/migrate.js";
-import { openDatabase } from "../../../src/db/open.js";
-import { migrationsDir } from "../../../src/paths.js";
 import { createGeoCacheStore } from "../../../src/store/geo-cache.js";
+import { migratedStore } from "../../harness/store.js";
 
 describe("geo with no configuration", () => {
   it("names the country of a public address from the built-in database, and labels a private one", async () => {
     const { geo: settings } = loadConfig({});
     const log = pino({ level: "silent" });
-    const db = openDatabase(":memory:");
-    migrate(db, migrationsDir());
+    const db = migratedStore();
     // Wired as the composition root does.
     const files = openGeoDatabases({ files: settings.databases, checkIntervalMs: settings.checkIntervalMs, embedded: embeddedCountryDatabase(), log });
     const geo = new GeoService({
