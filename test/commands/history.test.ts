@@ -12,7 +12,8 @@ import { CONSOLE_IDENTITY } from "../../src/core/identity.js";
 import type { Reply } from "../../src/core/reply.js";
 import { createHistoryArchive } from "../../src/store/history-archive.js";
 import { TestClock } from "../harness/banbot.js";
-import { historyOn, memoryStore } from "../harness/history.js";
+import { historyOn } from "../harness/history.js";
+import { migratedStore } from "../harness/store.js";
 
 const HOUR = 3_600;
 const DAY = 86_400;
@@ -45,7 +46,7 @@ describe("history, top and stats", () => {
   };
 
   beforeAll(() => {
-    db = memoryStore();
+    db = migratedStore();
     archive = historyOn(db, { now: () => clock.now() });
     createHistoryArchive(db).add([
       ev("192.0.2.1", 40 * DAY, { country: "CN" }),

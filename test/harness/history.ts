@@ -5,12 +5,6 @@ import { createHistoryArchive } from "../../src/store/history-archive.js";
 import { createBackfillState } from "../../src/store/history-backfill-state.js";
 import { createHistoryQueries } from "../../src/store/history-queries.js";
 import { silentLog } from "./client.js";
-import { migratedStore } from "./store.js";
-
-/** BanBot's store in memory, migrated. */
-export function memoryStore(): Database {
-  return migratedStore();
-}
 
 /** Ban history on a store, wired as compose.ts would. */
 export function historyOn(

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { HistoryEvent } from "../../src/core/history/event.js";
 import { createHistoryArchive, type HistoryArchive } from "../../src/store/history-archive.js";
 import { createHistoryQueries, type HistoryQueries } from "../../src/store/history-queries.js";
-import { memoryStore } from "../harness/history.js";
+import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_790_000_000; // Unix seconds
 const ban = (ip: string, over: Partial<HistoryEvent> = {}): HistoryEvent => ({
@@ -27,7 +27,7 @@ describe("createHistoryArchive", () => {
   const rows = (ip: string) => queries.events({ ip }, { limit: 10 });
 
   beforeEach(() => {
-    db = memoryStore();
+    db = migratedStore();
     archive = createHistoryArchive(db);
     queries = createHistoryQueries(db, { host: "web1" });
   });

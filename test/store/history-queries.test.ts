@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HistoryEvent } from "../../src/core/history/event.js";
 import { createHistoryArchive } from "../../src/store/history-archive.js";
 import { createHistoryQueries, type HistoryQueries } from "../../src/store/history-queries.js";
-import { memoryStore } from "../harness/history.js";
+import { migratedStore } from "../harness/store.js";
 
 const DAY = 86_400;
 const T0 = 1_789_948_800; // a Monday, 00:00 UTC
@@ -24,7 +24,7 @@ describe("createHistoryQueries", () => {
   const ms = (day: number) => (T0 + day * DAY) * 1000;
 
   beforeAll(() => {
-    db = memoryStore();
+    db = migratedStore();
     createHistoryArchive(db).add([
       ev("192.0.2.1", 0, { country: "CN", asn: 4134, asOrg: "Chinanet" }),
       ev("192.0.2.1", 1, { country: "CN", asn: 4134, asOrg: "Chinanet", matches: "FAIL one" }),

@@ -11,7 +11,7 @@ import { createBackfillState } from "../../../src/store/history-backfill-state.j
 import { createHistoryQueries, type HistoryQueries } from "../../../src/store/history-queries.js";
 import { silentLog } from "../../harness/client.js";
 import { createFail2banDb, deleteBans, insertBans } from "../../harness/fail2ban-db.js";
-import { memoryStore } from "../../harness/history.js";
+import { migratedStore } from "../../harness/store.js";
 
 const T0 = 1_790_000_000;
 
@@ -25,7 +25,7 @@ describe("backfill", () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "bbf-"));
     f2b = createFail2banDb(join(dir, "f2b.sqlite3"), ["sshd", "nginx"]);
-    store = memoryStore();
+    store = migratedStore();
     queries = createHistoryQueries(store, { host: "web1" });
     const archive = createHistoryArchive(store);
     const state = createBackfillState(store);

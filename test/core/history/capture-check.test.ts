@@ -6,7 +6,8 @@ import { loadConfig, type Config } from "../../../src/config.js";
 import { checkHistoryCapture, historyActionFile, historySocketPath } from "../../../src/core/history/capture-check.js";
 import { useClients } from "../../harness/client.js";
 import { useFail2ban } from "../../harness/fail2ban.js";
-import { historyOn, memoryStore } from "../../harness/history.js";
+import { historyOn } from "../../harness/history.js";
+import { migratedStore } from "../../harness/store.js";
 
 const configFor = (dataDir: string, confDir: string, socket?: string): Config => {
   const base = loadConfig({ BANBOT_DATA_DIR: dataDir }, socket ? `history:\n  socket: ${socket}\n` : "");
@@ -35,7 +36,7 @@ describe("checkHistoryCapture with the action installed", () => {
 
   it("finds every jail reporting, and says whether BanBot listens", async () => {
     expect(await check()).toBe(`2 jail(s) report to ${socket()}; BanBot is not running now (events are dropped until it is; bans are backfilled)`);
-    const listener = await historyOn(memoryStore()).listen({ path: socket(), mode: 0o600 });
+    const listener = await historyOn(migratedStore()).listen({ path: socket(), mode: 0o600 });
     try {
       expect(await check()).toBe(`2 jail(s) report to ${socket()}; BanBot is listening`);
     } finally {

@@ -12,7 +12,8 @@ import { CONSOLE_IDENTITY } from "../../../src/core/identity.js";
 import { Fail2banDatabase } from "../../../src/core/fail2ban/database.js";
 import { useClients } from "../../harness/client.js";
 import { causeBanByLog, useFail2ban } from "../../harness/fail2ban.js";
-import { historyOn, memoryStore } from "../../harness/history.js";
+import { historyOn } from "../../harness/history.js";
+import { migratedStore } from "../../harness/store.js";
 
 // The socket lives outside the sandbox dir, whose path is only known once the server runs, and the
 // action must be told it in the jail config before then.
@@ -42,7 +43,7 @@ describe("ban history from a real fail2ban-server", () => {
   };
 
   beforeAll(async () => {
-    db = memoryStore();
+    db = migratedStore();
     history = historyOn(db);
     listener = await history.listen({ path: socketPath, mode: 0o600 });
   });
