@@ -1,7 +1,7 @@
 import { startBenchCore } from "./bench-core.js";
 import { createSlackAdapter } from "../src/adapters/slack/app.js";
 import { buildScheduler } from "../src/jobs/build.js";
-import { FAKE_TOKENS, FakeSlack } from "../test/fakes/fake-slack.js";
+import { FakeSlack } from "../test/fakes/fake-slack.js";
 import { median, ms, percentile, printTable } from "./report.js";
 
 const BURSTS = 20;
@@ -28,8 +28,7 @@ export async function benchAlerts(): Promise<void> {
   const bench = await startBenchCore(YAML);
   const { config, core, log, db } = bench;
   const fake = await FakeSlack.start();
-  const slack = { botToken: FAKE_TOKENS.bot, appToken: undefined, signingSecret: FAKE_TOKENS.signingSecret, port: 0, apiUrl: fake.apiUrl };
-  const adapter = createSlackAdapter({ slack, commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log, host: "127.0.0.1" });
+  const adapter = createSlackAdapter({ slack: fake.slackConfig(), commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log, host: "127.0.0.1" });
   const { services } = core;
   // The jobs of `banbot start`, run back to back by hand instead of on their schedules.
   const jobs = buildScheduler(config, core, [adapter], log);

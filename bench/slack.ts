@@ -30,8 +30,7 @@ export async function benchSlack(): Promise<void> {
   const bench = await startBenchCore(YAML);
   const { config, core, log } = bench;
   const fake = await FakeSlack.start();
-  const slack = { botToken: FAKE_TOKENS.bot, appToken: undefined, signingSecret: FAKE_TOKENS.signingSecret, port: 0, apiUrl: fake.apiUrl };
-  const adapter = createSlackAdapter({ slack, commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log, host: "127.0.0.1" });
+  const adapter = createSlackAdapter({ slack: fake.slackConfig(), commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log, host: "127.0.0.1" });
   try {
     await adapter.start();
     const endpoint = `http://127.0.0.1:${adapter.port}/slack/events`;

@@ -7,6 +7,7 @@ import type { Dispatcher } from "../../../src/core/dispatch.js";
 import { FakeDiscord, type RecordedRequest } from "../../fakes/fake-discord.js";
 import { clickInteraction, FAKE_GUILD, slashInteraction, type ClickSpec, type Member, type SlashSpec } from "../../fakes/fake-discord-payloads.js";
 import { silentLog } from "../../harness/client.js";
+import { TEST_COMMANDS } from "../../harness/test-commands.js";
 
 export const TOKEN = "fake-bot-token";
 
@@ -36,7 +37,7 @@ export function useDiscord(opts: { core: () => Core; dispatcher?: () => Pick<Dis
     adapter = createDiscordAdapter({
       discord: { token: TOKEN, applicationId: FAKE_GUILD.applicationId, guildId: FAKE_GUILD.id, apiUrl: `${fake.apiUrl}/` },
       // The adapter reads the command name and the confirmation timeout; rate limits are the dispatcher's.
-      commands: { name: "f2b", confirmTimeoutMs: 300_000, rateLimit: { perMinute: 30 }, results: "ephemeral" },
+      commands: TEST_COMMANDS,
       dispatcher: opts.dispatcher?.() ?? core.dispatcher,
       fail2ban: core.services.fail2ban,
       catalogue: core.services.catalogue,

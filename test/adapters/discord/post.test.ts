@@ -6,6 +6,7 @@ import { COMMANDS } from "../../../commands/index.js";
 import { FakeDiscord } from "../../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../../fakes/fake-discord-payloads.js";
 import { silentLog } from "../../harness/client.js";
+import { TEST_COMMANDS } from "../../harness/test-commands.js";
 import { TOKEN } from "./harness.js";
 
 const CHANNEL = "333333333333333333";
@@ -17,7 +18,7 @@ describe("Discord alert delivery and login", () => {
   const adapter = (): ChatAdapter =>
     createDiscordAdapter({
       discord: { token: TOKEN, applicationId: FAKE_GUILD.applicationId, guildId: undefined, apiUrl: fake.apiUrl },
-      commands: { name: "f2b", confirmTimeoutMs: 300_000, rateLimit: { perMinute: 30 }, results: "ephemeral" },
+      commands: TEST_COMMANDS,
       dispatcher: { run: () => Promise.reject(new Error("no commands in these tests")) },
       fail2ban: { status: () => Promise.resolve({ jails: [] }), bannedIps: () => Promise.resolve([]), banned: () => Promise.resolve(new Map()) },
       catalogue: COMMANDS,

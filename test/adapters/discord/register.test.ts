@@ -5,9 +5,9 @@ import type { DiscordConfig } from "../../../src/config.js";
 import { discordCommandJson, discordLayout } from "../../../src/core/command/discord-schema.js";
 import { FakeDiscord } from "../../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../../fakes/fake-discord-payloads.js";
+import { TEST_COMMANDS } from "../../harness/test-commands.js";
 import { TOKEN } from "./harness.js";
 
-const COMMANDS_CONFIG = { name: "f2b", confirmTimeoutMs: 300_000, rateLimit: { perMinute: 30 }, results: "ephemeral" } as const;
 const APP = FAKE_GUILD.applicationId;
 const GUILD_ROUTE = `/api/v10/applications/${APP}/guilds/${FAKE_GUILD.id}/commands`;
 
@@ -23,7 +23,7 @@ describe("banbot register", () => {
   const register = async (guildId: string | undefined) => {
     const lines: string[] = [];
     const before = fake.requests.length;
-    const result = await registerCommands({ discord: discord(guildId), commands: COMMANDS_CONFIG, catalogue: COMMANDS, out: (l) => lines.push(l) });
+    const result = await registerCommands({ discord: discord(guildId), commands: TEST_COMMANDS, catalogue: COMMANDS, out: (l) => lines.push(l) });
     return { result, lines, requests: fake.requests.slice(before) };
   };
   const names = discordLayout(COMMANDS).map((p) => (p.group ? `${p.group} ${p.subcommand}` : p.subcommand));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, vi } from "vitest";
 import { createSlackAdapter, type SlackAdapter } from "../../../src/adapters/slack/app.js";
 import { silentLog } from "../../harness/client.js";
 import { useBanBot } from "../../harness/banbot.js";
-import { FAKE_TOKENS, FakeSlack } from "../../fakes/fake-slack.js";
+import { FakeSlack } from "../../fakes/fake-slack.js";
 import { httpDriver, socketDriver, type Sent, type SlackDriver } from "../../fakes/fake-slack-driver.js";
 
 export type Mode = "http" | "socket";
@@ -39,13 +39,7 @@ export function useSlackBot(opts: { mode: Mode; yaml?: string; progressAfterMs?:
     fake = await FakeSlack.start();
     fake.setUserGroups({ [OPS_GROUP]: [USERS.groupie], S0OTHER: [USERS.viewer] });
     adapter = createSlackAdapter({
-      slack: {
-        botToken: FAKE_TOKENS.bot,
-        appToken: opts.mode === "socket" ? FAKE_TOKENS.app : undefined,
-        signingSecret: FAKE_TOKENS.signingSecret,
-        port: 0,
-        apiUrl: fake.apiUrl,
-      },
+      slack: fake.slackConfig(opts.mode),
       commands: bot.config.commands,
       grants: bot.config.access.grants,
       dispatcher: bot.core.dispatcher,

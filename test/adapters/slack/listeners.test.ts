@@ -2,10 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSlackAdapter, type SlackAdapter } from "../../../src/adapters/slack/app.js";
 import type { Identity } from "../../../src/core/identity.js";
 import type { Reply } from "../../../src/core/reply.js";
-import { FAKE_TOKENS, FakeSlack } from "../../fakes/fake-slack.js";
+import { FakeSlack } from "../../fakes/fake-slack.js";
 import { httpDriver, type SlackDriver } from "../../fakes/fake-slack-driver.js";
 import { findButton } from "../../fakes/fake-slack-payloads.js";
 import { capturedLog } from "../../harness/client.js";
+import { TEST_COMMANDS } from "../../harness/test-commands.js";
 import { responsesTo, textOf } from "./harness.js";
 
 const CHART = { name: "top", png: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), alt: "top countries", width: 1, height: 1 };
@@ -35,8 +36,8 @@ describe.each(["ephemeral", "in_channel"] as const)("Slack listeners (%s results
   beforeAll(async () => {
     fake = await FakeSlack.start();
     adapter = createSlackAdapter({
-      slack: { botToken: FAKE_TOKENS.bot, appToken: undefined, signingSecret: FAKE_TOKENS.signingSecret, port: 0, apiUrl: fake.apiUrl },
-      commands: { name: "banbot", results, confirmTimeoutMs: 300_000, rateLimit: { perMinute: 30 } },
+      slack: fake.slackConfig(),
+      commands: { ...TEST_COMMANDS, name: "banbot", results },
       dispatcher,
       log,
       host: "127.0.0.1",

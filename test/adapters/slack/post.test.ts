@@ -4,6 +4,7 @@ import { DeliveryError } from "../../../src/core/chat.js";
 import { errorReply, type Reply } from "../../../src/core/reply.js";
 import { FAKE_TOKENS, FakeSlack } from "../../fakes/fake-slack.js";
 import { silentLog } from "../../harness/client.js";
+import { TEST_COMMANDS } from "../../harness/test-commands.js";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 const ALERT: Reply = { title: "Ban spike in sshd", tone: "warn", text: "42 bans in 5m", actions: [{ label: "Show banned", command: "banned sshd" }] };
@@ -15,8 +16,8 @@ describe("SlackAdapter.post", () => {
   beforeAll(async () => {
     fake = await FakeSlack.start();
     adapter = createSlackAdapter({
-      slack: { botToken: FAKE_TOKENS.bot, appToken: undefined, signingSecret: FAKE_TOKENS.signingSecret, port: 0, apiUrl: fake.apiUrl },
-      commands: { name: "f2b", results: "ephemeral", confirmTimeoutMs: 300_000, rateLimit: { perMinute: 30 } },
+      slack: fake.slackConfig(),
+      commands: TEST_COMMANDS,
       dispatcher: { run: () => Promise.resolve(errorReply("not used here")) },
       log: silentLog,
     });
