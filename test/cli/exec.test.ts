@@ -1,13 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { commandLineFrom } from "../../src/cli/exec.js";
 import { tokenize } from "../../src/core/command/tokenize.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
+import { useTempDir } from "../harness/temp-dir.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -15,16 +14,10 @@ const ROOT = join(import.meta.dirname, "../..");
 describe("banbot exec", () => {
   const f2b = useFail2ban();
   const connect = useClients();
-  let dataDir = "";
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "bbx-"));
-  });
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const dataDir = useTempDir("bbx-");
 
   async function banbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir };
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir.path };
     return await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),

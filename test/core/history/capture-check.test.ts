@@ -1,13 +1,14 @@
-import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../../src/config.js";
 import { checkHistoryCapture, historyActionFile, historySocketPath } from "../../../src/core/history/capture-check.js";
 import { useClients } from "../../harness/client.js";
 import { useFail2ban } from "../../harness/fail2ban.js";
 import { historyOn } from "../../harness/history.js";
 import { migratedStore } from "../../harness/store.js";
+import { useTempDir } from "../../harness/temp-dir.js";
 
 const configFor = (dataDir: string, confDir: string, socket?: string): Config => {
   const base = loadConfig({ BANBOT_DATA_DIR: dataDir }, socket ? `history:\n  socket: ${socket}\n` : "");
@@ -22,17 +23,11 @@ describe("historySocketPath", () => {
 });
 
 describe("checkHistoryCapture with the action installed", () => {
-  let dir = "";
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "bbc-"));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-  const socket = () => join(dir, "h.sock");
+  const dir = useTempDir("bbc-");
+  const socket = () => join(dir.path, "h.sock");
   const f2b = useFail2ban({ extraActions: [{ file: historyActionFile(), options: { socket: join(tmpdir(), "unused.sock") } }] });
   const connect = useClients();
-  const check = () => checkHistoryCapture(configFor(dir, join(f2b.sandbox.dir, "conf"), socket()), connect(f2b.sandbox.socketPath).fail2ban);
+  const check = () => checkHistoryCapture(configFor(dir.path, join(f2b.sandbox.dir, "conf"), socket()), connect(f2b.sandbox.socketPath).fail2ban);
 
   it("finds every jail reporting, and says whether BanBot listens", async () => {
     expect(await check()).toBe(`2 jail(s) report to ${socket()}; BanBot is not running now (events are dropped until it is; bans are backfilled)`);
