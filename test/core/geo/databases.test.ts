@@ -1,21 +1,19 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { isUserError } from "../../../src/core/errors.js";
 import { openGeoDatabases, type GeoDatabaseFiles } from "../../../src/core/geo/databases.js";
 import { lookupReaders } from "../../../src/core/geo/merge.js";
 import { asnDatabase, cityDatabase, countryDatabase, ipLocationDbCountry, scratchDir } from "./test-databases.js";
-import { capturedLog } from "../../harness/client.js";
+import { capturedLog, silentLog } from "../../harness/client.js";
 
-const silent = pino({ level: "silent" });
 const EMBEDDED = { label: "cc0-test", note: "built-in" };
 
 describe("openGeoDatabases", () => {
   let files: ReturnType<typeof scratchDir>;
   let embedded: { path: string; label: string; note: string };
   let open: GeoDatabaseFiles[];
-  const start = (paths: string[], checkIntervalMs = 0, log = silent) => {
+  const start = (paths: string[], checkIntervalMs = 0, log = silentLog) => {
     const dbs = openGeoDatabases({ files: paths, checkIntervalMs, embedded: { path: embedded.path, ...EMBEDDED }, log });
     open.push(dbs);
     return dbs;

@@ -2,18 +2,16 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import pino from "pino";
 import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGeoFallback, HttpsGeoFallback, parseFallbackAnswer } from "../../../src/core/geo/fallback.js";
 import { GeoService } from "../../../src/core/geo/service.js";
 import { createGeoCacheStore } from "../../../src/store/geo-cache.js";
 import { FakeGeoDatabases, FakeGeoReader } from "../../fakes/geo-reader.js";
-import { capturedLog } from "../../harness/client.js";
+import { capturedLog, silentLog } from "../../harness/client.js";
 import { migratedStore } from "../../harness/store.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/geo");
-const silent = pino({ level: "silent" });
 
 describe("parseFallbackAnswer", () => {
   it.each([
@@ -108,9 +106,9 @@ describe("the fallback against a local HTTPS service", () => {
       const geo = new GeoService({
         databases: new FakeGeoDatabases(new FakeGeoReader("empty")),
         store: createGeoCacheStore(db),
-        fallback: createGeoFallback({ enabled, urlTemplate: `${base}/{ip}/json`, timeoutMs: 2_000 }, silent, dispatcher),
+        fallback: createGeoFallback({ enabled, urlTemplate: `${base}/{ip}/json`, timeoutMs: 2_000 }, silentLog, dispatcher),
         now: () => 1_700_000_000_000,
-        log: silent,
+        log: silentLog,
         memoryEntries: 1_000,
         retentionMs: 90 * 86_400_000,
       });

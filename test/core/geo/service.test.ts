@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GeoFallback } from "../../../src/core/geo/fallback.js";
 import { GeoService } from "../../../src/core/geo/service.js";
 import { createGeoCacheStore, type GeoCacheStore } from "../../../src/store/geo-cache.js";
 import { FakeGeoFallback } from "../../fakes/geo-fallback.js";
 import { FakeGeoDatabases, FakeGeoReader } from "../../fakes/geo-reader.js";
+import { silentLog } from "../../harness/client.js";
 import { migratedStore } from "../../harness/store.js";
 
 const T0 = 1_700_000_000_000;
@@ -38,7 +38,7 @@ describe(GeoService.name, () => {
       store,
       fallback: opts.fallback,
       now: () => clock.now,
-      log: pino({ level: "silent" }),
+      log: silentLog,
       memoryEntries: 1_000,
       retentionMs: 90 * DAY,
     });

@@ -1,4 +1,3 @@
-import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { openGeoDatabases } from "../../../src/core/geo/databases.js";
@@ -6,21 +5,21 @@ import { embeddedCountryDatabase } from "../../../src/core/geo/embedded.js";
 import { createGeoFallback } from "../../../src/core/geo/fallback.js";
 import { GeoService } from "../../../src/core/geo/service.js";
 import { createGeoCacheStore } from "../../../src/store/geo-cache.js";
+import { silentLog } from "../../harness/client.js";
 import { migratedStore } from "../../harness/store.js";
 
 describe("geo with no configuration", () => {
   it("names the country of a public address from the built-in database, and labels a private one", async () => {
     const { geo: settings } = loadConfig({});
-    const log = pino({ level: "silent" });
     const db = migratedStore();
     // Wired as the composition root does.
-    const files = openGeoDatabases({ files: settings.databases, checkIntervalMs: settings.checkIntervalMs, embedded: embeddedCountryDatabase(), log });
+    const files = openGeoDatabases({ files: settings.databases, checkIntervalMs: settings.checkIntervalMs, embedded: embeddedCountryDatabase(), log: silentLog });
     const geo = new GeoService({
       databases: files,
       store: createGeoCacheStore(db),
-      fallback: createGeoFallback(settings.fallback, log),
+      fallback: createGeoFallback(settings.fallback, silentLog),
       now: () => Date.now(),
-      log,
+      log: silentLog,
       memoryEntries: settings.cache.memoryEntries,
       retentionMs: settings.cache.retentionMs,
     });
