@@ -4,6 +4,7 @@ import type { SocketFail2ban } from "../../../src/core/fail2ban/client.js";
 import type { Member } from "../../fakes/fake-discord-payloads.js";
 import { useBanBot } from "../../harness/banbot.js";
 import { useClients } from "../../harness/client.js";
+import { escapeRegExp } from "../../harness/escape-regexp.js";
 import { embedOf, useDiscord } from "./harness.js";
 import { ADMIN, GRANTS_YAML, NOBODY, OPERATOR, VIEWER } from "./users.js";
 
@@ -117,8 +118,3 @@ describe("Discord /f2b commands", () => {
     expect(bot.core.services.audit.query({ userId: ADMIN.id, limit: 50 }).map((e) => e.commandLine)).not.toContain("ban 192.0.2.41 beta");
   });
 });
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
-}
-
