@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCore, type Core } from "../../../src/compose.js";
 import { useBanBot } from "../../harness/banbot.js";
 import { silentLog } from "../../harness/client.js";
+import { startSocketProxy } from "../../harness/socket-proxy.js";
 import { buttonId, useDiscord } from "./harness.js";
-import { startSlowProxy } from "./slow-socket.js";
 import { OPERATOR, GRANTS_YAML, VIEWER } from "./users.js";
 
 // fail2ban behind a proxy that delays each reply by 150 ms: `status` takes four round trips, well
@@ -15,7 +15,7 @@ describe("Discord deferred replies", () => {
   let proxy: { close(): Promise<void> } | undefined;
   beforeAll(async () => {
     const socket = join(bot.sandbox.dir, "slow.sock");
-    proxy = await startSlowProxy(socket, bot.sandbox.socketPath, 150);
+    proxy = await startSocketProxy(socket, bot.sandbox.socketPath, { toClient: { delayMs: 150 } });
     slow = buildCore({ ...bot.config, fail2ban: { ...bot.config.fail2ban, socket } }, bot.db, silentLog, bot.clock);
   });
   afterAll(async () => {
