@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import { findButton } from "../fakes/fake-slack-payloads.js";
 import { serveList, useListServer } from "../core/blocklist/list-server.js";
 import { useClients } from "../harness/client.js";
 import { causeBanByLog, useFail2ban } from "../harness/fail2ban.js";
+import { spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
 
 // A day of BanBot as it runs in production: `banbot start` as a child process with Slack (Socket
 // Mode) and Discord against the fake platforms, a real fail2ban-server, a config file, and the jobs
@@ -28,7 +28,6 @@ import { causeBanByLog, useFail2ban } from "../harness/fail2ban.js";
 //   - the audit log, through `banbot exec`, has it all; SIGTERM ends the day with exit code 0.
 // About 2–3 minutes, depending on where in the minute the bot comes up.
 
-const ROOT = join(import.meta.dirname, "../..");
 const SLACK_CHANNEL = "C0ALERTS";
 const DISCORD_CHANNEL = FAKE_GUILD.channelId;
 const SLACK = { admin: "U0ADMIN", operator: "U0OPER", viewer: "U0VIEW" } as const;
@@ -70,21 +69,6 @@ blocklists:
 `;
 }
 
-interface BotProcess {
-  child: ChildProcess;
-  logs: () => string;
-  exited: Promise<number | null>;
-}
-
-function spawnBanbot(args: string[], env: Record<string, string | undefined>): BotProcess & { stdout: () => string } {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  let logs = "";
-  let stdout = "";
-  child.stderr?.on("data", (d: Buffer) => (logs += d.toString()));
-  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-  return { child, logs: () => logs, stdout: () => stdout, exited: new Promise((resolve) => child.on("exit", (code) => resolve(code))) };
-}
-
 interface DiscordAnswer {
   content?: string;
   embeds?: { title?: string; description?: string }[];
@@ -99,7 +83,7 @@ describe("a day in the life of BanBot (banbot start, both platforms, real fail2b
   let slack: FakeSlack;
   let discord: FakeDiscord;
   let env: Record<string, string | undefined> = {};
-  let bot: BotProcess | undefined;
+  let bot: BanbotProcess | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "bb-day-"));
