@@ -7,11 +7,11 @@ import { seconds, type EventRow } from "./history-sql.js";
 /** The write side of ban history. Reads are in history-queries.ts. */
 export interface HistoryArchive {
   /**
-   * Adds the events not archived yet and returns how many were new. An event BanBot noted as its
-   * own takes that origin. With `refresh`, events already archived take the new ban time and count
+   * Adds the events not archived yet and returns those that were new, as archived (an event BanBot
+   * noted as its own takes that origin). With `refresh`, events already archived take the new ban time and count
    * (fail2ban's database is authoritative for them: bantime.increment raises both after the ban).
    */
-  add(events: readonly HistoryEvent[], opts?: { refresh?: boolean }): number;
+  add(events: readonly HistoryEvent[], opts?: { refresh?: boolean }): HistoryEvent[];
   /** Tags archived events that match (when the note comes late), and keeps the rest for later ones. */
   note(host: string, note: OriginNote): void;
   /** Deletes events older than the retention and stale notes; returns how many events went. */
@@ -116,14 +116,14 @@ export function createHistoryArchive(db: Database): HistoryArchive {
   return {
     add(events, { refresh: update = false } = {}) {
       return transaction(db, () => {
-        let added = 0;
+        const added: HistoryEvent[] = [];
         const daily = new Map<string, DailyCount>();
         // In key order: neighbouring inserts then land on the same pages of the one index that new
         // events do not simply append to, which makes large batches several times faster.
         for (const event of [...events].sort(byKey)) {
           const row = toRow(event);
           if (insert.run(row).changes === 1) {
-            added++;
+            added.push(row.origin === event.origin ? event : { ...event, origin: row.origin, ...(row.actor === null ? {} : { actor: row.actor }) });
             if (row.kind === "ban") countIn(daily, row);
           } else if (update) refresh.run(row);
         }

@@ -34,8 +34,8 @@ describe("createHistoryArchive", () => {
   afterEach(() => db.close());
 
   it("keeps one event per host, jail, address, ban time and kind, whichever source reports it", () => {
-    expect(archive.add([ban("192.0.2.1"), ban("192.0.2.1"), ban("192.0.2.1", { kind: "unban", at: (T0 + 60) * 1000 })])).toBe(2);
-    expect(archive.add([ban("192.0.2.1"), ban("192.0.2.1", { host: "web2" }), ban("192.0.2.1", { banTime: T0 + 1, at: (T0 + 1) * 1000 })])).toBe(2);
+    expect(archive.add([ban("192.0.2.1"), ban("192.0.2.1"), ban("192.0.2.1", { kind: "unban", at: (T0 + 60) * 1000 })])).toHaveLength(2);
+    expect(archive.add([ban("192.0.2.1"), ban("192.0.2.1", { host: "web2" }), ban("192.0.2.1", { banTime: T0 + 1, at: (T0 + 1) * 1000 })])).toHaveLength(2);
     expect(rows("192.0.2.1").map((e) => `${e.kind} ${e.banTime}`)).toEqual(["ban 1790000001", "unban 1790000000", "ban 1790000000"]);
   });
 

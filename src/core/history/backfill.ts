@@ -12,6 +12,8 @@ export interface BackfillDeps {
   state: BackfillState;
   archive: Pick<HistoryArchive, "add" | "atomically">;
   prepare: (events: readonly CapturedEvent[]) => Promise<HistoryEvent[]>;
+  /** Told about each batch's newly archived events, after its transaction. */
+  onArchived?: (events: readonly HistoryEvent[]) => void;
   now: () => number;
   batchSize?: number;
 }
@@ -61,11 +63,13 @@ export async function backfill(deps: BackfillDeps): Promise<BackfillResult> {
     read += rows.length;
     const events = await deps.prepare(rows.map(toCaptured));
     const last = rows[rows.length - 1]!;
-    added += deps.archive.atomically(() => {
-      const n = deps.archive.add(events, { refresh: true });
+    const fresh = deps.archive.atomically(() => {
+      const archived = deps.archive.add(events, { refresh: true });
       deps.state.set(deps.host, deps.source, { rowid: last.rowid, jail: last.jail, ip: last.ip, time: last.timeOfBan }, deps.now());
-      return n;
+      return archived;
     });
+    added += fresh.length;
+    if (fresh.length > 0) deps.onArchived?.(fresh);
   }
   return { read, added, rescanned };
 }

@@ -5,7 +5,7 @@ import type { HistoryQueries } from "../../store/history-queries.js";
 import type { Fail2ban } from "../fail2ban/client.js";
 import { Fail2banDatabase, locateFail2banDb } from "../fail2ban/database.js";
 import { backfill, type BackfillResult } from "./backfill.js";
-import type { GeoEnricher, OriginNote } from "./event.js";
+import type { GeoEnricher, HistoryEvent, OriginNote } from "./event.js";
 import { startHistoryListener, type HistoryListener, type ListenedEvent } from "./listener.js";
 import { prepareEvents } from "./prepare.js";
 
@@ -25,7 +25,16 @@ export interface History extends HistoryQueries {
   sync(fail2ban: Pick<Fail2ban, "dbFile">): Promise<BackfillResult>;
   /** Deletes events older than the retention; returns how many. */
   purge(now: number): number;
+  /**
+   * Calls `fn` with every batch of events newly archived (origin as archived), from the action as
+   * they arrive or from the backfill; returns the unsubscribe. A throwing subscriber is logged, and
+   * never costs the archive anything.
+   */
+  subscribe(fn: ArchivedListener): () => void;
 }
+
+/** Where a batch of newly archived events came from: the action as it happens, or the database backfill. */
+export type ArchivedListener = (events: readonly HistoryEvent[], source: "action" | "backfill") => void;
 
 export interface HistoryDeps {
   host: string;
@@ -40,12 +49,24 @@ export interface HistoryDeps {
 
 export function createHistory(deps: HistoryDeps): History {
   const { host, archive, queries, log } = deps;
+  const listeners = new Set<ArchivedListener>();
+  const tell = (events: readonly HistoryEvent[], source: "action" | "backfill"): void => {
+    for (const fn of listeners) {
+      try {
+        fn(events, source);
+      } catch (err) {
+        log.error({ err }, "a ban history subscriber failed");
+      }
+    }
+  };
   const prepare = (events: Parameters<typeof prepareEvents>[0]) => prepareEvents(events, { host, enrich: deps.enrich, log });
   const ingest = async (items: readonly ListenedEvent[]): Promise<number> => {
     const events = await prepare(items.map((i) => i.event));
     const plain = events.filter((_, i) => !items[i]!.refresh);
     const refresh = events.filter((_, i) => items[i]!.refresh);
-    return archive.atomically(() => archive.add(plain) + archive.add(refresh, { refresh: true }));
+    const added = archive.atomically(() => [...archive.add(plain), ...archive.add(refresh, { refresh: true })]);
+    if (added.length > 0) tell(added, "action");
+    return added.length;
   };
   return {
     // createHistoryQueries returns a plain object of closures, so spreading keeps them working.
@@ -66,7 +87,8 @@ export function createHistory(deps: HistoryDeps): History {
       const source = await locateFail2banDb(fail2ban);
       const fail2banDb = Fail2banDatabase.open(source);
       try {
-        const result = await backfill({ fail2banDb, source, host, state: deps.backfillState, archive, prepare, now: deps.now });
+        const onArchived = (events: readonly HistoryEvent[]) => tell(events, "backfill");
+        const result = await backfill({ fail2banDb, source, host, state: deps.backfillState, archive, prepare, now: deps.now, onArchived });
         if (result.added > 0 || result.rescanned) log.info(result, "ban history synced from fail2ban's database");
         return result;
       } finally {
@@ -74,5 +96,9 @@ export function createHistory(deps: HistoryDeps): History {
       }
     },
     purge: (now) => archive.purge({ now, retentionMs: deps.retentionMs }),
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
   };
 }

@@ -69,6 +69,22 @@ describe("ban history from a real fail2ban-server", () => {
     await eventually(() => expect(events("198.51.100.21")).toEqual(["beta ban external"]));
   });
 
+  it("tells subscribers each newly archived event once, with its origin, and the backfill none it already had", async () => {
+    const seen: string[] = [];
+    const stop = history.subscribe((batch, source) => seen.push(...batch.filter((e) => e.ip.startsWith("198.51.100.7")).map((e) => `${source} ${e.kind} ${e.ip} ${e.origin}`)));
+    try {
+      history.noteOrigin({ jail: "beta", ips: ["198.51.100.70"], origin: "manual", actor: "console:console", at: Date.now() });
+      await fail2ban().ban("beta", ["198.51.100.70"]);
+      await causeBanByLog(f2b.sandbox, "beta", "198.51.100.71");
+      await eventually(() => expect(seen).toEqual(["action ban 198.51.100.70 manual", "action ban 198.51.100.71 fail2ban"]));
+      await eventually(() => expect(fail2banRows("198.51.100.71")).toBe(1));
+      await history.sync(fail2ban());
+      expect(seen).toHaveLength(2);
+    } finally {
+      stop();
+    }
+  });
+
   it("keeps a ban that was unbanned at once (fail2ban deletes its rows) exactly once", async () => {
     await fail2ban().ban("alpha", ["203.0.113.30"]);
     await fail2ban().unban("alpha", ["203.0.113.30"]);
