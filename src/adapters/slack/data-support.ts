@@ -48,24 +48,29 @@ export function isBlocksRefusal(err: unknown): boolean {
 
 /**
  * Sends with the data blocks `team` is believed to accept; when Slack refuses the message and it
- * used any, remembers that and sends it again without them. `used` says which kinds an attempt
- * with a given set used (only asked after a refusal). Returns the set the delivered message used.
+ * used any, remembers the newest kind it used as refused and sends again without it (the chart
+ * block came a month after the table block, so a workspace may have tables and not yet charts).
+ * `used` says which kinds an attempt with a given set used (only asked after a refusal). Returns
+ * the set the delivered message used.
  */
 export async function withDataBlocks<T>(
   ctx: { support: DataBlockSupport; team: string; log: Logger },
   attempt: (allowed: ReadonlySet<DataBlockKind>) => Promise<T>,
   used: (allowed: ReadonlySet<DataBlockKind>) => DataBlockKind[],
 ): Promise<{ value: T; allowed: ReadonlySet<DataBlockKind> }> {
-  const allowed = ctx.support.allowed(ctx.team);
-  try {
-    return { value: await attempt(allowed), allowed };
-  } catch (err) {
-    const kinds = allowed.size > 0 && isBlocksRefusal(err) ? used(allowed) : [];
-    if (kinds.length === 0) throw err;
-    ctx.support.refused(ctx.team, kinds);
-    ctx.log.info({ team: ctx.team, kinds }, "slack refused data blocks; using text tables and chart images in this workspace");
-    const fallback = ctx.support.allowed(ctx.team);
-    return { value: await attempt(fallback), allowed: fallback };
+  let allowed = ctx.support.allowed(ctx.team);
+  // Each refusal takes one kind away, so this ends after at most ALL.length + 1 attempts.
+  for (;;) {
+    try {
+      return { value: await attempt(allowed), allowed };
+    } catch (err) {
+      const kinds = allowed.size > 0 && isBlocksRefusal(err) ? used(allowed) : [];
+      if (kinds.length === 0) throw err;
+      const refused = kinds.includes("data_visualization") ? "data_visualization" : kinds[0]!;
+      ctx.support.refused(ctx.team, [refused]);
+      ctx.log.info({ team: ctx.team, refused }, "slack refused a data block; this workspace gets text tables or chart images instead");
+      allowed = ctx.support.allowed(ctx.team);
+    }
   }
 }
 
