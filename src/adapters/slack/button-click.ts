@@ -5,7 +5,7 @@ import type { DataBlockKind } from "./data-blocks.js";
 import { imagesToUpload } from "./render.js";
 import { clickResponses, progressMessage } from "./responses.js";
 import { respondAll, runLine, type ListenerDeps } from "./slash-command.js";
-import { shareImages } from "./upload.js";
+import { shareImagesOrSay } from "./upload.js";
 
 /**
  * A BanBot button: its value is a command line, run through the dispatcher as the person who
@@ -36,7 +36,7 @@ export function buttonClickListener(deps: ListenerDeps): Middleware<SlackActionM
       const used = await respondAll(deps, body.team?.id ?? body.user.team_id ?? "", respond, messages);
       const uploads = imagesToUpload(reply, used);
       if (uploads.length && !sourceEphemeral && !reply.private && channelId !== undefined) {
-        await shareImages(deps.client, uploads, { channel: channelId, threadTs: stringOr(body.message?.thread_ts) });
+        await shareImagesOrSay(deps, uploads, { channel: channelId, threadTs: stringOr(body.message?.thread_ts) }, respond);
       }
     } catch (err) {
       await reportFailure(deps.log, err, context, respond);

@@ -10,7 +10,7 @@ import { decodeSlashText } from "./parse.js";
 import { createProgressNote, runWithProgress, type ProgressNoteOptions } from "./progress.js";
 import { imagesToUpload } from "./render.js";
 import { commandResponses, progressMessage, visibilityOf, type ResponseMessage, type Visibility } from "./responses.js";
-import { shareImages } from "./upload.js";
+import { shareImagesOrSay } from "./upload.js";
 
 export interface ListenerDeps {
   dispatcher: Pick<Dispatcher, "run">;
@@ -50,7 +50,7 @@ export function slashCommandListener(deps: ListenerDeps): Middleware<SlackComman
       const used = await respondAll(deps, command.team_id, respond, messages);
       const uploads = imagesToUpload(reply, used);
       if (uploads.length && visibilityOf(reply, deps.results) === "in_channel") {
-        await shareImages(deps.client, uploads, { channel: command.channel_id });
+        await shareImagesOrSay(deps, uploads, { channel: command.channel_id }, respond);
       }
     } catch (err) {
       await reportFailure(deps.log, err, context, respond);

@@ -76,6 +76,19 @@ describe.each(["ephemeral", "in_channel"] as const)("Slack listeners (%s results
     }
   });
 
+  it.runIf(results === "in_channel")("says why a chart was not shared when Slack refuses the upload (the optional files:write left out)", async () => {
+    dispatcher.next = { title: "Top countries", tone: "info", images: [CHART] };
+    fake.failNext({ target: "files.getUploadURLExternal", error: "missing_scope" });
+    const [reply, note] = await responsesTo(fake, await slack.slash("top countries", { command: "/banbot" }), 2);
+    expect(textOf(reply!)).toMatch(/Top countries/);
+    expect(note).toEqual({
+      response_type: "ephemeral",
+      replace_original: false,
+      text: "1 chart(s) not shared: this workspace has no chart blocks yet, and uploading charts needs the optional files:write scope (add it to the app and reinstall).",
+    });
+    expect(logged).toContainEqual(expect.objectContaining({ msg: "could not share a reply's charts" }));
+  });
+
   it("answers an unexpected failure with an incident id, and keeps serving", async () => {
     dispatcher.next = new Error("boom");
     const [reply] = await responsesTo(fake, await slack.slash("status", { command: "/banbot" }));
