@@ -131,7 +131,8 @@ function fieldsText(reply: Reply, notes: string[]): string {
     lines.push(line);
     length += line.length + 1;
   }
-  return lines.join("\n");
+  // Fields of several lines read apart; single lines stay together.
+  return lines.join(lines.some((l) => l.includes("\n")) ? "\n\n" : "\n");
 }
 
 type MakeButton = ReturnType<typeof buttonMaker>;
