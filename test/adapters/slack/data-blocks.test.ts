@@ -8,18 +8,10 @@ import { FakeSlack } from "../../fakes/fake-slack.js";
 import { findButton } from "../../fakes/fake-slack-payloads.js";
 import { silentLog } from "../../harness/client.js";
 import { TEST_COMMANDS } from "../../harness/test-commands.js";
-import { responsesTo, resultOf, USERS, useSlackBot } from "./harness.js";
+import { ACCESS_YAML, responsesTo, resultOf, useSlackBot } from "./harness.js";
 
-const IN_CHANNEL_YAML = `
-commands:
-  results: in_channel
-  rate_limit:
-    per_minute: 10000
-access:
-  grants:
-    - role: admin
-      slack_users: [${USERS.admin}]
-`;
+// Results in the channel, where charts that are not chart blocks are uploaded.
+const IN_CHANNEL_YAML = ACCESS_YAML.replace("commands:\n", "commands:\n  results: in_channel\n");
 
 type Message = Record<string, unknown>;
 const types = (message: Message) => (message.blocks as { type: string }[]).map((b) => b.type);
