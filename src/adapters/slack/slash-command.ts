@@ -72,7 +72,8 @@ export async function respondAll(
   const ctx = { support: deps.dataBlocks, team, log: deps.log };
   let used = deps.dataBlocks.allowed(team);
   // The list's shape never depends on the blocks, so each message can fall back on its own.
-  for (let i = 0; i < messages(used).length; i++) {
+  const count = messages(used).length;
+  for (let i = 0; i < count; i++) {
     const sent = await withDataBlocks(
       ctx,
       async (dataBlocks) => await checkedResponse(await respond(messages(dataBlocks)[i]!)),
