@@ -95,7 +95,7 @@ async function askBoth(store: Database.Database, f2b: Database.Database, events:
     }
     return [...perCountry].sort((a, b) => b[1] - a[1]).slice(0, 10);
   };
-  const chart = () => rankedBarsChart({ title: "Top countries", rows: history.top("country", month, 10).map((r) => ({ label: r.key ?? "?", value: r.bans })), name: "x.png", alt: "x" });
+  const chart = () => rankedBarsChart({ title: "Top countries", rows: history.top("country", month, 10).map((r) => ({ label: r.key ?? "?", value: r.bans })), name: "x.png", alt: "x", valueLabel: "bans" });
   return [
     ["top countries since 30d: the data", ms(await sample(() => [history.bans(month), history.top("country", month, 10)])), `${ms(await sample(f2bTop))} (group by address, then geo)`, "< 50 ms"],
     ["top countries since 30d: the chart alone", ms(await sample(chart)), "", ""],

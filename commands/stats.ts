@@ -53,6 +53,7 @@ export const stats = defineCommand({
           categories: win.buckets.map((at) => bucketLabel(at, win.unit)),
           series,
           name: "bans-over-time.png",
+          valueLabel: "bans",
           alt: `Stacked bar chart of bans per ${win.unit}, ${span}, by jail: ${series.map((s) => `${s.name} ${s.total}`).join(", ")}`,
         }),
       ],

@@ -53,6 +53,7 @@ export const top = defineCommand({
           subtitle,
           rows: rows.map((r, i) => ({ label: labels[i]!, value: r.bans })),
           name: `top-${what}.png`,
+          valueLabel: "bans",
           alt: `Bar chart of the ${rows.length} ${what} with the most bans, ${window}: ${rows.map((r, i) => `${labels[i]} ${r.bans}`).join(", ")}`,
         }),
       ],

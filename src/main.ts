@@ -5,7 +5,9 @@ import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import pino from "pino";
 import { COMMANDS as CATALOGUE } from "../commands/index.js";
+import { chartFiles } from "./adapters/console/chart-files.js";
 import { runConsole } from "./adapters/console/console.js";
+import { imageProtocol } from "./adapters/console/terminal-images.js";
 import { createChatAdapters } from "./adapters/index.js";
 import { runDoctor } from "./cli/doctor.js";
 import { commandLineFrom, runExec } from "./cli/exec.js";
@@ -124,11 +126,12 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           io.err("Usage: banbot exec [--json] [--yes] -- <command line>");
           return 2;
         }
-        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, opts, io.out));
+        const saveImage = chartFiles({ dir: chartDir(config.dataDir) });
+        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage }, io.out));
       }
       case "console":
         return await withCore(config, log, async ({ dispatcher }) => {
-          await runConsole({ dispatcher, input: io.stdin, output: io.stdout });
+          await runConsole({ dispatcher, input: io.stdin, output: io.stdout, ...terminalCharts(env, io, chartDir(config.dataDir)) });
           return 0;
         });
       default:
@@ -185,6 +188,8 @@ async function runDemo(env: Env, log: Logger, io: Io): Promise<number> {
         notices: (notify) => watchBans(services.fail2ban, notify),
         input: io.stdin,
         output: io.stdout,
+        // The demo's data directory goes when it ends; its charts stay for a look afterwards.
+        ...terminalCharts(env, io, join(tmpdir(), "banbot-demo-charts")),
         banner:
           `fail2ban sandbox up with jails ${DEMO_JAILS.map((j) => j.name).join(", ")}; synthetic attacks are hitting them now.\n` +
           `(its socket: ${sandbox.socketPath})\n` +
@@ -199,6 +204,15 @@ async function runDemo(env: Env, log: Logger, io: Io): Promise<number> {
     await rm(dataDir, { recursive: true, force: true });
     io.out("Sandbox stopped and removed.");
   }
+}
+
+/** Charts from the console and exec are PNG files here, beside the store. */
+function chartDir(dataDir: string): string {
+  return join(dataDir, "charts");
+}
+
+function terminalCharts(env: Env, io: Io, dir: string) {
+  return { saveImage: chartFiles({ dir }), imageProtocol: imageProtocol(env, (io.stdout as NodeJS.WriteStream).isTTY === true) };
 }
 
 function stopSignal(): Promise<string> {

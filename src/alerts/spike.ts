@@ -2,6 +2,7 @@ import type { Fail2ban } from "../core/fail2ban/client.js";
 import { formatDuration } from "../core/time-format.js";
 import type { AlertState } from "../store/alert-state.js";
 import type { Alert } from "./alert.js";
+import { spikeRateChart } from "./spike-chart.js";
 
 interface JailMemory {
   lastTotal?: number;
@@ -106,6 +107,7 @@ async function spikeReply(deps: SpikeDeps, jail: string, inWindow: number, expec
       ...(countries.length ? [{ label: "Countries", value: countries.join("\n") }] : []),
       ...(networks.length ? [{ label: "Networks", value: networks.join("\n") }] : []),
     ],
+    images: [spikeRateChart({ jail, host: deps.host, starts: recent.map((b) => b.start!.getTime()), since, now: deps.now() })],
     actions: [
       { label: "Show banned", command: `banned ${jail}` },
       { label: "Mute 1h", command: `alerts-mute spike:${jail} for 1h` },

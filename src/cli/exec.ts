@@ -2,12 +2,15 @@ import { hasConfirmToken } from "../core/command/parse.js";
 import { quote } from "../core/command/tokenize.js";
 import type { Dispatcher } from "../core/dispatch.js";
 import { CONSOLE_IDENTITY } from "../core/identity.js";
+import { saveImages, type SaveImage } from "../adapters/console/chart-files.js";
 import { renderText } from "../adapters/console/render.js";
 
 export interface ExecOptions {
   json: boolean;
   /** Answer a destructive command's confirmation with yes, for scripts. */
   yes: boolean;
+  /** Where charts go in text output; JSON carries them itself. */
+  saveImage: SaveImage;
 }
 
 /** `banbot exec [--json] [--yes] -- <command line>`: one command as the local admin; exit 1 when it failed. */
@@ -22,7 +25,7 @@ export async function runExec(
   const confirm = reply.actions?.find((a) => hasConfirmToken(a.command));
   if (confirm && opts.yes) reply = await dispatcher.run(confirm.command, CONSOLE_IDENTITY);
   else if (confirm) reply = { ...reply, notes: [...(reply.notes ?? []), "Run again with --yes to confirm."], actions: undefined };
-  out(opts.json ? JSON.stringify(reply, jsonValue, 2) : renderText(reply).text);
+  out(opts.json ? JSON.stringify(reply, jsonValue, 2) : renderText(reply, { images: saveImages(reply.images ?? [], opts.saveImage) }).text);
   return reply.tone === "error" || confirm !== undefined && !opts.yes ? 1 : 0;
 }
 

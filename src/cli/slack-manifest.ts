@@ -10,11 +10,18 @@ export interface SlackManifestOptions {
 }
 
 /**
- * Bot scopes, each for something BanBot does: the slash command, posting and updating alerts,
- * sharing charts, and reading user-group members for grants that name groups. Replies to commands
- * and clicks go through Slack's response_url and need none.
+ * Bot scopes, each for something BanBot does: the slash command, posting and updating alerts, and
+ * reading user-group members for grants that name groups. Replies to commands and clicks go through
+ * Slack's response_url and need none.
  */
-const SLACK_SCOPES = ["commands", "chat:write", "files:write", "usergroups:read"] as const;
+const SLACK_SCOPES = ["commands", "chat:write", "usergroups:read"] as const;
+
+/**
+ * Charts are chart blocks where the workspace has them; only a workspace without them gets charts
+ * as uploaded PNGs, which needs files:write. Optional, so an admin may leave it out: a chart that
+ * cannot be uploaded is then left out with a note saying why.
+ */
+const OPTIONAL_SCOPES = ["files:write"] as const;
 
 /** A Slack app manifest (https://docs.slack.dev/reference/app-manifest) for BanBot. */
 export function slackManifest(opts: SlackManifestOptions): Record<string, unknown> {
@@ -37,7 +44,7 @@ export function slackManifest(opts: SlackManifestOptions): Record<string, unknow
         },
       ],
     },
-    oauth_config: { scopes: { bot: [...SLACK_SCOPES] } },
+    oauth_config: { scopes: { bot: [...SLACK_SCOPES], bot_optional: [...OPTIONAL_SCOPES] } },
     settings: {
       interactivity: { is_enabled: true, ...(url === undefined ? {} : { request_url: url }) },
       org_deploy_enabled: false,

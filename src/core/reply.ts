@@ -39,6 +39,21 @@ export interface Image {
   alt: string;
   width: number;
   height: number;
+  /** The numbers the PNG was drawn from, for surfaces that draw charts themselves (Slack). */
+  chart?: ChartData;
+}
+
+/**
+ * A chart as data: a value per category in each series. A ranking lists things largest first (one
+ * series); a timeline lists time buckets oldest first (a series per jail, stacked in the PNG).
+ */
+export interface ChartData {
+  kind: "ranking" | "timeline";
+  title: string;
+  categories: string[];
+  series: { name: string; values: number[] }[];
+  /** What the values count ("bans"), for the value axis. */
+  valueLabel: string;
 }
 
 export interface Reply {

@@ -10,6 +10,7 @@ import { detectSpikes } from "../../src/alerts/spike.js";
 import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import type { ChatAdapter } from "../../src/core/chat.js";
+import { titleOfBody } from "../fakes/fake-discord-v2.js";
 import { FakeDiscord, type RecordedRequest } from "../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../fakes/fake-discord-payloads.js";
 import { FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
@@ -124,7 +125,7 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
   const channelPosts = (from: number) => discordCalls(from, "POST", new RegExp(`^/channels/${DISCORD_CHANNEL}/messages$`));
   // Slack's notification text is the title after the tone's emoji.
   const textOf = (r: SlackRequest) => String(r.args.text).replace(/^[^\p{L}]+/u, "");
-  const titleOf = (r: RecordedRequest) => (r.body as { embeds?: { title?: string }[] }).embeds?.[0]?.title ?? "";
+  const titleOf = (r: RecordedRequest) => titleOfBody(r.body);
 
   it("stopping fail2ban gives one health alert per platform within the configured checks; restarting it one threaded recovery", async () => {
     const s0 = slackMark();

@@ -42,6 +42,11 @@ describe("detectSpikes against a real fail2ban-server", () => {
     expect(opened.reply.fields?.find((f) => f.label === "Countries")?.value).toMatch(/🇩🇪 Germany \(\d+\)\n🇫🇷 France \(\d+\)|🇫🇷 France \(\d+\)\n🇩🇪 Germany \(\d+\)/);
     expect(opened.reply.fields?.find((f) => f.label === "Networks")?.value).toMatch(/^AS64500 Example \(\d+\)$/);
     expect(opened.reply.actions?.map((a) => a.command)).toEqual(["banned alpha", "alerts-mute spike:alpha for 1h", "stop alpha"]);
+    // The rate chart counts fail2ban's bans per real minute of the window: all 14 so far took seconds.
+    const rate = opened.reply.images?.[0]?.chart;
+    expect(rate).toMatchObject({ kind: "timeline", title: "Bans per minute", series: [{ name: "alpha" }] });
+    expect(rate!.categories.length).toBeGreaterThanOrEqual(3);
+    expect(rate!.series[0]!.values.reduce((a, b) => a + b, 0)).toBe(n);
 
     await minute(20);
     expect(alerts.map((a) => a.step)).toEqual(["open", "update"]);

@@ -1,11 +1,15 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { commandLineFrom } from "../../src/cli/exec.js";
 import { tokenize } from "../../src/core/command/tokenize.js";
+import { createHistoryArchive } from "../../src/store/history-archive.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
+import { migratedStore } from "../harness/store.js";
 import { useTempDir } from "../harness/temp-dir.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -37,6 +41,18 @@ describe("banbot exec", () => {
     const reply = JSON.parse(stdout) as { title: string; table: { rows: string[][] } };
     expect(reply.title).toBe("1 banned in alpha");
     expect(reply.table.rows[0]?.[0]).toBe("203.0.113.5");
+  });
+
+  it("writes a chart to a PNG under the data directory and prints its path", async () => {
+    const db = migratedStore(join(dataDir.path, "banbot.sqlite3"));
+    const at = Date.now() - 60_000;
+    createHistoryArchive(db).add([{ host: hostname(), jail: "alpha", ip: "192.0.2.9", kind: "ban", at, banTime: at / 1000, banSeconds: 600, banCount: 1, failures: 5, origin: "fail2ban" }]);
+    db.close();
+    const { code, stdout } = await banbot("exec", "--", "top", "countries");
+    expect(code).toBe(0);
+    const path = /^ {2}Chart: (\S+)$/m.exec(stdout)?.[1];
+    expect(path).toMatch(new RegExp(`^${join(dataDir.path, "charts")}/top-countries-\\d{8}-\\d{6}\\.png$`));
+    expect(readFileSync(path!).subarray(1, 4).toString()).toBe("PNG");
   });
 
   it("exits 1 with a clear message on a user error, changing nothing", async () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ADMIN, OPERATOR, VIEWER } from "../adapters/discord/users.js";
+import { titleOfBody } from "../fakes/fake-discord-v2.js";
 import { FakeDiscord, type RecordedRequest } from "../fakes/fake-discord.js";
 import { FAKE_GUILD, slashInteraction, type Member, type SlashSpec } from "../fakes/fake-discord-payloads.js";
 import { FAKE_TOKENS, FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
@@ -151,7 +152,7 @@ describe("a day in the life of BanBot (banbot start, both platforms, real fail2b
   const discordCalls = (method: string, path: RegExp): RecordedRequest[] =>
     discord.requests.filter((r) => r.method === method && path.test(r.path.replace(/^\/api\/v10/, "")));
   const discordAlertPosts = () => discordCalls("POST", new RegExp(`^/channels/${DISCORD_CHANNEL}/messages$`));
-  const titleOfDiscord = (r: RecordedRequest) => (r.body as { embeds?: { title?: string }[] }).embeds?.[0]?.title ?? "";
+  const titleOfDiscord = (r: RecordedRequest) => titleOfBody(r.body);
 
   // --- BanBot's store, read-only: when the jobs ran, and which message each alert became ---------
 

@@ -198,11 +198,14 @@ export interface ClickSpec {
   values?: string[];
   messageId: string;
   ephemeral?: boolean;
+  /** The clicked message is a Components V2 message. */
+  v2?: boolean;
 }
 
 /** A button click (component_type 2) or a select choice (3) on a message of the bot's. */
 export function clickInteraction(common: Common, spec: ClickSpec) {
-  const message = messageJson(spec.messageId, common.channelId ?? common.guild.channelId, common.guild.bot, { flags: spec.ephemeral ? 64 : 0 });
+  const flags = (spec.ephemeral ? 64 : 0) | (spec.v2 ? 1 << 15 : 0);
+  const message = messageJson(spec.messageId, common.channelId ?? common.guild.channelId, common.guild.bot, { flags });
   const data = spec.values ? { custom_id: spec.customId, component_type: 3, values: spec.values } : { custom_id: spec.customId, component_type: 2 };
   return { ...base(common, 3), message, data };
 }

@@ -3,6 +3,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { readRequest, snowflakes, type Fault, type RecordedRequest } from "./fake-discord-http.js";
+import { componentsRefusal } from "./fake-discord-v2.js";
 import { guildCreate, messageJson, ready, type FakeGuild } from "./fake-discord-payloads.js";
 
 export type { RecordedRequest } from "./fake-discord-http.js";
@@ -21,6 +22,8 @@ export class FakeDiscord {
   private readonly events = new EventEmitter();
   private readonly faults: Fault[] = [];
   private readonly threads = new Set<string>();
+  /** Flags of the messages an edit may change: channel messages by ID, interaction originals by token. */
+  private readonly flagsOf = new Map<string, number>();
   private readonly sockets = new Set<WebSocket>();
   private gateway: WebSocket | undefined;
   private seq = 0;
@@ -71,6 +74,9 @@ export class FakeDiscord {
   /** Sends a gateway dispatch (op 0), e.g. INTERACTION_CREATE. */
   dispatch(t: string, d: unknown): void {
     if (!this.gateway) throw new Error("FakeDiscord: no gateway connection yet");
+    // A component's interaction edits the message it is on; a command's, the reply it makes.
+    const interaction = d as { token?: string; message?: { flags?: number } };
+    if (t === "INTERACTION_CREATE" && interaction.token) this.flagsOf.set(`token:${interaction.token}`, interaction.message?.flags ?? 0);
     this.gateway.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
   }
 
@@ -94,11 +100,29 @@ export class FakeDiscord {
     });
   }
 
+  /** A message the bot posted earlier (say an alert of an older BanBot), made through the REST route. */
+  async postAsBot(channel: string, body: Record<string, unknown>): Promise<{ platform: "discord"; channel: string; id: string }> {
+    const res = await fetch(`${this.apiUrl}/v10/channels/${channel}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    return { platform: "discord", channel, id: ((await res.json()) as { id: string }).id };
+  }
+
   async close(): Promise<void> {
     for (const ws of this.sockets) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Why Discord would refuse what this request sends, keeping the flags of what it accepts. */
+  private refusal(route: Route, request: Omit<RecordedRequest, "fault">, raw: Record<string, unknown> | undefined): string | undefined {
+    const message = messageOf(route, raw);
+    if (!message) return undefined;
+    const before = message.edit && message.key ? (this.flagsOf.get(message.key) ?? 0) : 0;
+    const refused = componentsRefusal(message.body, { before, files: request.files.map((f) => f.name) });
+    if (refused) return refused;
+    const flags = (typeof message.body.flags === "number" ? message.body.flags : 0) | before;
+    if (message.key) this.flagsOf.set(message.key, flags);
+    return undefined;
   }
 
   private connect(ws: WebSocket): void {
@@ -126,6 +150,8 @@ export class FakeDiscord {
     }
     const route = routeOf(request.method, request.path.replace(/^\/api\/v10/, ""));
     const body = request.body as Record<string, unknown> | undefined;
+    const refused = route && this.refusal(route, request, body);
+    if (refused) return json(res, 400, { message: "Invalid Form Body", code: 50035, errors: { components: { _errors: [{ code: "BASE_TYPE_INVALID", message: refused }] } } });
     switch (route?.name) {
       case "gateway":
         return json(res, 200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
@@ -142,9 +168,13 @@ export class FakeDiscord {
         this.commands.set(route.path, list);
         return json(res, 200, list);
       }
-      case "message-create":
+      case "message-create": {
+        const id = this.id();
+        this.flagsOf.set(`message:${id}`, typeof body?.flags === "number" ? body.flags : 0);
+        return json(res, 200, messageJson(id, route.channel!, this.guild.bot, body));
+      }
       case "message-edit":
-        return json(res, 200, messageJson(route.message ?? this.id(), route.channel!, this.guild.bot, body));
+        return json(res, 200, messageJson(route.message!, route.channel!, this.guild.bot, body));
       case "thread-create":
         if (this.threads.has(route.message!)) return json(res, 400, { message: "A thread has already been created for this message", code: 160004 });
         this.threads.add(route.message!);
@@ -155,13 +185,35 @@ export class FakeDiscord {
   }
 }
 
-type Route = { name: string; path: string; channel?: string; message?: string };
+/** The message a request creates or edits: its body, and the key under which its flags are kept. */
+function messageOf(route: Route, body: Record<string, unknown> | undefined): { body: Record<string, unknown>; key?: string; edit: boolean } | undefined {
+  if (!body) return undefined;
+  switch (route.name) {
+    case "callback": {
+      // 4: a reply (the interaction's original), 7: an update of the component's message.
+      if (body.type !== 4 && body.type !== 7) return undefined;
+      return { body: (body.data ?? {}) as Record<string, unknown>, key: `token:${route.token}`, edit: body.type === 7 };
+    }
+    case "edit-original":
+      return { body, key: `token:${route.token}`, edit: true };
+    case "follow-up":
+      return { body, edit: false };
+    case "message-create":
+      return { body, edit: false };
+    case "message-edit":
+      return { body, key: `message:${route.message}`, edit: true };
+    default:
+      return undefined;
+  }
+}
+
+type Route = { name: string; path: string; channel?: string; message?: string; token?: string };
 
 function routeOf(method: string, path: string): Route | undefined {
   const table: [string, RegExp, string][] = [
     ["GET", /^\/gateway\/bot$/, "gateway"],
-    ["POST", /^\/interactions\/\d+\/[^/]+\/callback$/, "callback"],
-    ["PATCH", /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/, "edit-original"],
+    ["POST", /^\/interactions\/\d+\/(?<token>[^/]+)\/callback$/, "callback"],
+    ["PATCH", /^\/webhooks\/\d+\/(?<token>[^/]+)\/messages\/@original$/, "edit-original"],
     ["DELETE", /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/, "delete-original"],
     ["POST", /^\/webhooks\/\d+\/[^/]+$/, "follow-up"],
     ["GET", /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/, "commands-get"],
@@ -172,7 +224,7 @@ function routeOf(method: string, path: string): Route | undefined {
   ];
   for (const [m, re, name] of table) {
     const match = m === method ? re.exec(path) : null;
-    if (match) return { name, path, channel: match.groups?.channel, message: match.groups?.message };
+    if (match) return { name, path, channel: match.groups?.channel, message: match.groups?.message, token: match.groups?.token };
   }
   return undefined;
 }

@@ -19,12 +19,16 @@ type Args = Record<string, unknown>;
  */
 export class FakeSlack {
   readonly requests: SlackRequest[] = [];
+  /** Messages refused for a missing block type (see withoutBlocks) so far. */
+  readonly refusedBlocks: SlackRequest[] = [];
   /** Uploaded file bytes by file ID. */
   readonly uploads = new Map<string, Buffer>();
   readonly socket: FakeSocketMode;
   private readonly faults: SlackFault[] = [];
   private readonly groups = new Map<string, string[]>();
   private readonly watchers = new Set<(request: SlackRequest) => void>();
+  /** Block types this workspace does not have yet; a message using one is refused whole. */
+  private readonly missingBlocks = new Set<string>();
   private seq = 0;
 
   private constructor(private readonly server: Server) {
@@ -106,6 +110,17 @@ export class FakeSlack {
     this.faults.push(fault);
   }
 
+  /**
+   * Makes this a workspace without these block types (by default Slack's data_table and
+   * data_visualization), answering a message that uses one as Slack does: `invalid_blocks` from
+   * the Web API, and a 400 from a response_url. `[]` gives them back.
+   */
+  withoutBlocks(types: readonly string[] = ["data_table", "data_visualization"]): void {
+    this.missingBlocks.clear();
+    for (const type of types) this.missingBlocks.add(type);
+  }
+
+
   async close(): Promise<void> {
     await this.socket.close();
     this.server.closeAllConnections();
@@ -117,6 +132,13 @@ export class FakeSlack {
     if (fault) {
       res.writeHead(fault.status ?? 200, { "content-type": "application/json", ...fault.headers });
       res.end(JSON.stringify({ ok: false, error: fault.error ?? "fault_injected" }));
+      return;
+    }
+    if (this.usesMissingBlock(request)) {
+      this.refusedBlocks.push(request);
+      const hook = request.path.startsWith("/hooks/");
+      res.writeHead(hook ? 400 : 200, { "content-type": hook ? "text/plain" : "application/json" });
+      res.end(hook ? "invalid_blocks" : JSON.stringify({ ok: false, error: "invalid_blocks", errors: ["unsupported block type"] }));
       return;
     }
     if (request.path.startsWith("/hooks/") || request.path.startsWith("/upload/")) {
@@ -155,6 +177,11 @@ export class FakeSlack {
       default:
         return { ok: false, error: "unknown_method" };
     }
+  }
+
+  private usesMissingBlock(request: SlackRequest): boolean {
+    const blocks = request.args.blocks;
+    return Array.isArray(blocks) && blocks.some((b) => this.missingBlocks.has(String((b as { type?: unknown }).type)));
   }
 
   private ts(): string {

@@ -2,8 +2,10 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Dispatcher } from "../../core/dispatch.js";
 import { CONSOLE_IDENTITY } from "../../core/identity.js";
-import type { Action } from "../../core/reply.js";
+import type { Action, Reply } from "../../core/reply.js";
+import { saveImages, type SaveImage } from "./chart-files.js";
 import { renderText } from "./render.js";
+import { inlineImage, type ImageProtocol } from "./terminal-images.js";
 
 export interface ConsoleOptions {
   dispatcher: Pick<Dispatcher, "run">;
@@ -12,6 +14,10 @@ export interface ConsoleOptions {
   banner?: string;
   /** Things that happen meanwhile (the demo's new bans); printed above the prompt. */
   notices?: (notify: (text: string) => void) => () => void;
+  /** Where charts go; the console prints each file's path. */
+  saveImage: SaveImage;
+  /** The terminal shows images itself: charts are drawn inline too. */
+  imageProtocol?: ImageProtocol;
 }
 
 /**
@@ -19,7 +25,7 @@ export interface ConsoleOptions {
  * the number runs that action, exactly as clicking its button would in chat. Works as well with
  * piped input (a script of commands), which is how the tests drive it.
  */
-export async function runConsole({ dispatcher, input, output, banner, notices }: ConsoleOptions): Promise<void> {
+export async function runConsole({ dispatcher, input, output, banner, notices, saveImage, imageProtocol }: ConsoleOptions): Promise<void> {
   const tty = (output as NodeJS.WriteStream).isTTY === true;
   const rl = createInterface({ input, output, terminal: tty, historySize: 200 });
   const print = (text: string) => output.write(`${text}\n`);
@@ -46,9 +52,11 @@ export async function runConsole({ dispatcher, input, output, banner, notices }:
           print(`There is no action ${line} on the last reply.`);
         } else {
           if (picked) print(`→ ${picked.command}`);
-          const rendered = renderText(await dispatcher.run(picked ? picked.command : line, CONSOLE_IDENTITY));
+          const reply = await dispatcher.run(picked ? picked.command : line, CONSOLE_IDENTITY);
+          const rendered = renderText(reply, { images: saveImages(reply.images ?? [], saveImage) });
           actions = rendered.actions;
           print(rendered.text);
+          if (imageProtocol) showInline(reply, imageProtocol, output);
         }
       }
       rl.prompt();
@@ -57,4 +65,9 @@ export async function runConsole({ dispatcher, input, output, banner, notices }:
     stop?.();
     rl.close();
   }
+}
+
+function showInline(reply: Reply, protocol: ImageProtocol, output: Writable): void {
+  const columns = Math.min((output as NodeJS.WriteStream).columns || 80, 100);
+  for (const image of reply.images ?? []) output.write(`${inlineImage(image.png, protocol, columns)}\n`);
 }

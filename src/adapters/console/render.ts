@@ -1,13 +1,15 @@
 import type { Action, Reply, Table } from "../../core/reply.js";
 import { textTable } from "../../core/text-table.js";
+import type { ImageFate } from "./chart-files.js";
 
 const MARK = { ok: "✔", info: "•", warn: "!", error: "✖" } as const;
 
 /**
  * Reply → terminal text. Actions (reply buttons, per-row buttons, paging) are numbered in the order
- * they are listed here, so the console can run the one the user picks.
+ * they are listed here, so the console can run the one the user picks. `images` says where each of
+ * the reply's images was written (a terminal cannot show a PNG in text).
  */
-export function renderText(reply: Reply): { text: string; actions: Action[] } {
+export function renderText(reply: Reply, opts: { images?: readonly ImageFate[] } = {}): { text: string; actions: Action[] } {
   const lines: string[] = [`${MARK[reply.tone]} ${reply.title}`];
   const actions: Action[] = [];
   const number = (action: Action) => {
@@ -28,7 +30,12 @@ export function renderText(reply: Reply): { text: string; actions: Action[] } {
     const nav = [prev && `${number(prev)} ${prev.label}`, next && `${number(next)} ${next.label}`].filter(Boolean);
     lines.push(`  page ${page} of ${pages} · ${total} in all${nav.length ? ` · ${nav.join("  ")}` : ""}`);
   }
-  for (const image of reply.images ?? []) lines.push(`  [image: ${image.alt}]`);
+  (reply.images ?? []).forEach((image, i) => {
+    const fate = opts.images?.[i];
+    if (!fate) lines.push(`  [image: ${image.alt}]`);
+    else if ("path" in fate) lines.push(`  Chart: ${fate.path}`, `    ${image.alt}`);
+    else lines.push(`  Chart not saved (${fate.error}): ${image.alt}`);
+  });
   for (const note of reply.notes ?? []) lines.push(`  ${note}`);
   if (reply.actions?.length) lines.push("", `  ${reply.actions.map((a) => `${number(a)} ${a.label}`).join("   ")}`);
   return { text: lines.join("\n"), actions };

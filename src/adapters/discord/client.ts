@@ -13,7 +13,7 @@ import { apiBase } from "./api-url.js";
 import type { HandlerContext } from "./context.js";
 import { onInteraction } from "./on-interaction.js";
 import { postMessage, type ThreadMemo } from "./post.js";
-import { renderReply } from "./render.js";
+import { renderMessage } from "./message.js";
 import { Suggestions } from "./suggest.js";
 
 export interface DiscordTiming {
@@ -112,7 +112,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): ChatAdapter {
       await client.destroy();
     },
     async post(channel, reply, postOpts) {
-      return await postMessage(client.rest, threads, { channel, reply, msg: renderReply(reply, keys.ref), opts: postOpts ?? {} });
+      return await postMessage(client.rest, threads, { channel, reply, msg: renderMessage(reply, keys.ref, { alert: true }), opts: postOpts ?? {} });
     },
   };
 }

@@ -23,6 +23,8 @@ export type ActionRef = (command: string, room: number) => string;
 // Buttons get a slot prefix: Discord refuses two components with one custom_id in a message, and
 // two buttons may run the same command (an alert's Unban beside a row's Unban).
 export const BUTTON_ID = /^b\d+:/;
+/** A button showing another view (part) of a long table: `v<view>:` and the command to run again. */
+export const VIEW_ID = /^v(-?\d+):/;
 export const SELECT_ID = /^s\d+$/;
 
 const STYLE = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger } as const;
@@ -40,16 +42,7 @@ interface Rows {
  * left) and shown table-first: per-row actions, paging, then the reply's actions.
  */
 export function renderComponents(reply: Reply, ref: ActionRef): Rows {
-  let slot = 0;
-  const button = (action: Action, label = action.label): APIButtonComponentWithCustomId => {
-    const prefix = `b${slot++}:`;
-    return {
-      type: ComponentType.Button,
-      style: action.style ? STYLE[action.style] : ButtonStyle.Secondary,
-      label: clip(withoutCodeMarks(label), COMPONENTS.buttonLabel),
-      custom_id: prefix + ref(action.command, COMPONENTS.customId - prefix.length),
-    };
-  };
+  const button = buttonMaker(ref);
   const row = (components: APIComponentInMessageActionRow[]): ActionRow => ({ type: ComponentType.ActionRow, components });
   const notes: string[] = [];
 
@@ -73,6 +66,20 @@ export function renderComponents(reply: Reply, ref: ActionRef): Rows {
     if (dropped > 0) notes.push(`${dropped} row actions did not fit; type the commands instead`);
   }
   return { rows: [...tableRows, ...navRows, ...actionRows], notes };
+}
+
+/**
+ * Buttons for one message: each runs its action's command, under a slot prefix that keeps custom_ids
+ * unique. `prefix` gives another prefix instead (a view of a table: `v<n>:`).
+ */
+export function buttonMaker(ref: ActionRef): (action: Action, label?: string, prefix?: string) => APIButtonComponentWithCustomId {
+  let slot = 0;
+  return (action, label = action.label, prefix = `b${slot++}:`) => ({
+    type: ComponentType.Button,
+    style: action.style ? STYLE[action.style] : ButtonStyle.Secondary,
+    label: clip(withoutCodeMarks(label), COMPONENTS.buttonLabel),
+    custom_id: prefix + ref(action.command, COMPONENTS.customId - prefix.length),
+  });
 }
 
 interface RowAction {

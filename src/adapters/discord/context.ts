@@ -4,7 +4,7 @@ import type { Dispatcher } from "../../core/dispatch.js";
 import type { Reply } from "../../core/reply.js";
 import type { AnyCommand } from "../../core/services.js";
 import type { ActionKeys } from "./action-keys.js";
-import { renderReply, type DiscordMessage } from "./render.js";
+import { renderMessage, type DiscordMessage, type MessageOptions } from "./message.js";
 import type { Suggestions } from "./suggest.js";
 
 /** What the interaction handlers share; built once per adapter. */
@@ -20,6 +20,12 @@ export interface HandlerContext {
   log: Logger;
 }
 
-export function render(ctx: HandlerContext, reply: Reply): DiscordMessage {
-  return renderReply(reply, ctx.keys.ref);
+export function render(ctx: HandlerContext, reply: Reply, opts: MessageOptions = {}): DiscordMessage {
+  return renderMessage(reply, ctx.keys.ref, opts);
+}
+
+/** The line again when running it again is harmless (it only reads), so a long table can show its other views. */
+export function rerunnable(ctx: HandlerContext, line: string): string | undefined {
+  const name = line.trim().split(/\s+/)[0]?.toLowerCase();
+  return ctx.catalogue.find((c) => c.name === name)?.effect === "read" ? line : undefined;
 }

@@ -24,6 +24,16 @@ export const COMPONENTS = {
   placeholder: 150,
 } as const;
 
+/**
+ * Components V2 messages (https://discord.com/developers/docs/components/reference): nested
+ * components count too, and the text of every text display together.
+ */
+export const V2 = {
+  components: 40,
+  text: 4000,
+  galleryItems: 10,
+} as const;
+
 export const AUTOCOMPLETE = { choices: 25, text: 100 } as const;
 
 /** A thread's name (started from an alert message). */

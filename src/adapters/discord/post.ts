@@ -1,9 +1,9 @@
-import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIChannel, type APIMessage, type REST } from "discord.js";
+import { DiscordAPIError, HTTPError, MessageFlags, RateLimitError, Routes, type APIChannel, type APIMessage, type REST } from "discord.js";
 import { DeliveryError, type PostedMessage, type PostOptions } from "../../core/chat.js";
 import { withoutCodeMarks, type Reply } from "../../core/reply.js";
 import { clip } from "./escape.js";
 import { THREAD_NAME } from "./limits.js";
-import type { DiscordMessage } from "./render.js";
+import type { DiscordMessage } from "./message.js";
 
 // Alert delivery through REST alone, so an alert can go out whether or not the gateway is up.
 // Discord refuses a second thread on a message with this code; the thread it already has shares
@@ -32,14 +32,7 @@ export async function postMessage(
 
 async function send(rest: REST, memo: ThreadMemo, { channel, reply, msg, opts }: { channel: string; reply: Reply; msg: DiscordMessage; opts: PostOptions }): Promise<PostedMessage> {
   const files = msg.files.map((f) => ({ name: f.name, data: Buffer.from(f.data), contentType: "image/png" }));
-  const body = {
-    content: "",
-    embeds: msg.embeds,
-    components: msg.components,
-    allowed_mentions: { parse: [] },
-    // Replacing lists the new files only, which drops the old message's images.
-    attachments: msg.files.map((f, i) => ({ id: String(i), filename: f.name, description: f.description })),
-  };
+  const body = postBody(msg);
   if (opts.replace) {
     const { channel: at, id } = opts.replace;
     await rest.patch(Routes.channelMessage(at, id), { body, files });
@@ -56,6 +49,18 @@ async function send(rest: REST, memo: ThreadMemo, { channel, reply, msg, opts }:
   }
   const posted = (await rest.post(Routes.channelMessages(channel), { body, files })) as APIMessage;
   return { platform: "discord", channel, id: posted.id };
+}
+
+/** The JSON body of an alert's post or edit; its files go beside it. */
+export function postBody(msg: DiscordMessage) {
+  return {
+    // A Components V2 message has no content or embeds (emptied too when it replaces an older alert).
+    ...("v2" in msg ? { flags: MessageFlags.IsComponentsV2, content: null, embeds: [] } : { content: "", embeds: msg.embeds }),
+    components: msg.components,
+    allowed_mentions: { parse: [] },
+    // Replacing lists the new files only, which drops the old message's images.
+    attachments: msg.files.map((f, i) => ({ id: String(i), filename: f.name, description: f.description })),
+  };
 }
 
 async function threadOf(rest: REST, parent: PostedMessage, title: string): Promise<string> {

@@ -5,15 +5,22 @@ import { clip, fitMarkdown } from "./escape.js";
 import { EMBED } from "./limits.js";
 import { tableBlock } from "./table.js";
 
-/** A Reply as Discord message parts, in API (snake_case) form; the sender adds allowed_mentions. */
-export interface DiscordMessage {
+/** A file sent with a message, which embeds and media components show as `attachment://<name>`. */
+export interface MessageFile {
+  name: string;
+  data: Uint8Array;
+  description: string;
+}
+
+/** A Reply as an embed message, in API (snake_case) form; the sender adds allowed_mentions. */
+export interface EmbedMessage {
   embeds: APIEmbed[];
   components: ActionRow[];
-  files: { name: string; data: Uint8Array; description: string }[];
+  files: MessageFile[];
   ephemeral: boolean;
 }
 
-const TONE_COLOR: Record<Tone, number> = { ok: 0x2ecc71, info: 0x5865f2, warn: 0xf1a40f, error: 0xe74c3c };
+export const TONE_COLOR: Record<Tone, number> = { ok: 0x2ecc71, info: 0x5865f2, warn: 0xf1a40f, error: 0xe74c3c };
 
 /** Kept back from the 6000-character total for the footer's notes about what did not fit. */
 const FOOTER_RESERVE = 300;
@@ -21,7 +28,8 @@ const FOOTER_RESERVE = 300;
 const MIN_DESCRIPTION = 1000;
 const INLINE_FIELD = 40;
 
-export function renderReply(reply: Reply, ref: ActionRef): DiscordMessage {
+/** Reply → an embed and rows of buttons: for replies of fields and text, which embeds lay out side by side. */
+export function renderEmbed(reply: Reply, ref: ActionRef): EmbedMessage {
   const color = TONE_COLOR[reply.tone];
   const notes: string[] = [];
   const title = fitMarkdown(reply.title, EMBED.title);
@@ -89,7 +97,8 @@ function describe(reply: Reply, room: number, notes: string[]): string {
   return [shownText, block].filter(Boolean).join("\n\n");
 }
 
-function placeImages(images: readonly Image[], notes: string[]): DiscordMessage["files"] {
+/** The images as files, named as attachment:// references allow; at most ten, as both layouts show. */
+export function placeImages(images: readonly Image[], notes: string[]): MessageFile[] {
   if (images.length > EMBED.perMessage) notes.push(`${images.length - EMBED.perMessage} images not shown`);
   const used = new Set<string>();
   return images.slice(0, EMBED.perMessage).map((image, i) => {

@@ -34,7 +34,7 @@ export function tableBlock(table: Table, max: number): { text: string; hidden: n
 }
 
 /** "alpha — banned: 2 · total: 5": a row of a wide table as one line of markdown. */
-function rowLine(columns: readonly string[], cells: readonly string[]): string {
+export function rowLine(columns: readonly string[], cells: readonly string[]): string {
   const [first = "", ...rest] = cells;
   const labelled = rest.flatMap((value, i) => {
     if (!value) return [];

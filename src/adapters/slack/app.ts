@@ -19,9 +19,11 @@ import type { Dispatcher } from "../../core/dispatch.js";
 import { UserError } from "../../core/errors.js";
 import { buttonClickListener } from "./button-click.js";
 import { ACTION_ID_PREFIX } from "./buttons.js";
+import { DataBlockSupport, kindsIn, withDataBlocks } from "./data-support.js";
 import { createGroupDirectory } from "./identity.js";
 import { boltLogger, fromPino } from "./logger-shim.js";
 import { postReply } from "./post.js";
+import { renderReply } from "./render.js";
 import { slashCommandListener, type ListenerDeps } from "./slash-command.js";
 import { webClientOptions } from "./web-client.js";
 
@@ -69,6 +71,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     tokenVerificationEnabled: false,
     ignoreSelf: false,
   });
+  const dataBlocks = new DataBlockSupport({ now: () => Date.now() });
   const deps: ListenerDeps = {
     dispatcher: opts.dispatcher,
     directory: createGroupDirectory({ client: app.client, groups: opts.grants?.flatMap((g) => g.slackGroups), log, ttlMs: opts.groupsTtlMs }),
@@ -76,6 +79,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     results: opts.commands.results,
     progressAfterMs: opts.progressAfterMs ?? 2000,
     progressIntervalMs: opts.progressIntervalMs ?? 5000,
+    dataBlocks,
     log,
   };
   app.command(`/${opts.commands.name}`, slashCommandListener(deps));
@@ -89,13 +93,15 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const alertClient = new webApi.WebClient(opts.slack.botToken, { ...clientOptions, rejectRateLimitedCalls: true });
   let server: Server | undefined;
   let started = false;
+  // The bot token's workspace, where alerts go; known once start() has checked the token.
+  let workspace = "";
   return {
     platform: "slack",
     get port() {
       return (server?.address() as AddressInfo | null | undefined)?.port;
     },
     async start() {
-      await checkToken(app);
+      workspace = await checkToken(app);
       if (socketMode) await app.start();
       else server = await app.start({ port: opts.slack.port, host: opts.host ?? "0.0.0.0" });
       started = true;
@@ -106,7 +112,14 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       started = false;
       await app.stop();
     },
-    post: (channel, reply, postOpts = {}) => postReply(alertClient, log, { channel, reply, opts: postOpts }),
+    post: async (channel, reply, postOpts = {}) => {
+      const sent = await withDataBlocks(
+        { support: dataBlocks, team: workspace, log },
+        async (allowed) => await postReply(alertClient, log, { channel, reply, opts: postOpts, dataBlocks: allowed }),
+        (allowed) => kindsIn(renderReply(reply, { dataBlocks: allowed }).blocks),
+      );
+      return sent.value;
+    },
   };
 }
 
@@ -126,9 +139,10 @@ function receiverFor(
 
 const TOKEN_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
 
-async function checkToken(app: App): Promise<void> {
+/** Checks the bot token once, before anything else needs it; returns its workspace (team ID). */
+async function checkToken(app: App): Promise<string> {
   try {
-    await app.client.auth.test();
+    return (await app.client.auth.test()).team_id ?? "";
   } catch (err) {
     const code = (err as { data?: { error?: unknown } }).data?.error;
     if (typeof code === "string" && TOKEN_ERRORS.has(code)) {

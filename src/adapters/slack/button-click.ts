@@ -1,9 +1,11 @@
 import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { decodeEntities } from "./escape.js";
 import { reportFailure } from "./failure.js";
+import type { DataBlockKind } from "./data-blocks.js";
+import { imagesToUpload } from "./render.js";
 import { clickResponses, progressMessage } from "./responses.js";
-import { runLine, type ListenerDeps } from "./slash-command.js";
-import { shareImages } from "./upload.js";
+import { respondAll, runLine, type ListenerDeps } from "./slash-command.js";
+import { shareImagesOrSay } from "./upload.js";
 
 /**
  * A BanBot button: its value is a command line, run through the dispatcher as the person who
@@ -30,9 +32,11 @@ export function buttonClickListener(deps: ListenerDeps): Middleware<SlackActionM
         send: (status) => respond({ ...progressMessage(line, status, "ephemeral"), replace_original: true }),
       });
       const label = decodeEntities(action.text.text);
-      for (const message of clickResponses(reply, { sourceEphemeral, progressShown, label, userId: body.user.id })) await respond(message);
-      if (reply.images?.length && !sourceEphemeral && !reply.private && channelId !== undefined) {
-        await shareImages(deps.client, reply.images, { channel: channelId, threadTs: stringOr(body.message?.thread_ts) });
+      const messages = (dataBlocks: ReadonlySet<DataBlockKind>) => clickResponses(reply, { sourceEphemeral, progressShown, label, userId: body.user.id, dataBlocks });
+      const used = await respondAll(deps, body.team?.id ?? body.user.team_id ?? "", respond, messages);
+      const uploads = imagesToUpload(reply, used);
+      if (uploads.length && !sourceEphemeral && !reply.private && channelId !== undefined) {
+        await shareImagesOrSay(deps, uploads, { channel: channelId, threadTs: stringOr(body.message?.thread_ts) }, respond);
       }
     } catch (err) {
       await reportFailure(deps.log, err, context, respond);

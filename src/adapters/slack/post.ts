@@ -3,7 +3,8 @@ import type { Logger } from "pino";
 import type { PostedMessage, PostOptions } from "../../core/chat.js";
 import type { Reply } from "../../core/reply.js";
 import { deliveryError } from "./delivery-error.js";
-import { renderReply } from "./render.js";
+import type { DataBlockKind } from "./data-blocks.js";
+import { imagesToUpload, renderReply } from "./render.js";
 import { shareImages } from "./upload.js";
 
 /**
@@ -14,10 +15,10 @@ import { shareImages } from "./upload.js";
 export async function postReply(
   client: Pick<webApi.WebClient, "chat" | "files">,
   log: Logger,
-  target: { channel: string; reply: Reply; opts: PostOptions },
+  target: { channel: string; reply: Reply; opts: PostOptions; dataBlocks?: ReadonlySet<DataBlockKind> },
 ): Promise<PostedMessage> {
   const { channel, reply, opts } = target;
-  const message = renderReply(reply);
+  const message = renderReply(reply, { dataBlocks: target.dataBlocks });
   const thread = opts.followUpOf ? (opts.followUpOf.thread ?? opts.followUpOf.id) : undefined;
   let posted: PostedMessage;
   try {
@@ -39,7 +40,7 @@ export async function postReply(
   }
   // The message is out: failing now would make the outbox post it a second time.
   try {
-    await shareImages(client, reply.images ?? [], { channel: posted.channel, threadTs: thread });
+    await shareImages(client, imagesToUpload(reply, target.dataBlocks), { channel: posted.channel, threadTs: thread });
   } catch (err) {
     log.warn({ err, channel: posted.channel }, "could not share an alert's images");
   }

@@ -1,15 +1,18 @@
 import type { types } from "@slack/bolt";
-import { pageLabel, withoutCodeMarks, type Paging, type Reply, type Table } from "../../core/reply.js";
+import { pageLabel, withoutCodeMarks, type Image, type Paging, type Reply, type Table } from "../../core/reply.js";
 import { actionsBlocks, contextBlocks, fieldsBlocks, headerBlock, packLines, sectionBlock } from "./blocks.js";
 import { createButtonMaker, type ButtonMaker } from "./buttons.js";
+import { chartBlock, dataTableBlock, type DataBlockKind, type DataVisualizationBlock } from "./data-blocks.js";
 import { cut, mrkdwn, plainText, preformatted } from "./escape.js";
-import { SLACK_LIMITS } from "./limits.js";
+import { DATA_LIMITS, SLACK_LIMITS } from "./limits.js";
 import { tableLines } from "./render-table.js";
+
+export type SlackBlock = types.KnownBlock | DataVisualizationBlock;
 
 export interface SlackMessage {
   /** Notification and screen-reader text; the blocks are what people see. */
   text: string;
-  blocks: types.KnownBlock[];
+  blocks: SlackBlock[];
 }
 
 export interface RenderOptions {
@@ -17,6 +20,8 @@ export interface RenderOptions {
   attribution?: { label: string; userId: string };
   /** The reply's images could not be shared with it (files cannot be ephemeral). */
   imagesWithheld?: boolean;
+  /** Slack's data table and chart blocks this workspace takes; without them, text tables and images. */
+  dataBlocks?: ReadonlySet<DataBlockKind>;
 }
 
 const TONE_MARKS = { ok: "✅", info: "ℹ️", warn: "⚠️", error: "❌" } as const;
@@ -25,18 +30,21 @@ const FENCE = "```";
 /** Reply → Block Kit. Pure: the same reply always gives the same message, within Slack's limits. */
 export function renderReply(reply: Reply, opts: RenderOptions = {}): SlackMessage {
   const buttons = createButtonMaker();
+  const dataBlocks = opts.dataBlocks ?? new Set();
   const title = `${TONE_MARKS[reply.tone]} ${reply.title}`;
-  const body: types.KnownBlock[] = [
+  const body: SlackBlock[] = [
     headerBlock(plainText(title)),
     ...(reply.text ? packLines(mrkdwn(reply.text).split("\n"), SLACK_LIMITS.textChars).map(sectionBlock) : []),
     ...fieldsBlocks((reply.fields ?? []).map((f) => `*${mrkdwn(f.label)}*\n${mrkdwn(f.value)}`)),
-    ...(reply.table ? tableBlocks(reply.table, buttons) : []),
+    ...(reply.table ? tableBlocks(reply.table, buttons, dataBlocks.has("data_table") ? reply.title : undefined) : []),
+    ...drawnCharts(reply, dataBlocks).map((image) => chartBlock(image.chart!)),
   ];
   const paging = reply.paging ? pagingBlocks(reply.paging, buttons) : [];
   const actions = actionsBlocks(present((reply.actions ?? []).map((a) => buttons.make(a))));
   const notes = (reply.notes ?? []).map(mrkdwn);
-  if (opts.imagesWithheld && reply.images?.length) {
-    notes.push(`${reply.images.length} chart(s) left out: Slack cannot attach files to a reply only you can see.`);
+  const uploads = imagesToUpload(reply, dataBlocks);
+  if (opts.imagesWithheld && uploads.length) {
+    notes.push(`${uploads.length} chart(s) left out: Slack cannot attach files to a reply only you can see.`);
   }
   if (buttons.omitted.length > 0) {
     notes.push(`Left out button(s) ${buttons.omitted.map((l) => `"${plainText(l)}"`).join(", ")}: the command is longer than Slack allows; type it instead.`);
@@ -45,10 +53,23 @@ export function renderReply(reply: Reply, opts: RenderOptions = {}): SlackMessag
   return { text: cut(mrkdwn(title), SLACK_LIMITS.fallbackChars), blocks: fit(body, tail) };
 }
 
-function tableBlocks(table: Table, buttons: ButtonMaker): types.KnownBlock[] {
-  const lines = tableLines(table).map(preformatted);
+/** Images drawn as chart blocks: those with chart data, as many as a message takes. */
+function drawnCharts(reply: Reply, dataBlocks: ReadonlySet<DataBlockKind>): Image[] {
+  if (!dataBlocks.has("data_visualization")) return [];
+  return (reply.images ?? []).filter((image) => image.chart).slice(0, DATA_LIMITS.chartsPerMessage);
+}
+
+/** The reply's images that go out as files: all of them, less those drawn as chart blocks. */
+export function imagesToUpload(reply: Reply, dataBlocks: ReadonlySet<DataBlockKind> = new Set()): Image[] {
+  const drawn = new Set(drawnCharts(reply, dataBlocks));
+  return (reply.images ?? []).filter((image) => !drawn.has(image));
+}
+
+/** A data table when the workspace takes one (`caption` given) and the table fits it, else monospace text. */
+function tableBlocks(table: Table, buttons: ButtonMaker, caption: string | undefined): SlackBlock[] {
+  const native = caption === undefined ? undefined : dataTableBlock(table, caption);
   const wrap = (text: string) => `${FENCE}\n${text}\n${FENCE}`;
-  const sections = packLines(lines, SLACK_LIMITS.textChars, wrap("").length, wrap).map(sectionBlock);
+  const sections = native ? [native] : packLines(tableLines(table).map(preformatted), SLACK_LIMITS.textChars, wrap("").length, wrap).map(sectionBlock);
   // A per-row button is named after the row's first cell, the thing it acts on ("Unban 192.0.2.1").
   const rowButtons = (table.rowActions ?? []).map((action, i) =>
     action ? buttons.make(action, `${action.label} ${withoutCodeMarks(table.rows[i]?.[0] ?? "")}`.trim()) : undefined,
@@ -71,7 +92,7 @@ function attributionBlock({ label, userId }: { label: string; userId: string }):
  * Keeps the message within Slack's block limit. The tail (paging, notes, buttons, attribution) is
  * what lets people act and continue, so the body gives way, with a note saying so.
  */
-function fit(body: types.KnownBlock[], tail: types.KnownBlock[]): types.KnownBlock[] {
+function fit(body: SlackBlock[], tail: SlackBlock[]): SlackBlock[] {
   const max = SLACK_LIMITS.blocksPerMessage;
   if (body.length + tail.length <= max) return [...body, ...tail];
   const keptTail = tail.slice(-(max - 2));

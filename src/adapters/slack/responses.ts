@@ -1,6 +1,7 @@
 import { withoutConfirmToken } from "../../core/command/parse.js";
 import type { Reply } from "../../core/reply.js";
 import { contextBlocks } from "./blocks.js";
+import type { DataBlockKind } from "./data-blocks.js";
 import { mrkdwn } from "./escape.js";
 import { renderReply, type SlackMessage } from "./render.js";
 
@@ -31,9 +32,12 @@ export function progressMessage(line: string, status: string, visibility: Visibi
  * when the reply has its visibility; Slack cannot turn an ephemeral message into a channel message
  * or back, so otherwise it is deleted and the reply posted anew.
  */
-export function commandResponses(reply: Reply, opts: { results: Visibility; progress?: Visibility }): ResponseMessage[] {
+export function commandResponses(
+  reply: Reply,
+  opts: { results: Visibility; progress?: Visibility; dataBlocks?: ReadonlySet<DataBlockKind> },
+): ResponseMessage[] {
   const visibility = visibilityOf(reply, opts.results);
-  const message = { response_type: visibility, ...renderReply(reply, { imagesWithheld: visibility === "ephemeral" }) };
+  const message = { response_type: visibility, ...renderReply(reply, { imagesWithheld: visibility === "ephemeral", dataBlocks: opts.dataBlocks }) };
   if (opts.progress === undefined) return [message];
   if (opts.progress === visibility) return [{ ...message, replace_original: true }];
   return [{ delete_original: true }, message];
@@ -45,10 +49,14 @@ export function commandResponses(reply: Reply, opts: { results: Visibility; prog
  * new message only they see and leaves the clicked one as it was, unless that one already gave
  * way to a progress note (which only the clicker could see).
  */
-export function clickResponses(reply: Reply, opts: { sourceEphemeral: boolean; progressShown: boolean; label: string; userId: string }): ResponseMessage[] {
+export function clickResponses(
+  reply: Reply,
+  opts: { sourceEphemeral: boolean; progressShown: boolean; label: string; userId: string; dataBlocks?: ReadonlySet<DataBlockKind> },
+): ResponseMessage[] {
+  const { dataBlocks } = opts;
   if (reply.private && !opts.progressShown) {
-    return [{ response_type: "ephemeral", replace_original: false, ...renderReply(reply, { imagesWithheld: true }) }];
+    return [{ response_type: "ephemeral", replace_original: false, ...renderReply(reply, { imagesWithheld: true, dataBlocks }) }];
   }
   const attribution = reply.private ? undefined : { label: opts.label, userId: opts.userId };
-  return [{ replace_original: true, ...renderReply(reply, { attribution, imagesWithheld: opts.sourceEphemeral || reply.private }) }];
+  return [{ replace_original: true, ...renderReply(reply, { attribution, imagesWithheld: opts.sourceEphemeral || reply.private, dataBlocks }) }];
 }

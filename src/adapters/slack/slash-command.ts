@@ -1,13 +1,16 @@
-import type { Middleware, SlackCommandMiddlewareArgs, webApi } from "@slack/bolt";
+import type { Middleware, RespondFn, SlackCommandMiddlewareArgs, webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../../core/dispatch.js";
 import type { Reply } from "../../core/reply.js";
+import type { DataBlockKind } from "./data-blocks.js";
+import { checkedResponse, kindsIn, withDataBlocks, type DataBlockSupport } from "./data-support.js";
 import { reportFailure } from "./failure.js";
 import { slackIdentity, type GroupDirectory, type SlackUser } from "./identity.js";
 import { decodeSlashText } from "./parse.js";
 import { createProgressNote, runWithProgress, type ProgressNoteOptions } from "./progress.js";
-import { commandResponses, progressMessage, visibilityOf, type Visibility } from "./responses.js";
-import { shareImages } from "./upload.js";
+import { imagesToUpload } from "./render.js";
+import { commandResponses, progressMessage, visibilityOf, type ResponseMessage, type Visibility } from "./responses.js";
+import { shareImagesOrSay } from "./upload.js";
 
 export interface ListenerDeps {
   dispatcher: Pick<Dispatcher, "run">;
@@ -18,6 +21,8 @@ export interface ListenerDeps {
   progressAfterMs: number;
   /** Progress updates closer together than this are merged. */
   progressIntervalMs: number;
+  /** Which workspaces take Slack's data table and chart blocks. */
+  dataBlocks: DataBlockSupport;
   log: Logger;
 }
 
@@ -40,16 +45,43 @@ export function slashCommandListener(deps: ListenerDeps): Middleware<SlackComman
         maxSends: PROGRESS_SENDS,
         send: (status, shown) => respond({ ...progressMessage(line, status, deps.results), ...(shown ? { replace_original: true } : {}) }),
       });
-      for (const message of commandResponses(reply, { results: deps.results, progress: progressShown ? deps.results : undefined })) {
-        await respond(message);
-      }
-      if (reply.images?.length && visibilityOf(reply, deps.results) === "in_channel") {
-        await shareImages(deps.client, reply.images, { channel: command.channel_id });
+      const messages = (dataBlocks: ReadonlySet<DataBlockKind>) =>
+        commandResponses(reply, { results: deps.results, progress: progressShown ? deps.results : undefined, dataBlocks });
+      const used = await respondAll(deps, command.team_id, respond, messages);
+      const uploads = imagesToUpload(reply, used);
+      if (uploads.length && visibilityOf(reply, deps.results) === "in_channel") {
+        await shareImagesOrSay(deps, uploads, { channel: command.channel_id }, respond);
       }
     } catch (err) {
       await reportFailure(deps.log, err, context, respond);
     }
   };
+}
+
+/**
+ * Sends a reply's messages to its response_url, each with the data blocks the workspace takes (or,
+ * once Slack refuses them, without). Returns the set the last message went out with, which says
+ * which charts it drew and which are left to upload.
+ */
+export async function respondAll(
+  deps: Pick<ListenerDeps, "dataBlocks" | "log">,
+  team: string,
+  respond: RespondFn,
+  messages: (dataBlocks: ReadonlySet<DataBlockKind>) => ResponseMessage[],
+): Promise<ReadonlySet<DataBlockKind>> {
+  const ctx = { support: deps.dataBlocks, team, log: deps.log };
+  let used = deps.dataBlocks.allowed(team);
+  // The list's shape never depends on the blocks, so each message can fall back on its own.
+  const count = messages(used).length;
+  for (let i = 0; i < count; i++) {
+    const sent = await withDataBlocks(
+      ctx,
+      async (dataBlocks) => await checkedResponse(await respond(messages(dataBlocks)[i]!)),
+      (dataBlocks) => kindsIn(messages(dataBlocks)[i]!.blocks),
+    );
+    used = sent.allowed;
+  }
+  return used;
 }
 
 /** A typed or clicked line run as its Slack user, with a progress note once it outlasts `afterMs`. */

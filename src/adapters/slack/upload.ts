@@ -1,4 +1,5 @@
-import type { webApi } from "@slack/bolt";
+import type { RespondFn, webApi } from "@slack/bolt";
+import type { Logger } from "pino";
 import type { Image } from "../../core/reply.js";
 
 /**
@@ -22,4 +23,29 @@ export async function shareImages(
       alt_text: image.alt,
     })),
   });
+}
+
+/**
+ * Shares a reply's charts after the reply itself; a refused upload is logged and the asker told why
+ * in a note only they see, since the reply they are looking at is already out.
+ */
+export async function shareImagesOrSay(
+  deps: { client: Pick<webApi.WebClient, "files">; log: Logger },
+  images: readonly Image[],
+  where: { channel: string; threadTs?: string },
+  respond: RespondFn,
+): Promise<void> {
+  try {
+    await shareImages(deps.client, images, where);
+  } catch (err) {
+    deps.log.warn({ err, channel: where.channel }, "could not share a reply's charts");
+    const code = (err as { data?: { error?: unknown } }).data?.error;
+    const why =
+      code === "missing_scope"
+        ? "this workspace has no chart blocks yet, and uploading charts needs the optional files:write scope (add it to the app and reinstall)"
+        : code === "not_in_channel"
+          ? "invite BanBot to this channel to share charts here"
+          : "Slack did not take the upload; BanBot's log has the details";
+    await respond({ response_type: "ephemeral", replace_original: false, text: `${images.length} chart(s) not shared: ${why}.` });
+  }
 }

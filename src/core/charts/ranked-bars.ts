@@ -1,5 +1,5 @@
 import type { EChartsOption } from "echarts";
-import type { Image } from "../reply.js";
+import type { ChartData, Image } from "../reply.js";
 import { renderChart } from "./render.js";
 import { CHART_THEME, chartTitle, seriesColor } from "./theme.js";
 
@@ -10,6 +10,8 @@ export interface RankedBarsSpec {
   rows: readonly { label: string; value: number }[];
   name: string;
   alt: string;
+  /** What the values count ("bans"). */
+  valueLabel: string;
 }
 
 const WIDTH = 640;
@@ -42,7 +44,14 @@ export function rankedBarsChart(spec: RankedBarsSpec): Image {
     ],
   };
   const height = CHROME_HEIGHT + ROW_HEIGHT * Math.max(rows.length, 3);
-  return renderChart(option, { name: spec.name, alt: spec.alt, width: WIDTH, height });
+  const chart: ChartData = {
+    kind: "ranking",
+    title: spec.title,
+    categories: spec.rows.map((r) => r.label),
+    series: [{ name: spec.valueLabel, values: spec.rows.map((r) => r.value) }],
+    valueLabel: spec.valueLabel,
+  };
+  return { ...renderChart(option, { name: spec.name, alt: spec.alt, width: WIDTH, height }), chart };
 }
 
 function shorten(label: string): string {

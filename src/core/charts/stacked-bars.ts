@@ -1,5 +1,5 @@
 import type { EChartsOption } from "echarts";
-import type { Image } from "../reply.js";
+import type { ChartData, Image } from "../reply.js";
 import { renderChart } from "./render.js";
 import { CHART_THEME, chartTitle, seriesColor } from "./theme.js";
 
@@ -12,6 +12,8 @@ export interface StackedBarsSpec {
   series: readonly { name: string; values: readonly number[] }[];
   name: string;
   alt: string;
+  /** What the values count ("bans"). */
+  valueLabel: string;
 }
 
 const WIDTH = 640;
@@ -58,7 +60,14 @@ export function stackedBarsChart(spec: StackedBarsSpec): Image {
       barCategoryGap: "25%",
     })),
   };
-  return renderChart(option, { name: spec.name, alt: spec.alt, width: WIDTH, height: HEIGHT + legendHeight(spec) });
+  const chart: ChartData = {
+    kind: "timeline",
+    title: spec.title,
+    categories: [...spec.categories],
+    series: spec.series.map((s) => ({ name: s.name, values: [...s.values] })),
+    valueLabel: spec.valueLabel,
+  };
+  return { ...renderChart(option, { name: spec.name, alt: spec.alt, width: WIDTH, height: HEIGHT + legendHeight(spec) }), chart };
 }
 
 // The legend's lines, estimated as ECharts lays it out (about 6.5 px per character at 12 px, plus

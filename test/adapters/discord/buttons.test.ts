@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { useBanBot } from "../../harness/banbot.js";
 import { useClients } from "../../harness/client.js";
-import { buttonId, embedOf, useDiscord, type Callback } from "./harness.js";
+import { buttonId, componentsOf, embedOf, IS_COMPONENTS_V2, textOf, titleOf, useDiscord, type Callback } from "./harness.js";
 import { ADMIN, ADMIN2, GRANTS_YAML, NOBODY, OPERATOR, VIEWER } from "./users.js";
 
 const MESSAGE = "900000000000000100";
-const selectOf = (callback: Callback) => callback.data?.components?.flatMap((r) => r.components).find((c) => c.options);
+const footerOf = (callback: Callback) => textOf(callback.data ?? {}).split("\n").find((l) => l.startsWith("-# Rows") || l.startsWith("-# Page"));
 
 describe("Discord buttons and menus", () => {
   const bot = useBanBot({ yaml: GRANTS_YAML });
@@ -16,14 +16,19 @@ describe("Discord buttons and menus", () => {
   it("runs a row's Unban as the member who clicks, updating the message and saying who did it", async () => {
     await fail2ban().ban("alpha", ["192.0.2.20", "192.0.2.21"]);
     const list = await discord.slash(VIEWER, { subcommand: "banned", options: { jail: "alpha" } });
+    // A Section per row, its Unban button beside it.
+    expect(list.data?.flags).toBe(IS_COMPONENTS_V2);
+    const section = componentsOf(list.data!).find((c) => c.type === 9 && c.accessory?.label === "Unban 192.0.2.20");
+    expect(section?.components?.[0]?.content).toMatch(/^192\.0\.2\.20 — /);
     const customId = buttonId(list, "Unban 192.0.2.20");
-    expect(customId).toBe("b0:=unban 192.0.2.20 alpha");
+    expect(customId).toMatch(/^b\d+:=unban 192\.0\.2\.20 alpha$/);
 
-    const update = await discord.click(OPERATOR, { customId, messageId: MESSAGE });
+    const update = await discord.click(OPERATOR, { customId, messageId: MESSAGE, v2: true });
     expect(update.type).toBe(7);
-    expect(update.data?.content).toBe(`by <@${OPERATOR.id}>`);
+    expect(update.data?.content).toBe("");
+    expect(update.data?.components?.at(-1)).toEqual({ type: 10, content: `-# by <@${OPERATOR.id}>` });
     expect(update.data?.allowed_mentions).toEqual({ parse: [] });
-    expect(embedOf(update)?.title).toBe("Unbanned 192.0.2.20 in alpha");
+    expect(titleOf(update.data!)).toBe("Unbanned 192.0.2.20 in alpha");
     expect(await fail2ban().bannedIps("alpha")).toEqual(["192.0.2.21"]);
   });
 
@@ -40,22 +45,44 @@ describe("Discord buttons and menus", () => {
     expect(refused).toMatchObject({ platform: "discord", commandLine: "unban 192.0.2.21 alpha", outcome: "refused" });
   });
 
-  it("pages with Next, and unbans from the select menu when a page has many rows", async () => {
+  it("walks every row with Next and Prev, a part of a page at a time, with an Unban beside each row", async () => {
     const ips = Array.from({ length: 20 }, (_, i) => `198.18.1.${i + 1}`);
     await fail2ban().ban("beta", ips);
+    const unbans = (callback: Callback) => componentsOf(callback.data!).filter((c) => c.type === 2 && c.label?.startsWith("Unban "));
     const first = await discord.slash(VIEWER, { subcommand: "banned", options: { jail: "beta" } });
-    expect(embedOf(first)?.footer?.text).toBe("Page 1 of 2 · 20 in all");
-    expect(selectOf(first)?.options).toHaveLength(15);
+    // Fifteen rows a page, each a Section with its button: more than one message holds, so in parts.
+    const shown = unbans(first).length;
+    expect(shown).toBeGreaterThan(5);
+    expect(shown).toBeLessThan(15);
+    expect(footerOf(first)).toBe(`-# Rows 1–${shown} of 15 · Page 1 of 2 · 20 in all`);
+    expect(buttonId(first, "Next")).toBe("v1:=banned beta");
 
-    const second = await discord.click(VIEWER, { customId: buttonId(first, "Next"), messageId: MESSAGE });
-    expect(second.type).toBe(7);
-    expect(second.data?.content).toBe("");
-    expect(embedOf(second)?.footer?.text).toBe("Page 2 of 2 · 20 in all");
+    const rest = await discord.click(VIEWER, { customId: buttonId(first, "Next"), messageId: MESSAGE, v2: true });
+    expect(rest.type).toBe(7);
+    expect(footerOf(rest)).toBe(`-# Rows ${shown + 1}–15 of 15 · Page 1 of 2 · 20 in all`);
+    expect(unbans(rest)).toHaveLength(15 - shown);
+    expect(buttonId(rest, "Prev")).toBe("v0:=banned beta");
 
-    const choice = selectOf(first)!.options![0]!;
-    const unbanned = await discord.click(OPERATOR, { customId: "s0", values: [choice.value], messageId: MESSAGE });
-    expect(embedOf(unbanned)?.title).toBe(`Unbanned ${choice.label.replace("Unban ", "")} in beta`);
+    // At the last part, Next is the next page; from its first part, Prev is the last part before.
+    const page2 = await discord.click(VIEWER, { customId: buttonId(rest, "Next"), messageId: MESSAGE, v2: true });
+    expect(footerOf(page2)).toBe("-# Page 2 of 2 · 20 in all");
+    expect(unbans(page2)).toHaveLength(5);
+    const back = await discord.click(VIEWER, { customId: buttonId(page2, "Prev"), messageId: MESSAGE, v2: true });
+    expect(buttonId(page2, "Prev")).toMatch(/^v-1:=banned beta before /);
+    expect(footerOf(back)).toBe(`-# Rows ${shown + 1}–15 of 15 · Page 1 of 2 · 20 in all`);
+
+    const [row] = unbans(rest);
+    const unbanned = await discord.click(OPERATOR, { customId: row!.custom_id!, messageId: MESSAGE, v2: true });
+    expect(titleOf(unbanned.data!)).toBe(`Unbanned ${row!.label!.replace("Unban ", "")} in beta`);
     expect(await fail2ban().bannedIps("beta")).toHaveLength(19);
+  });
+
+  it("refuses a view button that would run a command that changes something", async () => {
+    const [ip] = await fail2ban().bannedIps("beta");
+    const refused = await discord.click(OPERATOR, { customId: `v1:=unban ${ip} beta`, messageId: MESSAGE, v2: true });
+    expect(refused.type).toBe(4);
+    expect(embedOf(refused)?.title).toBe("Button expired");
+    expect(await fail2ban().bannedIps("beta")).toContain(ip);
   });
 
   it("runs a command too long for a custom_id through a stored key", async () => {
@@ -82,7 +109,7 @@ describe("Discord confirmation of destructive commands", () => {
   it("stops a jail only on Confirm, which a non-admin cannot use and another admin can", async () => {
     const ask = await discord.slash(ADMIN, { subcommand: "stop", options: { jail: "beta" } });
     expect(ask.data?.flags).toBe(64);
-    expect(ask.data?.components?.[0]?.components.map((b) => b.label)).toEqual(["Confirm", "Cancel"]);
+    expect(ask.data?.components?.[0]?.components?.map((b) => b.label)).toEqual(["Confirm", "Cancel"]);
     const confirm = buttonId(ask, "Confirm");
     expect(confirm).toMatch(/^b0:=stop beta --confirm=[\w-]{22}$/);
 

@@ -3,7 +3,7 @@ import { COMMANDS } from "../../../commands/index.js";
 import { discordLayout } from "../../../src/core/command/discord-schema.js";
 import type { OptionSpec } from "../../../src/core/command/model.js";
 import { useBanBot } from "../../harness/banbot.js";
-import { useDiscord } from "./harness.js";
+import { titleOf, useDiscord } from "./harness.js";
 import { ADMIN, GRANTS_YAML } from "./users.js";
 
 // A value Discord would let an admin type for each option kind.
@@ -36,7 +36,7 @@ describe("every catalogue command through Discord", () => {
   it.each(placements.map((p) => [[p.group, p.subcommand].filter(Boolean).join(" "), p] as const))("/f2b %s answers", async (_, placement) => {
     const options = Object.fromEntries(placement.command.options.filter((o) => o.required && !o.internal).map((o) => [o.name, sample(o)]));
     const { message } = await discord.answer(discord.slashRaw(ADMIN, { group: placement.group, subcommand: placement.subcommand, options }));
-    const title = message.embeds?.[0]?.title;
+    const title = titleOf(message);
     expect(title).toBeTruthy();
     expect(title).not.toMatch(/^(Something went wrong|Cannot read that command)$/);
   });

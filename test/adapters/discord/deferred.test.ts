@@ -4,7 +4,7 @@ import { buildCore, type Core } from "../../../src/compose.js";
 import { useBanBot } from "../../harness/banbot.js";
 import { silentLog } from "../../harness/client.js";
 import { startSocketProxy } from "../../harness/socket-proxy.js";
-import { buttonId, useDiscord } from "./harness.js";
+import { buttonId, IS_COMPONENTS_V2, titleOf, useDiscord } from "./harness.js";
 import { OPERATOR, GRANTS_YAML, VIEWER } from "./users.js";
 
 // fail2ban behind a proxy that delays each reply by 150 ms: `status` takes four round trips, well
@@ -49,10 +49,15 @@ describe("Discord deferred replies", () => {
     expect(list.message.embeds?.[0]?.title).toBe("No banned addresses in alpha");
     await discord.answer(discord.slashRaw(OPERATOR, { subcommand: "ban", options: { jail: "alpha", ips: "192.0.2.60" } }));
     const banned = await discord.answer(discord.slashRaw(VIEWER, { subcommand: "banned", options: { jail: "alpha" } }));
-    const click = discord.clickRaw(OPERATOR, { customId: buttonId({ type: 7, data: banned.message }, "Unban 192.0.2.60"), messageId: "900000000000000100" });
+    expect(banned.message.flags).toBe(IS_COMPONENTS_V2);
+    const customId = buttonId({ type: 7, data: banned.message }, "Unban 192.0.2.60");
+    const click = discord.clickRaw(OPERATOR, { customId, messageId: "900000000000000100", v2: true });
     const { callback, message, via } = await discord.answer(click);
     expect(callback).toEqual({ type: 6 });
     expect(via).toBe("PATCH webhook");
-    expect(message).toMatchObject({ content: `by <@${OPERATOR.id}>`, embeds: [{ title: "Unbanned 192.0.2.60 in alpha" }], attachments: [] });
+    // The list was Components V2, so its replacement is too: no content or embeds, the byline a text display.
+    expect(message).toMatchObject({ flags: IS_COMPONENTS_V2, content: "", embeds: [], attachments: [] });
+    expect(titleOf(message)).toBe("Unbanned 192.0.2.60 in alpha");
+    expect(message.components?.at(-1)).toEqual({ type: 10, content: `-# by <@${OPERATOR.id}>` });
   });
 });

@@ -18,7 +18,8 @@ export interface Callback {
     content?: string;
     flags?: number;
     embeds?: { title?: string; description?: string; color?: number; fields?: { name: string; value: string }[]; footer?: { text: string } }[];
-    components?: { components: { custom_id?: string; label?: string; options?: { label: string; value: string }[] }[] }[];
+    /** Action rows, or with flags 1 << 15 (Components V2) containers and text displays. */
+    components?: Component[];
     choices?: { name: string; value: string }[];
     allowed_mentions?: unknown;
   };
@@ -107,12 +108,60 @@ export function useDiscord(opts: { core: () => Core; dispatcher?: () => Pick<Dis
   };
 }
 
+/** A component as the tests read it, at any depth (a button in a row, in a section, in a container). */
+export interface Component {
+  type: number;
+  custom_id?: string;
+  label?: string;
+  content?: string;
+  options?: { label: string; value: string }[];
+  components?: Component[];
+  accessory?: Component;
+  accent_color?: number;
+  items?: { media: { url: string }; description?: string }[];
+}
+
+export const IS_COMPONENTS_V2 = 1 << 15;
+type MessageData = NonNullable<Callback["data"]>;
+
+/** Every component of a message, depth first. */
+export function componentsOf(message: MessageData): Component[] {
+  const all: Component[] = [];
+  const visit = (c: Component) => {
+    all.push(c);
+    c.components?.forEach(visit);
+    if (c.accessory) visit(c.accessory);
+  };
+  (message.components ?? []).forEach(visit);
+  return all;
+}
+
 /** A button's custom_id by its label, from a callback's message. */
 export function buttonId(callback: Callback, label: string): string {
-  const buttons = (callback.data?.components ?? []).flatMap((row) => row.components);
+  const buttons = componentsOf(callback.data ?? {}).filter((c) => c.type === 2);
   const found = buttons.find((b) => b.label === label || b.label?.startsWith(`${label} `));
   if (!found?.custom_id) throw new Error(`no button "${label}" in ${JSON.stringify(buttons.map((b) => b.label))}`);
   return found.custom_id;
 }
 
 export const embedOf = (callback: Callback) => callback.data?.embeds?.[0];
+
+/** A message's title: its embed's, or a Components V2 message's heading. */
+export function titleOf(message: MessageData): string {
+  if (message.embeds?.length) return message.embeds[0]?.title ?? "";
+  const heading = componentsOf(message).find((c) => c.type === 10)?.content ?? "";
+  return /^### (.*)$/m.exec(heading)?.[1] ?? "";
+}
+
+/** All a message's text: its embeds' title, description, fields and footer, or its text displays. */
+export function textOf(message: MessageData): string {
+  if (message.embeds?.length) {
+    return message.embeds
+      .flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text])
+      .filter(Boolean)
+      .join("\n");
+  }
+  return componentsOf(message)
+    .flatMap((c) => (c.type === 10 && c.content ? [c.content] : []))
+    .join("\n");
+}

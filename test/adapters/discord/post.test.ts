@@ -32,15 +32,25 @@ describe("Discord alert delivery and login", () => {
   });
   const last = () => fake.requests.at(-1)!;
 
-  it("posts a Reply to a channel with the bot token, its buttons and no mentions", async () => {
+  it("posts an alert as a Container in the tone's colour with its buttons, with the bot token and no mentions", async () => {
     const posted = await adapter().post(CHANNEL, SPIKE);
     expect(posted).toEqual({ platform: "discord", channel: CHANNEL, id: expect.stringMatching(/^\d+$/) });
     const request = last();
     expect([request.method, request.path, request.headers.authorization]).toEqual(["POST", `/api/v10/channels/${CHANNEL}/messages`, `Bot ${TOKEN}`]);
     expect(request.body).toEqual({
-      content: "",
-      embeds: [{ title: "Ban spike in sshd @\u200beveryone", color: 0xf1a40f, description: "40 bans in 5m" }],
-      components: [{ type: 1, components: [{ type: 2, style: 2, label: "Stop jail", custom_id: "b0:=stop sshd" }] }],
+      flags: 1 << 15,
+      content: null,
+      embeds: [],
+      components: [
+        {
+          type: 17,
+          accent_color: 0xf1a40f,
+          components: [
+            { type: 10, content: "### Ban spike in sshd @\u200beveryone\n40 bans in 5m" },
+            { type: 1, components: [{ type: 2, style: 2, label: "Stop jail", custom_id: "b0:=stop sshd" }] },
+          ],
+        },
+      ],
       allowed_mentions: { parse: [] },
       attachments: [],
     });
@@ -68,14 +78,27 @@ describe("Discord alert delivery and login", () => {
     const chat = adapter();
     const first = await chat.post(CHANNEL, SPIKE);
     expect(await chat.post(CHANNEL, { title: "Spike over", tone: "ok" }, { replace: first })).toEqual(first);
-    expect(last()).toMatchObject({ method: "PATCH", path: `/api/v10/channels/${CHANNEL}/messages/${first.id}`, body: { embeds: [{ title: "Spike over" }], attachments: [] } });
+    expect(last()).toMatchObject({
+      method: "PATCH",
+      path: `/api/v10/channels/${CHANNEL}/messages/${first.id}`,
+      body: { flags: 1 << 15, components: [{ type: 17, accent_color: 0x2ecc71, components: [{ type: 10, content: "### Spike over" }] }], attachments: [] },
+    });
   });
 
-  it("uploads images as attachments the embed points at", async () => {
+  it("uploads images as attachments a media gallery shows", async () => {
     const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]);
-    await adapter().post(CHANNEL, { title: "Bans per day", tone: "info", images: [{ name: "bans.png", png, alt: "bans per day", width: 10, height: 10 }] });
-    expect(last().files).toEqual([{ field: "files[0]", name: "bans.png", type: "image/png", size: 8 }]);
-    expect(last().body).toMatchObject({ embeds: [{ image: { url: "attachment://bans.png" } }], attachments: [{ id: "0", filename: "bans.png", description: "bans per day" }] });
+    await adapter().post(CHANNEL, { title: "Bans per minute", tone: "warn", images: [{ name: "spike.png", png, alt: "bans per minute", width: 10, height: 10 }] });
+    expect(last().files).toEqual([{ field: "files[0]", name: "spike.png", type: "image/png", size: 8 }]);
+    expect(last().body).toMatchObject({
+      components: [{ type: 17, components: [{ type: 10 }, { type: 12, items: [{ media: { url: "attachment://spike.png" }, description: "bans per minute" }] }] }],
+      attachments: [{ id: "0", filename: "spike.png", description: "bans per minute" }],
+    });
+  });
+
+  it("upgrades an alert posted as an embed (before Components V2) when it replaces it", async () => {
+    const old = await fake.postAsBot(CHANNEL, { content: "", embeds: [{ title: "Ban spike in sshd" }] });
+    expect(await adapter().post(CHANNEL, { title: "Spike over", tone: "ok" }, { replace: old })).toEqual(old);
+    expect(last()).toMatchObject({ method: "PATCH", fault: false, body: { flags: 1 << 15, content: null, embeds: [] } });
   });
 
   it("waits out a 429 and retries, as Discord's retry-after says", async () => {

@@ -5,7 +5,7 @@ import type { Member } from "../../fakes/fake-discord-payloads.js";
 import { useBanBot } from "../../harness/banbot.js";
 import { useClients } from "../../harness/client.js";
 import { escapeRegExp } from "../../harness/escape-regexp.js";
-import { embedOf, useDiscord } from "./harness.js";
+import { embedOf, IS_COMPONENTS_V2, titleOf, useDiscord } from "./harness.js";
 import { ADMIN, GRANTS_YAML, NOBODY, OPERATOR, VIEWER } from "./users.js";
 
 type Check = (c: { fail2ban: SocketFail2ban; core: Core }) => Promise<void> | void;
@@ -17,6 +17,8 @@ interface Row {
   title: string | RegExp;
   /** Only the asker sees it (flags 64). */
   ephemeral?: boolean;
+  /** A table: a Components V2 message (flags 1 << 15). */
+  v2?: boolean;
   check?: Check;
 }
 
@@ -26,8 +28,8 @@ const idleOf = ({ core }: Parameters<Check>[0], jail: string) => core.services.j
 // Every catalogue command typed as `/f2b <subcommand>` with Discord's typed options, in order (the
 // rows share one fail2ban), checked by the reply and, for changes, by fail2ban's own state.
 const ROWS: Row[] = [
-  { who: VIEWER, subcommand: "help", title: "BanBot commands" },
-  { who: VIEWER, subcommand: "help", options: { command: "ban" }, title: "Help: ban" },
+  { who: VIEWER, subcommand: "help", title: "BanBot commands", v2: true },
+  { who: VIEWER, subcommand: "help", options: { command: "ban" }, title: "Help: ban", v2: true },
   { who: VIEWER, subcommand: "status", title: /^fail2ban 1\.\d+\.\d+ is up on / },
   {
     who: OPERATOR,
@@ -36,10 +38,10 @@ const ROWS: Row[] = [
     title: "Banned 2 addresses in alpha for 2h",
     check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(expect.arrayContaining(["192.0.2.10", "192.0.2.11"])),
   },
-  { who: VIEWER, subcommand: "jails", title: "2 jails" },
+  { who: VIEWER, subcommand: "jails", title: "2 jails", v2: true },
   { who: VIEWER, subcommand: "jail", options: { jail: "alpha" }, title: "Jail alpha" },
-  { who: VIEWER, subcommand: "banned", options: { jail: "alpha" }, title: "2 banned in alpha" },
-  { who: VIEWER, subcommand: "banned", options: { jail: "alpha", search: "192.0.2.11" }, title: '1 banned in alpha matching "192.0.2.11"' },
+  { who: VIEWER, subcommand: "banned", options: { jail: "alpha" }, title: "2 banned in alpha", v2: true },
+  { who: VIEWER, subcommand: "banned", options: { jail: "alpha", search: "192.0.2.11" }, title: '1 banned in alpha matching "192.0.2.11"', v2: true },
   { who: VIEWER, subcommand: "ip", options: { ip: "192.0.2.10" }, title: "Address 192.0.2.10" },
   {
     who: OPERATOR,
@@ -69,8 +71,8 @@ const ROWS: Row[] = [
   { who: ADMIN, subcommand: "start", options: { jail: "beta" }, title: "Confirm: start beta", ephemeral: true },
   { who: ADMIN, subcommand: "reload-all", title: "Confirm: reload-all", ephemeral: true },
   { who: ADMIN, subcommand: "unban-all", options: { jail: "alpha" }, title: "Confirm: unban-all alpha", ephemeral: true, check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(["192.0.2.10"]) },
-  { who: VIEWER, subcommand: "audit", title: /^Audit log, \d+ entries$/ },
-  { who: VIEWER, subcommand: "audit", options: { user: OPERATOR.id, since: "1h" }, title: /^Audit log, \d+ entries$/ },
+  { who: VIEWER, subcommand: "audit", title: /^Audit log, \d+ entries$/, v2: true },
+  { who: VIEWER, subcommand: "audit", options: { user: OPERATOR.id, since: "1h" }, title: /^Audit log, \d+ entries$/, v2: true },
   // Refusals and mistakes: private, and nothing changes.
   { who: NOBODY, subcommand: "status", title: "Not allowed", ephemeral: true },
   { who: VIEWER, subcommand: "ban", options: { jail: "alpha", ips: "192.0.2.12" }, title: "Not allowed", ephemeral: true, check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(["192.0.2.10"]) },
@@ -86,9 +88,8 @@ describe("Discord /f2b commands", () => {
   it.each(ROWS.map((row) => [`${row.who.username} /f2b ${row.subcommand} ${JSON.stringify(row.options ?? {})}`, row] as const))("%s", async (_, row) => {
     // A slow one (reload runs fail2ban-client) may be deferred and then edited: same message.
     const { message } = await discord.answer(discord.slashRaw(row.who, { subcommand: row.subcommand, options: row.options }));
-    const title = message.embeds?.[0]?.title ?? "";
-    expect(title.replaceAll("\\", "")).toMatch(typeof row.title === "string" ? new RegExp(`^${escapeRegExp(row.title)}$`) : row.title);
-    expect(message.flags).toBe(row.ephemeral ? 64 : undefined);
+    expect(titleOf(message).replaceAll("\\", "")).toMatch(typeof row.title === "string" ? new RegExp(`^${escapeRegExp(row.title)}$`) : row.title);
+    expect(message.flags).toBe((row.ephemeral ? 64 : 0) + (row.v2 ? IS_COMPONENTS_V2 : 0) || undefined);
     expect(message.allowed_mentions).toEqual({ parse: [] });
     await row.check?.({ fail2ban: connect(bot.sandbox.socketPath).fail2ban, core: bot.core });
   });

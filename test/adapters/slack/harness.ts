@@ -105,7 +105,7 @@ export async function resultOf(fake: FakeSlack, sent: Sent): Promise<Record<stri
   );
 }
 
-/** The visible text of a message: header, sections, fields and context, entities decoded. */
+/** The visible text of a message: header, sections, fields, context and data table rows (cells two spaces apart), entities decoded. */
 export function textOf(message: Record<string, unknown>): string {
   const texts: string[] = [];
   const visit = (value: unknown): void => {
@@ -113,6 +113,10 @@ export function textOf(message: Record<string, unknown>): string {
     else if (value !== null && typeof value === "object") {
       const record = value as Record<string, unknown>;
       if (typeof record.text === "string" && (record.type === "mrkdwn" || record.type === "plain_text")) texts.push(record.text);
+      if (record.type === "data_table") {
+        for (const row of record.rows as { text: string }[][]) texts.push(row.map((cell) => cell.text).join("  "));
+        return;
+      }
       for (const [key, child] of Object.entries(record)) if (key !== "confirm") visit(child);
     }
   };

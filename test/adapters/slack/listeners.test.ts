@@ -69,12 +69,28 @@ describe.each(["ephemeral", "in_channel"] as const)("Slack listeners (%s results
     const [reply] = await responsesTo(fake, await slack.slash("top countries", { command: "/banbot", channel: "C0HERE" }));
     expect(reply!.response_type).toBe(results);
     if (results === "in_channel") {
-      await expect.poll(() => fake.calls("files.completeUploadExternal").map((c) => c.args.channel_id)).toEqual(["C0HERE"]);
-    } else {
-      expect(textOf(reply!)).toMatch(/1 chart\(s\) left out/);
-      expect(fake.calls("files.getUploadURLExternal")).toEqual([]);
-    }
-  });
+        await expect.poll(() => fake.calls("files.completeUploadExternal").map((c) => c.args.channel_id)).toEqual(["C0HERE"]);
+      } else {
+        expect(textOf(reply!)).toMatch(/1 chart\(s\) left out/);
+        expect(fake.calls("files.getUploadURLExternal")).toEqual([]);
+      }
+    });
+
+  // Only results in the channel upload charts.
+  if (results === "in_channel") {
+    it("says why a chart was not shared when Slack refuses the upload (the optional files:write left out)", async () => {
+      dispatcher.next = { title: "Top countries", tone: "info", images: [CHART] };
+      fake.failNext({ target: "files.getUploadURLExternal", error: "missing_scope" });
+      const [reply, note] = await responsesTo(fake, await slack.slash("top countries", { command: "/banbot" }), 2);
+      expect(textOf(reply!)).toMatch(/Top countries/);
+      expect(note).toEqual({
+        response_type: "ephemeral",
+        replace_original: false,
+        text: "1 chart(s) not shared: this workspace has no chart blocks yet, and uploading charts needs the optional files:write scope (add it to the app and reinstall).",
+      });
+      expect(logged).toContainEqual(expect.objectContaining({ msg: "could not share a reply's charts" }));
+    });
+  }
 
   it("answers an unexpected failure with an incident id, and keeps serving", async () => {
     dispatcher.next = new Error("boom");

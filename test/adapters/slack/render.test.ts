@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { renderReply } from "../../../src/adapters/slack/render.js";
-import type { Reply } from "../../../src/core/reply.js";
+import type { DataVisualizationBlock } from "../../../src/adapters/slack/data-blocks.js";
+import { imagesToUpload, renderReply } from "../../../src/adapters/slack/render.js";
+import type { Image, Reply } from "../../../src/core/reply.js";
 
 const ZWSP = "\u200B";
 const ZWJ = "\u200D";
@@ -197,5 +198,126 @@ describe("renderReply within Slack's limits", () => {
       context("Page 1 of 9 · 900 in all"),
       { type: "actions", elements: [button(0, "Help", "help")] },
     ]);
+  });
+});
+
+describe("renderReply with Slack's data blocks", () => {
+  const ALL = new Set(["data_table", "data_visualization"] as const);
+  const text = (t: string) => ({ type: "raw_text", text: t });
+  const num = (value: number, t = String(value)) => ({ type: "raw_number", value, text: t });
+  const chartImage = (name: string, chart: NonNullable<Image["chart"]>): Image => ({ name, png: new Uint8Array([1]), alt: `${name} alt`, width: 1, height: 1, chart });
+
+  it("renders a table as a data_table with a header row, numbers as raw_number, and keeps the per-row buttons", () => {
+    const reply: Reply = {
+      title: "Top ips, last 30d",
+      tone: "info",
+      table: {
+        columns: ["address", "#", "bans", "share"],
+        rows: [
+          ["192.0.2.1", "1", "1,204", "60.2%"],
+          ["`2001:db8::1`", "2", "796", ""],
+        ],
+        align: ["left", "right", "right", "right"],
+        rowActions: [{ label: "History", command: "history 192.0.2.1" }, undefined],
+      },
+    };
+    expect(renderReply(reply, { dataBlocks: ALL }).blocks).toEqual([
+      header("ℹ️ Top ips, last 30d"),
+      {
+        type: "data_table",
+        caption: "Top ips, last 30d",
+        rows: [
+          [text("address"), text("#"), text("bans"), text("share")],
+          [text("192.0.2.1"), num(1), num(1204, "1,204"), num(60.2, "60.2%")],
+          [text("2001:db8::1"), num(2), num(796), text("—")],
+        ],
+        page_size: 2,
+      },
+      { type: "actions", elements: [button(0, "History 192.0.2.1", "history 192.0.2.1")] },
+    ]);
+  });
+
+  it("escapes cells as plain text: no mention, no formatting", () => {
+    const block = renderReply({ title: "t", tone: "info", table: { columns: ["line"], rows: [["<!channel> @here *x*"]] } }, { dataBlocks: ALL }).blocks[1];
+    expect(block).toEqual({ type: "data_table", caption: "t", rows: [[text("line")], [text(`&lt;!channel&gt; @${ZWJ}here *x*`)]], page_size: 1 });
+  });
+
+  it("shows 25 rows a page and falls back to text past 100 rows or 10,000 characters", () => {
+    const rows = (n: number, cell = "x") => Array.from({ length: n }, () => [cell]);
+    const typeOf = (reply: Reply) => renderReply(reply, { dataBlocks: ALL }).blocks[1];
+    expect(typeOf({ title: "t", tone: "info", table: { columns: ["c"], rows: rows(100) } })).toMatchObject({ type: "data_table", page_size: 25 });
+    expect(typeOf({ title: "t", tone: "info", table: { columns: ["c"], rows: rows(101) } })).toMatchObject({ type: "section" });
+    expect(typeOf({ title: "t", tone: "info", table: { columns: ["c"], rows: rows(99, "y".repeat(80)) } })).toMatchObject({ type: "data_table" });
+    expect(typeOf({ title: "t", tone: "info", table: { columns: ["c", "d"], rows: rows(70, "y".repeat(80)).map((r) => [...r, "y".repeat(80)]) } })).toMatchObject({ type: "section" });
+  });
+
+  it("draws a ranking as a bar chart and a timeline of several jails as lines, after the table, and uploads nothing", () => {
+    const top = chartImage("top.png", { kind: "ranking", title: "Top countries by bans", categories: ["CN China", "US United States"], series: [{ name: "bans", values: [40, 12] }], valueLabel: "bans" });
+    const stats = chartImage("stats.png", { kind: "timeline", title: "Bans per day", categories: ["Nov 21", "Nov 22"], series: [{ name: "sshd", values: [3, 4] }, { name: "nginx", values: [0, 1] }], valueLabel: "bans" });
+    const reply: Reply = { title: "Top", tone: "info", images: [top, stats] };
+    expect(renderReply(reply, { dataBlocks: ALL, imagesWithheld: true }).blocks).toEqual([
+      header("ℹ️ Top"),
+      {
+        type: "data_visualization",
+        title: "Top countries by bans",
+        chart: {
+          type: "bar",
+          series: [{ name: "bans", data: [{ label: "CN China", value: 40 }, { label: "US United States", value: 12 }] }],
+          axis_config: { categories: ["CN China", "US United States"], y_label: "bans" },
+        },
+      },
+      {
+        type: "data_visualization",
+        title: "Bans per day",
+        chart: {
+          type: "line",
+          series: [
+            { name: "sshd", data: [{ label: "Nov 21", value: 3 }, { label: "Nov 22", value: 4 }] },
+            { name: "nginx", data: [{ label: "Nov 21", value: 0 }, { label: "Nov 22", value: 1 }] },
+          ],
+          axis_config: { categories: ["Nov 21", "Nov 22"], x_label: "UTC", y_label: "bans" },
+        },
+      },
+    ]);
+    expect(imagesToUpload(reply, ALL)).toEqual([]);
+    expect(imagesToUpload(reply)).toEqual([top, stats]);
+  });
+
+  it("draws at most two charts; the rest, and images without chart data, are uploaded", () => {
+    const chart = { kind: "ranking" as const, title: "c", categories: ["a"], series: [{ name: "bans", values: [1] }], valueLabel: "bans" };
+    const images = [chartImage("1", chart), { ...chartImage("plain", chart), chart: undefined }, chartImage("2", chart), chartImage("3", chart)];
+    const reply: Reply = { title: "t", tone: "info", images };
+    expect(renderReply(reply, { dataBlocks: ALL }).blocks.filter((b) => b.type === "data_visualization")).toHaveLength(2);
+    expect(imagesToUpload(reply, ALL).map((i) => i.name)).toEqual(["plain", "3"]);
+    expect(renderReply(reply, { dataBlocks: ALL, imagesWithheld: true }).blocks.at(-1)).toEqual(context("2 chart(s) left out: Slack cannot attach files to a reply only you can see."));
+  });
+
+  it("keeps a chart within Slack's limits: title 50, labels 20 and unique, 6 series, 20 categories", () => {
+    const series = Array.from({ length: 8 }, (_, i) => ({ name: i === 0 ? "nginx-botsearch-and-more" : `jail${i}`, values: Array.from({ length: 25 }, () => i + 1) }));
+    const categories = Array.from({ length: 25 }, (_, h) => `${String(h % 24).padStart(2, "0")}:00`);
+    const block = renderReply(
+      { title: "t", tone: "info", images: [chartImage("s", { kind: "timeline", title: `Bans per hour ${"x".repeat(60)}`, categories, series, valueLabel: "bans" })] },
+      { dataBlocks: new Set(["data_visualization"]) },
+    ).blocks[1] as DataVisualizationBlock;
+    expect(block.title).toBe(`Bans per hour ${"x".repeat(35)}…`);
+    expect(block.title).toHaveLength(50);
+    // 25 hours in 13 points of 2 hours; the 3 smallest jails summed as "other".
+    expect(block.chart.axis_config.categories).toEqual(["00:00", "02:00", "04:00", "06:00", "08:00", "10:00", "12:00", "14:00", "16:00", "18:00", "20:00", "22:00", "00:00 2"]);
+    expect(block.chart.series.map((s) => s.name)).toEqual(["nginx-botsearch-and…", "jail1", "jail2", "jail3", "jail4", "other (3)"]);
+    expect(block.chart.series[5]!.data.slice(0, 2)).toEqual([{ label: "00:00", value: 2 * (6 + 7 + 8) }, { label: "02:00", value: 2 * (6 + 7 + 8) }]);
+    expect(block.chart.series[0]!.data.at(-1)).toEqual({ label: "00:00 2", value: 1 });
+
+    const folded = renderReply(
+      { title: "t", tone: "info", images: [chartImage("s", { kind: "timeline", title: "Bans per hour", categories, series: series.slice(0, 1), valueLabel: "bans" })] },
+      { dataBlocks: ALL },
+    ).blocks[1] as DataVisualizationBlock;
+    expect(folded.title).toBe("Bans per hour (2 per point)");
+    expect(folded.chart.type).toBe("bar");
+  });
+
+  it("renders today's text table and leaves charts to uploads when the workspace has no data blocks", () => {
+    const chart = { kind: "ranking" as const, title: "c", categories: ["a"], series: [{ name: "bans", values: [1] }], valueLabel: "bans" };
+    const reply: Reply = { title: "t", tone: "info", table: { columns: ["c"], rows: [["x"]] }, images: [chartImage("1", chart)] };
+    expect(renderReply(reply, { dataBlocks: new Set() }).blocks).toEqual([header("ℹ️ t"), section("```\nc\n─\nx\n```")]);
   });
 });

@@ -58,6 +58,21 @@ describe("stackedBarsChart", () => {
     ],
     name: "bans-over-time.png",
     alt: "Bans per day",
+    valueLabel: "bans",
+  });
+
+  it("carries the numbers it was drawn from, for surfaces that draw their own charts", () => {
+    expect(image.chart).toEqual({
+      kind: "timeline",
+      title: "Bans per day",
+      categories: ["Nov 16", "Nov 17", "Nov 18", "Nov 19", "Nov 20", "Nov 21", "Nov 22"],
+      series: [
+        { name: "sshd", values: [40, 80, 20, 60, 90, 30, 50] },
+        { name: "nginx", values: [10, 20, 30, 10, 20, 30, 10] },
+        { name: "postfix", values: [5, 0, 8, 2, 0, 12, 4] },
+      ],
+      valueLabel: "bans",
+    });
   });
 
   it("is a PNG of the declared size, twice the layout size", () => {
@@ -85,7 +100,17 @@ describe("stackedBarsChart", () => {
 
 describe("rankedBarsChart", () => {
   const rows = ["CN China", "US United States", "RU Russia", "unknown"].map((label, i) => ({ label, value: 400 / (i + 1) }));
-  const image = rankedBarsChart({ title: "Top countries", rows, name: "top-countries.png", alt: "Top countries" });
+  const image = rankedBarsChart({ title: "Top countries", rows, name: "top-countries.png", alt: "Top countries", valueLabel: "bans" });
+
+  it("carries the ranking, largest first, as chart data", () => {
+    expect(image.chart).toEqual({
+      kind: "ranking",
+      title: "Top countries",
+      categories: ["CN China", "US United States", "RU Russia", "unknown"],
+      series: [{ name: "bans", values: [400, 200, 400 / 3, 100] }],
+      valueLabel: "bans",
+    });
+  });
 
   it("grows with its rows and colours each rank", () => {
     const p = pixels(image);
@@ -101,7 +126,7 @@ describe("rankedBarsChart", () => {
 describe("stackedBarsChart legend", () => {
   it("grows the image by the lines many jails need, keeping the bars' height", () => {
     const series = Array.from({ length: 8 }, (_, i) => ({ name: `nginx-botsearch-${i}`, values: [1, 2, 3] }));
-    const image = stackedBarsChart({ title: "t", categories: ["a", "b", "c"], series, name: "x.png", alt: "x" });
+    const image = stackedBarsChart({ title: "t", categories: ["a", "b", "c"], series, name: "x.png", alt: "x", valueLabel: "bans" });
     expect(image.height).toBeGreaterThan(2 * (340 + 30));
     expect(pixels(image).count(seriesColor(7))).toBeGreaterThan(100);
   });

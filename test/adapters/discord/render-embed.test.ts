@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { ActionRef } from "../../../src/adapters/discord/components.js";
-import { renderReply } from "../../../src/adapters/discord/render.js";
+import { renderEmbed } from "../../../src/adapters/discord/render.js";
 import type { Reply } from "../../../src/core/reply.js";
 
 // Commands that fit travel as themselves; longer ones would get a key (the real ActionKeys).
 const ref: ActionRef = (command, room) => (command.length + 1 <= room ? `=${command}` : "#key");
 const Z = "\u200b";
 
-describe("renderReply", () => {
+describe("renderEmbed", () => {
   it("GIVEN a plain reply THEN gives one embed in the tone's colour", () => {
-    expect(renderReply({ title: "Banned 203.0.113.5 in sshd", tone: "ok", text: "Lifted in `2h`." }, ref)).toEqual({
+    expect(renderEmbed({ title: "Banned 203.0.113.5 in sshd", tone: "ok", text: "Lifted in `2h`." }, ref)).toEqual({
       embeds: [{ title: "Banned 203.0.113.5 in sshd", color: 0x2ecc71, description: "Lifted in `2h`." }],
       components: [],
       files: [],
@@ -23,11 +23,11 @@ describe("renderReply", () => {
     ["warn", 0xf1a40f],
     ["error", 0xe74c3c],
   ] as const)("GIVEN tone %s THEN colours the embed %i", (tone, color) => {
-    expect(renderReply({ title: "t", tone }, ref).embeds[0]?.color).toBe(color);
+    expect(renderEmbed({ title: "t", tone }, ref).embeds[0]?.color).toBe(color);
   });
 
   it("GIVEN a private reply THEN marks it ephemeral", () => {
-    expect(renderReply({ title: "Not allowed", tone: "error", private: true }, ref).ephemeral).toBe(true);
+    expect(renderEmbed({ title: "Not allowed", tone: "error", private: true }, ref).ephemeral).toBe(true);
   });
 
   it("GIVEN names and log text THEN escapes markdown and mentions everywhere but code spans", () => {
@@ -37,7 +37,7 @@ describe("renderReply", () => {
       text: "Log: <@&222222222222222222> said **hi** in `a*b`",
       fields: [{ label: "By_user", value: "@here [x](y)" }],
     };
-    expect(renderReply(reply, ref).embeds[0]).toEqual({
+    expect(renderEmbed(reply, ref).embeds[0]).toEqual({
       title: `Jail \\*prod\\* @${Z}everyone`,
       color: 0xf1a40f,
       description: `Log: <${Z}@&222222222222222222> said \\*\\*hi\\*\\* in \`a*b\``,
@@ -46,7 +46,7 @@ describe("renderReply", () => {
   });
 
   it("GIVEN fields THEN short single-line values go inline, others full width, empty ones get a dash", () => {
-    const fields = renderReply(
+    const fields = renderEmbed(
       { title: "t", tone: "info", fields: [{ label: "Jails", value: "2 (alpha, beta)" }, { label: "Examples", value: "`ban 1`\n`ban 2`" }, { label: "Empty", value: "" }] },
       ref,
     ).embeds[0]?.fields;
@@ -64,7 +64,7 @@ describe("renderReply", () => {
       text: "All *up*.",
       table: { columns: ["jail", "banned"], rows: [["sshd", "12"], ["nginx-`x`", "3"]], align: ["left", "right"] },
     };
-    expect(renderReply(reply, ref).embeds[0]?.description).toBe(
+    expect(renderEmbed(reply, ref).embeds[0]?.description).toBe(
       ["All \\*up\\*.", "", "```", "jail     banned", "───────  ──────", "sshd         12", "nginx-x       3", "```"].join("\n"),
     );
   });
@@ -81,19 +81,19 @@ describe("renderReply", () => {
         ],
       },
     };
-    expect(renderReply(reply, ref).embeds[0]?.description).toBe(
+    expect(renderEmbed(reply, ref).embeds[0]?.description).toBe(
       [
         "alpha — banned: 2 · total: 2 · failing: 0 · failures: 0 · bantime: 1h · findtime: 1h · maxretry: 3",
         "beta\\_\\* — banned: 1 · total: 1 · failing: 0 · failures: 2 · bantime: 1h · findtime: 1h · maxretry: 2 · idle",
       ].join("\n"),
     );
     const help: Reply = { title: "help", tone: "info", table: { columns: ["Command", "What it does", "Role"], rows: [["`ban <ip>… <jail> [for <duration>]`", "Ban addresses in a jail now, optionally for a set time", "operator"]] } };
-    expect(renderReply(help, ref).embeds[0]?.description).toBe("`ban <ip>… <jail> [for <duration>]` — What it does: Ban addresses in a jail now, optionally for a set time · Role: operator");
+    expect(renderEmbed(help, ref).embeds[0]?.description).toBe("`ban <ip>… <jail> [for <duration>]` — What it does: Ban addresses in a jail now, optionally for a set time · Role: operator");
   });
 
   it("GIVEN a cell with backticks that are not a span THEN they cannot close the code block", () => {
     const reply: Reply = { title: "t", tone: "info", table: { columns: ["c"], rows: [["a```b"]] } };
-    expect(renderReply(reply, ref).embeds[0]?.description).toBe("```\nc\n─────\naˋˋˋb\n```");
+    expect(renderEmbed(reply, ref).embeds[0]?.description).toBe("```\nc\n─────\naˋˋˋb\n```");
   });
 
   it("GIVEN up to five row actions THEN gives a row of buttons naming each row", () => {
@@ -106,7 +106,7 @@ describe("renderReply", () => {
         rowActions: [{ label: "Unban", command: "unban 192.0.2.1 sshd" }, { label: "Unban", command: "unban 192.0.2.2 sshd" }],
       },
     };
-    expect(renderReply(reply, ref).components).toEqual([
+    expect(renderEmbed(reply, ref).components).toEqual([
       {
         type: 1,
         components: [
@@ -125,7 +125,7 @@ describe("renderReply", () => {
       table: { columns: ["address", "ends"], rows: ips.map((ip) => [ip, "in 1h"]), rowActions: ips.map((ip) => ({ label: "Unban", command: `unban ${ip} alpha` })) },
       paging: { page: 2, pages: 3, total: 40, prev: { label: "Prev", command: "banned alpha before 1_198.18.0.1" }, next: { label: "Next", command: "banned alpha after 1_198.18.0.15" } },
     };
-    const msg = renderReply(reply, ref);
+    const msg = renderEmbed(reply, ref);
     expect(msg.embeds[0]?.footer).toEqual({ text: "Page 2 of 3 · 40 in all" });
     expect(msg.components).toEqual([
       {
@@ -151,7 +151,7 @@ describe("renderReply", () => {
 
   it("GIVEN a confirmation THEN styles Confirm as danger, and a command too long for custom_id uses a key", () => {
     const long = `stop ${"j".repeat(90)} --confirm=abc`;
-    const msg = renderReply(
+    const msg = renderEmbed(
       { title: "Confirm: stop sshd", tone: "warn", private: true, actions: [{ label: "Confirm", command: long, style: "danger" }, { label: "Cancel", command: "cancel abc" }] },
       ref,
     );
@@ -168,7 +168,7 @@ describe("renderReply", () => {
 
   it("GIVEN images THEN attaches them and shows the first in the embed, the rest in their own", () => {
     const png = new Uint8Array([137, 80, 78, 71]);
-    const msg = renderReply(
+    const msg = renderEmbed(
       { title: "Top countries", tone: "info", images: [{ name: "top countries.png", png, alt: "bar chart", width: 600, height: 300 }, { name: "trend.png", png, alt: "line", width: 1, height: 1 }] },
       ref,
     );
@@ -183,14 +183,14 @@ describe("renderReply", () => {
   });
 });
 
-describe("renderReply within Discord's limits", () => {
+describe("renderEmbed within Discord's limits", () => {
   const total = (msg: Message) =>
     msg.embeds.reduce(
       (n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0),
       0,
     );
 
-  type Message = ReturnType<typeof renderReply>;
+  type Message = ReturnType<typeof renderEmbed>;
   const CUTS: [string, Partial<Reply>, (m: Message) => unknown, unknown][] = [
     ["a 300-character title", { title: "t".repeat(300) }, (m) => m.embeds[0]?.title, `${"t".repeat(255)}…`],
     ["a 5000-character text", { text: "x".repeat(5000) }, (m) => m.embeds[0]?.description, `${"x".repeat(4095)}…`],
@@ -199,12 +199,12 @@ describe("renderReply within Discord's limits", () => {
   ];
 
   it.each(CUTS)("GIVEN %s THEN cuts it with a visible mark", (_, extra, pick, expected) => {
-    expect(pick(renderReply({ title: "t", tone: "info", ...extra }, ref))).toEqual(expected);
+    expect(pick(renderEmbed({ title: "t", tone: "info", ...extra }, ref))).toEqual(expected);
   });
 
   it("GIVEN 500 table rows THEN shows what fits in 4096 characters and says how many are not shown", () => {
     const rows = Array.from({ length: 500 }, (_, i) => [`10.0.${i >> 8}.${i & 255}`, "in 59m"]);
-    const msg = renderReply({ title: "500 banned", tone: "info", table: { columns: ["address", "ends"], rows } }, ref);
+    const msg = renderEmbed({ title: "500 banned", tone: "info", table: { columns: ["address", "ends"], rows } }, ref);
     const description = msg.embeds[0]?.description ?? "";
     expect(description.length).toBeLessThanOrEqual(4096);
     expect(description.endsWith("\n```")).toBe(true);
@@ -215,7 +215,7 @@ describe("renderReply within Discord's limits", () => {
 
   it("GIVEN 25 full fields and a long text THEN keeps the whole message within 6000 characters", () => {
     const fields = Array.from({ length: 25 }, (_, i) => ({ label: `field ${i}`, value: "v".repeat(1024) }));
-    const msg = renderReply({ title: "big", tone: "info", text: "x".repeat(4096), fields }, ref);
+    const msg = renderEmbed({ title: "big", tone: "info", text: "x".repeat(4096), fields }, ref);
     expect(total(msg)).toBeLessThanOrEqual(6000);
     expect(msg.embeds[0]?.fields).toHaveLength(4);
     expect(msg.embeds[0]?.description?.length).toBeGreaterThanOrEqual(1000);
@@ -225,7 +225,7 @@ describe("renderReply within Discord's limits", () => {
   it("GIVEN 12 images THEN sends 10 embeds and says two are missing", () => {
     const png = new Uint8Array([1]);
     const images = Array.from({ length: 12 }, (_, i) => ({ name: "chart.png", png, alt: `chart ${i}`, width: 1, height: 1 }));
-    const msg = renderReply({ title: "charts", tone: "info", images }, ref);
+    const msg = renderEmbed({ title: "charts", tone: "info", images }, ref);
     expect(msg.embeds).toHaveLength(10);
     expect(msg.files.map((f) => f.name).slice(0, 3)).toEqual(["chart.png", "2-chart.png", "3-chart.png"]);
     expect(msg.embeds[0]?.footer?.text).toBe("Cut to fit Discord: 2 images not shown.");
@@ -233,7 +233,7 @@ describe("renderReply within Discord's limits", () => {
 
   it("GIVEN 30 actions THEN shows 5 rows of 5 buttons and says the rest did not fit", () => {
     const actions = Array.from({ length: 30 }, (_, i) => ({ label: `Do ${i}`, command: `status ${i}` }));
-    const msg = renderReply({ title: "t", tone: "info", actions }, ref);
+    const msg = renderEmbed({ title: "t", tone: "info", actions }, ref);
     expect(msg.components.map((r) => r.components.length)).toEqual([5, 5, 5, 5, 5]);
     expect(msg.embeds[0]?.footer?.text).toBe("Cut to fit Discord: 5 more buttons did not fit.");
   });
@@ -248,14 +248,14 @@ describe("renderReply within Discord's limits", () => {
       paging: { page: 1, pages: 2, total: 90, next: { label: "Next", command: "banned x after 1_10.0.0.79" } },
       actions: [{ label: "Refresh", command: "banned x" }],
     };
-    const msg = renderReply(reply, ref);
+    const msg = renderEmbed(reply, ref);
     expect(msg.components.map((r) => [r.components[0]?.type, r.components.length])).toEqual([[3, 1], [3, 1], [3, 1], [2, 1], [2, 1]]);
     expect(msg.components.slice(0, 3).map((r) => (r.components[0] as { options: unknown[] }).options.length)).toEqual([25, 25, 25]);
     expect(msg.embeds[0]?.footer?.text).toBe("Page 1 of 2 · 90 in all\nCut to fit Discord: 5 row actions did not fit; type the commands instead.");
   });
 
   it("GIVEN labels over 80 characters THEN clips button labels", () => {
-    const msg = renderReply({ title: "t", tone: "info", actions: [{ label: "L".repeat(100), command: "status" }] }, ref);
+    const msg = renderEmbed({ title: "t", tone: "info", actions: [{ label: "L".repeat(100), command: "status" }] }, ref);
     expect(msg.components[0]?.components[0]).toMatchObject({ label: `${"L".repeat(79)}…` });
   });
 });
