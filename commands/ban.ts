@@ -4,10 +4,10 @@ import { formatDuration, formatTime } from "../src/core/time-format.js";
 
 export const ban = defineCommand({
   name: "ban",
-  summary: "Ban addresses in a jail now, optionally for a set time",
-  examples: ["ban 203.0.113.5 sshd", "ban 203.0.113.5 2001:db8::5 sshd for 2h"],
+  summary: "Ban addresses or networks in a jail now, optionally for a set time",
+  examples: ["ban 203.0.113.5 sshd", "ban 203.0.113.5 2001:db8::5 sshd for 2h", "ban 198.51.100.0/24 sshd"],
   options: [
-    { name: "ips", kind: "ip", multiple: true, required: true, description: "addresses to ban" },
+    { name: "ips", kind: "ip-or-cidr", multiple: true, required: true, description: "addresses or CIDR networks to ban" },
     { name: "jail", kind: "jail", required: true, description: "the jail", autocomplete: "jails" },
     { name: "duration", kind: "duration", keyword: "for", description: "lift the ban after this long" },
   ],

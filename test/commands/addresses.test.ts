@@ -31,4 +31,17 @@ describe("addresses and networks in commands", () => {
     expect((await bot.run("unban ::ffff:203.0.113.40 alpha")).title).toBe("Unbanned 203.0.113.40 in alpha");
     expect(await fail2ban().jailsBanning(["203.0.113.40"])).toEqual([[]]);
   });
+
+  it("bans a network as fail2ban lists it, and its Unban button lifts it", async () => {
+    const ban = await bot.run("ban 198.51.100.77/26 beta for 1h");
+    expect(ban.title).toBe("Banned 198.51.100.64/26 in beta for 1h");
+    expect(await fail2ban().bannedIps("beta")).toContain("198.51.100.64/26");
+    expect(bot.core.services.timedBans.forJail("beta").has("198.51.100.64/26")).toBe(true);
+
+    expect((await bot.run(ban.actions![0]!.command)).title).toBe("Unbanned 198.51.100.64/26 in beta");
+    expect(await fail2ban().bannedIps("beta")).not.toContain("198.51.100.64/26");
+    await bot.run("ban 2001:DB8:77::/48 beta");
+    expect((await bot.run("unban 2001:db8:77::/48")).title).toBe("Unbanned 2001:db8:77::/48 in every jail");
+    expect(await fail2ban().bannedIps("beta")).toEqual([]);
+  });
 });

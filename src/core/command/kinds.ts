@@ -1,6 +1,7 @@
 import { parseDuration } from "../duration.js";
 import { isJailName } from "../fail2ban/validate.js";
-import { formatCidr, normalizeIp, parseIpOrCidr } from "../ip.js";
+import { parseEntry } from "../blocklist/address.js";
+import { normalizeIp } from "../ip.js";
 import type { CommandDef, OptionSpec } from "./model.js";
 
 // One reader per option kind, shared by the text parser, the formatter (to know which option a
@@ -66,8 +67,10 @@ export function readValue(spec: OptionSpec, token: string, label: string): ReadR
       return ip ? { ok: true, value: ip } : fail(`“${shown(token)}” is not an IP address.`);
     }
     case "ip-or-cidr": {
-      const cidr = parseIpOrCidr(token);
-      return cidr ? { ok: true, value: formatCidr(cidr) } : fail(`“${shown(token)}” is not an IP address or CIDR network.`);
+      // In the form fail2ban lists it (host bits cleared: 198.51.100.7/24 is 198.51.100.0/24), so
+      // replies, buttons and timed bans name what fail2ban will show.
+      const network = parseEntry(token.trim());
+      return network ? { ok: true, value: network.text } : fail(`“${shown(token)}” is not an IP address or CIDR network.`);
     }
     case "jail":
       return isJailName(token) ? { ok: true, value: token } : fail(`“${shown(token)}” is not a valid jail name.`);
