@@ -1,6 +1,9 @@
+import { banRisk } from "../src/core/ban-risk.js";
 import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
+
+type BanCtx = Ctx<"fail2ban" | "timedBans" | "history" | "clock" | "host" | "hostAddresses">;
 
 export const ban = defineCommand({
   name: "ban",
@@ -13,7 +16,10 @@ export const ban = defineCommand({
   ],
   role: "operator",
   effect: "change",
-  async run({ ips, jail, duration }, ctx: Ctx<"fail2ban" | "timedBans" | "history" | "clock" | "host">) {
+  async confirm({ ips, jail }, { fail2ban, hostAddresses }: BanCtx) {
+    return banRisk(ips, { jail, ignoreList: await fail2ban.ignoreList(jail), hostAddresses: hostAddresses() });
+  },
+  async run({ ips, jail, duration }, ctx: BanCtx) {
     const { fail2ban, timedBans, history, clock, host, actor } = ctx;
     const now = clock.now();
     // Noted first, so the ban event the history receives from fail2ban is tagged with who made it.

@@ -102,13 +102,17 @@ export class Dispatcher {
       return result(errorReply(message, "Not allowed"), "refused");
     }
 
-    if (command.effect === "destructive") {
+    // A token is checked whatever the command: a confirmed `ban` of a risky address carries one too.
+    if (command.effect === "destructive" || parsed.confirmToken !== undefined) {
       const gate = this.confirmationGate(actor, who, parsed.confirmToken, started);
       if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
     }
 
     try {
-      const reply = await command.run(parsed.values as never, { ...services, actor, commandLine, progress: opts.progress });
+      const ctx = { ...services, actor, commandLine, progress: opts.progress };
+      const risk = parsed.confirmToken === undefined ? await command.confirm?.(parsed.values as never, ctx) : undefined;
+      if (risk !== undefined) return result(this.askConfirmation(actor, who, risk, started), "confirm");
+      const reply = await command.run(parsed.values as never, ctx);
       if (command.effect !== "read") this.audit(actor, who, "ok", reply.title, started);
       return result(reply, "ok");
     } catch (err) {
@@ -133,20 +137,7 @@ export class Dispatcher {
   ): Reply | undefined {
     const { confirmations } = this.deps.services;
     const { commandLine } = who;
-    if (token === undefined) {
-      const created = confirmations.create({ commandLine, platform: actor.platform, userId: actor.userId, now, ttlMs: this.deps.confirmTtlMs });
-      this.audit(actor, who, "confirm", "confirmation asked", now);
-      return {
-        title: `Confirm: ${commandLine}`,
-        tone: "warn",
-        text: `This cannot be undone from here. The button expires in ${formatDuration(this.deps.confirmTtlMs)}.`,
-        private: true,
-        actions: [
-          { label: "Confirm", command: withConfirmToken(commandLine, created), style: "danger" },
-          { label: "Cancel", command: `cancel ${created}` },
-        ],
-      };
-    }
+    if (token === undefined) return this.askConfirmation(actor, who, "This cannot be undone from here.", now);
     const result = confirmations.consume({ token, commandLine, now });
     if (result === "ok") return undefined;
     const message =
@@ -155,6 +146,23 @@ export class Dispatcher {
         : "This confirmation is not valid (already used, cancelled or for another command); run the command again.";
     this.audit(actor, who, "expired", message, now);
     return errorReply(message, "Not confirmed");
+  }
+
+  /** The Confirm/Cancel reply; `why` leads its text. */
+  private askConfirmation(actor: Identity, who: { command: string; commandLine: string }, why: string, now: number): Reply {
+    const { commandLine } = who;
+    const created = this.deps.services.confirmations.create({ commandLine, platform: actor.platform, userId: actor.userId, now, ttlMs: this.deps.confirmTtlMs });
+    this.audit(actor, who, "confirm", "confirmation asked", now);
+    return {
+      title: `Confirm: ${commandLine}`,
+      tone: "warn",
+      text: `${why} The button expires in ${formatDuration(this.deps.confirmTtlMs)}.`,
+      private: true,
+      actions: [
+        { label: "Confirm", command: withConfirmToken(commandLine, created), style: "danger" },
+        { label: "Cancel", command: `cancel ${created}` },
+      ],
+    };
   }
 
   private async withSuggestion(err: UserError, values: Record<string, unknown>): Promise<string> {

@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { describe, expect, it, vi } from "vitest";
 import { useBanBot } from "../harness/banbot.js";
 import { useClients } from "../harness/client.js";
@@ -43,5 +44,49 @@ describe("addresses and networks in commands", () => {
     await bot.run("ban 2001:DB8:77::/48 beta");
     expect((await bot.run("unban 2001:db8:77::/48")).title).toBe("Unbanned 2001:db8:77::/48 in every jail");
     expect(await fail2ban().bannedIps("beta")).toEqual([]);
+  });
+
+  describe("bans that could lock someone out ask first", () => {
+    const ownAddress = Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .find((a) => !a.internal && a.family === "IPv4")?.address;
+
+    it.each([
+      ["ban 127.0.0.2 alpha", "127.0.0.2: loopback (127.0.0.0/8)"],
+      ["ban 10.1.2.3 alpha for 1h", "10.1.2.3: private network (10.0.0.0/8)"],
+      ["ban ::ffff:192.168.1.9 alpha", "192.168.1.9: private network (192.168.0.0/16)"],
+      ["ban 203.0.113.41 172.16.0.0/12 alpha", "172.16.0.0/12: overlaps private network (172.16.0.0/12)"],
+      ["ban 64.0.0.0/3 alpha", "64.0.0.0/3: a network wider than /8"],
+    ])("%s", async (line, why) => {
+      const asked = await bot.run(line);
+      expect(asked).toMatchObject({ tone: "warn", title: expect.stringMatching(/^Confirm: ban /) });
+      expect(asked.text).toContain(why);
+      expect(await fail2ban().bannedIps("alpha")).toEqual([]);
+    });
+
+    it("asks for an address on the jail's ignore list, then bans once confirmed", async () => {
+      await fail2ban().addIgnore("alpha", ["198.51.100.128/25"]);
+      const asked = await bot.run("ban 198.51.100.200 alpha");
+      expect(asked.text).toMatch(/^This ban could lock out your own users or this machine:\n198\.51\.100\.200: alpha's ignore list has 198\.51\.100\.128\/25\nBan anyway\? The button expires in 5m\.$/);
+      expect(await fail2ban().bannedIps("alpha")).toEqual([]);
+      const confirm = asked.actions!.find((a) => a.label === "Confirm")!;
+      expect((await bot.run(confirm.command)).title).toBe("Banned 198.51.100.200 in alpha");
+      expect(await fail2ban().bannedIps("alpha")).toEqual(["198.51.100.200"]);
+      // A confirmation is good for one run only.
+      expect((await bot.run(confirm.command)).tone).toBe("error");
+      await bot.run("unban 198.51.100.200");
+      await fail2ban().removeIgnore("alpha", "198.51.100.128/25");
+    });
+
+    it.runIf(ownAddress)("asks for an address of this machine", async () => {
+      const asked = await bot.run(`ban ${ownAddress} alpha`);
+      expect(asked.text).toContain(`${ownAddress}: an address of this machine (BanBot's host)`);
+      expect(await fail2ban().bannedIps("alpha")).toEqual([]);
+    });
+
+    it("bans public and documentation addresses at once", async () => {
+      expect((await bot.run("ban 8.8.8.8 192.0.2.99 alpha")).title).toBe("Banned 2 addresses in alpha");
+      await bot.run("unban 8.8.8.8 192.0.2.99");
+    });
   });
 });

@@ -123,11 +123,11 @@ describe("banned", () => {
   });
 
   it("shows when BanBot lifts a timed ban", async () => {
-    await bot.run("ban 198.18.9.9 beta for 2h");
+    await bot.run("ban 203.0.113.99 beta for 2h");
     const [row] = (await bot.run("banned beta")).table!.rows;
-    expect(row?.[0]).toBe("198.18.9.9");
+    expect(row?.[0]).toBe("203.0.113.99");
     expect(row?.[3]).toBe("in 2h (timed)");
-    await bot.run("unban 198.18.9.9 beta");
+    await bot.run("unban 203.0.113.99 beta");
   });
 
   it("searches by substring and by page number", async () => {
