@@ -2,6 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Invocation } from "../src/core/command/model.js";
 import { rankedBarsChart } from "../src/core/charts/ranked-bars.js";
 import { asLabel, countryLabel, plural } from "../src/core/history/describe.js";
+import { checkJailFilter, type JailFilterDeps } from "../src/core/history/jail-filter.js";
 import type { Action, Reply } from "../src/core/reply.js";
 import type { Clock } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
@@ -11,7 +12,7 @@ const LIMIT = 10;
 const DEFAULT_SINCE = 30 * 86_400_000;
 const KEYS = { ips: "ip", countries: "country", jails: "jail", asns: "asn" } as const satisfies Record<string, TopKey>;
 
-type TopCtx = { history: Pick<HistoryQueries, "top" | "bans" | "asOrg">; clock: Clock } & Invocation;
+type TopCtx = { history: Pick<HistoryQueries, "top" | "bans" | "asOrg" | "count">; fail2ban: JailFilterDeps["fail2ban"]; clock: Clock } & Invocation;
 
 export const top = defineCommand({
   name: "top",
@@ -24,17 +25,18 @@ export const top = defineCommand({
   ],
   role: "viewer",
   effect: "read",
-  run({ what, since = DEFAULT_SINCE, jail }, { history, clock }: TopCtx): Promise<Reply> {
+  async run({ what, since = DEFAULT_SINCE, jail }, { history, fail2ban, clock }: TopCtx): Promise<Reply> {
+    await checkJailFilter(jail, { fail2ban, history });
     const filter: BanFilter = { since: clock.now() - since, jail };
     const window = `last ${formatDuration(since)}${jail ? ` in ${jail}` : ""}`;
     const total = history.bans(filter);
-    if (total === 0) return Promise.resolve({ title: `No bans in the ${window}`, tone: "info" });
+    if (total === 0) return { title: `No bans in the ${window}`, tone: "info" };
     const rows = history.top(KEYS[what], filter, LIMIT);
     const label = labeller(what, history);
     const labels = rows.map(label);
     const share = (r: TopRow) => `${((100 * r.bans) / total).toFixed(1)}%`;
     const subtitle = `${window} · ${plural(total, "ban")}`;
-    return Promise.resolve({
+    return {
       title: `Top ${what}, ${window}`,
       tone: "info",
       table: {
@@ -56,7 +58,7 @@ export const top = defineCommand({
           alt: `Bar chart of the ${rows.length} ${what} with the most bans, ${window}: ${rows.map((r, i) => `${labels[i]} ${r.bans}`).join(", ")}`,
         }),
       ],
-    });
+    };
   },
 });
 

@@ -4,7 +4,7 @@ import type { AuditOutcome } from "../store/audit-log.js";
 import { refusalMessage, roleOf } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
 import { roleAllows } from "./command/model.js";
-import { parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";
+import { nearMiss, parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";
 import { isUserError, type UserError } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { newIncident } from "./incident.js";
@@ -117,7 +117,7 @@ export class Dispatcher {
       return result(reply, "ok");
     } catch (err) {
       if (isUserError(err)) {
-        const message = await this.withSuggestion(err, parsed.values);
+        const message = await this.withSuggestion(err, command, parsed.values);
         if (command.effect !== "read") this.audit(actor, who, "error", message, started);
         return result(errorReply(message), "error");
       }
@@ -165,15 +165,18 @@ export class Dispatcher {
     };
   }
 
-  private async withSuggestion(err: UserError, values: Record<string, unknown>): Promise<string> {
+  /** An unknown jail's message plus what the word was probably meant to be: a jail, or another option's value (`stats 7x`). */
+  private async withSuggestion(err: UserError, command: AnyCommand, values: Record<string, unknown>): Promise<string> {
     const jail = values.jail;
     if (err.code !== "unknown_jail" || typeof jail !== "string") return err.message;
+    let close: string | undefined;
     try {
-      const close = suggest(jail, (await this.deps.services.fail2ban.status()).jails);
-      return close ? `${err.message} Did you mean \`${close}\`?` : `${err.message} Type \`jails\` for the list.`;
+      close = suggest(jail, (await this.deps.services.fail2ban.status()).jails);
     } catch {
-      return err.message;
+      // fail2ban is down: another option's value may still fit.
     }
+    close ??= command.options.flatMap((o) => (o.name in values ? [] : [nearMiss(o, jail)])).find((v) => v !== undefined);
+    return close ? `${err.message} Did you mean \`${close}\`?` : `${err.message} Type \`jails\` for the list.`;
   }
 
   private audit(

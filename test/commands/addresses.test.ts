@@ -46,6 +46,15 @@ describe("addresses and networks in commands", () => {
     expect(await fail2ban().bannedIps("beta")).toEqual([]);
   });
 
+  it.each([
+    ["stats 7x", "No jail named 7x: fail2ban runs none and the ban history has none. Did you mean `7d`?"],
+    ["history 2hrs", "No jail named 2hrs: fail2ban runs none and the ban history has none. Did you mean `2h`?"],
+    ["top ips 30d alpah", "No jail named alpah: fail2ban runs none and the ban history has none. Did you mean `alpha`?"],
+    ["history 999.9.9.9", "“999.9.9.9” is not an IP address."],
+  ])("refuses a word that fits no slot, naming it: %s", async (line, message) => {
+    expect(await bot.run(line)).toMatchObject({ tone: "error", text: message });
+  });
+
   describe("bans that could lock someone out ask first", () => {
     const ownAddress = Object.values(networkInterfaces())
       .flatMap((list) => list ?? [])

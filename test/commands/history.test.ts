@@ -41,7 +41,9 @@ describe("history, top and stats", () => {
   let archive: History;
   const run = (line: string): Promise<Reply> => {
     const { command, values } = parseCommandLine([historyCommand, top, stats], line);
-    const ctx = { history: archive, clock, actor: CONSOLE_IDENTITY, commandLine: line };
+    // The jails fail2ban runs now; "retired" only has events in the archive.
+    const fail2ban = { status: () => Promise.resolve({ jails: ["sshd", "nginx", "postfix"] }) };
+    const ctx = { history: archive, fail2ban, clock, actor: CONSOLE_IDENTITY, commandLine: line };
     return (command as unknown as CommandDef<never, typeof ctx>).run(values, ctx);
   };
 
@@ -156,5 +158,17 @@ describe("history, top and stats", () => {
       { label: "Log lines (sshd, 2026-11-22 07:00 UTC)", value: "FAIL login from 192.0.2.1" },
     ]);
     expect(historySection(archive, "203.0.113.1", clock.now())).toEqual([{ label: "History", value: "never banned, as far as the archive goes" }]);
+  });
+
+  // Last: it archives an event the tests above do not expect.
+  it("answers for a jail only the archive knows, and refuses a jail filter that names nothing", async () => {
+    const refused = (line: string) => run(line).then(() => "answered", (err: Error) => err.message);
+    for (const line of ["history retired", "stats 7x", "top ips 30d retired"]) {
+      expect(await refused(line)).toMatch(/^No jail named (retired|7x): fail2ban runs none and the ban history has none\.$/);
+    }
+    createHistoryArchive(db).add([ev("192.0.2.9", HOUR, { jail: "retired" })]);
+    expect((await run("history retired")).table?.rows).toHaveLength(1);
+    expect((await run("stats 24h retired")).title).toBe("Bans, last 1d in retired");
+    expect((await run("top ips 30d nginx")).title).toBe("Top ips, last 30d in nginx");
   });
 });

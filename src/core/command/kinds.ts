@@ -92,6 +92,16 @@ export function readValue(spec: OptionSpec, token: string, label: string): ReadR
   }
 }
 
+/**
+ * Whether a token that this kind rejects was evidently meant for it (`999.9.9.9` for an address),
+ * so the parser reports the mistake there instead of handing the token to a later option.
+ */
+export function claims(spec: OptionSpec, token: string): boolean {
+  if (spec.kind !== "ip" && spec.kind !== "ip-or-cidr") return false;
+  // Jail names never hold a colon, and no one names a jail in digits and dots.
+  return token.includes(":") || (/^[\d.]+(\/\d*)?$/.test(token) && token.includes("."));
+}
+
 export function accepts(spec: OptionSpec, token: string): boolean {
   return readValue(spec, token, spec.name).ok;
 }
