@@ -8,7 +8,7 @@ import { COMMANDS as CATALOGUE } from "../commands/index.js";
 import { runConsole } from "./adapters/console/console.js";
 import { createChatAdapters } from "./adapters/index.js";
 import { runDoctor } from "./cli/doctor.js";
-import { commandLineFrom, runExec } from "./cli/exec.js";
+import { parseExecArgs, runExec } from "./cli/exec.js";
 import { runMigrate } from "./cli/migrate.js";
 import { registerCommands } from "./cli/register.js";
 import { runSlackManifest } from "./cli/slack-manifest.js";
@@ -119,11 +119,12 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
       case "doctor":
         return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, out: io.out }));
       case "exec": {
-        const { line, ...opts } = execArgs(rest);
-        if (!line) {
-          io.err("Usage: banbot exec [--json] [--yes] -- <command line>");
+        const args = parseExecArgs(rest);
+        if ("error" in args) {
+          io.err(args.error);
           return 2;
         }
+        const { line, ...opts } = args;
         return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, opts, io.out));
       }
       case "console":
@@ -140,15 +141,6 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
     io.err(err.message);
     return 1;
   }
-}
-
-// Flags come before `--` (or lead, when there is no `--`); the rest is the command line.
-function execArgs(args: readonly string[]): { json: boolean; yes: boolean; line: string } {
-  const dashes = args.indexOf("--");
-  let split = dashes;
-  if (split < 0) for (split = 0; split < args.length && args[split]!.startsWith("--"); split++);
-  const flags = args.slice(0, split);
-  return { json: flags.includes("--json"), yes: flags.includes("--yes"), line: commandLineFrom(args.slice(dashes >= 0 ? dashes + 1 : split)) };
 }
 
 /** Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order. */

@@ -31,6 +31,34 @@ function jsonValue(_key: string, value: unknown): unknown {
   return value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value;
 }
 
+const FLAGS: readonly string[] = ["--json", "--yes"];
+const isFlag = (word: string) => FLAGS.includes(word);
+const EXEC_USAGE = "Usage: banbot exec [--json] [--yes] -- <command line>";
+
+/**
+ * exec's own flags come before `--` (or lead, when there is no `--`); everything after is the
+ * command line, word for word. A flag of exec's there is a mistake the command would otherwise
+ * swallow (`audit --json` would look for a user named --json), so it is refused, saying where it goes.
+ */
+export function parseExecArgs(args: readonly string[]): (ExecOptions & { line: string }) | { error: string } {
+  const dashes = args.indexOf("--");
+  let split = dashes;
+  if (split < 0) for (split = 0; split < args.length && args[split]!.startsWith("--"); split++);
+  const flags = args.slice(0, split);
+  const words = args.slice(dashes >= 0 ? dashes + 1 : split);
+  const unknown = flags.find((f) => !isFlag(f));
+  if (unknown !== undefined) return { error: `exec has no flag ${unknown} (it takes ${FLAGS.join(" and ")}).\n${EXEC_USAGE}` };
+  const stray = words.find(isFlag);
+  if (stray !== undefined) {
+    const where = dashes >= 0 ? "after `--`" : "after the command";
+    const fixed = ["banbot", "exec", ...new Set([...flags, ...words.filter(isFlag)]), "--", ...words.filter((w) => !isFlag(w))];
+    return { error: `${stray} comes ${where}, so it is part of the command line, not a flag of exec. Put exec's flags first: ${commandLineFrom(fixed)}` };
+  }
+  const line = commandLineFrom(words);
+  if (line === "") return { error: EXEC_USAGE };
+  return { json: flags.includes("--json"), yes: flags.includes("--yes"), line };
+}
+
 /**
  * Rebuilds the command line from argv, quoting (the tokenizer's way, which has no escapes) an
  * argument that would not stay one token. `--name=value` arguments stay unquoted so they still name.

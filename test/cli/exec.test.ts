@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { commandLineFrom } from "../../src/cli/exec.js";
+import { commandLineFrom, parseExecArgs } from "../../src/cli/exec.js";
 import { tokenize } from "../../src/core/command/tokenize.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
@@ -62,6 +62,14 @@ describe("banbot exec", () => {
     expect(stdout).toContain("stop beta");
   });
 
+  it("refuses its own flag after `--`, saying where it goes, and runs nothing", async () => {
+    const { code, stdout, stderr } = await banbot("exec", "--", "ban", "203.0.113.77", "alpha", "--yes");
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("--yes comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --yes -- ban 203.0.113.77 alpha");
+    expect(await connect(f2b.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.77"])).toEqual([[]]);
+  });
+
   it("refuses a bad configuration with every problem listed, exit 2", async () => {
     const { code, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "exec", "--", "status"], {
       cwd: ROOT,
@@ -80,5 +88,25 @@ describe("commandLineFrom", () => {
   it("quotes each argument so the tokenizer, which has no escapes, reads it back as one token", () => {
     const args = ["note", 'say "hi" there', "C:\\temp dir", "", "--jail=sshd"];
     expect(tokenize(commandLineFrom(args)).map((t) => t.text)).toEqual(args);
+  });
+});
+
+describe("parseExecArgs", () => {
+  it.each([
+    [["--json", "--", "banned", "sshd"], { json: true, yes: false, line: "banned sshd" }],
+    [["--yes", "stop", "sshd"], { json: false, yes: true, line: "stop sshd" }],
+    [["--", "note", "two words"], { json: false, yes: false, line: 'note "two words"' }],
+  ])("GIVEN %j THEN reads the flags and the line", (args, expected) => {
+    expect(parseExecArgs(args)).toEqual(expected);
+  });
+
+  it.each([
+    [["--", "help", "ban", "--json"], "--json comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --json -- help ban"],
+    [["audit", "--json"], "--json comes after the command, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --json -- audit"],
+    [["--yes", "--", "stop", "sshd", "--json"], "--json comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --yes --json -- stop sshd"],
+    [["--jsno", "--", "status"], "exec has no flag --jsno (it takes --json and --yes).\nUsage: banbot exec [--json] [--yes] -- <command line>"],
+    [["--json"], "Usage: banbot exec [--json] [--yes] -- <command line>"],
+  ])("GIVEN %j THEN refuses: %s", (args, error) => {
+    expect(parseExecArgs(args)).toEqual({ error });
   });
 });
