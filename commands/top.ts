@@ -43,8 +43,8 @@ export const top = defineCommand({
         columns: what === "ips" ? ["#", "address", "country", "bans", "last banned"] : ["#", singular(what), "bans", "share", "last banned"],
         rows: rows.map((r, i) =>
           what === "ips"
-            ? [String(i + 1), r.key ?? "", countryLabel(r.country), r.bans.toLocaleString("en"), formatTime(r.lastAt)]
-            : [String(i + 1), labels[i]!, r.bans.toLocaleString("en"), share(r), formatTime(r.lastAt)],
+            ? [i + 1, r.key ?? "", countryLabel(r.country), r.bans, formatTime(r.lastAt)]
+            : [i + 1, labels[i]!, r.bans, share(r), formatTime(r.lastAt)],
         ),
         align: ["right", "left", what === "ips" ? "left" : "right", "right", "left"],
         rowActions: rows.map((r) => rowAction(what, r)),

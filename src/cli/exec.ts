@@ -3,6 +3,7 @@ import { quote } from "../core/command/tokenize.js";
 import type { Dispatcher } from "../core/dispatch.js";
 import { CONSOLE_IDENTITY } from "../core/identity.js";
 import { renderText } from "../adapters/console/render.js";
+import type { Reply } from "../core/reply.js";
 
 export interface ExecOptions {
   json: boolean;
@@ -22,13 +23,15 @@ export async function runExec(
   const confirm = reply.actions?.find((a) => hasConfirmToken(a.command));
   if (confirm && opts.yes) reply = await dispatcher.run(confirm.command, CONSOLE_IDENTITY);
   else if (confirm) reply = { ...reply, notes: [...(reply.notes ?? []), "Run again with --yes to confirm."], actions: undefined };
-  out(opts.json ? JSON.stringify(reply, jsonValue, 2) : renderText(reply).text);
+  out(opts.json ? JSON.stringify(jsonReply(reply), null, 2) : renderText(reply).text);
   return reply.tone === "error" || confirm !== undefined && !opts.yes ? 1 : 0;
 }
 
-// Images travel as base64 in JSON output.
-function jsonValue(_key: string, value: unknown): unknown {
-  return value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value;
+// Images travel as base64 in JSON output. Converted before stringifying: JSON.stringify hands a
+// replacer a Buffer already turned into {"type":"Buffer","data":[…]} by its toJSON.
+function jsonReply(reply: Reply): unknown {
+  if (!reply.images) return reply;
+  return { ...reply, images: reply.images.map((image) => ({ ...image, png: Buffer.from(image.png).toString("base64") })) };
 }
 
 const FLAGS: readonly string[] = ["--json", "--yes"];

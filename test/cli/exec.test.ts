@@ -2,7 +2,11 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { hostname } from "node:os";
 import { commandLineFrom, parseExecArgs } from "../../src/cli/exec.js";
+import { storePath } from "../../src/cli/store-path.js";
+import { createHistoryArchive } from "../../src/store/history-archive.js";
+import { migratedStore } from "../harness/store.js";
 import { tokenize } from "../../src/core/command/tokenize.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
@@ -37,6 +41,24 @@ describe("banbot exec", () => {
     const reply = JSON.parse(stdout) as { title: string; table: { rows: string[][] } };
     expect(reply.title).toBe("1 banned in alpha");
     expect(reply.table.rows[0]?.[0]).toBe("203.0.113.5");
+  });
+
+  it("gives charts as base64 PNG and counts as numbers in JSON", async () => {
+    const store = migratedStore(storePath(dataDir.path));
+    const at = Date.now() - 3_600_000;
+    const ban = (ip: string, jail: string) => ({ host: hostname(), jail, ip, kind: "ban" as const, at, banTime: at / 1000, banSeconds: 600, banCount: 1, failures: 3, origin: "fail2ban" as const });
+    createHistoryArchive(store).add([ban("203.0.113.11", "alpha"), ban("203.0.113.12", "alpha"), ban("203.0.113.13", "beta")]);
+    store.close();
+    const { code, stdout } = await banbot("exec", "--json", "--", "top", "jails");
+    expect(code).toBe(0);
+    const reply = JSON.parse(stdout) as { table: { rows: unknown[][] }; images: { png: string; width: number }[] };
+    expect(reply.table.rows.map((r) => r.slice(0, 4))).toEqual([
+      [1, "alpha", 2, "66.7%"],
+      [2, "beta", 1, "33.3%"],
+    ]);
+    const png = Buffer.from(reply.images[0]!.png, "base64");
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    expect(png.readUInt32BE(16)).toBe(reply.images[0]!.width);
   });
 
   it("exits 1 with a clear message on a user error, changing nothing", async () => {

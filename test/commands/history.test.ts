@@ -107,9 +107,9 @@ describe("history, top and stats", () => {
     expect(reply.title).toBe("Top countries, last 30d");
     expect(reply.table?.columns).toEqual(["#", "country", "bans", "share", "last banned"]);
     expect(reply.table?.rows).toEqual([
-      ["1", "DE Germany", "20", "87.0%", "2026-11-12 09:00 UTC"],
-      ["2", "CN China", "2", "8.7%", "2026-11-22 07:00 UTC"],
-      ["3", "US United States", "1", "4.3%", "2026-11-19 09:00 UTC"],
+      [1, "DE Germany", 20, "87.0%", "2026-11-12 09:00 UTC"],
+      [2, "CN China", 2, "8.7%", "2026-11-22 07:00 UTC"],
+      [3, "US United States", 1, "4.3%", "2026-11-19 09:00 UTC"],
     ]);
     expect(reply.images).toHaveLength(1);
     expect(reply.images?.[0]).toMatchObject({ name: "top-countries.png", width: 1280 });
@@ -119,8 +119,8 @@ describe("history, top and stats", () => {
   it("top ips, jails and asns, narrowed to a jail or a time", async () => {
     const ips = await run("top ips 7d sshd");
     expect(ips.table?.rows.map((r) => r.slice(0, 4))).toEqual([
-      ["1", "192.0.2.1", "CN China", "1"],
-      ["2", "192.0.2.3", "CN China", "1"],
+      [1, "192.0.2.1", "CN China", 1],
+      [2, "192.0.2.3", "CN China", 1],
     ]);
     expect(ips.table?.rowActions?.[0]).toEqual({ label: "History", command: "history 192.0.2.1" });
     expect((await run("top jails")).table?.rows.map((r) => r[1])).toEqual(["postfix", "sshd", "nginx"]);

@@ -1,4 +1,4 @@
-import type { Action, Reply, Table } from "../../core/reply.js";
+import { cellText, type Action, type Reply, type Table } from "../../core/reply.js";
 import { textTable } from "../../core/text-table.js";
 
 const MARK = { ok: "✔", info: "•", warn: "!", error: "✖" } as const;
@@ -37,7 +37,8 @@ export function renderText(reply: Reply): { text: string; actions: Action[] } {
 function renderTable(table: Table, number: (a: Action) => string): string[] {
   const rows = table.rows.map((row, i) => {
     const action = table.rowActions?.[i];
-    return action ? [...row, `${number(action)} ${action.label}`] : row;
+    const texts = row.map(cellText);
+    return action ? [...texts, `${number(action)} ${action.label}`] : texts;
   });
   const header = table.rowActions?.some(Boolean) ? [...table.columns, ""] : table.columns;
   return textTable(header, rows, { align: table.align }).lines;

@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { pageLabel, withoutCodeMarks, type Paging, type Reply, type Table } from "../../core/reply.js";
+import { cellText, pageLabel, withoutCodeMarks, type Paging, type Reply, type Table } from "../../core/reply.js";
 import { actionsBlocks, contextBlocks, fieldsBlocks, headerBlock, packLines, sectionBlock } from "./blocks.js";
 import { createButtonMaker, type ButtonMaker } from "./buttons.js";
 import { cut, mrkdwn, plainText, preformatted } from "./escape.js";
@@ -51,7 +51,7 @@ function tableBlocks(table: Table, buttons: ButtonMaker): types.KnownBlock[] {
   const sections = packLines(lines, SLACK_LIMITS.textChars, wrap("").length, wrap).map(sectionBlock);
   // A per-row button is named after the row's first cell, the thing it acts on ("Unban 192.0.2.1").
   const rowButtons = (table.rowActions ?? []).map((action, i) =>
-    action ? buttons.make(action, `${action.label} ${withoutCodeMarks(table.rows[i]?.[0] ?? "")}`.trim()) : undefined,
+    action ? buttons.make(action, `${action.label} ${withoutCodeMarks(cellText(table.rows[i]?.[0] ?? ""))}`.trim()) : undefined,
   );
   return [...sections, ...actionsBlocks(present(rowButtons))];
 }
