@@ -125,7 +125,8 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           return 2;
         }
         const { line, ...opts } = args;
-        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, opts, io.out));
+        const width = (io.stdout as NodeJS.WriteStream).isTTY === true ? (io.stdout as NodeJS.WriteStream).columns : undefined;
+        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, width }, io.out));
       }
       case "console":
         return await withCore(config, log, async ({ dispatcher }) => {

@@ -9,6 +9,8 @@ export interface ExecOptions {
   json: boolean;
   /** Answer a destructive command's confirmation with yes, for scripts. */
   yes: boolean;
+  /** The terminal's width, when the output is one: tables are cut to fit. */
+  width?: number;
 }
 
 /** `banbot exec [--json] [--yes] -- <command line>`: one command as the local admin; exit 1 when it failed. */
@@ -23,7 +25,7 @@ export async function runExec(
   const confirm = reply.actions?.find((a) => hasConfirmToken(a.command));
   if (confirm && opts.yes) reply = await dispatcher.run(confirm.command, CONSOLE_IDENTITY);
   else if (confirm) reply = { ...reply, notes: [...(reply.notes ?? []), "Run again with --yes to confirm."], actions: undefined };
-  out(opts.json ? JSON.stringify(jsonReply(reply), null, 2) : renderText(reply).text);
+  out(opts.json ? JSON.stringify(jsonReply(reply), null, 2) : renderText(reply, { width: opts.width }).text);
   return reply.tone === "error" || confirm !== undefined && !opts.yes ? 1 : 0;
 }
 

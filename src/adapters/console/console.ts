@@ -46,7 +46,9 @@ export async function runConsole({ dispatcher, input, output, banner, notices }:
           print(`There is no action ${line} on the last reply.`);
         } else {
           if (picked) print(`→ ${picked.command}`);
-          const rendered = renderText(await dispatcher.run(picked ? picked.command : line, CONSOLE_IDENTITY));
+          const reply = await dispatcher.run(picked ? picked.command : line, CONSOLE_IDENTITY);
+          // Read each time: the terminal may have been resized.
+          const rendered = renderText(reply, { width: tty ? (output as NodeJS.WriteStream).columns : undefined });
           actions = rendered.actions;
           print(rendered.text);
         }
