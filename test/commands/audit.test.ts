@@ -17,7 +17,7 @@ describe("audit", () => {
   const run = (line: string): Promise<Reply> => {
     const { values } = parseCommandLine([audit], line);
     const ctx = { audit: log, clock, actor: CONSOLE_IDENTITY, commandLine: line };
-    return (audit as unknown as CommandDef<never, typeof ctx>).run(values as never, ctx);
+    return (audit as unknown as CommandDef<never, typeof ctx>).run(values, ctx);
   };
   const lines = (reply: Reply) => reply.table?.rows.map((r) => r[3]);
 
