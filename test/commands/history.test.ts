@@ -172,3 +172,48 @@ describe("history, top and stats", () => {
     expect((await run("top ips 30d nginx")).title).toBe("Top ips, last 30d in nginx");
   });
 });
+
+// Geo never looks special ranges up, so their bans carry no country: `top` labels them as `ip` does.
+describe("top countries and ips for addresses of no country", () => {
+  let db: Database;
+  const run = (line: string): Promise<Reply> => {
+    const { command, values } = parseCommandLine([top], line);
+    const ctx = { history: historyOn(db, { now: () => clock.now() }), fail2ban: { status: () => Promise.resolve({ jails: ["sshd"] }) }, clock, actor: CONSOLE_IDENTITY, commandLine: line };
+    return (command as unknown as CommandDef<never, typeof ctx>).run(values, ctx);
+  };
+
+  beforeAll(() => {
+    db = migratedStore();
+    createHistoryArchive(db).add([
+      ...Array.from({ length: 4 }, (_, i) => ev(`203.0.113.${i + 1}`, HOUR + i)),
+      ...Array.from({ length: 3 }, (_, i) => ev(`10.0.0.${i + 1}`, 2 * HOUR + i)),
+      ev("10.0.0.1", 3 * HOUR),
+      ev("8.8.8.8", 5 * HOUR),
+      ev("81.2.69.170", 6 * HOUR, { country: "GB" }),
+      ev("81.2.69.171", 6 * HOUR, { country: "GB" }),
+    ]);
+  });
+  afterAll(() => db.close());
+
+  it("top countries ranks special ranges by their label and keeps the rest unknown", async () => {
+    const reply = await run("top countries");
+    expect(reply.table?.rows.map((r) => r.slice(1, 3))).toEqual([
+      ["documentation range", 4],
+      ["private network", 4],
+      ["GB United Kingdom", 2],
+      ["unknown", 1],
+    ]);
+    expect(reply.table?.rows[3]?.[4]).toBe("2026-11-22 04:00 UTC");
+    expect(reply.images?.[0]?.alt).toContain("documentation range 4, private network 4, GB United Kingdom 2, unknown 1");
+  });
+
+  it("top ips names the range of an address of no country", async () => {
+    const reply = await run("top ips");
+    expect(reply.table?.rows.slice(0, 2).map((r) => r.slice(1, 4))).toEqual([
+      ["10.0.0.1", "private network", 2],
+      ["10.0.0.2", "private network", 1],
+    ]);
+    expect(reply.table?.rows.find((r) => r[1] === "8.8.8.8")?.[2]).toBe("unknown");
+    expect(reply.table?.rows.find((r) => r[1] === "203.0.113.1")?.[2]).toBe("documentation range");
+  });
+});
