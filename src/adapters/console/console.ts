@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Dispatcher } from "../../core/dispatch.js";
 import { CONSOLE_IDENTITY } from "../../core/identity.js";
-import type { Action } from "../../core/reply.js";
+import type { Action, Reply } from "../../core/reply.js";
 import { renderText } from "./render.js";
 
 export interface ConsoleOptions {
@@ -10,8 +10,12 @@ export interface ConsoleOptions {
   input: Readable;
   output: Writable;
   banner?: string;
-  /** Things that happen meanwhile (the demo's new bans); printed above the prompt. */
-  notices?: (notify: (text: string) => void) => () => void;
+  /**
+   * Things that happen meanwhile (the demo's new bans, alerts posted to the console), printed above
+   * the prompt. A reply's actions are numbered and become the ones a typed number runs, as if it had
+   * been the last command's reply.
+   */
+  notices?: (notify: (notice: string | Reply) => void) => () => void;
 }
 
 /**
@@ -23,9 +27,21 @@ export async function runConsole({ dispatcher, input, output, banner, notices }:
   const tty = (output as NodeJS.WriteStream).isTTY === true;
   const rl = createInterface({ input, output, terminal: tty, historySize: 200 });
   const print = (text: string) => output.write(`${text}\n`);
-  // On a terminal, clear the prompt line, print, and redraw the prompt with what was being typed.
-  const stop = notices?.((text) => {
-    if (!tty) return;
+  const width = () => (tty ? (output as NodeJS.WriteStream).columns : undefined);
+  let actions: Action[] = [];
+  const stop = notices?.((notice) => {
+    let text: string;
+    if (typeof notice === "string") text = notice;
+    else {
+      const rendered = renderText(notice, { width: width() });
+      actions = rendered.actions;
+      text = rendered.text;
+    }
+    if (!tty) {
+      print(text);
+      return;
+    }
+    // On a terminal, clear the prompt line, print, and redraw the prompt with what was being typed.
     output.write(`\r\x1b[K${text}\n`);
     rl.prompt(true);
   });
@@ -33,7 +49,6 @@ export async function runConsole({ dispatcher, input, output, banner, notices }:
   print("Type `help` for the commands, a number to run one of the numbered actions, `exit` to leave.");
   rl.setPrompt("f2b> ");
   rl.prompt();
-  let actions: Action[] = [];
   try {
     // The async iterator buffers lines that arrive while a command runs; question() would drop them.
     for await (const raw of rl) {
@@ -48,7 +63,7 @@ export async function runConsole({ dispatcher, input, output, banner, notices }:
           if (picked) print(`→ ${picked.command}`);
           const reply = await dispatcher.run(picked ? picked.command : line, CONSOLE_IDENTITY);
           // Read each time: the terminal may have been resized.
-          const rendered = renderText(reply, { width: tty ? (output as NodeJS.WriteStream).columns : undefined });
+          const rendered = renderText(reply, { width: width() });
           actions = rendered.actions;
           print(rendered.text);
         }
