@@ -23,8 +23,12 @@ import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./
 import { isUserError } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
 import { openDatabase } from "./db/open.js";
-import { startAttackFeed } from "./demo/attack.js";
+import { ConsoleChat } from "./adapters/console/chat.js";
+import { DEMO_REGULARS, startAttackFeed } from "./demo/attack.js";
+import { builtInAttackers } from "./demo/attackers.js";
+import { demoBanner } from "./demo/banner.js";
 import { watchBans } from "./demo/ban-watch.js";
+import { demoConfig } from "./demo/config.js";
 import { DEMO_JAILS } from "./demo/jails.js";
 import { createLogger, type Logger } from "./log.js";
 import { migrationsDir } from "./paths.js";
@@ -134,7 +138,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           return 0;
         });
       default:
-        return await runDemo(env, log, io);
+        return await runDemo(config, log, io);
     }
   } catch (err) {
     if (!isUserError(err)) throw err;
@@ -160,30 +164,44 @@ async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Pro
   }
 }
 
-// The demo points a normal configuration at a sandboxed fail2ban-server and a throwaway store.
-async function runDemo(env: Env, log: Logger, io: Io): Promise<number> {
+// The demo points the user's configuration at a sandboxed fail2ban-server and a throwaway store, and
+// runs what `banbot start` runs but the chat platforms: the history capture and the jobs, whose
+// alerts reach the console.
+async function runDemo(userConfig: Config, log: Logger, io: Io): Promise<number> {
   io.out("Starting a sandboxed fail2ban-server (unprivileged, no firewall changes)…");
   // BanBot's store lives apart from the sandbox: the history action must know its socket first.
   const dataDir = await mkdtemp(join(tmpdir(), "bbd-"));
   const historySocket = join(dataDir, "history.sock");
   const sandbox = await startFail2banSandbox({ jails: DEMO_JAILS, extraActions: [{ file: historyActionFile(), options: { socket: historySocket } }] });
-  const feed = startAttackFeed(sandbox, DEMO_JAILS);
+  const attackers = builtInAttackers();
+  const regulars = attackers.take(DEMO_REGULARS);
+  const feed = startAttackFeed(sandbox, DEMO_JAILS, { regulars, fresh: (count) => attackers.take(count) });
   try {
-    const base = loadConfig({ ...env, BANBOT_CONFIG: undefined, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir });
-    const config: Config = { ...base, fail2ban: { ...base.fail2ban, configDir: join(sandbox.dir, "conf") } };
-    return await withCore(config, log, async ({ dispatcher, services }) => {
-      const capture = await services.history.listen({ path: historySocket, mode: 0o600 });
-      await runConsole({
-        dispatcher,
-        notices: (notify) => watchBans(services.fail2ban, notify),
-        input: io.stdin,
-        output: io.stdout,
-        banner:
-          `fail2ban sandbox up with jails ${DEMO_JAILS.map((j) => j.name).join(", ")}; synthetic attacks are hitting them now.\n` +
-          `(its socket: ${sandbox.socketPath})\n` +
-          "Try: jails, banned sshd, ban 203.0.113.5 sshd for 2h, ip 203.0.113.5, unban 203.0.113.5, history, stats",
-      });
-      await capture.close();
+    const config = demoConfig(userConfig, sandbox, dataDir);
+    return await withCore(config, log, async (core) => {
+      const consoleChat = new ConsoleChat();
+      const scheduler = buildScheduler(config, core, [consoleChat], log);
+      const capture = await core.services.history.listen({ path: historySocket, mode: 0o600 });
+      scheduler.start();
+      try {
+        await runConsole({
+          dispatcher: core.dispatcher,
+          notices: (notify) => {
+            const stopWatching = watchBans(core.services.fail2ban, notify);
+            const detach = consoleChat.attach(notify);
+            return () => {
+              detach();
+              stopWatching();
+            };
+          },
+          input: io.stdin,
+          output: io.stdout,
+          banner: demoBanner(sandbox.socketPath, regulars[0] ?? "198.51.100.7"),
+        });
+      } finally {
+        await scheduler.stop();
+        await capture.close();
+      }
       return 0;
     });
   } finally {
