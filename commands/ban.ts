@@ -1,19 +1,25 @@
+import { banRisk } from "../src/core/ban-risk.js";
 import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
 
+type BanCtx = Ctx<"fail2ban" | "timedBans" | "history" | "clock" | "host" | "hostAddresses">;
+
 export const ban = defineCommand({
   name: "ban",
-  summary: "Ban addresses in a jail now, optionally for a set time",
-  examples: ["ban 203.0.113.5 sshd", "ban 203.0.113.5 2001:db8::5 sshd for 2h"],
+  summary: "Ban addresses or networks in a jail now, optionally for a set time",
+  examples: ["ban 203.0.113.5 sshd", "ban 203.0.113.5 2001:db8::5 sshd for 2h", "ban 198.51.100.0/24 sshd"],
   options: [
-    { name: "ips", kind: "ip", multiple: true, required: true, description: "addresses to ban" },
+    { name: "ips", kind: "ip-or-cidr", multiple: true, required: true, description: "addresses or CIDR networks to ban" },
     { name: "jail", kind: "jail", required: true, description: "the jail", autocomplete: "jails" },
     { name: "duration", kind: "duration", keyword: "for", description: "lift the ban after this long" },
   ],
   role: "operator",
   effect: "change",
-  async run({ ips, jail, duration }, ctx: Ctx<"fail2ban" | "timedBans" | "history" | "clock" | "host">) {
+  async confirm({ ips, jail }, { fail2ban, hostAddresses }: BanCtx) {
+    return banRisk(ips, { jail, ignoreList: await fail2ban.ignoreList(jail), hostAddresses: hostAddresses() });
+  },
+  async run({ ips, jail, duration }, ctx: BanCtx) {
     const { fail2ban, timedBans, history, clock, host, actor } = ctx;
     const now = clock.now();
     // Noted first, so the ban event the history receives from fail2ban is tagged with who made it.

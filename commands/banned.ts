@@ -3,6 +3,7 @@ import { UserError } from "../src/core/errors.js";
 import type { BanEntry } from "../src/core/fail2ban/parse.js";
 import { flagEmoji } from "../src/core/geo/country.js";
 import type { GeoResult } from "../src/core/geo/model.js";
+import { normalizeIp } from "../src/core/ip.js";
 import type { Action } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatRelative, formatTime } from "../src/core/time-format.js";
@@ -43,9 +44,11 @@ export const banned = defineCommand({
   ],
   role: "viewer",
   effect: "read",
-  async run({ jail, page, search, after, before }, { fail2ban, geo, timedBans, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "clock">) {
+  async run({ jail, page, search: typed, after, before }, { fail2ban, geo, timedBans, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "clock">) {
+    // A whole address is searched in the form fail2ban lists it (`::ffff:192.0.2.1` is 192.0.2.1).
+    const search = typed === undefined ? undefined : (normalizeIp(typed) ?? typed.toLowerCase());
     // One socket round trip per page, whatever the size of the jail.
-    const all = (await fail2ban.bans(jail)).filter((b) => !search || b.ip.includes(search.toLowerCase())).sort(compare);
+    const all = (await fail2ban.bans(jail)).filter((b) => !search || b.ip.includes(search)).sort(compare);
     const total = all.length;
     let start: number;
     if (after) {

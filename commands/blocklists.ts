@@ -21,7 +21,7 @@ export const blocklists = defineCommand({
         title: `Blocklist ${source.name}`,
         tone: "info",
         fields: [...describeSettings(source), { label: "Next run", value: next }, { label: "Banned by it now", value: `${members.banned.toLocaleString("en")}${members.pending ? ` (+${members.pending} pending)` : ""}` }],
-        table: runs.length ? { columns: ["run", "result", "valid", "took"], rows: runs.map((r) => [formatTime(r.startedAt), runResult(r), r.valid.toLocaleString("en"), r.durationMs === undefined ? "" : `${(r.durationMs / 1000).toFixed(1)}s`]), align: ["left", "left", "right", "right"] } : undefined,
+        table: runs.length ? { columns: ["run", "result", "valid", "took"], rows: runs.map((r) => [formatTime(r.startedAt), runResult(r), r.valid, r.durationMs === undefined ? "" : `${(r.durationMs / 1000).toFixed(1)}s`]), align: ["left", "left", "right", "right"] } : undefined,
         notes: runs.length ? (lastError ? [`Last error: ${lastError}`] : undefined) : ["Not imported yet."],
         actions: [
           { label: "Import now", command: `blocklist-import ${source.name}` },

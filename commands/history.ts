@@ -2,6 +2,7 @@ import { formatCommandLine } from "../src/core/command/format.js";
 import { defineCommand } from "../src/core/command/model.js";
 import type { Invocation } from "../src/core/command/model.js";
 import { banLengthLabel, originLabel } from "../src/core/history/describe.js";
+import { checkJailFilter, type JailFilterDeps } from "../src/core/history/jail-filter.js";
 import type { Action, Reply } from "../src/core/reply.js";
 import type { Clock } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
@@ -11,7 +12,7 @@ const PAGE_SIZE = 15;
 // Counting every match of a broad filter on a large archive is slow and says little: stop here.
 const COUNT_CAP = 10_000;
 
-type HistoryCtx = { history: Pick<HistoryQueries, "events" | "count">; clock: Clock } & Invocation;
+type HistoryCtx = { history: Pick<HistoryQueries, "events" | "count">; fail2ban: JailFilterDeps["fail2ban"]; clock: Clock } & Invocation;
 
 // `since` comes before `jail` because the parser gives a word to the first empty option that
 // accepts it: `7d` is a valid jail name too, so `history 7d` must try the duration first.
@@ -30,15 +31,16 @@ export const history = defineCommand({
   ],
   role: "viewer",
   effect: "read",
-  run({ ip, since, jail, after, before }, ctx: HistoryCtx): Promise<Reply> {
+  async run({ ip, since, jail, after, before }, ctx: HistoryCtx): Promise<Reply> {
     const { history: archive, clock } = ctx;
+    await checkJailFilter(jail, { fail2ban: ctx.fail2ban, history: archive });
     const filter: EventFilter = { ip, jail, since: since === undefined ? undefined : clock.now() - since };
     const rows = archive.events(filter, { limit: PAGE_SIZE, after, before });
     const what = describeFilter(ip, jail, since);
     const total = archive.count(filter, COUNT_CAP);
-    if (total === 0) return Promise.resolve({ title: `No ban history${what}`, tone: "info" });
+    if (total === 0) return { title: `No ban history${what}`, tone: "info" };
     // A page link to an event purged meanwhile ends up here too.
-    if (rows.length === 0) return Promise.resolve({ title: `Ban history${what}: that page is past the end`, tone: "info" });
+    if (rows.length === 0) return { title: `Ban history${what}: that page is past the end`, tone: "info" };
 
     const newer = archive.count({ ...filter, newerThan: rows[0]!.id }, COUNT_CAP);
     const line = (edge: { after: number } | { before: number }) => formatCommandLine(history, { ip, since, jail, ...edge });
@@ -46,7 +48,7 @@ export const history = defineCommand({
     const capped = total >= COUNT_CAP;
     const older = rows.length === PAGE_SIZE && (capped || newer + rows.length < total);
     const next: Action | undefined = older ? { label: "Next", command: line({ after: rows.at(-1)!.id }) } : undefined;
-    return Promise.resolve({
+    return {
       title: `Ban history${what}`,
       tone: "info",
       table: {
@@ -60,7 +62,7 @@ export const history = defineCommand({
       },
       paging: { page: Math.floor(newer / PAGE_SIZE) + 1, pages: Math.ceil(total / PAGE_SIZE), total, prev, next },
       notes: capped ? [`${COUNT_CAP.toLocaleString("en")} or more events match: narrow it with an address, a jail or a time like 24h.`] : undefined,
-    });
+    };
   },
 });
 

@@ -1,4 +1,5 @@
 import { defineCommand } from "../src/core/command/model.js";
+import type { Cell } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatDuration } from "../src/core/time-format.js";
 
@@ -12,19 +13,19 @@ export const jails = defineCommand({
   async run(_values, { fail2ban, jailNotes, host }: Ctx<"fail2ban" | "jailNotes" | "host">) {
     const { jails: names } = await fail2ban.status();
     const idle = new Map(jailNotes.all(host).map((n) => [n.jail, n.idle]));
-    const rows: string[][] = [];
+    const rows: Cell[][] = [];
     for (const jail of names) {
       const s = await fail2ban.jailStatus(jail, { short: true });
       const settings = await fail2ban.jailLimits(jail);
       rows.push([
         jail,
-        String(s.currentlyBanned),
-        String(s.totalBanned),
-        String(s.currentlyFailed),
-        String(s.totalFailed),
+        s.currentlyBanned,
+        s.totalBanned,
+        s.currentlyFailed,
+        s.totalFailed,
         settings.bantime < 0 ? "forever" : formatDuration(settings.bantime * 1000),
         formatDuration(settings.findtime * 1000),
-        String(settings.maxretry),
+        settings.maxretry,
         idle.get(jail) ? "idle" : "",
       ]);
     }

@@ -2,6 +2,7 @@ import { stackedBarsChart } from "../src/core/charts/stacked-bars.js";
 import { defineCommand } from "../src/core/command/model.js";
 import type { Invocation } from "../src/core/command/model.js";
 import { plural } from "../src/core/history/describe.js";
+import { checkJailFilter, type JailFilterDeps } from "../src/core/history/jail-filter.js";
 import { bucketLabel, statsWindow } from "../src/core/history/window.js";
 import type { Field, Reply } from "../src/core/reply.js";
 import type { Clock } from "../src/core/services.js";
@@ -12,7 +13,7 @@ const DEFAULT_SINCE = 7 * 86_400_000;
 // More layers than this are unreadable in a stack: the smallest jails are summed as "other".
 const MAX_SERIES = 8;
 
-type StatsCtx = { history: Pick<HistoryQueries, "timeline" | "bans" | "addresses">; clock: Clock } & Invocation;
+type StatsCtx = { history: Pick<HistoryQueries, "timeline" | "bans" | "addresses" | "count">; fail2ban: JailFilterDeps["fail2ban"]; clock: Clock } & Invocation;
 
 export const stats = defineCommand({
   name: "stats",
@@ -24,12 +25,13 @@ export const stats = defineCommand({
   ],
   role: "viewer",
   effect: "read",
-  run({ since = DEFAULT_SINCE, jail }, { history, clock }: StatsCtx): Promise<Reply> {
+  async run({ since = DEFAULT_SINCE, jail }, { history, fail2ban, clock }: StatsCtx): Promise<Reply> {
+    await checkJailFilter(jail, { fail2ban, history });
     const now = clock.now();
     const win = statsWindow(now, since);
     const span = `last ${formatDuration(since)}${jail ? ` in ${jail}` : ""}`;
     const points = history.timeline({ since: win.since, jail }, win.bucketing);
-    if (points.length === 0) return Promise.resolve({ title: `No bans in the ${span}`, tone: "info" });
+    if (points.length === 0) return { title: `No bans in the ${span}`, tone: "info" };
 
     const bans = history.bans({ since: win.since, jail });
     const before = history.bans({ since: win.since - (now - win.since), until: win.since, jail });
@@ -42,7 +44,7 @@ export const stats = defineCommand({
       { label: `Busiest ${win.unit}`, value: `${bucketName(win.buckets[peak]!, win.unit)}: ${plural(perBucket[peak]!, "ban")}` },
     ];
     if (!jail) fields.push({ label: "Per jail", value: series.map((s) => `${s.name} ${s.total.toLocaleString("en")}`).join(", ") });
-    return Promise.resolve({
+    return {
       title: `Bans, ${span}`,
       tone: "info",
       fields,
@@ -57,7 +59,7 @@ export const stats = defineCommand({
           alt: `Stacked bar chart of bans per ${win.unit}, ${span}, by jail: ${series.map((s) => `${s.name} ${s.total}`).join(", ")}`,
         }),
       ],
-    });
+    };
   },
 });
 

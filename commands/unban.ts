@@ -6,7 +6,7 @@ export const unban = defineCommand({
   summary: "Lift bans of addresses in one jail, or in every jail",
   examples: ["unban 203.0.113.5", "unban 203.0.113.5 sshd", "unban 203.0.113.5 all"],
   options: [
-    { name: "ips", kind: "ip", multiple: true, required: true, description: "addresses to unban", autocomplete: "banned-ips" },
+    { name: "ips", kind: "ip-or-cidr", multiple: true, required: true, description: "addresses or CIDR networks to unban", autocomplete: "banned-ips" },
     { name: "jail", kind: "jail", description: "the jail, or all (the default)", autocomplete: "jails" },
   ],
   role: "operator",

@@ -1,4 +1,4 @@
-import { hostname } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
 import type { Database } from "better-sqlite3";
 import type { Logger } from "pino";
 import { COMMANDS } from "../commands/index.js";
@@ -99,6 +99,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     confirmations: createConfirmations(db),
     clock,
     host,
+    hostAddresses: () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)),
     catalogue: COMMANDS,
     blocklists: blocklists.blocklists,
     geo,

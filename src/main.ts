@@ -10,7 +10,7 @@ import { runConsole } from "./adapters/console/console.js";
 import { imageProtocol } from "./adapters/console/terminal-images.js";
 import { createChatAdapters } from "./adapters/index.js";
 import { runDoctor } from "./cli/doctor.js";
-import { commandLineFrom, runExec } from "./cli/exec.js";
+import { parseExecArgs, runExec } from "./cli/exec.js";
 import { runMigrate } from "./cli/migrate.js";
 import { registerCommands } from "./cli/register.js";
 import { runSlackManifest } from "./cli/slack-manifest.js";
@@ -25,8 +25,12 @@ import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./
 import { isUserError } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
 import { openDatabase } from "./db/open.js";
-import { startAttackFeed } from "./demo/attack.js";
+import { ConsoleChat } from "./adapters/console/chat.js";
+import { DEMO_REGULARS, startAttackFeed } from "./demo/attack.js";
+import { builtInAttackers } from "./demo/attackers.js";
+import { demoBanner } from "./demo/banner.js";
 import { watchBans } from "./demo/ban-watch.js";
+import { demoConfig } from "./demo/config.js";
 import { DEMO_JAILS } from "./demo/jails.js";
 import { createLogger, type Logger } from "./log.js";
 import { migrationsDir } from "./paths.js";
@@ -121,13 +125,15 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
       case "doctor":
         return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, out: io.out }));
       case "exec": {
-        const { line, ...opts } = execArgs(rest);
-        if (!line) {
-          io.err("Usage: banbot exec [--json] [--yes] -- <command line>");
+        const args = parseExecArgs(rest);
+        if ("error" in args) {
+          io.err(args.error);
           return 2;
         }
+        const { line, ...opts } = args;
         const saveImage = chartFiles({ dir: chartDir(config.dataDir) });
-        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage }, io.out));
+        const width = (io.stdout as NodeJS.WriteStream).isTTY === true ? (io.stdout as NodeJS.WriteStream).columns : undefined;
+        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage, width }, io.out));
       }
       case "console":
         return await withCore(config, log, async ({ dispatcher }) => {
@@ -135,7 +141,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           return 0;
         });
       default:
-        return await runDemo(env, log, io);
+        return await runDemo(config, env, log, io);
     }
   } catch (err) {
     if (!isUserError(err)) throw err;
@@ -143,15 +149,6 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
     io.err(err.message);
     return 1;
   }
-}
-
-// Flags come before `--` (or lead, when there is no `--`); the rest is the command line.
-function execArgs(args: readonly string[]): { json: boolean; yes: boolean; line: string } {
-  const dashes = args.indexOf("--");
-  let split = dashes;
-  if (split < 0) for (split = 0; split < args.length && args[split]!.startsWith("--"); split++);
-  const flags = args.slice(0, split);
-  return { json: flags.includes("--json"), yes: flags.includes("--yes"), line: commandLineFrom(args.slice(dashes >= 0 ? dashes + 1 : split)) };
 }
 
 /** Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order. */
@@ -170,32 +167,46 @@ async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Pro
   }
 }
 
-// The demo points a normal configuration at a sandboxed fail2ban-server and a throwaway store.
-async function runDemo(env: Env, log: Logger, io: Io): Promise<number> {
+// The demo points the user's configuration at a sandboxed fail2ban-server and a throwaway store, and
+// runs what `banbot start` runs but the chat platforms: the history capture and the jobs, whose
+// alerts reach the console.
+async function runDemo(userConfig: Config, env: Env, log: Logger, io: Io): Promise<number> {
   io.out("Starting a sandboxed fail2ban-server (unprivileged, no firewall changes)…");
   // BanBot's store lives apart from the sandbox: the history action must know its socket first.
   const dataDir = await mkdtemp(join(tmpdir(), "bbd-"));
   const historySocket = join(dataDir, "history.sock");
   const sandbox = await startFail2banSandbox({ jails: DEMO_JAILS, extraActions: [{ file: historyActionFile(), options: { socket: historySocket } }] });
-  const feed = startAttackFeed(sandbox, DEMO_JAILS);
+  const attackers = builtInAttackers();
+  const regulars = attackers.take(DEMO_REGULARS);
+  const feed = startAttackFeed(sandbox, DEMO_JAILS, { regulars, fresh: (count) => attackers.take(count) });
   try {
-    const base = loadConfig({ ...env, BANBOT_CONFIG: undefined, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir });
-    const config: Config = { ...base, fail2ban: { ...base.fail2ban, configDir: join(sandbox.dir, "conf") } };
-    return await withCore(config, log, async ({ dispatcher, services }) => {
-      const capture = await services.history.listen({ path: historySocket, mode: 0o600 });
-      await runConsole({
-        dispatcher,
-        notices: (notify) => watchBans(services.fail2ban, notify),
-        input: io.stdin,
-        output: io.stdout,
-        // The demo's data directory goes when it ends; its charts stay for a look afterwards.
-        ...terminalCharts(env, io, join(tmpdir(), "banbot-demo-charts")),
-        banner:
-          `fail2ban sandbox up with jails ${DEMO_JAILS.map((j) => j.name).join(", ")}; synthetic attacks are hitting them now.\n` +
-          `(its socket: ${sandbox.socketPath})\n` +
-          "Try: jails, banned sshd, ban 203.0.113.5 sshd for 2h, ip 203.0.113.5, unban 203.0.113.5, history, stats",
-      });
-      await capture.close();
+    const config = demoConfig(userConfig, sandbox, dataDir);
+    return await withCore(config, log, async (core) => {
+      const consoleChat = new ConsoleChat();
+      const scheduler = buildScheduler(config, core, [consoleChat], log);
+      const capture = await core.services.history.listen({ path: historySocket, mode: 0o600 });
+      scheduler.start();
+      try {
+        await runConsole({
+          dispatcher: core.dispatcher,
+          notices: (notify) => {
+            const stopWatching = watchBans(core.services.fail2ban, notify);
+            const detach = consoleChat.attach(notify);
+            return () => {
+              detach();
+              stopWatching();
+            };
+          },
+          input: io.stdin,
+          output: io.stdout,
+          // The demo's data directory goes when it ends; its charts stay for a look afterwards.
+          ...terminalCharts(env, io, join(tmpdir(), "banbot-demo-charts")),
+          banner: demoBanner(sandbox.socketPath, regulars[0] ?? "198.51.100.7"),
+        });
+      } finally {
+        await scheduler.stop();
+        await capture.close();
+      }
       return 0;
     });
   } finally {

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { DeliveryError, type ChatAdapter } from "../core/chat.js";
+import type { Platform } from "../core/identity.js";
 import type { Outbox, OutboxRow } from "./outbox.js";
 
 const BATCH = 20;
@@ -7,7 +8,7 @@ const MAX_BACKOFF_MS = 10 * 60_000;
 
 export interface DeliveryDeps {
   outbox: Outbox;
-  adapters: ReadonlyMap<"slack" | "discord", Pick<ChatAdapter, "post">>;
+  adapters: ReadonlyMap<Platform, Pick<ChatAdapter, "post">>;
   now: () => number;
   log: Logger;
 }

@@ -1,12 +1,13 @@
 import type { Database } from "better-sqlite3";
 import type { PostedMessage } from "../core/chat.js";
+import type { Platform } from "../core/identity.js";
 import type { Reply } from "../core/reply.js";
 
 export type OutboxMode = "post" | "follow_up" | "replace";
 
 export interface OutboxMessage {
   dedupeKey: string;
-  platform: "slack" | "discord";
+  platform: Platform;
   channel: string;
   reply: Reply;
   mode: OutboxMode;
@@ -27,7 +28,7 @@ export interface OutboxRow extends OutboxMessage {
 interface Row {
   id: number;
   dedupe_key: string;
-  platform: "slack" | "discord";
+  platform: Platform;
   channel: string;
   reply: string;
   mode: OutboxMode;

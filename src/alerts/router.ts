@@ -18,6 +18,7 @@ export function routeAlert(alert: Alert, routes: readonly AlertRoute[], muted: M
     const targets = [
       ...(route.slackChannel ? [{ platform: "slack" as const, channel: route.slackChannel }] : []),
       ...(route.discordChannel ? [{ platform: "discord" as const, channel: route.discordChannel }] : []),
+      ...(route.console ? [{ platform: "console" as const, channel: "console" }] : []),
     ];
     for (const { platform, channel } of targets) {
       const at = `${platform}:${channel}`;

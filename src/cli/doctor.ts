@@ -6,6 +6,8 @@ import { isUserError } from "../core/errors.js";
 import type { Fail2ban } from "../core/fail2ban/client.js";
 import { Fail2banDatabase, locateFail2banDb } from "../core/fail2ban/database.js";
 import { listMigrations } from "../db/migrate.js";
+import { checkGeoFiles } from "../core/geo/databases.js";
+import { embeddedCountryDatabase } from "../core/geo/embedded.js";
 import { checkHistoryCapture } from "../core/history/capture-check.js";
 import { migrationsDir } from "../paths.js";
 import { storePath } from "./store-path.js";
@@ -59,6 +61,7 @@ export async function runDoctor({ config, fail2ban, out }: DoctorDeps): Promise<
       },
     },
     { name: "history capture", run: () => checkHistoryCapture(config, fail2ban) },
+    { name: "geo databases", run: () => Promise.resolve(checkGeoFiles(config.geo.databases, embeddedCountryDatabase())) },
     {
       name: "BanBot store",
       run: () => Promise.resolve(checkStore(storePath(config.dataDir))),

@@ -4,6 +4,7 @@ import type { Dispatcher } from "../core/dispatch.js";
 import { CONSOLE_IDENTITY } from "../core/identity.js";
 import { saveImages, type SaveImage } from "../adapters/console/chart-files.js";
 import { renderText } from "../adapters/console/render.js";
+import type { Reply } from "../core/reply.js";
 
 export interface ExecOptions {
   json: boolean;
@@ -11,6 +12,8 @@ export interface ExecOptions {
   yes: boolean;
   /** Where charts go in text output; JSON carries them itself. */
   saveImage: SaveImage;
+  /** The terminal's width, when the output is one: tables are cut to fit. */
+  width?: number;
 }
 
 /** `banbot exec [--json] [--yes] -- <command line>`: one command as the local admin; exit 1 when it failed. */
@@ -25,13 +28,43 @@ export async function runExec(
   const confirm = reply.actions?.find((a) => hasConfirmToken(a.command));
   if (confirm && opts.yes) reply = await dispatcher.run(confirm.command, CONSOLE_IDENTITY);
   else if (confirm) reply = { ...reply, notes: [...(reply.notes ?? []), "Run again with --yes to confirm."], actions: undefined };
-  out(opts.json ? JSON.stringify(reply, jsonValue, 2) : renderText(reply, { images: saveImages(reply.images ?? [], opts.saveImage) }).text);
+  out(opts.json ? JSON.stringify(jsonReply(reply), null, 2) : renderText(reply, { images: saveImages(reply.images ?? [], opts.saveImage), width: opts.width }).text);
   return reply.tone === "error" || confirm !== undefined && !opts.yes ? 1 : 0;
 }
 
-// Images travel as base64 in JSON output.
-function jsonValue(_key: string, value: unknown): unknown {
-  return value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value;
+// Images travel as base64 in JSON output. Converted before stringifying: JSON.stringify hands a
+// replacer a Buffer already turned into {"type":"Buffer","data":[…]} by its toJSON.
+function jsonReply(reply: Reply): unknown {
+  if (!reply.images) return reply;
+  return { ...reply, images: reply.images.map((image) => ({ ...image, png: Buffer.from(image.png).toString("base64") })) };
+}
+
+const FLAGS: readonly string[] = ["--json", "--yes"];
+const isFlag = (word: string) => FLAGS.includes(word);
+const EXEC_USAGE = "Usage: banbot exec [--json] [--yes] -- <command line>";
+
+/**
+ * exec's own flags come before `--` (or lead, when there is no `--`); everything after is the
+ * command line, word for word. A flag of exec's there is a mistake the command would otherwise
+ * swallow (`audit --json` would look for a user named --json), so it is refused, saying where it goes.
+ */
+export function parseExecArgs(args: readonly string[]): (Pick<ExecOptions, "json" | "yes"> & { line: string }) | { error: string } {
+  const dashes = args.indexOf("--");
+  let split = dashes;
+  if (split < 0) for (split = 0; split < args.length && args[split]!.startsWith("--"); split++);
+  const flags = args.slice(0, split);
+  const words = args.slice(dashes >= 0 ? dashes + 1 : split);
+  const unknown = flags.find((f) => !isFlag(f));
+  if (unknown !== undefined) return { error: `exec has no flag ${unknown} (it takes ${FLAGS.join(" and ")}).\n${EXEC_USAGE}` };
+  const stray = words.find(isFlag);
+  if (stray !== undefined) {
+    const where = dashes >= 0 ? "after `--`" : "after the command";
+    const fixed = ["banbot", "exec", ...new Set([...flags, ...words.filter(isFlag)]), "--", ...words.filter((w) => !isFlag(w))];
+    return { error: `${stray} comes ${where}, so it is part of the command line, not a flag of exec. Put exec's flags first: ${commandLineFrom(fixed)}` };
+  }
+  const line = commandLineFrom(words);
+  if (line === "") return { error: EXEC_USAGE };
+  return { json: flags.includes("--json"), yes: flags.includes("--yes"), line };
 }
 
 /**

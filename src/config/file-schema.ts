@@ -292,4 +292,5 @@ export type ConfigFile = z.output<typeof ConfigFileSchema>;
 export type Role = (typeof ROLES)[number];
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type Grant = z.output<typeof GrantSchema>;
-export type AlertRoute = z.output<typeof AlertRouteSchema>;
+/** `console` is no file setting: only the demo posts to its own console. */
+export type AlertRoute = z.output<typeof AlertRouteSchema> & { console?: boolean };

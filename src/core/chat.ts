@@ -1,8 +1,9 @@
+import type { Platform } from "./identity.js";
 import type { Reply } from "./reply.js";
 
 /** Where a posted message ended up, so follow-ups can thread under it or update it. */
 export interface PostedMessage {
-  platform: "slack" | "discord";
+  platform: Platform;
   channel: string;
   /** Slack message ts, or Discord message id. */
   id: string;
@@ -20,9 +21,10 @@ export interface PostOptions {
 /**
  * A chat platform as the rest of BanBot sees it: started and stopped with the process, and able to
  * post a Reply to a channel (alerts), as a follow-up in the thread of an earlier post, or in place of it.
+ * The demo's console is one too, so its alerts take the same path as everyone's.
  */
 export interface ChatAdapter {
-  readonly platform: "slack" | "discord";
+  readonly platform: Platform;
   start(): Promise<void>;
   stop(): Promise<void>;
   post(channel: string, reply: Reply, opts?: PostOptions): Promise<PostedMessage>;

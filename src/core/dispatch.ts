@@ -4,7 +4,7 @@ import type { AuditOutcome } from "../store/audit-log.js";
 import { refusalMessage, roleOf } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
 import { roleAllows } from "./command/model.js";
-import { parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";
+import { nearMiss, parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";
 import { isUserError, type UserError } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { newIncident } from "./incident.js";
@@ -102,18 +102,22 @@ export class Dispatcher {
       return result(errorReply(message, "Not allowed"), "refused");
     }
 
-    if (command.effect === "destructive") {
+    // A token is checked whatever the command: a confirmed `ban` of a risky address carries one too.
+    if (command.effect === "destructive" || parsed.confirmToken !== undefined) {
       const gate = this.confirmationGate(actor, who, parsed.confirmToken, started);
       if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
     }
 
     try {
-      const reply = await command.run(parsed.values as never, { ...services, actor, commandLine, progress: opts.progress });
+      const ctx = { ...services, actor, commandLine, progress: opts.progress };
+      const risk = parsed.confirmToken === undefined ? await command.confirm?.(parsed.values as never, ctx) : undefined;
+      if (risk !== undefined) return result(this.askConfirmation(actor, who, risk, started), "confirm");
+      const reply = await command.run(parsed.values as never, ctx);
       if (command.effect !== "read") this.audit(actor, who, "ok", reply.title, started);
       return result(reply, "ok");
     } catch (err) {
       if (isUserError(err)) {
-        const message = await this.withSuggestion(err, parsed.values);
+        const message = await this.withSuggestion(err, command, parsed.values);
         if (command.effect !== "read") this.audit(actor, who, "error", message, started);
         return result(errorReply(message), "error");
       }
@@ -133,20 +137,7 @@ export class Dispatcher {
   ): Reply | undefined {
     const { confirmations } = this.deps.services;
     const { commandLine } = who;
-    if (token === undefined) {
-      const created = confirmations.create({ commandLine, platform: actor.platform, userId: actor.userId, now, ttlMs: this.deps.confirmTtlMs });
-      this.audit(actor, who, "confirm", "confirmation asked", now);
-      return {
-        title: `Confirm: ${commandLine}`,
-        tone: "warn",
-        text: `This cannot be undone from here. The button expires in ${formatDuration(this.deps.confirmTtlMs)}.`,
-        private: true,
-        actions: [
-          { label: "Confirm", command: withConfirmToken(commandLine, created), style: "danger" },
-          { label: "Cancel", command: `cancel ${created}` },
-        ],
-      };
-    }
+    if (token === undefined) return this.askConfirmation(actor, who, "This cannot be undone from here.", now);
     const result = confirmations.consume({ token, commandLine, now });
     if (result === "ok") return undefined;
     const message =
@@ -157,15 +148,35 @@ export class Dispatcher {
     return errorReply(message, "Not confirmed");
   }
 
-  private async withSuggestion(err: UserError, values: Record<string, unknown>): Promise<string> {
+  /** The Confirm/Cancel reply; `why` leads its text. */
+  private askConfirmation(actor: Identity, who: { command: string; commandLine: string }, why: string, now: number): Reply {
+    const { commandLine } = who;
+    const created = this.deps.services.confirmations.create({ commandLine, platform: actor.platform, userId: actor.userId, now, ttlMs: this.deps.confirmTtlMs });
+    this.audit(actor, who, "confirm", "confirmation asked", now);
+    return {
+      title: `Confirm: ${commandLine}`,
+      tone: "warn",
+      text: `${why} The button expires in ${formatDuration(this.deps.confirmTtlMs)}.`,
+      private: true,
+      actions: [
+        { label: "Confirm", command: withConfirmToken(commandLine, created), style: "danger" },
+        { label: "Cancel", command: `cancel ${created}` },
+      ],
+    };
+  }
+
+  /** An unknown jail's message plus what the word was probably meant to be: a jail, or another option's value (`stats 7x`). */
+  private async withSuggestion(err: UserError, command: AnyCommand, values: Record<string, unknown>): Promise<string> {
     const jail = values.jail;
     if (err.code !== "unknown_jail" || typeof jail !== "string") return err.message;
+    let close: string | undefined;
     try {
-      const close = suggest(jail, (await this.deps.services.fail2ban.status()).jails);
-      return close ? `${err.message} Did you mean \`${close}\`?` : `${err.message} Type \`jails\` for the list.`;
+      close = suggest(jail, (await this.deps.services.fail2ban.status()).jails);
     } catch {
-      return err.message;
+      // fail2ban is down: another option's value may still fit.
     }
+    close ??= command.options.flatMap((o) => (o.name in values ? [] : [nearMiss(o, jail)])).find((v) => v !== undefined);
+    return close ? `${err.message} Did you mean \`${close}\`?` : `${err.message} Type \`jails\` for the list.`;
   }
 
   private audit(

@@ -103,10 +103,6 @@ export function classifyAddress(input: string): AddressClass | undefined {
   if (address === undefined) return undefined;
   if (isIP(address) === 4) return match(address, 4, v4Words(address), V4_RANGES);
   const words = v6Words(address);
-  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) {
-    const v4 = v4Text(words[6] ?? 0, words[7] ?? 0);
-    return match(v4, 4, v4Words(v4), V4_RANGES);
-  }
   const embedded = embeddedIpv4(words);
   if (embedded !== undefined) {
     const inner = match(embedded, 4, v4Words(embedded), V4_RANGES);

@@ -3,7 +3,18 @@ import { BlockList, isIP } from "node:net";
 // Addresses cross three boundaries (chat, fail2ban, SQLite); comparing them only works in one form.
 // fail2ban prints IPv6 compressed and lower-case, which is also what the WHATWG URL parser yields.
 
+/**
+ * The one form: IPv4 dotted, IPv6 compressed lower-case, and an IPv4-mapped IPv6 address
+ * (`::ffff:192.0.2.1`, as dual-stack daemons log IPv4 clients) as the IPv4 address, which is what
+ * fail2ban bans and lists for it (its IPAddr converts ::ffff:0:0/96).
+ */
 export function normalizeIp(input: string): string | undefined {
+  const address = compressIp(input);
+  return address === undefined ? undefined : (unmapped(address) ?? address);
+}
+
+/** Like normalizeIp, but an IPv4-mapped address stays IPv6: for parsers that apply a prefix after. */
+export function compressIp(input: string): string | undefined {
   const text = input.trim();
   const version = isIP(text);
   if (version === 4) return text;
@@ -11,6 +22,17 @@ export function normalizeIp(input: string): string | undefined {
   if (version !== 6 || text.includes("%")) return undefined;
   const host = new URL(`http://[${text}]/`).hostname;
   return host.slice(1, -1);
+}
+
+const MAPPED = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/;
+
+/** The IPv4 address inside a compressed IPv4-mapped IPv6 address (`::ffff:7f00:1` → `127.0.0.1`). */
+export function unmapped(ipv6: string): string | undefined {
+  const m = MAPPED.exec(ipv6);
+  if (!m) return undefined;
+  const hi = parseInt(m[1]!, 16);
+  const lo = parseInt(m[2]!, 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
 export interface Cidr {

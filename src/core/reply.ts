@@ -16,9 +16,12 @@ export interface Action {
   style?: "primary" | "danger";
 }
 
+/** A count is a number, so `exec --json` gives scripts numbers; surfaces show it with `cellText`. */
+export type Cell = string | number;
+
 export interface Table {
   columns: string[];
-  rows: string[][];
+  rows: Cell[][];
   /** Per column; default left. */
   align?: ("left" | "right")[];
   /** One optional action per row (e.g. Unban), aligned with `rows`. */
@@ -69,6 +72,11 @@ export interface Reply {
   actions?: Action[];
   /** Only the person who asked should see it: errors, refusals, confirmations. */
   private?: boolean;
+}
+
+/** A cell as people read it: counts with thousands separators ("12,345"). */
+export function cellText(cell: Cell): string {
+  return typeof cell === "number" ? cell.toLocaleString("en") : cell;
 }
 
 /** "Page 2 of 5 · 93 in all", under a paged listing. */

@@ -28,6 +28,8 @@ export interface Services {
   clock: Clock;
   /** The fail2ban host these services act on; recorded with every event. */
   host: string;
+  /** This machine's own addresses, read when asked (interfaces come and go). */
+  hostAddresses: () => readonly string[];
   catalogue: readonly AnyCommand[];
   blocklists: Blocklists;
   geo: GeoLookup;

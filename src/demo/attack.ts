@@ -1,35 +1,75 @@
 import type { Fail2banSandbox } from "../sandbox/fail2ban-sandbox.js";
-import type { DemoJail } from "./jails.js";
+import { pick, type DemoJail } from "./jails.js";
 
 export interface AttackFeed {
   stop(): void;
 }
 
-// Documentation ranges only: the demo must never name a real network as an attacker.
-const ATTACKERS = [
-  ...Array.from({ length: 40 }, (_, i) => `203.0.113.${10 + i * 5}`),
-  ...Array.from({ length: 20 }, (_, i) => `198.51.100.${3 + i * 11}`),
-  ...Array.from({ length: 10 }, (_, i) => `2001:db8:${(i + 1).toString(16)}::${(i * 7 + 1).toString(16)}`),
-];
+export interface AttackSources {
+  /** The background's attackers, who keep coming back. */
+  regulars: readonly string[];
+  /** Addresses never seen before, for a wave. */
+  fresh(count: number): string[];
+}
 
-/** Appends a failure line for a random attacker and jail every `everyMs`, until stopped. */
-export function startAttackFeed(sandbox: Fail2banSandbox, jails: readonly DemoJail[], everyMs = 1000): AttackFeed {
-  let timer: NodeJS.Timeout | undefined;
+export interface AttackTiming {
+  /** One background failure line (or a burst) this often. */
+  tickMs: number;
+  /** Share of background ticks that are a burst, enough failures at once for a ban. */
+  burstChance: number;
+  /** The first wave starts this long after the feed. */
+  firstWaveMs: number;
+  waveEveryMs: number;
+  /** Attackers in a wave, each banned once its burst lands, spread over `waveMs`. */
+  waveSize: number;
+  waveMs: number;
+}
+
+// A quiet background, then a wave of new attackers on one jail that is many times that: a ban spike as
+// real ones look, lasting long enough (well over a minute) that any detector sampling once a minute
+// sees it too. Waves come back, taking the jails in turn. With a few hundred regulars, single
+// failures rarely add up to a ban within a findtime: the background bans about one a minute in all.
+export const DEMO_TIMING: AttackTiming = { tickMs: 2000, burstChance: 0.03, firstWaveMs: 20_000, waveEveryMs: 240_000, waveSize: 40, waveMs: 80_000 };
+export const DEMO_REGULARS = 200;
+
+/** Appends failure lines to the sandbox's jail logs until stopped: background noise and waves. */
+export function startAttackFeed(sandbox: Fail2banSandbox, jails: readonly DemoJail[], sources: AttackSources, timing: AttackTiming = DEMO_TIMING): AttackFeed {
+  const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
-  const tick = async (): Promise<void> => {
-    const jail = jails[Math.floor(Math.random() * jails.length)]!;
-    const ip = ATTACKERS[Math.floor(Math.random() * ATTACKERS.length)]!;
-    // Bursts as real brute-forcing looks: often enough failures at once for a ban within seconds.
-    const burst = Math.random() < 0.25 ? (jail.maxretry ?? 3) : 1;
-    await sandbox.appendLog(jail.name, Array.from({ length: burst }, () => jail.line(ip))).catch(() => undefined);
-    // setTimeout chaining rather than setInterval: a slow append never piles up ticks.
-    if (!stopped) timer = setTimeout(() => void tick(), everyMs);
+  // setTimeout chains rather than setInterval: a slow append never piles up ticks.
+  const later = (ms: number, run: () => Promise<void>): void => {
+    if (stopped) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void run();
+    }, ms);
+    timers.add(timer);
   };
-  timer = setTimeout(() => void tick(), everyMs);
+  const fail = async (jail: DemoJail, ip: string, lines: number): Promise<void> => {
+    await sandbox.appendLog(jail.name, Array.from({ length: lines }, () => jail.line(ip))).catch(() => undefined);
+  };
+
+  const tick = async (): Promise<void> => {
+    const jail = pick(jails);
+    const burst = Math.random() < timing.burstChance;
+    if (sources.regulars.length > 0) await fail(jail, pick(sources.regulars), burst ? (jail.maxretry ?? 3) : 1);
+    later(timing.tickMs, tick);
+  };
+  let waves = 0;
+  const wave = (): Promise<void> => {
+    const jail = jails[waves++ % jails.length]!;
+    const attackers = sources.fresh(timing.waveSize);
+    attackers.forEach((ip, i) => later((i * timing.waveMs) / attackers.length, () => fail(jail, ip, jail.maxretry ?? 3)));
+    later(timing.waveEveryMs, wave);
+    return Promise.resolve();
+  };
+  later(timing.tickMs, tick);
+  later(timing.firstWaveMs, wave);
   return {
     stop() {
       stopped = true;
-      clearTimeout(timer);
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
     },
   };
 }

@@ -34,6 +34,6 @@ export const DEMO_JAILS: readonly DemoJail[] = [
   },
 ];
 
-function pick<T>(items: readonly T[]): T {
+export function pick<T>(items: readonly T[]): T {
   return items[Math.floor(Math.random() * items.length)]!;
 }

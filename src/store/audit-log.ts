@@ -25,19 +25,26 @@ export interface AuditRow extends AuditEntry {
   id: number;
 }
 
-export interface AuditQuery {
+export interface AuditFilter {
   userId?: string;
   /** Unix milliseconds: only entries at or after it. */
   since?: number;
+}
+
+export interface AuditQuery extends AuditFilter {
   limit: number;
   /** For the next page: only entries older than this row. */
   beforeId?: number;
+  /** For the previous page: the `limit` entries just newer than this row (still newest first). */
+  afterId?: number;
 }
 
 export interface AuditLog {
   record(entry: AuditEntry): void;
   /** Newest first. */
   query(query: AuditQuery): AuditRow[];
+  /** How many entries match, counting no further than `cap`; with `newerThanId`, only those newer than that row. */
+  count(filter: AuditFilter & { newerThanId?: number }, cap: number): number;
 }
 
 const MAX_MESSAGE = 500;
@@ -65,12 +72,18 @@ export function createAuditLog(db: Database): AuditLog {
     (at, host, platform, user_id, user_name, channel_id, command, command_line, outcome, message, duration_ms)
     VALUES (@at, @host, @platform, @userId, @userName, @channelId, @command, @commandLine, @outcome, @message, @durationMs)`);
   // Paging by id, not by `at`: ids never repeat, so a page boundary never skips or repeats a row.
-  const all = db.prepare<{ since: number; beforeId: number; limit: number }, Columns>(
-    `${SELECT} WHERE at >= @since AND id < @beforeId ORDER BY id DESC LIMIT @limit`,
-  );
-  const byUser = db.prepare<{ userId: string; since: number; beforeId: number; limit: number }, Columns>(
-    `${SELECT} WHERE user_id = @userId AND at >= @since AND id < @beforeId ORDER BY id DESC LIMIT @limit`,
-  );
+  // A user of "" matches everyone: one statement per shape instead of two.
+  const WHERE = "(@userId = '' OR user_id = @userId) AND at >= @since AND id < @beforeId AND id > @afterId";
+  type Params = { userId: string; since: number; beforeId: number; afterId: number };
+  const older = db.prepare<Params & { limit: number }, Columns>(`${SELECT} WHERE ${WHERE} ORDER BY id DESC LIMIT @limit`);
+  const newer = db.prepare<Params & { limit: number }, Columns>(`${SELECT} WHERE ${WHERE} ORDER BY id ASC LIMIT @limit`);
+  const counted = db.prepare<Params & { cap: number }, { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM audit WHERE ${WHERE} LIMIT @cap)`);
+  const params = (filter: AuditFilter, edges: { beforeId?: number; afterId?: number }): Params => ({
+    userId: filter.userId ?? "",
+    since: filter.since ?? Number.MIN_SAFE_INTEGER,
+    beforeId: edges.beforeId ?? Number.MAX_SAFE_INTEGER,
+    afterId: edges.afterId ?? 0,
+  });
 
   return {
     record(entry) {
@@ -88,11 +101,14 @@ export function createAuditLog(db: Database): AuditLog {
         durationMs: entry.durationMs,
       });
     },
-    query({ userId, since = Number.MIN_SAFE_INTEGER, limit, beforeId = Number.MAX_SAFE_INTEGER }) {
+    query({ limit, beforeId, afterId, ...filter }) {
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
-      const rows =
-        userId === undefined ? all.all({ since, beforeId, limit }) : byUser.all({ userId, since, beforeId, limit });
-      return rows.map(toRow);
+      const p = { ...params(filter, { beforeId, afterId }), limit };
+      // The page just newer than a row is read upwards from it, then shown newest first like the rest.
+      return afterId === undefined ? older.all(p).map(toRow) : newer.all(p).reverse().map(toRow);
+    },
+    count({ newerThanId, ...filter }, cap) {
+      return counted.get({ ...params(filter, { afterId: newerThanId }), cap })!.n;
     },
   };
 }

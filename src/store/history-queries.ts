@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { ArchivedEvent } from "../core/history/event.js";
 import { createHistoryAggregates, type HistoryAggregates } from "./history-aggregates.js";
 import { createEventQueries } from "./history-event-queries.js";
+import { createUnplacedQuery } from "./history-unplaced.js";
 
 export interface EventFilter {
   ip?: string;
@@ -70,9 +71,11 @@ export interface HistoryQueries extends HistoryAggregates {
   count(filter: EventFilter & { newerThan?: number }, cap: number): number;
   /** The name an AS had in the newest ban that recorded it. */
   asOrg(asn: number): string | undefined;
+  /** Addresses banned in the window whose bans carry no country, most bans first, at most `cap`. */
+  unplaced(filter: BanFilter, cap: number): { ip: string; bans: number; lastAt: number }[];
   ipSummary(ip: string): IpSummary;
 }
 
 export function createHistoryQueries(db: Database, { host }: { host: string }): HistoryQueries {
-  return { ...createEventQueries(db, host), ...createHistoryAggregates(db, host) };
+  return { ...createEventQueries(db, host), ...createHistoryAggregates(db, host), ...createUnplacedQuery(db, host) };
 }

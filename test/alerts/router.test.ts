@@ -33,6 +33,11 @@ describe("routeAlert", () => {
     expect(resolve).toMatchObject({ mode: "follow_up", parentKey: "spike:h:sshd:1:open:slack:C0ALL" });
   });
 
+  it("posts to the demo's console when its route says so", () => {
+    const demo: AlertRoute = { kinds: ["spike"], jails: undefined, slackChannel: undefined, discordChannel: undefined, console: true };
+    expect(routeAlert(spike("open"), [demo], never).map((m) => [m.platform, m.channel, m.dedupeKey])).toEqual([["console", "console", "spike:h:sshd:1:open:console:console"]]);
+  });
+
   it("drops muted alerts but still delivers their resolution", () => {
     expect(routeAlert(spike("open"), routes, () => true)).toEqual([]);
     expect(routeAlert(spike("resolve"), routes, () => true)).toHaveLength(3);

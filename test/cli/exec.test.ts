@@ -4,7 +4,8 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { commandLineFrom } from "../../src/cli/exec.js";
+import { commandLineFrom, parseExecArgs } from "../../src/cli/exec.js";
+import { storePath } from "../../src/cli/store-path.js";
 import { tokenize } from "../../src/core/command/tokenize.js";
 import { createHistoryArchive } from "../../src/store/history-archive.js";
 import { useClients } from "../harness/client.js";
@@ -19,9 +20,15 @@ describe("banbot exec", () => {
   const f2b = useFail2ban();
   const connect = useClients();
   const dataDir = useTempDir("bbx-");
+  // A store of its own, for a test that counts what the archive holds.
+  const countedDir = useTempDir("bbc-");
 
-  async function banbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir.path };
+  function banbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return banbotOn(dataDir.path, ...args);
+  }
+
+  async function banbotOn(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dir };
     return await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
@@ -55,6 +62,24 @@ describe("banbot exec", () => {
     expect(readFileSync(path!).subarray(1, 4).toString()).toBe("PNG");
   });
 
+  it("gives charts as base64 PNG and counts as numbers in JSON", async () => {
+    const store = migratedStore(storePath(countedDir.path));
+    const at = Date.now() - 3_600_000;
+    const ban = (ip: string, jail: string) => ({ host: hostname(), jail, ip, kind: "ban" as const, at, banTime: at / 1000, banSeconds: 600, banCount: 1, failures: 3, origin: "fail2ban" as const });
+    createHistoryArchive(store).add([ban("203.0.113.11", "alpha"), ban("203.0.113.12", "alpha"), ban("203.0.113.13", "beta")]);
+    store.close();
+    const { code, stdout } = await banbotOn(countedDir.path, "exec", "--json", "--", "top", "jails");
+    expect(code).toBe(0);
+    const reply = JSON.parse(stdout) as { table: { rows: unknown[][] }; images: { png: string; width: number }[] };
+    expect(reply.table.rows.map((r) => r.slice(0, 4))).toEqual([
+      [1, "alpha", 2, "66.7%"],
+      [2, "beta", 1, "33.3%"],
+    ]);
+    const png = Buffer.from(reply.images[0]!.png, "base64");
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    expect(png.readUInt32BE(16)).toBe(reply.images[0]!.width);
+  });
+
   it("exits 1 with a clear message on a user error, changing nothing", async () => {
     const { code, stdout } = await banbot("exec", "--", "ban", "203.0.113.300", "alpha");
     expect(code).toBe(1);
@@ -78,6 +103,14 @@ describe("banbot exec", () => {
     expect(stdout).toContain("stop beta");
   });
 
+  it("refuses its own flag after `--`, saying where it goes, and runs nothing", async () => {
+    const { code, stdout, stderr } = await banbot("exec", "--", "ban", "203.0.113.77", "alpha", "--yes");
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("--yes comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --yes -- ban 203.0.113.77 alpha");
+    expect(await connect(f2b.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.77"])).toEqual([[]]);
+  });
+
   it("refuses a bad configuration with every problem listed, exit 2", async () => {
     const { code, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "exec", "--", "status"], {
       cwd: ROOT,
@@ -96,5 +129,25 @@ describe("commandLineFrom", () => {
   it("quotes each argument so the tokenizer, which has no escapes, reads it back as one token", () => {
     const args = ["note", 'say "hi" there', "C:\\temp dir", "", "--jail=sshd"];
     expect(tokenize(commandLineFrom(args)).map((t) => t.text)).toEqual(args);
+  });
+});
+
+describe("parseExecArgs", () => {
+  it.each([
+    [["--json", "--", "banned", "sshd"], { json: true, yes: false, line: "banned sshd" }],
+    [["--yes", "stop", "sshd"], { json: false, yes: true, line: "stop sshd" }],
+    [["--", "note", "two words"], { json: false, yes: false, line: 'note "two words"' }],
+  ])("GIVEN %j THEN reads the flags and the line", (args, expected) => {
+    expect(parseExecArgs(args)).toEqual(expected);
+  });
+
+  it.each([
+    [["--", "help", "ban", "--json"], "--json comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --json -- help ban"],
+    [["audit", "--json"], "--json comes after the command, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --json -- audit"],
+    [["--yes", "--", "stop", "sshd", "--json"], "--json comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --yes --json -- stop sshd"],
+    [["--jsno", "--", "status"], "exec has no flag --jsno (it takes --json and --yes).\nUsage: banbot exec [--json] [--yes] -- <command line>"],
+    [["--json"], "Usage: banbot exec [--json] [--yes] -- <command line>"],
+  ])("GIVEN %j THEN refuses: %s", (args, error) => {
+    expect(parseExecArgs(args)).toEqual({ error });
   });
 });

@@ -41,7 +41,9 @@ describe("history, top and stats", () => {
   let archive: History;
   const run = (line: string): Promise<Reply> => {
     const { command, values } = parseCommandLine([historyCommand, top, stats], line);
-    const ctx = { history: archive, clock, actor: CONSOLE_IDENTITY, commandLine: line };
+    // The jails fail2ban runs now; "retired" only has events in the archive.
+    const fail2ban = { status: () => Promise.resolve({ jails: ["sshd", "nginx", "postfix"] }) };
+    const ctx = { history: archive, fail2ban, clock, actor: CONSOLE_IDENTITY, commandLine: line };
     return (command as unknown as CommandDef<never, typeof ctx>).run(values, ctx);
   };
 
@@ -105,9 +107,9 @@ describe("history, top and stats", () => {
     expect(reply.title).toBe("Top countries, last 30d");
     expect(reply.table?.columns).toEqual(["#", "country", "bans", "share", "last banned"]);
     expect(reply.table?.rows).toEqual([
-      ["1", "DE Germany", "20", "87.0%", "2026-11-12 09:00 UTC"],
-      ["2", "CN China", "2", "8.7%", "2026-11-22 07:00 UTC"],
-      ["3", "US United States", "1", "4.3%", "2026-11-19 09:00 UTC"],
+      [1, "DE Germany", 20, "87.0%", "2026-11-12 09:00 UTC"],
+      [2, "CN China", 2, "8.7%", "2026-11-22 07:00 UTC"],
+      [3, "US United States", 1, "4.3%", "2026-11-19 09:00 UTC"],
     ]);
     expect(reply.images).toHaveLength(1);
     expect(reply.images?.[0]).toMatchObject({ name: "top-countries.png", width: 1280 });
@@ -117,8 +119,8 @@ describe("history, top and stats", () => {
   it("top ips, jails and asns, narrowed to a jail or a time", async () => {
     const ips = await run("top ips 7d sshd");
     expect(ips.table?.rows.map((r) => r.slice(0, 4))).toEqual([
-      ["1", "192.0.2.1", "CN China", "1"],
-      ["2", "192.0.2.3", "CN China", "1"],
+      [1, "192.0.2.1", "CN China", 1],
+      [2, "192.0.2.3", "CN China", 1],
     ]);
     expect(ips.table?.rowActions?.[0]).toEqual({ label: "History", command: "history 192.0.2.1" });
     expect((await run("top jails")).table?.rows.map((r) => r[1])).toEqual(["postfix", "sshd", "nginx"]);
@@ -156,5 +158,62 @@ describe("history, top and stats", () => {
       { label: "Log lines (sshd, 2026-11-22 07:00 UTC)", value: "FAIL login from 192.0.2.1" },
     ]);
     expect(historySection(archive, "203.0.113.1", clock.now())).toEqual([{ label: "History", value: "never banned, as far as the archive goes" }]);
+  });
+
+  // Last: it archives an event the tests above do not expect.
+  it("answers for a jail only the archive knows, and refuses a jail filter that names nothing", async () => {
+    const refused = (line: string) => run(line).then(() => "answered", (err: Error) => err.message);
+    for (const line of ["history retired", "stats 7x", "top ips 30d retired"]) {
+      expect(await refused(line)).toMatch(/^No jail named (retired|7x): fail2ban runs none and the ban history has none\.$/);
+    }
+    createHistoryArchive(db).add([ev("192.0.2.9", HOUR, { jail: "retired" })]);
+    expect((await run("history retired")).table?.rows).toHaveLength(1);
+    expect((await run("stats 24h retired")).title).toBe("Bans, last 1d in retired");
+    expect((await run("top ips 30d nginx")).title).toBe("Top ips, last 30d in nginx");
+  });
+});
+
+// Geo never looks special ranges up, so their bans carry no country: `top` labels them as `ip` does.
+describe("top countries and ips for addresses of no country", () => {
+  let db: Database;
+  const run = (line: string): Promise<Reply> => {
+    const { command, values } = parseCommandLine([top], line);
+    const ctx = { history: historyOn(db, { now: () => clock.now() }), fail2ban: { status: () => Promise.resolve({ jails: ["sshd"] }) }, clock, actor: CONSOLE_IDENTITY, commandLine: line };
+    return (command as unknown as CommandDef<never, typeof ctx>).run(values, ctx);
+  };
+
+  beforeAll(() => {
+    db = migratedStore();
+    createHistoryArchive(db).add([
+      ...Array.from({ length: 4 }, (_, i) => ev(`203.0.113.${i + 1}`, HOUR + i)),
+      ...Array.from({ length: 3 }, (_, i) => ev(`10.0.0.${i + 1}`, 2 * HOUR + i)),
+      ev("10.0.0.1", 3 * HOUR),
+      ev("8.8.8.8", 5 * HOUR),
+      ev("81.2.69.170", 6 * HOUR, { country: "GB" }),
+      ev("81.2.69.171", 6 * HOUR, { country: "GB" }),
+    ]);
+  });
+  afterAll(() => db.close());
+
+  it("top countries ranks special ranges by their label and keeps the rest unknown", async () => {
+    const reply = await run("top countries");
+    expect(reply.table?.rows.map((r) => r.slice(1, 3))).toEqual([
+      ["documentation range", 4],
+      ["private network", 4],
+      ["GB United Kingdom", 2],
+      ["unknown", 1],
+    ]);
+    expect(reply.table?.rows[3]?.[4]).toBe("2026-11-22 04:00 UTC");
+    expect(reply.images?.[0]?.alt).toContain("documentation range 4, private network 4, GB United Kingdom 2, unknown 1");
+  });
+
+  it("top ips names the range of an address of no country", async () => {
+    const reply = await run("top ips");
+    expect(reply.table?.rows.slice(0, 2).map((r) => r.slice(1, 4))).toEqual([
+      ["10.0.0.1", "private network", 2],
+      ["10.0.0.2", "private network", 1],
+    ]);
+    expect(reply.table?.rows.find((r) => r[1] === "8.8.8.8")?.[2]).toBe("unknown");
+    expect(reply.table?.rows.find((r) => r[1] === "203.0.113.1")?.[2]).toBe("documentation range");
   });
 });

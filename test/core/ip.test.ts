@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { formatCidr, matchesEntry, normalizeIp, parseIpOrCidr } from "../../src/core/ip.js";
+import { formatCidr, matchesEntry, normalizeIp, parseIpOrCidr, unmapped } from "../../src/core/ip.js";
 
 describe("normalizeIp", () => {
   it.each([
     ["192.0.2.1", "192.0.2.1"],
     [" 2001:DB8:0:0::1 ", "2001:db8::1"],
     ["2001:db8:0:0:0:0:0:1", "2001:db8::1"],
+    // Dual-stack daemons log IPv4 clients this way; fail2ban bans and lists the IPv4 address.
+    ["::ffff:192.0.2.1", "192.0.2.1"],
+    ["::FFFF:c000:0201", "192.0.2.1"],
+    ["::ffff:0:192.0.2.1", "::ffff:0:c000:201"],
     ["192.0.2.300", undefined],
     ["192.0.2.01", undefined],
     ["fe80::1%eth0", undefined],
@@ -13,6 +17,13 @@ describe("normalizeIp", () => {
     ["", undefined],
   ])("GIVEN %j THEN %j", (input, expected) => {
     expect(normalizeIp(input)).toBe(expected);
+  });
+});
+
+describe("unmapped", () => {
+  it("unwraps IPv4-mapped addresses only", () => {
+    expect(unmapped("::ffff:7f00:1")).toBe("127.0.0.1");
+    expect(unmapped("2001:db8::1")).toBeUndefined();
   });
 });
 

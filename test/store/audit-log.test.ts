@@ -100,6 +100,18 @@ describe("createAuditLog", () => {
     expect(pages).toEqual([[7, 6, 5], [4, 3, 2], [1]]);
   });
 
+  it("pages back with afterId, newest first, and counts with a cap", () => {
+    for (let i = 0; i < 7; i++) log.record(entry({ at: T0 + i, userId: i % 2 ? "U1" : "U2" }));
+    const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
+    expect(ids(log.query({ limit: 3, afterId: 2 }))).toEqual([5, 4, 3]);
+    expect(ids(log.query({ limit: 3, afterId: 5 }))).toEqual([7, 6]);
+    expect(ids(log.query({ userId: "U1", limit: 3, afterId: 2 }))).toEqual([6, 4]);
+    expect(log.count({}, 100)).toBe(7);
+    expect(log.count({}, 5)).toBe(5);
+    expect(log.count({ userId: "U1", since: T0 + 2 }, 100)).toBe(2);
+    expect(log.count({ newerThanId: 4 }, 100)).toBe(3);
+  });
+
   it("rejects a limit that SQLite would read as no limit", () => {
     expect(() => log.query({ limit: -1 })).toThrow(RangeError);
     expect(() => log.query({ limit: 0 })).toThrow(RangeError);

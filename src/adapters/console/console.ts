@@ -12,8 +12,12 @@ export interface ConsoleOptions {
   input: Readable;
   output: Writable;
   banner?: string;
-  /** Things that happen meanwhile (the demo's new bans); printed above the prompt. */
-  notices?: (notify: (text: string) => void) => () => void;
+  /**
+   * Things that happen meanwhile (the demo's new bans, alerts posted to the console), printed above
+   * the prompt. A reply's actions are numbered and become the ones a typed number runs, as if it had
+   * been the last command's reply.
+   */
+  notices?: (notify: (notice: string | Reply) => void) => () => void;
   /** Where charts go; the console prints each file's path. */
   saveImage: SaveImage;
   /** The terminal shows images itself: charts are drawn inline too. */
@@ -29,17 +33,31 @@ export async function runConsole({ dispatcher, input, output, banner, notices, s
   const tty = (output as NodeJS.WriteStream).isTTY === true;
   const rl = createInterface({ input, output, terminal: tty, historySize: 200 });
   const print = (text: string) => output.write(`${text}\n`);
-  // On a terminal, clear the prompt line, print, and redraw the prompt with what was being typed.
-  const stop = notices?.((text) => {
-    if (!tty) return;
+  const width = () => (tty ? (output as NodeJS.WriteStream).columns : undefined);
+  let actions: Action[] = [];
+  // Read the width each time: the terminal may have been resized.
+  const render = (reply: Reply) => renderText(reply, { images: saveImages(reply.images ?? [], saveImage), width: width() });
+  const stop = notices?.((notice) => {
+    let text: string;
+    if (typeof notice === "string") text = notice;
+    else {
+      const rendered = render(notice);
+      actions = rendered.actions;
+      text = rendered.text;
+    }
+    if (!tty) {
+      print(text);
+      return;
+    }
+    // On a terminal, clear the prompt line, print, and redraw the prompt with what was being typed.
     output.write(`\r\x1b[K${text}\n`);
+    if (typeof notice !== "string" && imageProtocol) showInline(notice, imageProtocol, output);
     rl.prompt(true);
   });
   if (banner) print(banner);
   print("Type `help` for the commands, a number to run one of the numbered actions, `exit` to leave.");
   rl.setPrompt("f2b> ");
   rl.prompt();
-  let actions: Action[] = [];
   try {
     // The async iterator buffers lines that arrive while a command runs; question() would drop them.
     for await (const raw of rl) {
@@ -53,7 +71,7 @@ export async function runConsole({ dispatcher, input, output, banner, notices, s
         } else {
           if (picked) print(`→ ${picked.command}`);
           const reply = await dispatcher.run(picked ? picked.command : line, CONSOLE_IDENTITY);
-          const rendered = renderText(reply, { images: saveImages(reply.images ?? [], saveImage) });
+          const rendered = render(reply);
           actions = rendered.actions;
           print(rendered.text);
           if (imageProtocol) showInline(reply, imageProtocol, output);

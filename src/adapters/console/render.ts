@@ -1,15 +1,19 @@
-import type { Action, Reply, Table } from "../../core/reply.js";
+import { cellText, type Action, type Reply, type Table } from "../../core/reply.js";
 import { textTable } from "../../core/text-table.js";
 import type { ImageFate } from "./chart-files.js";
 
 const MARK = { ok: "✔", info: "•", warn: "!", error: "✖" } as const;
 
+// Tables are indented this much under the title.
+const INDENT = 2;
+
 /**
  * Reply → terminal text. Actions (reply buttons, per-row buttons, paging) are numbered in the order
  * they are listed here, so the console can run the one the user picks. `images` says where each of
- * the reply's images was written (a terminal cannot show a PNG in text).
+ * the reply's images was written (a terminal cannot show a PNG in text). With `width` (a terminal's
+ * columns), tables are cut to fit it rather than wrapping into an unreadable mess.
  */
-export function renderText(reply: Reply, opts: { images?: readonly ImageFate[] } = {}): { text: string; actions: Action[] } {
+export function renderText(reply: Reply, opts: { images?: readonly ImageFate[]; width?: number } = {}): { text: string; actions: Action[] } {
   const lines: string[] = [`${MARK[reply.tone]} ${reply.title}`];
   const actions: Action[] = [];
   const number = (action: Action) => {
@@ -24,7 +28,10 @@ export function renderText(reply: Reply, opts: { images?: readonly ImageFate[] }
       lines.push(`  ${f.label.padEnd(width)}  ${first}`, ...more.map((m) => `  ${" ".repeat(width)}  ${m}`));
     }
   }
-  if (reply.table) lines.push("", ...renderTable(reply.table, number).map((l) => `  ${l}`));
+  if (reply.table) {
+    const maxWidth = opts.width === undefined ? undefined : opts.width - INDENT - 1;
+    lines.push("", ...renderTable(reply.table, number, maxWidth).map((l) => `${" ".repeat(INDENT)}${l}`));
+  }
   if (reply.paging) {
     const { page, pages, total, prev, next } = reply.paging;
     const nav = [prev && `${number(prev)} ${prev.label}`, next && `${number(next)} ${next.label}`].filter(Boolean);
@@ -41,11 +48,15 @@ export function renderText(reply: Reply, opts: { images?: readonly ImageFate[] }
   return { text: lines.join("\n"), actions };
 }
 
-function renderTable(table: Table, number: (a: Action) => string): string[] {
+function renderTable(table: Table, number: (a: Action) => string, maxWidth: number | undefined): string[] {
   const rows = table.rows.map((row, i) => {
     const action = table.rowActions?.[i];
-    return action ? [...row, `${number(action)} ${action.label}`] : row;
+    const texts = row.map(cellText);
+    return action ? [...texts, `${number(action)} ${action.label}`] : texts;
   });
-  const header = table.rowActions?.some(Boolean) ? [...table.columns, ""] : table.columns;
-  return textTable(header, rows, { align: table.align }).lines;
+  const withActions = table.rowActions?.some(Boolean) === true;
+  const header = withActions ? [...table.columns, ""] : table.columns;
+  // The numbered action stays whole: it is what the user types.
+  const keep = header.map((_, c) => withActions && c === header.length - 1);
+  return textTable(header, rows, { align: table.align, maxWidth, keep }).lines;
 }

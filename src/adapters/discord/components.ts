@@ -7,7 +7,7 @@ import {
   type APISelectMenuOption,
   type APIStringSelectComponent,
 } from "discord.js";
-import { withoutCodeMarks, type Action, type Reply } from "../../core/reply.js";
+import { cellText, withoutCodeMarks, type Action, type Reply } from "../../core/reply.js";
 import { chunk } from "../chunk.js";
 import { clip } from "./escape.js";
 import { COMPONENTS } from "./limits.js";
@@ -93,7 +93,8 @@ function rowActions({ table }: Reply): RowAction[] {
   if (!table?.rowActions) return [];
   return table.rows.flatMap((cells, i) => {
     const action = table.rowActions?.[i];
-    return action ? [{ action, subject: withoutCodeMarks(cells[0] ?? ""), detail: withoutCodeMarks(cells.slice(1).filter(Boolean).join(" · ")) }] : [];
+    const texts = cells.map(cellText);
+    return action ? [{ action, subject: withoutCodeMarks(texts[0] ?? ""), detail: withoutCodeMarks(texts.slice(1).filter(Boolean).join(" · ")) }] : [];
   });
 }
 

@@ -1,4 +1,4 @@
-import { withoutCodeMarks, type Table } from "../../core/reply.js";
+import { cellText, withoutCodeMarks, type Table } from "../../core/reply.js";
 import { textTable } from "../../core/text-table.js";
 import { markdown } from "./escape.js";
 
@@ -25,10 +25,11 @@ const width = (text: string): number => [...text].length;
  */
 export function tableBlock(table: Table, max: number): { text: string; hidden: number } {
   const header = table.columns.map(cell);
-  const rows = table.rows.map((r) => header.map((_, c) => cell(r[c] ?? "")));
+  const texts = table.rows.map((r) => r.map(cellText));
+  const rows = texts.map((r) => header.map((_, c) => cell(r[c] ?? "")));
   const { widths, lines } = textTable(header, rows, { align: table.align, width });
   const aligned = widths.reduce((sum, w) => sum + w, 0) + 2 * Math.max(0, widths.length - 1);
-  if (aligned > TABLE_WIDTH) return fitLines(table.rows.map((r) => rowLine(table.columns, r)), [], max, 0);
+  if (aligned > TABLE_WIDTH) return fitLines(texts.map((r) => rowLine(table.columns, r)), [], max, 0);
   const fitted = fitLines(lines.slice(2), [`${FENCE}\n${lines[0]}`, lines[1]!], max, FENCE.length + 1);
   return fitted.text ? { ...fitted, text: `${fitted.text}\n${FENCE}` } : fitted;
 }

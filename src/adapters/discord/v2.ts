@@ -7,7 +7,7 @@ import {
   type APIMessageTopLevelComponent,
   type APITextDisplayComponent,
 } from "discord.js";
-import { pageLabel, withoutCodeMarks, type Action, type Reply, type Table } from "../../core/reply.js";
+import { cellText, pageLabel, withoutCodeMarks, type Action, type Reply, type Table } from "../../core/reply.js";
 import { chunk } from "../chunk.js";
 import { buttonMaker, type ActionRef } from "./components.js";
 import { clip, fitMarkdown, markdown } from "./escape.js";
@@ -152,7 +152,7 @@ function tableViews(table: Table, room: { components: number; text: number }): T
   const n = table.rows.length;
   const views: [number, number][] = [];
   if (table.rowActions?.some(Boolean)) {
-    const line = (i: number) => clip(rowLine(table.columns, table.rows[i]!), ROW_TEXT);
+    const line = (i: number) => clip(rowLine(table.columns, table.rows[i]!.map(cellText)), ROW_TEXT);
     for (let start = 0; start < n; ) {
       let end = start;
       let components = 0;
@@ -176,7 +176,7 @@ function tableViews(table: Table, room: { components: number; text: number }): T
           const content: APITextDisplayComponent = { type: ComponentType.TextDisplay, content: line(i) };
           const action: Action | undefined = table.rowActions?.[i];
           if (!action) return content;
-          const subject = withoutCodeMarks(cells[0] ?? "");
+          const subject = withoutCodeMarks(cellText(cells[0] ?? ""));
           return { type: ComponentType.Section, components: [content], accessory: button(action, `${action.label} ${subject}`.trim()) };
         }),
     };
@@ -185,7 +185,7 @@ function tableViews(table: Table, room: { components: number; text: number }): T
   for (let start = 0; start < n; ) {
     const fitted = tableBlock({ ...table, rows: table.rows.slice(start) }, room.text);
     const shown = Math.max(1, n - start - fitted.hidden);
-    blocks.push(fitted.text || clip(rowLine(table.columns, table.rows[start]!), room.text));
+    blocks.push(fitted.text || clip(rowLine(table.columns, table.rows[start]!.map(cellText)), room.text));
     views.push([start, start + shown]);
     start += shown;
   }

@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { withoutCodeMarks, type ChartData, type Table } from "../../core/reply.js";
+import { cellText, withoutCodeMarks, type Cell as TableCell, type ChartData, type Table } from "../../core/reply.js";
 import { cut, plainText } from "./escape.js";
 import { DATA_LIMITS, TABLE_CELL_CHARS } from "./limits.js";
 
@@ -30,7 +30,7 @@ type Cell = types.RawTextElement | types.RawNumberElement;
  */
 export function dataTableBlock(table: Table, caption: string): types.DataTableBlock | undefined {
   if (table.rows.length === 0 || table.rows.length > DATA_LIMITS.tableRows || table.columns.length > DATA_LIMITS.tableColumns) return undefined;
-  const text = (value: string) => plainText(cut(withoutCodeMarks(value).replace(/\s*\n\s*/g, " ").trim(), TABLE_CELL_CHARS)) || "—";
+  const text = (value: TableCell) => plainText(cut(withoutCodeMarks(cellText(value)).replace(/\s*\n\s*/g, " ").trim(), TABLE_CELL_CHARS)) || "—";
   const numeric = table.columns.map((_, c) => table.align?.[c] === "right" && table.rows.every((r) => r[c] === undefined || r[c] === "" || numberIn(r[c]) !== undefined));
   const header: Cell[] = table.columns.map((name) => ({ type: "raw_text", text: text(name) }));
   const rows = table.rows.map((row) =>
@@ -51,8 +51,9 @@ export function dataTableBlock(table: Table, caption: string): types.DataTableBl
 }
 
 /** "1,234" → 1234, "12.5%" → 12.5; anything else is not a number. */
-function numberIn(text: string): number | undefined {
-  const m = /^(-?[\d,]*\.?\d+)%?$/.exec(text.trim());
+function numberIn(cell: TableCell): number | undefined {
+  if (typeof cell === "number") return cell;
+  const m = /^(-?[\d,]*\.?\d+)%?$/.exec(cell.trim());
   return m ? Number(m[1]!.replace(/,/g, "")) : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { withoutCodeMarks, type Table } from "../../core/reply.js";
+import { cellText, withoutCodeMarks, type Table } from "../../core/reply.js";
 import { textTable } from "../../core/text-table.js";
 import { TABLE_CELL_CHARS } from "./limits.js";
 
@@ -9,7 +9,7 @@ import { TABLE_CELL_CHARS } from "./limits.js";
 export function tableLines(table: Table): string[] {
   const cell = (text: string) => clip(withoutCodeMarks(text).replace(/\s*\n\s*/g, " "));
   const header = table.columns.map(cell);
-  const rows = table.rows.map((row) => header.map((_, c) => cell(row[c] ?? "")));
+  const rows = table.rows.map((row) => header.map((_, c) => cell(cellText(row[c] ?? ""))));
   return textTable(header, rows, { align: table.align }).lines;
 }
 

@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { pageLabel, withoutCodeMarks, type Image, type Paging, type Reply, type Table } from "../../core/reply.js";
+import { cellText, pageLabel, withoutCodeMarks, type Image, type Paging, type Reply, type Table } from "../../core/reply.js";
 import { actionsBlocks, contextBlocks, fieldsBlocks, headerBlock, packLines, sectionBlock } from "./blocks.js";
 import { createButtonMaker, type ButtonMaker } from "./buttons.js";
 import { chartBlock, dataTableBlock, type DataBlockKind, type DataVisualizationBlock } from "./data-blocks.js";
@@ -72,7 +72,7 @@ function tableBlocks(table: Table, buttons: ButtonMaker, caption: string | undef
   const sections = native ? [native] : packLines(tableLines(table).map(preformatted), SLACK_LIMITS.textChars, wrap("").length, wrap).map(sectionBlock);
   // A per-row button is named after the row's first cell, the thing it acts on ("Unban 192.0.2.1").
   const rowButtons = (table.rowActions ?? []).map((action, i) =>
-    action ? buttons.make(action, `${action.label} ${withoutCodeMarks(table.rows[i]?.[0] ?? "")}`.trim()) : undefined,
+    action ? buttons.make(action, `${action.label} ${withoutCodeMarks(cellText(table.rows[i]?.[0] ?? ""))}`.trim()) : undefined,
   );
   return [...sections, ...actionsBlocks(present(rowButtons))];
 }

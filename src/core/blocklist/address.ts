@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { normalizeIp } from "../ip.js";
+import { compressIp, normalizeIp, unmapped } from "../ip.js";
 
 // Blocklist entries are compared with what fail2ban reports back, so they are kept in the form
 // fail2ban itself stores (checked against fail2ban 1.0.2): host bits of a network cleared
@@ -14,8 +14,6 @@ export interface Network {
   version: 4 | 6;
 }
 
-const MAPPED = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/;
-
 /** An address or CIDR network in canonical form; undefined when the text is neither. */
 export function parseEntry(input: string): Network | undefined {
   const slash = input.indexOf("/");
@@ -23,7 +21,8 @@ export function parseEntry(input: string): Network | undefined {
   const prefixText = slash < 0 ? undefined : input.slice(slash + 1);
   // The common case in large lists: a plain IPv4 address, already canonical.
   if (prefixText === undefined && isIP(addrText) === 4) return { text: addrText, address: addrText, prefix: 32, version: 4 };
-  let address = normalizeIp(addrText);
+  // Not normalizeIp: a mapped address keeps its IPv6 form until the prefix is known.
+  let address = compressIp(addrText);
   if (address === undefined) return undefined;
   let version = isIP(address) as 4 | 6;
   const max = version === 4 ? 32 : 128;
@@ -38,15 +37,6 @@ export function parseEntry(input: string): Network | undefined {
     prefix -= 96;
   }
   return networkOf(address, prefix, version);
-}
-
-/** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:7f00:1` → `127.0.0.1`). */
-export function unmapped(ipv6: string): string | undefined {
-  const m = MAPPED.exec(ipv6);
-  if (!m) return undefined;
-  const hi = parseInt(m[1]!, 16);
-  const lo = parseInt(m[2]!, 16);
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
 function networkOf(address: string, prefix: number, version: 4 | 6): Network {

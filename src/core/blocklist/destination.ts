@@ -2,7 +2,6 @@ import { isIP } from "node:net";
 import { UserError } from "../errors.js";
 import { classifyAddress } from "../ip-ranges.js";
 import { normalizeIp } from "../ip.js";
-import { unmapped } from "./address.js";
 import type { Resolver } from "./resolver.js";
 
 // Where a blocklist may be downloaded from. Checked when a source is saved (a clear error for the
@@ -52,9 +51,7 @@ function allowed(host: string, address: string, allowPrivateHosts: readonly stri
 }
 
 function canonical(hostOrIp: string): string {
-  const ip = normalizeIp(hostOrIp);
-  if (ip === undefined) return hostOrIp.toLowerCase();
-  return unmapped(ip) ?? ip;
+  return normalizeIp(hostOrIp) ?? hostOrIp.toLowerCase();
 }
 
 /** Save-time check: the URL's host must resolve, and only to addresses downloads may reach. */

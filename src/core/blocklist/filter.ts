@@ -52,7 +52,7 @@ export function filterEntries(entries: readonly Network[], rules: FilterRules): 
   return { keep, skipped };
 }
 
-function networks(texts: readonly string[]): Network[] {
+export function networks(texts: readonly string[]): Network[] {
   return texts.map((t) => parseEntry(t.trim())).filter((n): n is Network => n !== undefined);
 }
 

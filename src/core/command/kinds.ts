@@ -1,6 +1,7 @@
 import { parseDuration } from "../duration.js";
 import { isJailName } from "../fail2ban/validate.js";
-import { formatCidr, normalizeIp, parseIpOrCidr } from "../ip.js";
+import { parseEntry } from "../blocklist/address.js";
+import { normalizeIp } from "../ip.js";
 import type { CommandDef, OptionSpec } from "./model.js";
 
 // One reader per option kind, shared by the text parser, the formatter (to know which option a
@@ -66,8 +67,10 @@ export function readValue(spec: OptionSpec, token: string, label: string): ReadR
       return ip ? { ok: true, value: ip } : fail(`“${shown(token)}” is not an IP address.`);
     }
     case "ip-or-cidr": {
-      const cidr = parseIpOrCidr(token);
-      return cidr ? { ok: true, value: formatCidr(cidr) } : fail(`“${shown(token)}” is not an IP address or CIDR network.`);
+      // In the form fail2ban lists it (host bits cleared: 198.51.100.7/24 is 198.51.100.0/24), so
+      // replies, buttons and timed bans name what fail2ban will show.
+      const network = parseEntry(token.trim());
+      return network ? { ok: true, value: network.text } : fail(`“${shown(token)}” is not an IP address or CIDR network.`);
     }
     case "jail":
       return isJailName(token) ? { ok: true, value: token } : fail(`“${shown(token)}” is not a valid jail name.`);
@@ -87,6 +90,16 @@ export function readValue(spec: OptionSpec, token: string, label: string): ReadR
     case "text":
       return { ok: true, value: token };
   }
+}
+
+/**
+ * Whether a token that this kind rejects was evidently meant for it (`999.9.9.9` for an address),
+ * so the parser reports the mistake there instead of handing the token to a later option.
+ */
+export function claims(spec: OptionSpec, token: string): boolean {
+  if (spec.kind !== "ip" && spec.kind !== "ip-or-cidr") return false;
+  // Jail names never hold a colon, and no one names a jail in digits and dots.
+  return token.includes(":") || (/^[\d.]+(\/\d*)?$/.test(token) && token.includes("."));
 }
 
 export function accepts(spec: OptionSpec, token: string): boolean {

@@ -66,6 +66,11 @@ export interface CommandDef<O extends readonly OptionSpec[] = readonly OptionSpe
   effect: "read" | "change" | "destructive";
   /** Only run by buttons (e.g. Cancel): left out of help and Discord's schema. */
   internal?: boolean;
+  /**
+   * For a change that is harmless except in some cases (banning your own network): why to ask for
+   * confirmation before running, or undefined to run at once. `destructive` commands always ask.
+   */
+  confirm?(values: Values<O>, ctx: C & Invocation): Promise<string | undefined>;
   run(values: Values<O>, ctx: C & Invocation): Promise<Reply>;
 }
 

@@ -1,5 +1,6 @@
+import { parseDuration } from "../duration.js";
 import { UserError } from "../errors.js";
-import { expectation, isRest, labelOf, orList, readValue, shown, splitValues } from "./kinds.js";
+import { claims, expectation, isRest, labelOf, orList, readValue, shown, splitValues } from "./kinds.js";
 import type { CommandDef, OptionSpec } from "./model.js";
 import { tokenize, type Token } from "./tokenize.js";
 
@@ -12,7 +13,9 @@ import { tokenize, type Token } from "./tokenize.js";
 //   5. Otherwise it goes to the first positional option, in definition order, that is still empty
 //      and whose kind accepts it; an empty optional one that rejects it is passed over (so
 //      `banned sshd foo` is a search, `audit U01ADMIN 7d` fills user then since), an empty
-//      required one that rejects it is the error. `rest` text takes the remainder of the line.
+//      required one that rejects it is the error, and so is an empty optional one that the token was
+//      evidently meant for (`history 999.9.9.9`: an address, not a jail). `rest` text takes the
+//      remainder of the line.
 // Only unquoted tokens are keywords or `--…=`; quoting makes any word a plain value.
 // A command named `word-sub` may also be typed as two words, `word sub` (what Discord shows as a
 // subcommand group): `blocklist add …` is `blocklist-add …`. The joined name wins when it exists.
@@ -156,7 +159,7 @@ function choosePositional(
     if (spec.name in values) continue;
     const read = readValue(spec, text, labelOf(spec, command));
     if (read.ok) return spec;
-    if (spec.required) throw new UserError("invalid_argument", read.message);
+    if (spec.required || claims(spec, text)) throw new UserError("invalid_argument", read.message);
     firstError ??= read.message;
   }
   throw new UserError("invalid_argument", firstError ?? `\`${command.name}\` does not take “${shown(text)}”: ${usageOf(command)}`);
@@ -197,6 +200,20 @@ function usagePart(spec: OptionSpec): string {
   }
   if (spec.keyword) return spec.required ? `${spec.keyword} <${noun}>${more}` : `[${spec.keyword} <${noun}>${more}]`;
   return spec.required ? `<${noun}>${more}` : `[${noun}${more}]`;
+}
+
+const DURATION_UNITS = ["d", "h", "m", "s", "w"];
+
+/** What a word that ended up elsewhere was probably meant to be for this option (`7x` → `7d`); undefined when nothing close. */
+export function nearMiss(spec: OptionSpec, token: string): string | undefined {
+  if (spec.kind !== "duration") return undefined;
+  const m = /^(\d{1,6})([a-z]{1,7})$/i.exec(token);
+  if (!m || parseDuration(token) !== undefined) return undefined;
+  const word = m[2]!.toLowerCase();
+  // `7days`, `2hrs` name their unit; a one-letter typo takes the nearest, days first on a tie
+  // (`7x` → `7d`); a longer word is something else (`3proxy` is a jail).
+  const unit = DURATION_UNITS.find((u) => word.startsWith(u)) ?? (word.length === 1 ? suggest(word, DURATION_UNITS) : undefined);
+  return unit === undefined ? undefined : `${m[1]}${unit}`;
 }
 
 /** The closest candidate: edit distance ≤ 2 (≤ 1 for short words), else the first one it starts. */

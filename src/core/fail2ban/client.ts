@@ -22,7 +22,7 @@ import {
   type ServerStatus,
 } from "./parse.js";
 import type { PickleValue } from "./pickle.js";
-import { assertAddresses, assertBanTargets, assertIgnoreEntries, assertJail } from "./validate.js";
+import { assertBanTargets, assertIgnoreEntries, assertJail } from "./validate.js";
 import { readJailLimits, readJailSettings, type JailLimits, type JailSettings } from "./settings.js";
 import type { z } from "zod";
 
@@ -42,7 +42,7 @@ export interface Fail2ban {
   bans(jail: string): Promise<BanEntry[]>;
   /** Every jail's banned addresses. */
   banned(): Promise<Map<string, string[]>>;
-  /** For each address, the jails that ban it now. */
+  /** For each address or network (as fail2ban lists it), the jails that ban it now. */
   jailsBanning(ips: readonly string[]): Promise<string[][]>;
   ignoreList(jail: string): Promise<string[]>;
   /** Addresses or CIDR networks; returns how many were newly banned. */
@@ -151,7 +151,7 @@ export class SocketFail2ban implements Fail2ban {
   }
 
   async jailsBanning(ips: readonly string[]): Promise<string[][]> {
-    const addrs = assertAddresses(ips);
+    const addrs = assertBanTargets(ips);
     if (addrs.length === 0) return [];
     if ((await this.capabilities()).bannedCommand) return await this.query(ipJailsSchema, ["banned", ...addrs]);
     const byJail = await this.banned();

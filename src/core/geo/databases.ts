@@ -20,20 +20,31 @@ export interface GeoDatabaseFiles extends GeoDatabases {
   close(): void;
 }
 
+// Spread over both families and the address space, so a file whose tree is corrupt (MaxMind's
+// GeoIP2-City-Test-Invalid-Node-Count.mmdb opens fine) fails at least one.
+const PROBES = ["1.1.1.1", "8.8.8.8", "23.1.1.1", "41.1.1.1", "81.2.69.160", "101.1.1.1", "151.101.1.1", "185.1.1.1", "200.1.1.1", "2001:218::1", "2a00:1450::1", "2600::1"];
+
+/** Throws, naming the address, when a test lookup throws: a file can open and still be corrupt inside. */
+export function probeReader(reader: GeoReader): void {
+  for (const ip of PROBES) {
+    try {
+      reader.get(ip);
+    } catch (err) {
+      throw new Error(`a test lookup of ${ip} fails: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+}
+
 /**
  * Opens the configured files (synchronously: startup only, and a bad path should stop startup)
  * and checks them for replacement every `checkIntervalMs`. Polling the path's inode, size and mtime
  * rather than fs.watch: geoipupdate replaces files by rename, which a watch on the old inode misses,
- * and a stat a minute costs nothing. A file that fails to load keeps its previous contents in use.
+ * and a stat a minute costs nothing. A replacement is used only once it opens as a supported type
+ * and passes test lookups; otherwise the previous contents stay in use.
  */
 export function openGeoDatabases(opts: OpenGeoDatabasesOptions): GeoDatabaseFiles {
-  const files = opts.files.map((path) => openWatched(path));
-  const readers: GeoReader[] = [...files];
-  if (files.every((f) => f.current.asnOnly)) {
-    const { path, label, note } = opts.embedded;
-    readers.push(new MmdbReader(readFileSync(path), { label, note }));
-  }
-  return new WatchedDatabases(files, readers, opts.checkIntervalMs, opts.log);
+  const files = opts.files.map((path) => openWatched(path, opts.log));
+  return new WatchedDatabases(files, opts.embedded, opts.checkIntervalMs, opts.log);
 }
 
 class WatchedFile implements GeoReader {
@@ -44,7 +55,14 @@ class WatchedFile implements GeoReader {
     readonly path: string,
     public current: MmdbReader,
     public signature: string,
+    /** Why test lookups of the loaded file fail (at startup only: a reload never takes such a file). */
+    public broken: string | undefined,
   ) {}
+
+  /** Whether this file can be trusted for countries, so the built-in database is not needed behind it. */
+  get hasCountries(): boolean {
+    return !this.current.asnOnly && this.broken === undefined;
+  }
 
   get name(): string {
     return this.current.name;
@@ -57,16 +75,34 @@ class WatchedFile implements GeoReader {
 
 class WatchedDatabases implements GeoDatabaseFiles {
   generation = 0;
+  readers: readonly GeoReader[] = [];
+  private builtIn: MmdbReader | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
     private readonly files: readonly WatchedFile[],
-    readonly readers: readonly GeoReader[],
+    private readonly embedded: OpenGeoDatabasesOptions["embedded"],
     private readonly intervalMs: number,
     private readonly log: Logger,
   ) {
+    this.arrange();
     this.schedule();
+  }
+
+  /**
+   * The files in order, and the built-in country database behind them unless one has countries:
+   * again after every reload, so a City file replaced by an ASN file keeps countries. Loaded once,
+   * when first needed.
+   */
+  private arrange(): void {
+    if (this.files.some((f) => f.hasCountries)) {
+      this.readers = [...this.files];
+      return;
+    }
+    const { path, label, note } = this.embedded;
+    this.builtIn ??= new MmdbReader(readFileSync(path), { label, note });
+    this.readers = [...this.files, this.builtIn];
   }
 
   close(): void {
@@ -98,25 +134,65 @@ class WatchedDatabases implements GeoDatabaseFiles {
       return;
     }
     if (sig === file.signature || sig === file.failed) return;
+    let next: MmdbReader;
     try {
-      const next = new MmdbReader(await readFile(file.path));
-      if (this.closed) return;
-      file.current = next;
-      file.signature = sig;
-      file.failed = undefined;
-      this.generation++;
-      this.log.info({ file: file.path, database: next.name }, "geo database reloaded");
+      next = new MmdbReader(await readFile(file.path));
     } catch (err) {
       file.failed = sig;
       this.log.warn({ err, file: file.path }, "geo database changed but cannot be read; keeping the loaded copy");
+      return;
     }
+    try {
+      probeReader(next);
+    } catch (err) {
+      file.failed = sig;
+      this.log.error({ err, file: file.path, database: next.name }, "geo database changed but its lookups fail; keeping the loaded copy");
+      return;
+    }
+    if (this.closed) return;
+    file.current = next;
+    file.signature = sig;
+    file.failed = undefined;
+    file.broken = undefined;
+    this.arrange();
+    this.generation++;
+    this.log.info({ file: file.path, database: next.name }, "geo database reloaded");
   }
 }
 
-function openWatched(path: string): WatchedFile {
+/**
+ * What `doctor` says about the geo files: each configured file opened and probed as a reload would
+ * be. Throws with every problem and its fix; a file that opens but fails lookups still runs (its
+ * addresses show as unknown), so only this check reports it.
+ */
+export function checkGeoFiles(paths: readonly string[], embedded: OpenGeoDatabasesOptions["embedded"]): string {
+  if (paths.length === 0) return `none configured: the built-in country database (${embedded.label ?? embedded.path})`;
+  const found: string[] = [];
+  const problems: string[] = [];
+  for (const path of paths) {
+    let reader: MmdbReader;
+    try {
+      reader = new MmdbReader(readFileSync(path));
+    } catch (err) {
+      problems.push(`${path} cannot be opened (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      continue;
+    }
+    try {
+      probeReader(reader);
+      found.push(`${path} (${reader.name})`);
+    } catch (err) {
+      problems.push(`${path} (${reader.name}) opens but ${(err as Error).message}: replace it (run geoipupdate again); meanwhile its addresses show as unknown`);
+    }
+  }
+  if (problems.length > 0) throw new Error(problems.join("; "));
+  return found.join(", ");
+}
+
+function openWatched(path: string, log: Logger): WatchedFile {
+  let file: WatchedFile;
   try {
     const sig = signature(statSync(path));
-    return new WatchedFile(path, new MmdbReader(readFileSync(path)), sig);
+    file = new WatchedFile(path, new MmdbReader(readFileSync(path)), sig, undefined);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new UserError(
@@ -126,6 +202,15 @@ function openWatched(path: string): WatchedFile {
       { cause: err },
     );
   }
+  // Still used, not refused: lookups that throw count as unknown, others may work, and `doctor`
+  // must be able to start and report it. The built-in countries go behind it.
+  try {
+    probeReader(file.current);
+  } catch (err) {
+    file.broken = (err as Error).message;
+    log.error({ err, file: path, database: file.name }, "geo database opens but its lookups fail: replace the file (`banbot doctor` checks it)");
+  }
+  return file;
 }
 
 function signature(s: Stats): string {

@@ -6,7 +6,7 @@ import { BoundedCache } from "./bounded-cache.js";
 import { describeResult } from "./country.js";
 import type { GeoFallback } from "./fallback.js";
 import { lookupReaders } from "./merge.js";
-import type { GeoDatabases, GeoDescription, GeoLookup, GeoResult } from "./model.js";
+import type { GeoDatabases, GeoDescription, GeoInfo, GeoLookup, GeoReader, GeoResult } from "./model.js";
 
 const DAY = 86_400_000;
 // A hit refreshes last_seen at most daily: ample precision for a retention of weeks, and it keeps
@@ -57,6 +57,8 @@ export class GeoService implements GeoLookup {
   private readonly memory: BoundedCache<string, Cached>;
   private readonly dirty = new Map<string, GeoCacheEntry>();
   private generation: number;
+  /** Databases whose lookups threw since the last reload: logged as errors once, then at debug. */
+  private readonly failing = new Set<string>();
 
   constructor(private readonly opts: GeoServiceOptions) {
     this.memory = new BoundedCache(opts.memoryEntries);
@@ -134,7 +136,7 @@ export class GeoService implements GeoLookup {
     await this.flush();
     const summary: RetrySummary = { checked: 0, resolved: 0, unresolved: 0 };
     for (const entry of this.opts.store.dueForRetry(now, limit)) {
-      let info = lookupReaders(this.opts.databases.readers, entry.ip);
+      let info = this.lookupFiles(entry.ip);
       if (info === undefined && this.opts.fallback !== undefined) {
         const answer = await this.opts.fallback.lookup(entry.ip);
         if (answer.kind === "failed") {
@@ -173,6 +175,7 @@ export class GeoService implements GeoLookup {
       // A database file was reloaded: what memory holds may be out of date.
       this.generation = this.opts.databases.generation;
       this.memory.clear();
+      this.failing.clear();
       return undefined;
     }
     const cached = this.memory.get(key);
@@ -196,11 +199,24 @@ export class GeoService implements GeoLookup {
       this.memory.set(ip, { result });
       return { kind: "done", result };
     }
-    const info = lookupReaders(this.opts.databases.readers, ip);
+    const info = this.lookupFiles(ip);
     if (info === undefined) return { kind: "pending", ip };
     const entry: GeoCacheEntry = { ip, info, resolvedAt: now, lastSeen: now, attempts: 0 };
     this.dirty.set(ip, entry);
     return { kind: "done", result: this.remember(entry) };
+  }
+
+  /**
+   * The database files' answer. One that throws (a corrupt file) counts as not knowing the address,
+   * which then shows as unknown: a lookup must never turn a whole reply into an incident.
+   */
+  private lookupFiles(ip: string): GeoInfo | undefined {
+    return lookupReaders(this.opts.databases.readers, ip, (reader: GeoReader, address: string, err: unknown) => {
+      const first = !this.failing.has(reader.name);
+      this.failing.add(reader.name);
+      if (first) this.opts.log.error({ err, database: reader.name, ip: address }, "geo lookup failed; the address shows as unknown (more failures of this database are logged at debug)");
+      else this.opts.log.debug({ err, database: reader.name, ip: address }, "geo lookup failed");
+    });
   }
 
   /** Public addresses no database file knows: a fallback answer or a negative result from SQLite, or a new negative result. */

@@ -71,8 +71,8 @@ const ROWS: Row[] = [
   { who: ADMIN, subcommand: "start", options: { jail: "beta" }, title: "Confirm: start beta", ephemeral: true },
   { who: ADMIN, subcommand: "reload-all", title: "Confirm: reload-all", ephemeral: true },
   { who: ADMIN, subcommand: "unban-all", options: { jail: "alpha" }, title: "Confirm: unban-all alpha", ephemeral: true, check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(["192.0.2.10"]) },
-  { who: VIEWER, subcommand: "audit", title: /^Audit log, \d+ entries$/, v2: true },
-  { who: VIEWER, subcommand: "audit", options: { user: OPERATOR.id, since: "1h" }, title: /^Audit log, \d+ entries$/, v2: true },
+  { who: VIEWER, subcommand: "audit", title: /^Audit log/, v2: true },
+  { who: VIEWER, subcommand: "audit", options: { user: OPERATOR.id, since: "1h" }, title: /^Audit log/, v2: true },
   // Refusals and mistakes: private, and nothing changes.
   { who: NOBODY, subcommand: "status", title: "Not allowed", ephemeral: true },
   { who: VIEWER, subcommand: "ban", options: { jail: "alpha", ips: "192.0.2.12" }, title: "Not allowed", ephemeral: true, check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(["192.0.2.10"]) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NetworkSet, parseEntry, rangeOf, unmapped } from "../../../src/core/blocklist/address.js";
+import { NetworkSet, parseEntry, rangeOf } from "../../../src/core/blocklist/address.js";
 
 describe("parseEntry", () => {
   it.each([
@@ -21,11 +21,6 @@ describe("parseEntry", () => {
       expect(parseEntry(input)).toBeUndefined();
     },
   );
-
-  it("unwraps IPv4-mapped addresses only", () => {
-    expect(unmapped("::ffff:7f00:1")).toBe("127.0.0.1");
-    expect(unmapped("2001:db8::1")).toBeUndefined();
-  });
 });
 
 describe("NetworkSet", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { findCommand, parseCommandLine, suggest, usageOf } from "../../../src/core/command/parse.js";
+import { findCommand, nearMiss, parseCommandLine, suggest, usageOf } from "../../../src/core/command/parse.js";
 import { isUserError } from "../../../src/core/errors.js";
-import { CATALOGUE, audit, ban, banned, idle, ignore, note, status, tag, top, unban } from "./sample-commands.js";
+import { CATALOGUE, audit, ban, banned, history, idle, ignore, note, status, tag, top, unban } from "./sample-commands.js";
 
 const H = 3_600_000;
 
@@ -36,6 +36,9 @@ describe("parseCommandLine", () => {
     ["unban 192.0.2.1", unban, { ip: "192.0.2.1" }],
     ["top countries sshd", top, { what: "countries", jail: "sshd" }],
     ["top ips 7d sshd", top, { what: "ips", since: 7 * 24 * H, jail: "sshd" }],
+    ["history 7d", history, { since: 7 * 24 * H }],
+    ["history ::ffff:192.0.2.1 sshd", history, { ip: "192.0.2.1", jail: "sshd" }],
+    ["history 3proxy", history, { jail: "3proxy" }],
     ["audit U01ADMIN 7d", audit, { user: "U01ADMIN", since: 7 * 24 * H }],
     ["audit 7d U01ADMIN", audit, { user: "U01ADMIN", since: 7 * 24 * H }],
     ["ignore sshd add 10.0.0.0/8 2001:DB8::/32 192.0.2.1/32", ignore, { jail: "sshd", change: "add", entries: ["10.0.0.0/8", "2001:db8::/32", "192.0.2.1"] }],
@@ -67,6 +70,11 @@ describe("parseCommandLine", () => {
     ["idle sshd", "`idle` needs on or off: idle <jail> on|off"],
     ["ban sshd 192.0.2.1", "“sshd” is not an IP address."],
     ["ban 192.0.2.300 sshd", "“192.0.2.300” is not an IP address."],
+    // An optional address that does not parse is an error there, not a jail named 999.9.9.9.
+    ["history 999.9.9.9", "“999.9.9.9” is not an IP address."],
+    ["history 192.0.2 7d", "“192.0.2” is not an IP address."],
+    ["history 2001:db8::zz", "“2001:db8::zz” is not an IP address."],
+    ["ignore sshd add 10.0.0.0/33", "“10.0.0.0/33” is not an IP address or CIDR network."],
     ["ban 192.0.2.1 ss!hd", "“ss!hd” is not a valid jail name."],
     ["ban 192.0.2.1 sshd for", "`for` expects a duration like 30m, 2h, 7d."],
     ["ban 192.0.2.1 sshd for 0m", "`for` expects a duration like 30m, 2h, 7d."],
@@ -129,6 +137,24 @@ describe("suggest", () => {
     ["zzzzzz", undefined],
   ])("GIVEN %j THEN suggests %j", (word, expected) => {
     expect(suggest(word, names)).toBe(expected);
+  });
+});
+
+describe("nearMiss", () => {
+  const since = { name: "since", kind: "duration", description: "" } as const;
+  it.each([
+    ["7x", "7d"],
+    ["24hr", "24h"],
+    ["3days", "3d"],
+    ["90D", undefined],
+    ["sshd", undefined],
+    ["3proxy", undefined],
+  ])("GIVEN %j for a duration THEN suggests %j", (word, expected) => {
+    expect(nearMiss(since, word)).toBe(expected);
+  });
+
+  it("GIVEN another kind THEN suggests nothing", () => {
+    expect(nearMiss({ name: "jail", kind: "jail", description: "" }, "7x")).toBeUndefined();
   });
 });
 

@@ -54,6 +54,12 @@ export const top = command("top", [
   { name: "jail", kind: "jail", description: "only this jail" },
 ]);
 
+export const history = command("history", [
+  { name: "ip", kind: "ip", description: "only this address" },
+  { name: "since", kind: "duration", description: "how far back" },
+  { name: "jail", kind: "jail", description: "only this jail" },
+]);
+
 export const audit = command("audit", [
   { name: "since", kind: "duration", description: "how far back" },
   { name: "user", kind: "text", description: "only this user ID" },
@@ -89,4 +95,4 @@ export const tag = command("tag", [
 export const status = command("status", []);
 export const unbanAll = command("unban-all", [{ name: "jail", kind: "jail", required: true, description: "the jail, or all" }], "admin");
 
-export const CATALOGUE = [status, banned, ban, unban, idle, top, audit, ignore, note, tag, unbanAll];
+export const CATALOGUE = [status, banned, ban, unban, idle, top, history, audit, ignore, note, tag, unbanAll];

@@ -2,9 +2,10 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { isUserError } from "../../../src/core/errors.js";
-import { openGeoDatabases, type GeoDatabaseFiles } from "../../../src/core/geo/databases.js";
+import { openGeoDatabases, probeReader, type GeoDatabaseFiles } from "../../../src/core/geo/databases.js";
+import { MmdbReader } from "../../../src/core/geo/mmdb-reader.js";
 import { lookupReaders } from "../../../src/core/geo/merge.js";
-import { asnDatabase, cityDatabase, countryDatabase, ipLocationDbCountry, scratchDir } from "./test-databases.js";
+import { asnDatabase, cityDatabase, countryDatabase, invalidNodeCountCityDatabase, ipLocationDbCountry, scratchDir } from "./test-databases.js";
 import { capturedLog, silentLog } from "../../harness/client.js";
 
 const EMBEDDED = { label: "cc0-test", note: "built-in" };
@@ -104,6 +105,44 @@ describe("openGeoDatabases", () => {
     writeFileSync(path, countryDatabase({ "5.6.0.0/16": { country: { iso_code: "DE" } } }));
     await vi.waitFor(() => expect(country(dbs, "5.6.7.8")).toBe("DE"), { timeout: 5_000, interval: 10 });
     expect(entries.filter((e) => e.msg === "geo database file is gone; keeping the loaded copy")).toHaveLength(1);
+  });
+
+  it("uses a file whose lookups fail at startup with the built-in countries behind it, and says so", () => {
+    const path = files.write("GeoIP2-City.mmdb", invalidNodeCountCityDatabase());
+    const { log, entries } = capturedLog("info");
+    const dbs = start([path], 0, log);
+    expect(dbs.readers.map((r) => r.name)).toEqual(["GeoLite2-City 2025-11-13", "cc0-test 2025-11-13 (built-in)"]);
+    const failed: string[] = [];
+    expect(lookupReaders(dbs.readers, "81.2.69.170", (reader, ip) => failed.push(`${reader.name} ${ip}`))?.countryCode).toBe("GB");
+    expect(failed).toEqual(["GeoLite2-City 2025-11-13 81.2.69.170"]);
+    expect(entries).toContainEqual(expect.objectContaining({ level: 50, file: path, msg: expect.stringMatching(/^geo database opens but its lookups fail/) }));
+  });
+
+  it("probes a replacement and keeps the loaded copy when its lookups fail", async () => {
+    const path = files.write("GeoLite2-City.mmdb", cityDatabase());
+    const { log, entries } = capturedLog("info");
+    const dbs = start([path], 10, log);
+    files.replace("GeoLite2-City.mmdb", invalidNodeCountCityDatabase());
+    await vi.waitFor(() => expect(entries.map((e) => e.msg)).toContain("geo database changed but its lookups fail; keeping the loaded copy"), { timeout: 5_000, interval: 10 });
+    expect(dbs.generation).toBe(0);
+    expect(lookupReaders(dbs.readers, "81.2.69.170")?.city).toBe("London");
+  });
+
+  it("keeps countries when a City file is replaced by an ASN file: the built-in database goes behind it", async () => {
+    const path = files.write("GeoLite2.mmdb", cityDatabase());
+    const dbs = start([path], 10);
+    expect(dbs.readers.map((r) => r.name)).toEqual(["GeoLite2-City 2025-11-13"]);
+    files.replace("GeoLite2.mmdb", asnDatabase());
+    await vi.waitFor(() => expect(dbs.generation).toBe(1), { timeout: 5_000, interval: 10 });
+    expect(lookupReaders(dbs.readers, "1.128.0.1")).toMatchObject({ countryCode: "AU", asn: 1221, source: "GeoLite2-ASN 2025-11-13 + cc0-test 2025-11-13 (built-in)" });
+    files.replace("GeoLite2.mmdb", cityDatabase(1_764_000_000));
+    await vi.waitFor(() => expect(dbs.generation).toBe(2), { timeout: 5_000, interval: 10 });
+    expect(dbs.readers.map((r) => r.name)).toEqual(["GeoLite2-City 2025-11-24"]);
+  });
+
+  it("probeReader names the address whose test lookup throws", () => {
+    expect(() => probeReader(new MmdbReader(invalidNodeCountCityDatabase()))).toThrow(/^a test lookup of 81\.2\.69\.160 fails: Unknown type/);
+    expect(() => probeReader(new MmdbReader(cityDatabase()))).not.toThrow();
   });
 
   it("stops checking once closed", async () => {

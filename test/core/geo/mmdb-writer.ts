@@ -14,6 +14,11 @@ export interface MmdbSpec {
   ipVersion?: 4 | 6;
   /** Unix seconds. */
   buildEpoch?: number;
+  /**
+   * Metadata claiming this many more tree nodes than there are, as MaxMind's
+   * GeoIP2-City-Test-Invalid-Node-Count.mmdb does: the file opens, lookups read data as tree nodes.
+   */
+  extraNodeCount?: number;
 }
 
 type Child = TreeNode | { data: number } | undefined;
@@ -60,7 +65,7 @@ export function writeMmdb(spec: MmdbSpec): Buffer {
   });
 
   const metadata = encodeMap({
-    node_count: uint(nodeCount, 6),
+    node_count: uint(nodeCount + (spec.extraNodeCount ?? 0), 6),
     record_size: uint(32, 5),
     ip_version: uint(ipVersion, 5),
     database_type: encode(spec.databaseType),

@@ -4,11 +4,13 @@ import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GeoFallback } from "../../../src/core/geo/fallback.js";
+import { MmdbReader } from "../../../src/core/geo/mmdb-reader.js";
 import { GeoService } from "../../../src/core/geo/service.js";
 import { createGeoCacheStore, type GeoCacheStore } from "../../../src/store/geo-cache.js";
 import { FakeGeoFallback } from "../../fakes/geo-fallback.js";
 import { FakeGeoDatabases, FakeGeoReader } from "../../fakes/geo-reader.js";
-import { silentLog } from "../../harness/client.js";
+import { capturedLog, silentLog } from "../../harness/client.js";
+import { invalidNodeCountCityDatabase } from "./test-databases.js";
 import { migratedStore } from "../../harness/store.js";
 
 const T0 = 1_700_000_000_000;
@@ -116,6 +118,18 @@ describe(GeoService.name, () => {
       expect(geo.describe("81.2.69.170").label).toBe("🇬🇧 United Kingdom");
       databases.generation++;
       expect(geo.describe("81.2.69.170").label).toBe("🇮🇪 Ireland");
+    });
+
+    it("answers unknown, and logs an error, for an address a corrupt database throws on; other databases still answer", () => {
+      const { log, entries } = capturedLog("debug");
+      const broken = new MmdbReader(invalidNodeCountCityDatabase());
+      const asn = new FakeGeoReader("GeoLite2-ASN", { "81.2.69.170": { asn: 20712, org: "Andrews & Arnold Ltd" } });
+      const geo = new GeoService({ databases: new FakeGeoDatabases(broken, asn), store: createGeoCacheStore(db), now: () => T0, log, memoryEntries: 100, retentionMs: DAY });
+      expect(geo.lookup("89.160.20.120")).toEqual({ kind: "unknown", ip: "89.160.20.120" });
+      expect(geo.lookupMany(["2001:218::1", "10.0.0.1"])).toEqual(new Map([["2001:218::1", { kind: "unknown", ip: "2001:218::1" }], ["10.0.0.1", expect.objectContaining({ kind: "special" })]]));
+      expect(geo.lookup("81.2.69.170")).toMatchObject({ kind: "found", info: { asn: 20712, source: "GeoLite2-ASN" } });
+      const failures = entries.filter((e) => /^geo lookup failed/.test(String(e.msg)));
+      expect(failures.map((e) => [e.level, e.ip])).toEqual([[50, "89.160.20.120"], [20, "2001:218::1"], [20, "81.2.69.170"]]);
     });
   });
 

@@ -18,10 +18,11 @@ export const LONDON = {
   subdivisions: [{ geoname_id: 6269131, iso_code: "ENG", names: { en: "England" } }],
 };
 
-export function cityDatabase(buildEpoch?: number): Buffer {
+export function cityDatabase(buildEpoch?: number, extraNodeCount?: number): Buffer {
   return writeMmdb({
     databaseType: "GeoLite2-City",
     buildEpoch,
+    extraNodeCount,
     networks: {
       "81.2.69.160/27": LONDON,
       "89.160.20.112/28": {
@@ -33,6 +34,14 @@ export function cityDatabase(buildEpoch?: number): Buffer {
       "2001:218::/32": { country: place("JP", "Japan", 1861060), registered_country: place("JP", "Japan", 1861060) },
     },
   });
+}
+
+/**
+ * A City database like MaxMind's GeoIP2-City-Test-Invalid-Node-Count.mmdb (not on npm): it opens, and
+ * looking up an address of its networks (81.2.69.170, 89.160.20.120, 2001:218::1) throws inside mmdb-lib.
+ */
+export function invalidNodeCountCityDatabase(): Buffer {
+  return cityDatabase(undefined, 500);
 }
 
 export function countryDatabase(networks: Record<string, MmdbValue> = {}, buildEpoch?: number): Buffer {

@@ -1,0 +1,13 @@
+import { DEMO_JAILS } from "./jails.js";
+
+/** What the demo says first: what is running, that the traffic is synthetic, and what to try. */
+export function demoBanner(socketPath: string, attacker: string): string {
+  return [
+    `fail2ban sandbox up with jails ${DEMO_JAILS.map((j) => j.name).join(", ")} (its socket: ${socketPath}).`,
+    "The attacks hitting them are synthetic: random public addresses from BanBot's built-in country database,",
+    "not real attackers, banned by a sandbox action that touches no firewall.",
+    "BanBot's background jobs run as under `banbot start`: timed bans are lifted, and alerts (a wave of",
+    "attacks on one jail soon raises a ban spike) appear here with numbered buttons.",
+    `Try: jails, banned sshd, top countries, ip ${attacker}, ban ${attacker} sshd for 2m, history, stats 24h, alerts test`,
+  ].join("\n");
+}

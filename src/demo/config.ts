@@ -1,0 +1,25 @@
+import { join } from "node:path";
+import type { Config } from "../config.js";
+import { ALERT_KINDS, type AlertRoute } from "../config/file-schema.js";
+
+// Every alert kind goes to the demo's console.
+const CONSOLE_ROUTE: AlertRoute = { kinds: [...ALERT_KINDS], jails: undefined, slackChannel: undefined, discordChannel: undefined, console: true };
+
+/**
+ * The user's configuration (BANBOT_CONFIG and environment: geo files, confirmation timeout, spike
+ * thresholds…) pointed at the sandbox: its fail2ban socket and config dir, a throwaway store and
+ * history socket. No chat platform runs in the demo, so alerts go to its console only: synthetic
+ * attacks must never reach a real channel.
+ */
+export function demoConfig(config: Config, sandbox: { socketPath: string; dir: string }, dataDir: string): Config {
+  return {
+    ...config,
+    dataDir,
+    fail2ban: { ...config.fail2ban, socket: sandbox.socketPath, configDir: join(sandbox.dir, "conf") },
+    history: { ...config.history, socket: join(dataDir, "history.sock") },
+    alerts: { ...config.alerts, routes: [CONSOLE_ROUTE] },
+    http: { ...config.http, port: undefined },
+    slack: undefined,
+    discord: undefined,
+  };
+}
