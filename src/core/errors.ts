@@ -16,7 +16,9 @@ export type ErrorCode =
   | "fail2ban_client_failed"
   | "fail2ban_db_unavailable"
   | "unknown_jail"
-  | "invalid_argument";
+  | "invalid_argument"
+  /** Somebody acting on what is not theirs (another person's confirmation): audited as refused. */
+  | "not_allowed";
 
 export class UserError extends Error {
   override readonly name = "UserError";
