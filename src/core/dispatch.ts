@@ -54,6 +54,15 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * Whether `actor` may run `command` where it is: for surfaces that show what a command would read
+   * (autocomplete) without running it. An unknown command is allowed to nobody.
+   */
+  mayRun(actor: Identity, command: string): boolean {
+    const needed = this.deps.services.catalogue.find((c) => c.name === command)?.role;
+    return needed !== undefined && roleAllows(roleOf(actor, this.deps.grants), needed);
+  }
+
   /** `opts.progress` receives a long command's interim status, where the surface can show it. */
   async run(line: string, actor: Identity, opts: { progress?: (text: string) => void } = {}): Promise<Reply> {
     const started = this.deps.services.clock.now();

@@ -8,8 +8,13 @@ export interface Choice {
   value: string;
 }
 
+export type SuggestKind = "jails" | "banned-ips";
+
+/** The command whose result a kind of suggestion gives away: whoever may not run it gets none. */
+export const SUGGESTION_SOURCE: Record<SuggestKind, string> = { jails: "jails", "banned-ips": "banned" };
+
 export interface SuggestRequest {
-  kind: "jails" | "banned-ips";
+  kind: SuggestKind;
   typed: string;
   /** The jail already chosen in the same interaction, for banned IPs. */
   jail?: string;
