@@ -4,6 +4,8 @@
 export type ErrorCode =
   | "config_invalid"
   | "database_too_new"
+  /** BanBot's SQLite store is not a database, or cannot be opened. */
+  | "store_unusable"
   | "migration_invalid"
   | "fail2ban_socket_missing"
   | "fail2ban_permission_denied"
