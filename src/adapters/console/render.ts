@@ -1,4 +1,4 @@
-import type { Action, Reply, Table } from "../../core/reply.js";
+import { visibleReply, type Action, type Reply, type Table } from "../../core/reply.js";
 import { textTable } from "../../core/text-table.js";
 
 const MARK = { ok: "✔", info: "•", warn: "!", error: "✖" } as const;
@@ -7,7 +7,8 @@ const MARK = { ok: "✔", info: "•", warn: "!", error: "✖" } as const;
  * Reply → terminal text. Actions (reply buttons, per-row buttons, paging) are numbered in the order
  * they are listed here, so the console can run the one the user picks.
  */
-export function renderText(reply: Reply): { text: string; actions: Action[] } {
+export function renderText(original: Reply): { text: string; actions: Action[] } {
+  const reply = visibleReply(original);
   const lines: string[] = [`${MARK[reply.tone]} ${reply.title}`];
   const actions: Action[] = [];
   const number = (action: Action) => {

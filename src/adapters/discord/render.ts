@@ -1,5 +1,5 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
-import { pageLabel, withoutCodeMarks, type Field, type Image, type Reply, type Tone } from "../../core/reply.js";
+import { pageLabel, visibleReply, withoutCodeMarks, type Field, type Image, type Reply, type Tone } from "../../core/reply.js";
 import { renderComponents, type ActionRef, type ActionRow } from "./components.js";
 import { clip, fitMarkdown } from "./escape.js";
 import { EMBED } from "./limits.js";
@@ -21,7 +21,8 @@ const FOOTER_RESERVE = 300;
 const MIN_DESCRIPTION = 1000;
 const INLINE_FIELD = 40;
 
-export function renderReply(reply: Reply, ref: ActionRef): DiscordMessage {
+export function renderReply(original: Reply, ref: ActionRef): DiscordMessage {
+  const reply = visibleReply(original);
   const color = TONE_COLOR[reply.tone];
   const notes: string[] = [];
   const title = fitMarkdown(reply.title, EMBED.title);

@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { pageLabel, withoutCodeMarks, type Paging, type Reply, type Table } from "../../core/reply.js";
+import { pageLabel, visibleReply, withoutCodeMarks, type Paging, type Reply, type Table } from "../../core/reply.js";
 import { actionsBlocks, contextBlocks, fieldsBlocks, headerBlock, packLines, sectionBlock } from "./blocks.js";
 import { createButtonMaker, type ButtonMaker } from "./buttons.js";
 import { cut, mrkdwn, plainText, preformatted } from "./escape.js";
@@ -23,7 +23,8 @@ const TONE_MARKS = { ok: "✅", info: "ℹ️", warn: "⚠️", error: "❌" } a
 const FENCE = "```";
 
 /** Reply → Block Kit. Pure: the same reply always gives the same message, within Slack's limits. */
-export function renderReply(reply: Reply, opts: RenderOptions = {}): SlackMessage {
+export function renderReply(original: Reply, opts: RenderOptions = {}): SlackMessage {
+  const reply = visibleReply(original);
   const buttons = createButtonMaker();
   const title = `${TONE_MARKS[reply.tone]} ${reply.title}`;
   const body: types.KnownBlock[] = [
