@@ -10,6 +10,8 @@ export interface SlackRequest {
   args: Record<string, unknown>;
   raw: Buffer;
   at: number;
+  /** The HTTP status the fake answered with, once it has. */
+  status?: number;
 }
 
 export interface SlackFault {

@@ -23,6 +23,7 @@ export class FakeSlack {
   readonly uploads = new Map<string, Buffer>();
   readonly socket: FakeSocketMode;
   private readonly faults: SlackFault[] = [];
+  private readonly outages: SlackFault[] = [];
   private readonly groups = new Map<string, string[]>();
   private readonly watchers = new Set<(request: SlackRequest) => void>();
   private seq = 0;
@@ -106,6 +107,18 @@ export class FakeSlack {
     this.faults.push(fault);
   }
 
+  /**
+   * An outage: until the returned function is called, every request to one of `targets` (Web API
+   * methods, or path prefixes such as `/api/` and `/hooks/`) gets `fault`. Socket Mode keeps working.
+   */
+  outage(targets: readonly string[], fault: Omit<SlackFault, "target">): () => void {
+    const phase = targets.map((target) => ({ ...fault, target }));
+    this.outages.push(...phase);
+    return () => {
+      for (const f of phase) this.outages.splice(this.outages.indexOf(f), 1);
+    };
+  }
+
   async close(): Promise<void> {
     await this.socket.close();
     this.server.closeAllConnections();
@@ -115,10 +128,12 @@ export class FakeSlack {
   private answer(request: SlackRequest, res: ServerResponse): void {
     const fault = this.takeFault(request.path);
     if (fault) {
-      res.writeHead(fault.status ?? 200, { "content-type": "application/json", ...fault.headers });
+      request.status = fault.status ?? 200;
+      res.writeHead(request.status, { "content-type": "application/json", ...fault.headers });
       res.end(JSON.stringify({ ok: false, error: fault.error ?? "fault_injected" }));
       return;
     }
+    request.status = 200;
     if (request.path.startsWith("/hooks/") || request.path.startsWith("/upload/")) {
       if (request.path.startsWith("/upload/")) this.uploads.set(request.path.slice("/upload/".length), request.raw);
       res.writeHead(200, { "content-type": "text/plain" });
@@ -162,7 +177,8 @@ export class FakeSlack {
   }
 
   private takeFault(path: string): SlackFault | undefined {
-    const i = this.faults.findIndex((f) => path === `/api/${f.target}` || (f.target.startsWith("/") && path.startsWith(f.target)));
-    return i < 0 ? undefined : this.faults.splice(i, 1)[0];
+    const matches = (f: SlackFault) => path === `/api/${f.target}` || (f.target.startsWith("/") && path.startsWith(f.target));
+    const i = this.faults.findIndex(matches);
+    return i < 0 ? this.outages.find(matches) : this.faults.splice(i, 1)[0];
   }
 }

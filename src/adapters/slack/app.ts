@@ -5,6 +5,7 @@ import {
   HTTPReceiver,
   SocketModeReceiver,
   webApi,
+  type AuthorizeResult,
   type BlockAction,
   type Logger as BoltLogger,
   type ButtonAction,
@@ -22,6 +23,7 @@ import { ACTION_ID_PREFIX } from "./buttons.js";
 import { createGroupDirectory } from "./identity.js";
 import { boltLogger, fromPino } from "./logger-shim.js";
 import { postReply } from "./post.js";
+import { RESPOND_RETRY, type RespondRetry } from "./respond-retry.js";
 import { slashCommandListener, type ListenerDeps } from "./slash-command.js";
 import { webClientOptions } from "./web-client.js";
 
@@ -39,6 +41,8 @@ export interface SlackAdapterOptions {
   /** Progress updates closer together than this are merged (a response_url takes five messages). */
   progressIntervalMs?: number;
   groupsTtlMs?: number;
+  /** How a command's reply is retried while Slack does not take it. */
+  respondRetry?: RespondRetry;
 }
 
 export interface SlackAdapter extends ChatAdapter {
@@ -58,24 +62,29 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const logLevel = fromPino(log.level);
   const clientOptions = webClientOptions(opts.slack.apiUrl, logger);
   const socketMode = opts.slack.appToken !== undefined;
+  const client = new webApi.WebClient(opts.slack.botToken, clientOptions);
+  // Who the bot is, as auth.test said at start. Given to bolt for every request: with a token
+  // alone, bolt calls auth.test before each one, and drops the command when that call fails.
+  let authorized: AuthorizeResult | undefined;
   const app = new App({
-    token: opts.slack.botToken,
+    authorize: () => (authorized ? Promise.resolve(authorized) : Promise.reject(new Error("the Slack adapter has not started"))),
     receiver: receiverFor(opts.slack, { logger, logLevel, clientOptions }),
     logger,
     logLevel,
     clientOptions,
-    // start() checks the token itself, once; bolt would otherwise do it on the first command,
-    // inside the three seconds Slack allows for the acknowledgement.
-    tokenVerificationEnabled: false,
     ignoreSelf: false,
   });
+  // Stopping ends the waits of replies still being retried.
+  let stopping = new AbortController();
   const deps: ListenerDeps = {
     dispatcher: opts.dispatcher,
-    directory: createGroupDirectory({ client: app.client, groups: opts.grants?.flatMap((g) => g.slackGroups), log, ttlMs: opts.groupsTtlMs }),
-    client: app.client,
+    directory: createGroupDirectory({ client, groups: opts.grants?.flatMap((g) => g.slackGroups), log, ttlMs: opts.groupsTtlMs }),
+    client,
     results: opts.commands.results,
     progressAfterMs: opts.progressAfterMs ?? 2000,
     progressIntervalMs: opts.progressIntervalMs ?? 5000,
+    respondRetry: opts.respondRetry ?? RESPOND_RETRY,
+    stopping: () => stopping.signal,
     log,
   };
   app.command(`/${opts.commands.name}`, slashCommandListener(deps));
@@ -95,13 +104,16 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       return (server?.address() as AddressInfo | null | undefined)?.port;
     },
     async start() {
-      await checkToken(app);
+      const me = await checkToken(client);
+      authorized = { botToken: opts.slack.botToken, botId: me.bot_id, botUserId: me.user_id, teamId: me.team_id };
+      stopping = new AbortController();
       if (socketMode) await app.start();
       else server = await app.start({ port: opts.slack.port, host: opts.host ?? "0.0.0.0" });
       started = true;
       log.info({ mode: socketMode ? "socket" : "http", command: `/${opts.commands.name}`, port: server ? (server.address() as AddressInfo).port : undefined }, "slack listening");
     },
     async stop() {
+      stopping.abort();
       if (!started) return;
       started = false;
       await app.stop();
@@ -126,9 +138,9 @@ function receiverFor(
 
 const TOKEN_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
 
-async function checkToken(app: App): Promise<void> {
+async function checkToken(client: webApi.WebClient): Promise<webApi.AuthTestResponse> {
   try {
-    await app.client.auth.test();
+    return await client.auth.test();
   } catch (err) {
     const code = (err as { data?: { error?: unknown } }).data?.error;
     if (typeof code === "string" && TOKEN_ERRORS.has(code)) {

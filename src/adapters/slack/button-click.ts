@@ -2,7 +2,7 @@ import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs }
 import { decodeEntities } from "./escape.js";
 import { reportFailure } from "./failure.js";
 import { clickResponses, progressMessage } from "./responses.js";
-import { runLine, type ListenerDeps } from "./slash-command.js";
+import { deliver, runLine, type ListenerDeps } from "./slash-command.js";
 import { shareImages } from "./upload.js";
 
 /**
@@ -30,7 +30,7 @@ export function buttonClickListener(deps: ListenerDeps): Middleware<SlackActionM
         send: (status) => respond({ ...progressMessage(line, status, "ephemeral"), replace_original: true }),
       });
       const label = decodeEntities(action.text.text);
-      for (const message of clickResponses(reply, { sourceEphemeral, progressShown, label, userId: body.user.id })) await respond(message);
+      for (const message of clickResponses(reply, { sourceEphemeral, progressShown, label, userId: body.user.id })) await deliver(deps, respond, message);
       if (reply.images?.length && !sourceEphemeral && !reply.private && channelId !== undefined) {
         await shareImages(deps.client, reply.images, { channel: channelId, threadTs: stringOr(body.message?.thread_ts) });
       }

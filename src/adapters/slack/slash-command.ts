@@ -6,7 +6,8 @@ import { reportFailure } from "./failure.js";
 import { slackIdentity, type GroupDirectory, type SlackUser } from "./identity.js";
 import { decodeSlashText } from "./parse.js";
 import { createProgressNote, runWithProgress, type ProgressNoteOptions } from "./progress.js";
-import { commandResponses, progressMessage, visibilityOf, type Visibility } from "./responses.js";
+import { respondUntilDelivered, type RespondRetry } from "./respond-retry.js";
+import { commandResponses, progressMessage, visibilityOf, type ResponseMessage, type Visibility } from "./responses.js";
 import { shareImages } from "./upload.js";
 
 export interface ListenerDeps {
@@ -18,6 +19,9 @@ export interface ListenerDeps {
   progressAfterMs: number;
   /** Progress updates closer together than this are merged. */
   progressIntervalMs: number;
+  respondRetry: RespondRetry;
+  /** Aborted when the adapter stops: replies still being retried give up. */
+  stopping: () => AbortSignal;
   log: Logger;
 }
 
@@ -41,7 +45,7 @@ export function slashCommandListener(deps: ListenerDeps): Middleware<SlackComman
         send: (status, shown) => respond({ ...progressMessage(line, status, deps.results), ...(shown ? { replace_original: true } : {}) }),
       });
       for (const message of commandResponses(reply, { results: deps.results, progress: progressShown ? deps.results : undefined })) {
-        await respond(message);
+        await deliver(deps, respond, message);
       }
       if (reply.images?.length && visibilityOf(reply, deps.results) === "in_channel") {
         await shareImages(deps.client, reply.images, { channel: command.channel_id });
@@ -50,6 +54,11 @@ export function slashCommandListener(deps: ListenerDeps): Middleware<SlackComman
       await reportFailure(deps.log, err, context, respond);
     }
   };
+}
+
+/** A result for a response_url: the command ran, so its reply is retried through an outage. */
+export async function deliver(deps: ListenerDeps, respond: (message: ResponseMessage) => Promise<unknown>, message: ResponseMessage): Promise<void> {
+  await respondUntilDelivered(respond, message, { retry: deps.respondRetry, signal: deps.stopping(), log: deps.log });
 }
 
 /** A typed or clicked line run as its Slack user, with a progress note once it outlasts `afterMs`. */
