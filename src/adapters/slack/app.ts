@@ -23,6 +23,7 @@ import { ACTION_ID_PREFIX } from "./buttons.js";
 import { createGroupDirectory } from "./identity.js";
 import { boltLogger, fromPino } from "./logger-shim.js";
 import { postReply } from "./post.js";
+import { oncePerTrigger, refuseFutureRequests } from "./replay-guard.js";
 import { RESPOND_RETRY, type RespondRetry } from "./respond-retry.js";
 import { slashCommandListener, type ListenerDeps } from "./slash-command.js";
 import { webClientOptions } from "./web-client.js";
@@ -54,7 +55,8 @@ export interface SlackAdapter extends ChatAdapter {
 /**
  * Slack through bolt: Socket Mode when an app token is configured (no public URL needed),
  * otherwise bolt's HTTP receiver at `/slack/events`, which checks every request's signature and
- * refuses requests signed more than five minutes ago (replays). With both configured, Socket Mode.
+ * refuses requests dated more than five minutes from now either way (replays). Each command or
+ * click runs once, however often it is delivered. With both tokens configured, Socket Mode.
  */
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const log = opts.log.child({ component: "slack" });
@@ -68,7 +70,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   let authorized: AuthorizeResult | undefined;
   const app = new App({
     authorize: () => (authorized ? Promise.resolve(authorized) : Promise.reject(new Error("the Slack adapter has not started"))),
-    receiver: receiverFor(opts.slack, { logger, logLevel, clientOptions }),
+    receiver: receiverFor(opts.slack, { logger, logLevel, clientOptions, log }),
     logger,
     logLevel,
     clientOptions,
@@ -87,6 +89,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     stopping: () => stopping.signal,
     log,
   };
+  app.use(oncePerTrigger(log));
   app.command(`/${opts.commands.name}`, slashCommandListener(deps));
   app.action<BlockAction<ButtonAction>>({ type: "block_actions", action_id: new RegExp(`^${ACTION_ID_PREFIX}`) }, buttonClickListener(deps));
   app.error((err) => {
@@ -124,7 +127,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
 function receiverFor(
   slack: SlackConfig,
-  { logger, logLevel, clientOptions }: { logger: BoltLogger; logLevel: LogLevel; clientOptions: webApi.WebClientOptions },
+  { logger, logLevel, clientOptions, log }: { logger: BoltLogger; logLevel: LogLevel; clientOptions: webApi.WebClientOptions; log: Logger },
 ): Receiver {
   if (slack.appToken !== undefined) {
     // The Socket Mode client opens its connection with its own WebClient, configured from here.
@@ -133,7 +136,9 @@ function receiverFor(
   if (slack.signingSecret === undefined) {
     throw new UserError("config_invalid", "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).");
   }
-  return new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: "/slack/events", logger, logLevel });
+  const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: "/slack/events", logger, logLevel });
+  refuseFutureRequests(receiver, log);
+  return receiver;
 }
 
 const TOKEN_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
