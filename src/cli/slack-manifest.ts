@@ -11,10 +11,11 @@ export interface SlackManifestOptions {
 
 /**
  * Bot scopes, each for something BanBot does: the slash command, posting and updating alerts,
- * sharing charts, and reading user-group members for grants that name groups. Replies to commands
- * and clicks go through Slack's response_url and need none.
+ * sharing charts, reading user-group members for grants that name groups, and reading an alert
+ * channel's recent messages (public, private) to find a post whose answer was lost before posting
+ * it again. Replies to commands and clicks go through Slack's response_url and need none.
  */
-const SLACK_SCOPES = ["commands", "chat:write", "files:write", "usergroups:read"] as const;
+const SLACK_SCOPES = ["commands", "chat:write", "files:write", "usergroups:read", "channels:history", "groups:history"] as const;
 
 /** A Slack app manifest (https://docs.slack.dev/reference/app-manifest) for BanBot. */
 export function slackManifest(opts: SlackManifestOptions): Record<string, unknown> {

@@ -20,7 +20,7 @@ describe("slackManifest", () => {
           },
         ],
       },
-      oauth_config: { scopes: { bot: ["commands", "chat:write", "files:write", "usergroups:read"] } },
+      oauth_config: { scopes: { bot: ["commands", "chat:write", "files:write", "usergroups:read", "channels:history", "groups:history"] } },
       settings: { interactivity: { is_enabled: true }, org_deploy_enabled: false, socket_mode_enabled: true, token_rotation_enabled: false },
     });
   });

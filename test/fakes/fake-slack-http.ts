@@ -21,6 +21,8 @@ export interface SlackFault {
   status?: number;
   error?: string;
   headers?: Record<string, string>;
+  /** Do what was asked (a post is made), then drop the connection: the answer is lost. */
+  drop?: boolean;
 }
 
 export async function readSlackRequest(req: IncomingMessage): Promise<SlackRequest> {

@@ -11,6 +11,15 @@ export const FAKE_TOKENS = { bot: "xoxb-fake-bot", app: "xapp-fake-app", signing
 
 type Args = Record<string, unknown>;
 
+/** A message in a channel, as conversations.history and conversations.replies return it. */
+export interface SlackMessage {
+  ts: string;
+  text: unknown;
+  blocks: unknown;
+  thread_ts?: string;
+  metadata?: unknown;
+}
+
 /**
  * Slack for tests and benchmarks, on one port of 127.0.0.1: the Web API methods BanBot calls
  * under `/api/`, response_url sinks under `/hooks/`, a files upload sink under `/upload/`, and the
@@ -22,6 +31,8 @@ export class FakeSlack {
   /** Uploaded file bytes by file ID. */
   readonly uploads = new Map<string, Buffer>();
   readonly socket: FakeSocketMode;
+  /** What chat.postMessage put in each channel, oldest first. */
+  readonly channels = new Map<string, SlackMessage[]>();
   private readonly faults: SlackFault[] = [];
   private readonly outages: SlackFault[] = [];
   private readonly groups = new Map<string, string[]>();
@@ -127,6 +138,13 @@ export class FakeSlack {
 
   private answer(request: SlackRequest, res: ServerResponse): void {
     const fault = this.takeFault(request.path);
+    if (fault?.drop) {
+      // Slack did the work; the answer never reaches the bot.
+      this.call(request.path.replace(/^\/api\//, ""), request.args);
+      request.status = 0;
+      res.socket?.destroy();
+      return;
+    }
     if (fault) {
       request.status = fault.status ?? 200;
       res.writeHead(request.status, { "content-type": "application/json", ...fault.headers });
@@ -153,8 +171,15 @@ export class FakeSlack {
     switch (method) {
       case "auth.test":
         return { ok: true, url: `${this.url}/`, team: "Fake", user: "banbot", team_id: "T0FAKE", user_id: "U0BOT", bot_id: "B0BOT" };
-      case "chat.postMessage":
-        return { ok: true, channel, ts: this.ts(), message: { text: args.text } };
+      case "chat.postMessage": {
+        const thread = typeof args.thread_ts === "string" ? { thread_ts: args.thread_ts } : {};
+        const message: SlackMessage = { ts: this.ts(), text: args.text, blocks: args.blocks, ...thread, ...(args.metadata ? { metadata: args.metadata } : {}) };
+        this.channels.set(channel, [...(this.channels.get(channel) ?? []), message]);
+        return { ok: true, channel, ts: message.ts, message };
+      }
+      case "conversations.history":
+      case "conversations.replies":
+        return { ok: true, messages: this.history(channel, args, method === "conversations.replies") };
       case "chat.update":
         return { ok: true, channel, ts: args.ts, text: args.text };
       case "usergroups.list":
@@ -172,8 +197,18 @@ export class FakeSlack {
     }
   }
 
+  // Seconds of the wall clock, made unique per message as Slack's are.
   private ts(): string {
-    return `1700000000.${String(++this.seq).padStart(6, "0")}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(++this.seq).padStart(6, "0")}`;
+  }
+
+  /** Newest first, after `oldest`, at most `limit`: the channel's top level, or one thread. */
+  private history(channel: string, args: Args, thread: boolean): SlackMessage[] {
+    const oldest = Number(args.oldest ?? 0);
+    const all = this.channels.get(channel) ?? [];
+    const wanted = thread ? all.filter((m) => m.ts === args.ts || m.thread_ts === args.ts) : all.filter((m) => m.thread_ts === undefined);
+    const shown = wanted.filter((m) => Number(m.ts) > oldest).map((m) => (args.include_all_metadata === true || args.include_all_metadata === "true" ? m : { ...m, metadata: undefined }));
+    return (thread ? shown : shown.reverse()).slice(0, Number(args.limit ?? 100));
   }
 
   private takeFault(path: string): SlackFault | undefined {

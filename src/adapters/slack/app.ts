@@ -97,8 +97,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     return Promise.resolve();
   });
 
-  // Alerts go through the outbox, which waits out a rate limit itself without holding up commands.
-  const alertClient = new webApi.WebClient(opts.slack.botToken, { ...clientOptions, rejectRateLimitedCalls: true });
+  // Alerts go through the outbox, which waits out a rate limit itself without holding up commands,
+  // and does all the retrying: a retry inside the client could post again a message whose answer
+  // was lost, before the outbox can look for it.
+  const alertClient = new webApi.WebClient(opts.slack.botToken, { ...clientOptions, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
   let server: Server | undefined;
   let started = false;
   return {
