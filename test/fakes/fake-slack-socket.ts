@@ -45,6 +45,11 @@ export class FakeSocketMode {
     return await acked;
   }
 
+  /** Cuts every connection, as a network failure or Slack's side going away does. */
+  dropAll(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+
   /** Waits for the bot to hang up (after app.stop()), then closes the server. */
   async close(): Promise<void> {
     const open = [...this.sockets].map((ws) => new Promise<void>((resolve) => ws.once("close", () => resolve())));

@@ -25,6 +25,7 @@ import { boltLogger, fromPino } from "./logger-shim.js";
 import { postReply } from "./post.js";
 import { oncePerTrigger, refuseFutureRequests } from "./replay-guard.js";
 import { RESPOND_RETRY, type RespondRetry } from "./respond-retry.js";
+import { keepConnected } from "./socket-reconnect.js";
 import { slashCommandListener, type ListenerDeps } from "./slash-command.js";
 import { webClientOptions } from "./web-client.js";
 
@@ -68,9 +69,11 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   // Who the bot is, as auth.test said at start. Given to bolt for every request: with a token
   // alone, bolt calls auth.test before each one, and drops the command when that call fails.
   let authorized: AuthorizeResult | undefined;
+  const receiver = receiverFor(opts.slack, { logger, logLevel, clientOptions, log });
+  const reconnection = receiver instanceof SocketModeReceiver ? keepConnected(receiver.client, log) : undefined;
   const app = new App({
     authorize: () => (authorized ? Promise.resolve(authorized) : Promise.reject(new Error("the Slack adapter has not started"))),
-    receiver: receiverFor(opts.slack, { logger, logLevel, clientOptions, log }),
+    receiver,
     logger,
     logLevel,
     clientOptions,
@@ -119,6 +122,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     },
     async stop() {
       stopping.abort();
+      reconnection?.stop();
       if (!started) return;
       started = false;
       await app.stop();
@@ -132,8 +136,9 @@ function receiverFor(
   { logger, logLevel, clientOptions, log }: { logger: BoltLogger; logLevel: LogLevel; clientOptions: webApi.WebClientOptions; log: Logger },
 ): Receiver {
   if (slack.appToken !== undefined) {
-    // The Socket Mode client opens its connection with its own WebClient, configured from here.
-    return new SocketModeReceiver({ appToken: slack.appToken, logger, logLevel, installerOptions: { clientOptions } });
+    // The Socket Mode client opens its connection with its own WebClient, configured from here;
+    // keepConnected() does its reconnecting.
+    return new SocketModeReceiver({ appToken: slack.appToken, logger, logLevel, installerOptions: { clientOptions }, autoReconnectEnabled: false });
   }
   if (slack.signingSecret === undefined) {
     throw new UserError("config_invalid", "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).");

@@ -45,3 +45,22 @@ describe.each<Mode>(["http", "socket"])("Slack commands while the Web API stumbl
     expect(s.fake.calls("auth.test")).toHaveLength(1);
   });
 });
+
+// Socket Mode's own reconnection gives up, with a rejection nobody catches (the end of the
+// process), when apps.connections.open cannot be reached while it reconnects.
+describe("Slack Socket Mode through a connection loss during a Web API outage", () => {
+  const s = useSlackBot({ mode: "socket" });
+
+  it("keeps trying until Slack answers again, then serves commands on the new connection", { timeout: 60_000 }, async () => {
+    const opened = s.fake.calls("apps.connections.open").length;
+    const recover = s.fake.outage(["apps.connections.open"], { status: 503 });
+    try {
+      s.fake.socket.dropAll();
+      await vi.waitFor(() => expect(s.fake.calls("apps.connections.open").length).toBeGreaterThan(opened + 3), { timeout: 30_000, interval: 100 });
+    } finally {
+      recover();
+    }
+    await s.fake.socket.connected();
+    expect(textOf(await replyTo(s.fake, await s.slack.slash("help", { user: USERS.viewer })))).toMatch(/help/i);
+  });
+});
