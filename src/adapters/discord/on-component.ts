@@ -2,7 +2,7 @@ import type { ButtonInteraction, StringSelectMenuInteraction } from "discord.js"
 import { errorReply } from "../../core/reply.js";
 import { BUTTON_ID, SELECT_ID } from "./components.js";
 import { render, type HandlerContext } from "./context.js";
-import { within } from "./deadline.js";
+import { within } from "../../core/deadline.js";
 import { identityOf } from "./identity.js";
 import { editOptions, replyOptions, updateOptions } from "./payload.js";
 
