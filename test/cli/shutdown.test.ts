@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeDiscord } from "../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../fakes/fake-discord-payloads.js";
-import { FAKE_TOKENS, FakeSlack } from "../fakes/fake-slack.js";
+import { FakeSlack } from "../fakes/fake-slack.js";
 import { useFail2ban } from "../harness/fail2ban.js";
 import { spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
 import { useTempDir } from "../harness/temp-dir.js";
@@ -44,12 +44,8 @@ describe("banbot start stops promptly whatever the platforms are doing", () => {
       BANBOT_CONFIG: configFile,
       BANBOT_DATA_DIR: dataDir,
       BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath,
-      SLACK_BOT_TOKEN: FAKE_TOKENS.bot,
-      SLACK_APP_TOKEN: FAKE_TOKENS.app,
-      SLACK_API_URL: slack.apiUrl,
-      DISCORD_TOKEN: "fake-bot-token",
-      DISCORD_APPLICATION_ID: FAKE_GUILD.applicationId,
-      DISCORD_API_URL: `${discord.apiUrl}/`,
+      ...slack.socketModeEnv(),
+      ...discord.env(),
     };
     const bot = spawnBanbot(["start"], env);
     running = { bot, slack, discord };

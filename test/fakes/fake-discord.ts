@@ -57,6 +57,11 @@ export class FakeDiscord {
     return `http://127.0.0.1:${this.port}/api`;
   }
 
+  /** The environment of a `banbot` process talking to this fake (commands registered in its guild). */
+  env(): Record<string, string> {
+    return { DISCORD_TOKEN: "fake-bot-token", DISCORD_APPLICATION_ID: this.guild.applicationId, DISCORD_GUILD_ID: this.guild.id, DISCORD_API_URL: `${this.apiUrl}/` };
+  }
+
   failNext(fault: Fault): void {
     this.faults.push(fault);
   }

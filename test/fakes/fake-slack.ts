@@ -76,6 +76,11 @@ export class FakeSlack {
     };
   }
 
+  /** The environment of a `banbot` process talking to this fake in Socket Mode. */
+  socketModeEnv(): Record<string, string> {
+    return { SLACK_BOT_TOKEN: FAKE_TOKENS.bot, SLACK_APP_TOKEN: FAKE_TOKENS.app, SLACK_API_URL: this.apiUrl };
+  }
+
   /** A fresh response_url, as Slack puts one in every slash command and click. */
   responseUrl(): string {
     return `${this.url}/hooks/${++this.seq}`;
