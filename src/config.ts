@@ -88,16 +88,16 @@ function parseConfigFile(text: string, name: string): { data?: ConfigFile; probl
  * Integers are parsed as bigint so that unquoted Discord IDs (always above 2^53) keep their digits;
  * here they become digit strings, and small integers plain numbers. Empty values (`key:`) count as absent.
  */
-function normalizeYaml(value: unknown, within: readonly object[], name = ""): unknown {
+function normalizeYaml(value: unknown, ancestors: readonly object[], name: string): unknown {
   if (typeof value === "bigint") {
     return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   }
   if (value === null || typeof value !== "object") return value;
   // An anchor aliased inside itself (`a: &x { b: *x }`) makes a structure without end.
-  if (within.includes(value)) {
+  if (ancestors.includes(value)) {
     throw new UserError("config_invalid", `${name}: a YAML anchor is used inside itself, which never ends: replace that alias (*name) with the values it should hold.`);
   }
-  const inner = [...within, value];
+  const inner = [...ancestors, value];
   if (Array.isArray(value)) return value.map((v) => normalizeYaml(v, inner, name));
   const entries = Object.entries(value).filter(([, v]) => v !== null);
   return Object.fromEntries(entries.map(([k, v]) => [k, normalizeYaml(v, inner, name)]));

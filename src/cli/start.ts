@@ -11,7 +11,7 @@ import { isUserError } from "../core/errors.js";
  * process is gone within seconds (systemd's stop timeout would otherwise end in SIGKILL, on every
  * restart during an outage); what is not delivered stays in the outbox for the next start.
  */
-export const SHUTDOWN = {
+const SHUTDOWN = {
   /** Commands under way finish and reply. */
   drainMs: 3_000,
   /** Running jobs finish, then one last alert delivery. */

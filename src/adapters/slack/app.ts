@@ -24,7 +24,6 @@ import { createGroupDirectory } from "./identity.js";
 import { boltLogger, fromPino } from "./logger-shim.js";
 import { postReply } from "./post.js";
 import { oncePerTrigger, refuseFutureRequests } from "./replay-guard.js";
-import { RESPOND_RETRY, type RespondRetry } from "./respond-retry.js";
 import { keepConnected } from "./socket-reconnect.js";
 import { slashCommandListener, type ListenerDeps } from "./slash-command.js";
 import { webClientOptions } from "./web-client.js";
@@ -43,8 +42,6 @@ export interface SlackAdapterOptions {
   /** Progress updates closer together than this are merged (a response_url takes five messages). */
   progressIntervalMs?: number;
   groupsTtlMs?: number;
-  /** How a command's reply is retried while Slack does not take it. */
-  respondRetry?: RespondRetry;
 }
 
 export interface SlackAdapter extends ChatAdapter {
@@ -88,7 +85,6 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     results: opts.commands.results,
     progressAfterMs: opts.progressAfterMs ?? 2000,
     progressIntervalMs: opts.progressIntervalMs ?? 5000,
-    respondRetry: opts.respondRetry ?? RESPOND_RETRY,
     stopping: () => stopping.signal,
     log,
   };

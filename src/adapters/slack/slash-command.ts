@@ -6,7 +6,7 @@ import { reportFailure } from "./failure.js";
 import { slackIdentity, type GroupDirectory, type SlackUser } from "./identity.js";
 import { decodeSlashText } from "./parse.js";
 import { createProgressNote, runWithProgress, type ProgressNoteOptions } from "./progress.js";
-import { respondUntilDelivered, type RespondRetry } from "./respond-retry.js";
+import { RESPOND_RETRY, respondUntilDelivered } from "./respond-retry.js";
 import { commandResponses, progressMessage, visibilityOf, type ResponseMessage, type Visibility } from "./responses.js";
 import { shareImages } from "./upload.js";
 
@@ -19,7 +19,6 @@ export interface ListenerDeps {
   progressAfterMs: number;
   /** Progress updates closer together than this are merged. */
   progressIntervalMs: number;
-  respondRetry: RespondRetry;
   /** Aborted when the adapter stops: replies still being retried give up. */
   stopping: () => AbortSignal;
   log: Logger;
@@ -58,7 +57,7 @@ export function slashCommandListener(deps: ListenerDeps): Middleware<SlackComman
 
 /** A result for a response_url: the command ran, so its reply is retried through an outage. */
 export async function deliver(deps: ListenerDeps, respond: (message: ResponseMessage) => Promise<unknown>, message: ResponseMessage): Promise<void> {
-  await respondUntilDelivered(respond, message, { retry: deps.respondRetry, signal: deps.stopping(), log: deps.log });
+  await respondUntilDelivered(respond, message, { retry: RESPOND_RETRY, signal: deps.stopping(), log: deps.log });
 }
 
 /** A typed or clicked line run as its Slack user, with a progress note once it outlasts `afterMs`. */
