@@ -1,4 +1,6 @@
 import { defineCommand } from "../src/core/command/model.js";
+import { NOT_YOURS } from "../src/core/access.js";
+import { UserError } from "../src/core/errors.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const cancel = defineCommand({
@@ -9,8 +11,11 @@ export const cancel = defineCommand({
   role: "viewer",
   internal: true,
   effect: "change",
-  run({ token }, { confirmations }: Ctx<"confirmations">) {
-    const dropped = confirmations.cancel(token);
-    return Promise.resolve({ title: dropped ? "Cancelled; nothing was changed" : "Nothing to cancel: it was already confirmed, cancelled or expired", tone: "info" as const });
+  run({ token }, { confirmations, actor }: Ctx<"confirmations">) {
+    const result = confirmations.cancel(token, actor);
+    // Thrown, not returned: the dispatcher audits a not_allowed refusal as one.
+    if (result === "not_yours") throw new UserError("not_allowed", NOT_YOURS);
+    const title = result === "cancelled" ? "Cancelled; nothing was changed" : "Nothing to cancel: it was already confirmed, cancelled or expired";
+    return Promise.resolve({ title, tone: "info" as const });
   },
 });

@@ -37,7 +37,7 @@ type EnvSource = Record<string, string | undefined>;
 /** Validates env and the config file together and throws one UserError listing every problem. */
 export function loadConfig(env: EnvSource, fileText?: string): Config {
   const envResult = EnvSchema.safeParse(pickEnv(env), { error: errorMap });
-  const file = parseConfigFile(fileText ?? "");
+  const file = parseConfigFile(fileText ?? "", env.BANBOT_CONFIG ?? "the config file");
   const problems = [
     ...(envResult.success ? [] : toProblems(envResult.error.issues, EnvSchema)),
     ...checkEnvCombinations(env),
@@ -65,7 +65,10 @@ export function readConfigFile(env: EnvSource, readFile: (path: string) => strin
   }
 }
 
-function parseConfigFile(text: string): { data?: ConfigFile; problems: ConfigProblem[] } {
+// The yaml library's own guard against alias bombs (billion laughs); real configs alias a few times.
+const MAX_ALIASES = 100;
+
+function parseConfigFile(text: string, name: string): { data?: ConfigFile; problems: ConfigProblem[] } {
   const doc = parseDocument(text, { intAsBigInt: true });
   if (doc.errors.length > 0) {
     return {
@@ -76,7 +79,7 @@ function parseConfigFile(text: string): { data?: ConfigFile; problems: ConfigPro
       }),
     };
   }
-  const result = ConfigFileSchema.safeParse(normalizeYaml(doc.toJS()) ?? {}, { error: errorMap });
+  const result = ConfigFileSchema.safeParse(readAliases(doc, name) ?? {}, { error: errorMap });
   if (result.success) return { data: result.data, problems: [] };
   return { problems: toProblems(result.error.issues, ConfigFileSchema) };
 }
@@ -85,16 +88,35 @@ function parseConfigFile(text: string): { data?: ConfigFile; problems: ConfigPro
  * Integers are parsed as bigint so that unquoted Discord IDs (always above 2^53) keep their digits;
  * here they become digit strings, and small integers plain numbers. Empty values (`key:`) count as absent.
  */
-function normalizeYaml(value: unknown): unknown {
+function normalizeYaml(value: unknown, ancestors: readonly object[], name: string): unknown {
   if (typeof value === "bigint") {
     return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   }
-  if (Array.isArray(value)) return value.map(normalizeYaml);
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== null);
-    return Object.fromEntries(entries.map(([k, v]) => [k, normalizeYaml(v)]));
+  if (value === null || typeof value !== "object") return value;
+  // An anchor aliased inside itself (`a: &x { b: *x }`) makes a structure without end.
+  if (ancestors.includes(value)) {
+    throw new UserError("config_invalid", `${name}: a YAML anchor is used inside itself, which never ends: replace that alias (*name) with the values it should hold.`);
   }
-  return value;
+  const inner = [...ancestors, value];
+  if (Array.isArray(value)) return value.map((v) => normalizeYaml(v, inner, name));
+  const entries = Object.entries(value).filter(([, v]) => v !== null);
+  return Object.fromEntries(entries.map(([k, v]) => [k, normalizeYaml(v, inner, name)]));
+}
+
+/** The document as plain data; an alias bomb or a self-referencing anchor is one clear error. */
+function readAliases(doc: ReturnType<typeof parseDocument>, name: string): unknown {
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new UserError(
+      "config_invalid",
+      `${name}: its YAML aliases (*name) expand to too much data, as an alias bomb does: write the values out, or use fewer aliases (at most ${MAX_ALIASES}).`,
+      { cause: err },
+    );
+  }
+  return normalizeYaml(data, [], name);
 }
 
 function assemble(env: Env, file: ConfigFile): Config {

@@ -19,12 +19,11 @@ import { buildScheduler } from "./jobs/build.js";
 import { historyActionFile, historySocketPath } from "./core/history/capture-check.js";
 import { healthCheck } from "./ops/health.js";
 import { startOpsServer } from "./ops/server.js";
-import { storePath } from "./cli/store-path.js";
+import { openStore } from "./cli/store-path.js";
 import { buildCore, type Core } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
-import { isUserError } from "./core/errors.js";
+import { isUserError, type ErrorCode } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
-import { openDatabase } from "./db/open.js";
 import { ConsoleChat } from "./adapters/console/chat.js";
 import { DEMO_REGULARS, startAttackFeed } from "./demo/attack.js";
 import { builtInAttackers } from "./demo/attackers.js";
@@ -61,6 +60,9 @@ Commands:
 
 Configuration comes from the environment (BANBOT_*, SLACK_*, DISCORD_*) and the YAML file named by
 BANBOT_CONFIG; see docs/configuration.md.`;
+
+// Exit 2: BanBot cannot run as set up (config, store); a service manager should not just retry.
+const CANNOT_START = new Set<ErrorCode>(["config_invalid", "store_unusable", "database_too_new"]);
 
 const COMMANDS = ["start", "demo", "console", "exec", "doctor", "migrate", "register", "slack-manifest"];
 
@@ -147,13 +149,13 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
     if (!isUserError(err)) throw err;
     log.debug({ err }, "command failed");
     io.err(err.message);
-    return 1;
+    return CANNOT_START.has(err.code) ? 2 : 1;
   }
 }
 
 /** Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order. */
 async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>): Promise<T> {
-  const db = openDatabase(storePath(config.dataDir));
+  const db = openStore(config.dataDir);
   try {
     migrate(db, migrationsDir());
     const core = buildCore(config, db, log);

@@ -17,6 +17,8 @@ export interface DeliveryDeps {
  * Delivers what is due, oldest first. A follow-up or replacement waits for the post it attaches to;
  * a platform that is down or rate-limiting is retried with backoff (honouring Retry-After) for as long
  * as it takes, so nothing is dropped; only a permanent refusal (unknown channel, no access) gives up.
+ * Every post carries its outbox key, and after an attempt whose outcome is unknown the adapter is
+ * told to look for that post before making it again, so nothing is posted twice either.
  */
 export async function deliverDue(deps: DeliveryDeps): Promise<{ sent: number; waiting: number }> {
   const { outbox, adapters, now, log } = deps;
@@ -51,13 +53,14 @@ export async function deliverDue(deps: DeliveryDeps): Promise<{ sent: number; wa
       outbox.markFailed(row.id, `${row.platform} is not configured`);
       continue;
     }
+    const attemptAt = now();
     try {
       const opts = row.mode === "follow_up" ? { followUpOf: parent } : row.mode === "replace" ? { replace: parent } : {};
-      const posted = await adapter.post(row.channel, row.reply, opts);
+      const posted = await adapter.post(row.channel, row.reply, { ...opts, key: row.dedupeKey, unsureSince: row.unsureSince });
       outbox.markSent(row.id, posted, now());
       sent++;
     } catch (err) {
-      handleFailure(deps, row, err);
+      handleFailure(deps, row, err, attemptAt);
       blocked.add(target);
       waiting++;
     }
@@ -66,7 +69,7 @@ export async function deliverDue(deps: DeliveryDeps): Promise<{ sent: number; wa
   return { sent, waiting };
 }
 
-function handleFailure({ outbox, now, log }: DeliveryDeps, row: OutboxRow, err: unknown): void {
+function handleFailure({ outbox, now, log }: DeliveryDeps, row: OutboxRow, err: unknown, attemptAt: number): void {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof DeliveryError && err.opts.permanent) {
     log.error({ err, key: row.dedupeKey }, "alert cannot be delivered");
@@ -75,6 +78,8 @@ function handleFailure({ outbox, now, log }: DeliveryDeps, row: OutboxRow, err: 
   }
   const backoff = Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.min(row.attempts, 10));
   const wait = err instanceof DeliveryError && err.opts.retryAfterMs !== undefined ? err.opts.retryAfterMs : backoff;
-  log.warn({ err, key: row.dedupeKey, attempts: row.attempts + 1, retryInMs: wait }, "alert delivery failed; will retry");
-  outbox.retryLater(row.id, now() + wait, message);
+  // Whatever an adapter did not vouch for may have been posted: the next attempt looks first.
+  const uncertain = !(err instanceof DeliveryError) || err.opts.uncertain === true;
+  log.warn({ err, key: row.dedupeKey, attempts: row.attempts + 1, retryInMs: wait, uncertain }, "alert delivery failed; will retry");
+  outbox.retryLater(row.id, now() + wait, message, uncertain ? attemptAt : undefined);
 }

@@ -23,6 +23,8 @@ export interface OutboxRow extends OutboxMessage {
   messageId?: string;
   thread?: string;
   lastError?: string;
+  /** When an attempt whose outcome is unknown was made (Unix ms): the post may be out already. */
+  unsureSince?: number;
 }
 
 interface Row {
@@ -39,6 +41,7 @@ interface Row {
   message_id: string | null;
   thread: string | null;
   last_error: string | null;
+  unsure_since: number | null;
 }
 
 // Images are bytes; JSON carries them as base64 and they come back as Uint8Array.
@@ -64,6 +67,7 @@ function toRow(r: Row): OutboxRow {
     messageId: r.message_id ?? undefined,
     thread: r.thread ?? undefined,
     lastError: r.last_error ?? undefined,
+    unsureSince: r.unsure_since ?? undefined,
   };
 }
 
@@ -75,7 +79,8 @@ export interface Outbox {
   delivery(key: string): { state: OutboxRow["state"]; posted: PostedMessage | undefined } | undefined;
   sent(key: string): PostedMessage | undefined;
   markSent(id: number, posted: PostedMessage, now: number): void;
-  retryLater(id: number, nextAt: number, error: string): void;
+  /** `unsureSince`: this attempt may have been posted (kept from the first such attempt on). */
+  retryLater(id: number, nextAt: number, error: string, unsureSince?: number): void;
   markFailed(id: number, error: string): void;
   pendingCount(): number;
   /** Per `platform:channel`, the oldest pending message whose retry time has not come yet. */
@@ -90,7 +95,9 @@ export function createOutbox(db: Database): Outbox {
   const dueRows = db.prepare<[number, number], Row>("SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY id LIMIT ?");
   const byKey = db.prepare<[string], Row>("SELECT * FROM outbox WHERE dedupe_key = ?");
   const sent = db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, message_id = ?, thread = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?");
-  const later = db.prepare("UPDATE outbox SET next_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?");
+  const later = db.prepare(
+    "UPDATE outbox SET next_at = ?, attempts = attempts + 1, last_error = ?, unsure_since = COALESCE(unsure_since, ?) WHERE id = ?",
+  );
   const failed = db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?");
   const pending = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'");
   const held = db.prepare<[number], { platform: string; channel: string; id: number }>(
@@ -116,7 +123,7 @@ export function createOutbox(db: Database): Outbox {
     delivery,
     sent: (key) => delivery(key)?.posted,
     markSent: (id, posted, now) => void sent.run(now, posted.id, posted.thread ?? null, id),
-    retryLater: (id, nextAt, error) => void later.run(nextAt, error.slice(0, 500), id),
+    retryLater: (id, nextAt, error, unsureSince) => void later.run(nextAt, error.slice(0, 500), unsureSince ?? null, id),
     markFailed: (id, error) => void failed.run(error.slice(0, 500), id),
     pendingCount: () => pending.get()?.n ?? 0,
     heldBack: (now) => new Map(held.all(now).map((r) => [`${r.platform}:${r.channel}`, r.id])),

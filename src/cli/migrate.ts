@@ -1,11 +1,10 @@
 import type { Logger } from "pino";
 import { migrate } from "../db/migrate.js";
-import { openDatabase } from "../db/open.js";
 import { migrationsDir } from "../paths.js";
-import { storePath } from "./store-path.js";
+import { openStore } from "./store-path.js";
 
 export function runMigrate(dataDir: string, log: Logger, out: (line: string) => void): void {
-  const db = openDatabase(storePath(dataDir));
+  const db = openStore(dataDir);
   try {
     const result = migrate(db, migrationsDir());
     log.debug(result, "migrations applied");

@@ -10,11 +10,12 @@ export interface SlackManifestOptions {
 }
 
 /**
- * Bot scopes, each for something BanBot does: the slash command, posting and updating alerts, and
- * reading user-group members for grants that name groups. Replies to commands and clicks go through
- * Slack's response_url and need none.
+ * Bot scopes, each for something BanBot does: the slash command, posting and updating alerts,
+ * reading user-group members for grants that name groups, and reading an alert channel's recent
+ * messages (public, private) to find a post whose answer was lost before posting it again. Replies
+ * to commands and clicks go through Slack's response_url and need none.
  */
-const SLACK_SCOPES = ["commands", "chat:write", "usergroups:read"] as const;
+const SLACK_SCOPES = ["commands", "chat:write", "usergroups:read", "channels:history", "groups:history"] as const;
 
 /**
  * Charts are chart blocks where the workspace has them; only a workspace without them gets charts

@@ -2,6 +2,9 @@ import type { Grant } from "../config/file-schema.js";
 import { ROLE_ORDER, roleAllows, type Role } from "./command/model.js";
 import type { Identity } from "./identity.js";
 
+/** A confirmation is the asker's: someone else's click or cancel gets this. */
+export const NOT_YOURS = "Only the person who asked for this confirmation can confirm or cancel it; run the command yourself to get your own.";
+
 /**
  * The role `identity` has in the channel it acts from: the highest of the grants naming its user or
  * one of its groups there. Nobody has a role unless granted; the console already has a shell on the box.

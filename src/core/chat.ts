@@ -16,6 +16,13 @@ export interface PostOptions {
   followUpOf?: PostedMessage;
   /** Update this earlier message in place (an alert that changed) instead of posting. */
   replace?: PostedMessage;
+  /**
+   * The message's outbox key, carried with the post (Slack metadata, a Discord nonce) so that a
+   * retry can recognise a post an earlier attempt made.
+   */
+  key?: string;
+  /** Since then (Unix ms) an attempt may have been posted without BanBot hearing so: look before posting. */
+  unsureSince?: number;
 }
 
 /**
@@ -30,13 +37,16 @@ export interface ChatAdapter {
   post(channel: string, reply: Reply, opts?: PostOptions): Promise<PostedMessage>;
 }
 
-/** Thrown by adapters when a post failed; says whether and when to try again. */
+/**
+ * Thrown by adapters when a post failed; says whether and when to try again, and whether the
+ * platform may have taken the post anyway (`uncertain`: no answer, or a server error).
+ */
 export class DeliveryError extends Error {
   override readonly name = "DeliveryError";
 
   constructor(
     message: string,
-    readonly opts: { retryAfterMs?: number; permanent?: boolean; cause?: unknown } = {},
+    readonly opts: { retryAfterMs?: number; permanent?: boolean; uncertain?: boolean; cause?: unknown } = {},
   ) {
     super(message, { cause: opts.cause });
   }

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Grant } from "../config/file-schema.js";
 import type { AuditOutcome } from "../store/audit-log.js";
-import { refusalMessage, roleOf } from "./access.js";
+import { NOT_YOURS, refusalMessage, roleOf } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
 import { roleAllows } from "./command/model.js";
 import { nearMiss, parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";
@@ -52,6 +52,15 @@ export class Dispatcher {
         resolve();
       });
     });
+  }
+
+  /**
+   * Whether `actor` may run `command` where it is: for surfaces that show what a command would read
+   * (autocomplete) without running it. An unknown command is allowed to nobody.
+   */
+  mayRun(actor: Identity, command: string): boolean {
+    const needed = this.deps.services.catalogue.find((c) => c.name === command)?.role;
+    return needed !== undefined && roleAllows(roleOf(actor, this.deps.grants), needed);
   }
 
   /** `opts.progress` receives a long command's interim status, where the surface can show it. */
@@ -118,8 +127,9 @@ export class Dispatcher {
     } catch (err) {
       if (isUserError(err)) {
         const message = await this.withSuggestion(err, command, parsed.values);
-        if (command.effect !== "read") this.audit(actor, who, "error", message, started);
-        return result(errorReply(message), "error");
+        const refused = err.code === "not_allowed";
+        if (command.effect !== "read" || refused) this.audit(actor, who, refused ? "refused" : "error", message, started);
+        return refused ? result(errorReply(message, "Not allowed"), "refused") : result(errorReply(message), "error");
       }
       const incident = newIncident();
       log.error({ err, incident: incident.id, commandLine, platform: actor.platform, userId: actor.userId }, "command failed");
@@ -138,8 +148,12 @@ export class Dispatcher {
     const { confirmations } = this.deps.services;
     const { commandLine } = who;
     if (token === undefined) return this.askConfirmation(actor, who, "This cannot be undone from here.", now);
-    const result = confirmations.consume({ token, commandLine, now });
+    const result = confirmations.consume({ token, commandLine, now, by: actor });
     if (result === "ok") return undefined;
+    if (result === "not_yours") {
+      this.audit(actor, who, "refused", NOT_YOURS, now);
+      return errorReply(NOT_YOURS, "Not yours to confirm");
+    }
     const message =
       result === "expired"
         ? "This confirmation has expired; run the command again to get a new one."

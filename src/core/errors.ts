@@ -4,6 +4,8 @@
 export type ErrorCode =
   | "config_invalid"
   | "database_too_new"
+  /** BanBot's SQLite store is not a database, or cannot be opened. */
+  | "store_unusable"
   | "migration_invalid"
   | "fail2ban_socket_missing"
   | "fail2ban_permission_denied"
@@ -16,7 +18,9 @@ export type ErrorCode =
   | "fail2ban_client_failed"
   | "fail2ban_db_unavailable"
   | "unknown_jail"
-  | "invalid_argument";
+  | "invalid_argument"
+  /** Somebody acting on what is not theirs (another person's confirmation): audited as refused. */
+  | "not_allowed";
 
 export class UserError extends Error {
   override readonly name = "UserError";

@@ -1,3 +1,5 @@
+import { visibleText } from "./text.js";
+
 // The neutral reply every command returns and every surface renders (console text, Slack Block Kit,
 // Discord embeds). Text here is plain: adapters escape it for their markup, so log lines and jail
 // names can never mention or format anything. `code` spans in backticks are the one convention.
@@ -100,6 +102,36 @@ export function mapCodeSpans(text: string, render: { prose: (text: string) => st
     at = match.index + match[0].length;
   }
   return out + render.prose(text.slice(at));
+}
+
+/**
+ * The reply with every text people read passed through visibleText; button commands stay as they
+ * are (they are run, not read). Each surface applies it once, where a reply leaves for it, before
+ * its own escaping adds the zero-width characters that break mentions.
+ */
+export function visibleReply(reply: Reply): Reply {
+  const action = (a: Action): Action => ({ ...a, label: visibleText(a.label) });
+  const { table, paging } = reply;
+  return {
+    ...reply,
+    title: visibleText(reply.title),
+    ...(reply.text === undefined ? {} : { text: visibleText(reply.text) }),
+    ...(reply.fields ? { fields: reply.fields.map((f) => ({ label: visibleText(f.label), value: visibleText(f.value) })) } : {}),
+    ...(table
+      ? {
+          table: {
+            ...table,
+            columns: table.columns.map(visibleText),
+            rows: table.rows.map((row) => row.map((cell) => (typeof cell === "number" ? cell : visibleText(cell)))),
+            ...(table.rowActions ? { rowActions: table.rowActions.map((a) => a && action(a)) } : {}),
+          },
+        }
+      : {}),
+    ...(paging ? { paging: { ...paging, prev: paging.prev && action(paging.prev), next: paging.next && action(paging.next) } } : {}),
+    ...(reply.notes ? { notes: reply.notes.map(visibleText) } : {}),
+    ...(reply.images ? { images: reply.images.map((i) => ({ ...i, alt: visibleText(i.alt) })) } : {}),
+    ...(reply.actions ? { actions: reply.actions.map(action) } : {}),
+  };
 }
 
 export function errorReply(message: string, title = "Cannot do that"): Reply {

@@ -6,3 +6,22 @@ export function truncate(text: string, max: number): string {
   if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
   return `${head}…`;
 }
+
+// What no reader can see but a renderer obeys: format characters (bidi embeddings, overrides and
+// isolates U+202A–U+202E and U+2066–U+2069, marks, zero-width spaces and joiners, word joiners,
+// BOM, tag characters), the combining grapheme joiner, and the Hangul fillers that render as
+// nothing. Such text can reorder what a message appears to say ("Trojan Source") or hide in it.
+// Lone surrogates (half an emoji, cut elsewhere) go too: platforms refuse or mangle them.
+const INVISIBLE = "[\\p{Cf}\\p{Cs}\\u034f\\u115f\\u1160\\u3164\\uffa0]";
+// Controls other than tab and newline, and the Unicode line/paragraph separators, become spaces:
+// they could forge line breaks or terminal escapes, yet mark where something was.
+const CONTROL = "[\\p{Cc}\\u2028\\u2029]";
+const HAS_HIDDEN = new RegExp(`${INVISIBLE}|${CONTROL}`, "u");
+const ALL_INVISIBLE = new RegExp(INVISIBLE, "gu");
+const ALL_CONTROL = new RegExp(CONTROL, "gu");
+
+/** `text` as it looks: invisible format characters dropped, control characters (bar tab and newline) made spaces. */
+export function visibleText(text: string): string {
+  if (!HAS_HIDDEN.test(text)) return text;
+  return text.replace(ALL_INVISIBLE, "").replace(ALL_CONTROL, (c) => (c === "\n" || c === "\t" ? c : " "));
+}

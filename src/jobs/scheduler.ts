@@ -1,5 +1,6 @@
 import { Cron } from "croner";
 import type { Logger } from "pino";
+import { within } from "../core/deadline.js";
 import { isUserError } from "../core/errors.js";
 import type { InstanceLock } from "./instance-lock.js";
 
@@ -105,13 +106,21 @@ export class Scheduler {
   }
 
   /**
-   * Stops the timers and waits for running jobs, so shutdown never cuts one in half; then runs
+   * Stops the timers and waits for running jobs, so shutdown does not cut one in half; then runs
    * `lastRuns` once more (the final alert delivery) while still holding the lock, and releases it.
+   * All of it within `waitMs`: past that, shutdown goes on and the lock is released all the same.
    */
-  async stop(lastRuns: readonly string[] = []): Promise<void> {
+  async stop(lastRuns: readonly string[] = [], { waitMs = Number.POSITIVE_INFINITY } = {}): Promise<void> {
+    const until = performance.now() + waitMs;
     for (const cron of this.crons.splice(0)) cron.stop();
-    while ([...this.status.values()].some((s) => s.running)) await new Promise((r) => setTimeout(r, 20));
-    for (const name of lastRuns) await this.runNow(name);
+    while ([...this.status.values()].some((s) => s.running) && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    for (const name of lastRuns) {
+      const left = until - performance.now();
+      if (left <= 0 || !(await within(this.runNow(name), left)).done) {
+        this.opts.log.warn({ job: name }, "shutdown did not wait for the last run");
+        break;
+      }
+    }
     if (this.holding === true) this.opts.lock.release();
     this.holding = undefined;
   }

@@ -12,17 +12,26 @@ export interface NewConfirmation {
   ttlMs: number;
 }
 
-export type ConsumeResult = "ok" | "expired" | "unknown" | "mismatch";
+/** `not_yours`: the token is live, but somebody else asked for it. */
+export type ConsumeResult = "ok" | "expired" | "unknown" | "mismatch" | "not_yours";
+
+/** Who clicks: only the person who asked for a confirmation may use or drop it. */
+export interface Requester {
+  platform: Platform;
+  userId: string;
+}
 
 export interface Confirmations {
   /** Returns the token the confirmation button carries. */
   create(confirmation: NewConfirmation): string;
   /**
-   * Succeeds once per token. An expired token is deleted; a mismatched one is kept, so a forged or
-   * stale button cannot use up the real one.
+   * Succeeds once per token, for the person who asked. An expired token is deleted; a mismatched
+   * one, or one clicked by somebody else, is kept, so a forged, stale or borrowed button cannot use
+   * up the real one.
    */
-  consume(attempt: { token: string; commandLine: string; now: number }): ConsumeResult;
-  cancel(token: string): boolean;
+  consume(attempt: { token: string; commandLine: string; now: number; by: Requester }): ConsumeResult;
+  /** Drops a pending confirmation, if `by` asked for it. */
+  cancel(token: string, by: Requester): "cancelled" | "unknown" | "not_yours";
   purgeExpired(now: number): number;
 }
 
@@ -32,13 +41,15 @@ const TOKEN_BYTES = 16;
 export function createConfirmations(db: Database): Confirmations {
   const insert = db.prepare(`INSERT INTO confirmations (token, command_line, platform, user_id, created_at, expires_at)
     VALUES (@token, @commandLine, @platform, @userId, @now, @expiresAt)`);
-  const take = db.prepare<{ token: string; commandLine: string; now: number }>(
-    "DELETE FROM confirmations WHERE token = @token AND command_line = @commandLine AND expires_at >= @now",
+  const take = db.prepare<{ token: string; commandLine: string; now: number; platform: string; userId: string }>(
+    `DELETE FROM confirmations WHERE token = @token AND command_line = @commandLine AND expires_at >= @now
+       AND platform = @platform AND user_id = @userId`,
   );
-  const find = db.prepare<[string], { commandLine: string; expiresAt: number }>(
-    "SELECT command_line AS commandLine, expires_at AS expiresAt FROM confirmations WHERE token = ?",
+  const find = db.prepare<[string], { expiresAt: number; platform: string; userId: string }>(
+    "SELECT expires_at AS expiresAt, platform, user_id AS userId FROM confirmations WHERE token = ?",
   );
   const remove = db.prepare<[string]>("DELETE FROM confirmations WHERE token = ?");
+  const owns = (row: { platform: string; userId: string }, by: Requester) => row.platform === by.platform && row.userId === by.userId;
   const purge = db.prepare<[number]>("DELETE FROM confirmations WHERE expires_at < ?");
 
   return {
@@ -48,21 +59,27 @@ export function createConfirmations(db: Database): Confirmations {
       insert.run({ token, commandLine, platform, userId, now, expiresAt: now + ttlMs });
       return token;
     },
-    consume(attempt) {
+    consume({ token, commandLine, now, by }) {
       // The DELETE is the claim: of two clicks, only the one that removes the row succeeds.
       return transaction(db, (): ConsumeResult => {
-        if (take.run(attempt).changes === 1) return "ok";
-        const row = find.get(attempt.token);
+        if (take.run({ token, commandLine, now, platform: by.platform, userId: by.userId }).changes === 1) return "ok";
+        const row = find.get(token);
         if (row === undefined) return "unknown";
-        if (attempt.now > row.expiresAt) {
-          remove.run(attempt.token);
+        if (now > row.expiresAt) {
+          remove.run(token);
           return "expired";
         }
-        return "mismatch";
+        return owns(row, by) ? "mismatch" : "not_yours";
       });
     },
-    cancel(token) {
-      return remove.run(token).changes === 1;
+    cancel(token, by) {
+      return transaction(db, () => {
+        const row = find.get(token);
+        if (row === undefined) return "unknown";
+        if (!owns(row, by)) return "not_yours";
+        remove.run(token);
+        return "cancelled";
+      });
     },
     purgeExpired(now) {
       return purge.run(now).changes;

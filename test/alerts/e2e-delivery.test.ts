@@ -226,7 +226,7 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
     await deliver();
     expect(bot.core.internals.outbox.pendingCount()).toBe(0);
 
-    // Slack: one delivery's three tries (the WebClient retries twice) answer 500, then two 429s.
+    // Slack: three deliveries answer 500 (the outbox does the retrying), then two 429s.
     // Discord: one delivery's four tries (discord.js retries 5xx thrice) answer 500, then a 429 of 1 s.
     const SLACK_FAULTS = 5;
     for (let i = 0; i < 3; i++) slack.failNext({ target: "chat.update", status: 500, error: "internal_error" });

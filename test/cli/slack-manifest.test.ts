@@ -21,7 +21,7 @@ describe("slackManifest", () => {
         ],
       },
       // Charts are chart blocks; uploading them as PNGs is only the fallback for workspaces without.
-      oauth_config: { scopes: { bot: ["commands", "chat:write", "usergroups:read"], bot_optional: ["files:write"] } },
+      oauth_config: { scopes: { bot: ["commands", "chat:write", "usergroups:read", "channels:history", "groups:history"], bot_optional: ["files:write"] } },
       settings: { interactivity: { is_enabled: true }, org_deploy_enabled: false, socket_mode_enabled: true, token_rotation_enabled: false },
     });
   });

@@ -9,6 +9,8 @@ access:
   grants:
     - role: admin
       slack_users: [U0ADMIN, U0ADMIN2]
+    - role: viewer
+      slack_users: [U0VIEW]
 `;
 
 const confirmOf = (reply: Reply) => reply.actions?.find((a) => a.label === "Confirm")?.command ?? "";
@@ -43,11 +45,27 @@ describe("destructive commands", () => {
     await bot.run(confirmOf(await bot.run("start beta", ADMIN)), ADMIN);
   });
 
-  it("lets another admin confirm", async () => {
+  it("belongs to who asked: another admin can neither confirm nor cancel it, and the attempts are audited", async () => {
     await fail2ban().ban("alpha", ["192.0.2.90", "192.0.2.91"]);
     const ask = await bot.run("unban-all alpha", ADMIN);
-    expect((await bot.run(confirmOf(ask), slackUser("U0ADMIN2"))).title).toBe("Lifted all 2 bans in alpha");
+    const other = slackUser("U0ADMIN2");
+    expect(await bot.run(confirmOf(ask), other)).toMatchObject({ tone: "error", title: "Not yours to confirm", private: true });
+    expect(await bot.run(cancelOf(ask), other)).toMatchObject({ tone: "error", title: "Not allowed", private: true });
+    expect(await fail2ban().bannedIps("alpha")).toEqual(["192.0.2.90", "192.0.2.91"]);
+    const attempts = bot.core.services.audit.query({ limit: 2 }).map((e) => [e.userId, e.command, e.outcome]);
+    expect(attempts).toEqual([
+      ["U0ADMIN2", "cancel", "refused"],
+      ["U0ADMIN2", "unban-all", "refused"],
+    ]);
+    // Neither attempt used it up: the asker still can.
+    expect((await bot.run(confirmOf(ask), ADMIN)).title).toBe("Lifted all 2 bans in alpha");
     expect(await fail2ban().bannedIps("alpha")).toEqual([]);
+  });
+
+  it("refuses a viewer's cancel of an admin's confirmation", async () => {
+    const ask = await bot.run("stop beta", ADMIN);
+    expect((await bot.run(cancelOf(ask), slackUser("U0VIEW"))).title).toBe("Not allowed");
+    expect((await bot.run(cancelOf(ask), ADMIN)).title).toBe("Cancelled; nothing was changed");
   });
 
   it("lets a confirmation expire", async () => {

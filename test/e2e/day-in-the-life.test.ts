@@ -7,7 +7,7 @@ import { ADMIN, OPERATOR, VIEWER } from "../adapters/discord/users.js";
 import { titleOfBody } from "../fakes/fake-discord-v2.js";
 import { FakeDiscord, type RecordedRequest } from "../fakes/fake-discord.js";
 import { FAKE_GUILD, slashInteraction, type Member, type SlashSpec } from "../fakes/fake-discord-payloads.js";
-import { FAKE_TOKENS, FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
+import { FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
 import { socketDriver } from "../fakes/fake-slack-driver.js";
 import { findButton } from "../fakes/fake-slack-payloads.js";
 import { serveList, useListServer } from "../core/blocklist/list-server.js";
@@ -99,13 +99,8 @@ describe("a day in the life of BanBot (banbot start, both platforms, real fail2b
       BANBOT_CONFIG: configFile,
       BANBOT_DATA_DIR: join(dir, "data"),
       BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath,
-      SLACK_BOT_TOKEN: FAKE_TOKENS.bot,
-      SLACK_APP_TOKEN: FAKE_TOKENS.app,
-      SLACK_API_URL: slack.apiUrl,
-      DISCORD_TOKEN: "fake-bot-token",
-      DISCORD_APPLICATION_ID: FAKE_GUILD.applicationId,
-      DISCORD_GUILD_ID: FAKE_GUILD.id,
-      DISCORD_API_URL: `${discord.apiUrl}/`,
+      ...slack.socketModeEnv(),
+      ...discord.env(),
     };
   });
   afterAll(async () => {

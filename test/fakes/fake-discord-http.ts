@@ -27,9 +27,12 @@ export interface RecordedRequest {
 export interface Fault {
   method?: string;
   path: RegExp;
+  /** Ignored with `drop`. */
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Do what was asked (a message is created), then drop the connection: the answer is lost. */
+  drop?: boolean;
 }
 
 export async function readRequest(req: IncomingMessage): Promise<Omit<RecordedRequest, "fault">> {

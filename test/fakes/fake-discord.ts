@@ -24,6 +24,10 @@ export class FakeDiscord {
   private readonly threads = new Set<string>();
   /** Flags of the messages an edit may change: channel messages by ID, interaction originals by token. */
   private readonly flagsOf = new Map<string, number>();
+  /** Messages created per channel (thread channels included), oldest first. */
+  readonly messages = new Map<string, { id: string; nonce?: string; body: Record<string, unknown> | undefined }[]>();
+  // Discord remembers a nonce "for the past few minutes" per author; the fake, five.
+  private readonly nonces = new Map<string, { id: string; at: number }>();
   private readonly sockets = new Set<WebSocket>();
   private gateway: WebSocket | undefined;
   private seq = 0;
@@ -54,6 +58,11 @@ export class FakeDiscord {
   /** DISCORD_API_URL for the bot. */
   get apiUrl(): string {
     return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  /** The environment of a `banbot` process talking to this fake (commands registered in its guild). */
+  env(): Record<string, string> {
+    return { DISCORD_TOKEN: "fake-bot-token", DISCORD_APPLICATION_ID: this.guild.applicationId, DISCORD_GUILD_ID: this.guild.id, DISCORD_API_URL: `${this.apiUrl}/` };
   }
 
   failNext(fault: Fault): void {
@@ -146,42 +155,64 @@ export class FakeDiscord {
     this.events.emit("request", recorded);
     if (fault >= 0) {
       const [f] = this.faults.splice(fault, 1);
+      if (f!.drop) {
+        // Discord did the work; the answer never reaches the bot.
+        this.route(request);
+        res.socket?.destroy();
+        return;
+      }
       return json(res, f!.status, f!.body ?? { message: "fault", code: 0 }, f!.headers);
     }
+    const { status, body, headers } = this.route(request);
+    json(res, status, body, headers);
+  }
+
+  private route(request: Omit<RecordedRequest, "fault">): Answer {
     const route = routeOf(request.method, request.path.replace(/^\/api\/v10/, ""));
     const body = request.body as Record<string, unknown> | undefined;
     const refused = route && this.refusal(route, request, body);
-    if (refused) return json(res, 400, { message: "Invalid Form Body", code: 50035, errors: { components: { _errors: [{ code: "BASE_TYPE_INVALID", message: refused }] } } });
+    if (refused) return answer(400, { message: "Invalid Form Body", code: 50035, errors: { components: { _errors: [{ code: "BASE_TYPE_INVALID", message: refused }] } } });
     switch (route?.name) {
       case "gateway":
-        return json(res, 200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+        return answer(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
       case "callback":
       case "delete-original":
-        return json(res, 204);
+        return answer(204);
       case "edit-original":
       case "follow-up":
-        return json(res, 200, messageJson(this.id(), this.guild.channelId, this.guild.bot, body));
+        return answer(200, messageJson(this.id(), this.guild.channelId, this.guild.bot, body));
       case "commands-get":
-        return json(res, 200, this.commands.get(route.path) ?? []);
+        return answer(200, this.commands.get(route.path) ?? []);
       case "commands-put": {
         const list = (request.body as Record<string, unknown>[]).map((c) => ({ ...c, id: this.id(), application_id: this.guild.applicationId, version: this.id() }));
         this.commands.set(route.path, list);
-        return json(res, 200, list);
+        return answer(200, list);
       }
       case "message-create": {
-        const id = this.id();
-        this.flagsOf.set(`message:${id}`, typeof body?.flags === "number" ? body.flags : 0);
-        return json(res, 200, messageJson(id, route.channel!, this.guild.bot, body));
+        const created = this.create(route.channel!, body);
+        this.flagsOf.set(`message:${created.id}`, typeof body?.flags === "number" ? body.flags : 0);
+        return answer(200, created);
       }
       case "message-edit":
-        return json(res, 200, messageJson(route.message!, route.channel!, this.guild.bot, body));
+        return answer(200, messageJson(route.message!, route.channel!, this.guild.bot, body));
       case "thread-create":
-        if (this.threads.has(route.message!)) return json(res, 400, { message: "A thread has already been created for this message", code: 160004 });
+        if (this.threads.has(route.message!)) return answer(400, { message: "A thread has already been created for this message", code: 160004 });
         this.threads.add(route.message!);
-        return json(res, 201, { id: route.message, type: 11, parent_id: route.channel, guild_id: this.guild.id, name: body?.name });
+        return answer(201, { id: route.message, type: 11, parent_id: route.channel, guild_id: this.guild.id, name: body?.name });
       default:
-        return json(res, 404, { message: "404: Not Found", code: 0 });
+        return answer(404, { message: "404: Not Found", code: 0 });
     }
+  }
+
+  /** A new message, or with enforce_nonce the one made for the same nonce within five minutes. */
+  private create(channel: string, body: Record<string, unknown> | undefined) {
+    const nonce = typeof body?.nonce === "string" ? body.nonce : undefined;
+    const known = nonce !== undefined && body?.enforce_nonce === true ? this.nonces.get(`${channel}:${nonce}`) : undefined;
+    if (known && Date.now() - known.at < 5 * 60_000) return messageJson(known.id, channel, this.guild.bot, body);
+    const id = this.id();
+    if (nonce !== undefined) this.nonces.set(`${channel}:${nonce}`, { id, at: Date.now() });
+    this.messages.set(channel, [...(this.messages.get(channel) ?? []), { id, nonce, body }]);
+    return messageJson(id, channel, this.guild.bot, body);
   }
 }
 
@@ -208,6 +239,9 @@ function messageOf(route: Route, body: Record<string, unknown> | undefined): { b
 }
 
 type Route = { name: string; path: string; channel?: string; message?: string; token?: string };
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+
+const answer = (status: number, body?: unknown, headers?: Record<string, string>): Answer => ({ status, body, headers });
 
 function routeOf(method: string, path: string): Route | undefined {
   const table: [string, RegExp, string][] = [

@@ -55,13 +55,13 @@ export function socketDriver(fake: FakeSlack): SlackDriver {
   };
 }
 
-/** A POST signed with `secret` at `timestamp` (seconds), or with a given signature. */
+/** A POST signed with `secret` at `timestamp` (seconds), or with a given signature; `headers` are added (X-Slack-Retry-Num). */
 export async function postSigned(
   url: string,
   body: string,
-  opts: { secret: string; timestamp?: number; signature?: string },
+  opts: { secret: string; timestamp?: number; signature?: string; headers?: Record<string, string> },
 ): Promise<{ status: number; text: string }> {
-  const headers = signatureHeaders(opts.secret, body, opts.timestamp);
+  const headers = { ...signatureHeaders(opts.secret, body, opts.timestamp), ...opts.headers };
   if (opts.signature !== undefined) headers["x-slack-signature"] = opts.signature;
   const res = await fetch(url, { method: "POST", headers, body });
   return { status: res.status, text: await res.text() };

@@ -10,6 +10,8 @@ export interface SlackRequest {
   args: Record<string, unknown>;
   raw: Buffer;
   at: number;
+  /** The HTTP status the fake answered with, once it has. */
+  status?: number;
 }
 
 export interface SlackFault {
@@ -19,6 +21,8 @@ export interface SlackFault {
   status?: number;
   error?: string;
   headers?: Record<string, string>;
+  /** Do what was asked (a post is made), then drop the connection: the answer is lost. */
+  drop?: boolean;
 }
 
 export async function readSlackRequest(req: IncomingMessage): Promise<SlackRequest> {

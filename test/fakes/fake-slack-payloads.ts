@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 
 // What Slack sends a bot, shaped after captured payloads: slash command fields and block_actions
 // (https://docs.slack.dev/interactivity/handling-user-interaction#payloads), and request signing
@@ -8,6 +8,13 @@ export interface Who {
   user?: string;
   userName?: string;
   channel?: string;
+  /** Slack makes a new one for every command typed and button pressed; a redelivery repeats it. */
+  triggerId?: string;
+}
+
+/** A fresh trigger_id, shaped like Slack's. */
+export function newTriggerId(): string {
+  return `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString("hex")}`;
 }
 
 /** A button as found in a message the bot sent. */
@@ -33,7 +40,7 @@ export function slashCommandFields(text: string, who: Who & { command?: string; 
     api_app_id: "A0FAKE",
     is_enterprise_install: "false",
     response_url: who.responseUrl,
-    trigger_id: "1.2.3",
+    trigger_id: who.triggerId ?? newTriggerId(),
   };
 }
 
@@ -50,7 +57,7 @@ export function blockActionsPayload(
     api_app_id: "A0FAKE",
     token: "deprecated-verification-token",
     container: { type: "message", message_ts: messageTs, channel_id: channel, is_ephemeral: who.ephemeral ?? false },
-    trigger_id: "1.2.4",
+    trigger_id: who.triggerId ?? newTriggerId(),
     team: { id: "T0FAKE", domain: "fake" },
     channel: { id: channel, name: "secops" },
     ...(who.ephemeral ? {} : { message: { type: "message", ts: messageTs, text: "", blocks: [] } }),

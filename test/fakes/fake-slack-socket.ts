@@ -31,14 +31,23 @@ export class FakeSocketMode {
     await new Promise<void>((resolve) => this.onConnect.push(resolve));
   }
 
-  /** Sends an envelope to the connected bot; resolves with its acknowledgement. */
-  async send(type: EnvelopeType, payload: unknown): Promise<SocketAck> {
+  /**
+   * Sends an envelope to the connected bot; resolves with its acknowledgement. `retryAttempt`
+   * marks a redelivery, as Slack sends one it thinks was lost (same payload, new envelope).
+   */
+  async send(type: EnvelopeType, payload: unknown, { retryAttempt = 0 } = {}): Promise<SocketAck> {
     const ws = [...this.sockets].at(-1);
     if (!ws) throw new Error("FakeSocketMode: no bot is connected");
     const envelope_id = `env-${++this.seq}`;
     const acked = new Promise<SocketAck>((resolve) => this.waiting.set(envelope_id, resolve));
-    ws.send(JSON.stringify({ envelope_id, type, accepts_response_payload: true, payload }));
+    const retry = retryAttempt > 0 ? { retry_attempt: retryAttempt, retry_reason: "timeout" } : {};
+    ws.send(JSON.stringify({ envelope_id, type, accepts_response_payload: true, payload, ...retry }));
     return await acked;
+  }
+
+  /** Cuts every connection, as a network failure or Slack's side going away does. */
+  dropAll(): void {
+    for (const ws of this.sockets) ws.terminate();
   }
 
   /** Waits for the bot to hang up (after app.stop()), then closes the server. */

@@ -11,6 +11,15 @@ export const FAKE_TOKENS = { bot: "xoxb-fake-bot", app: "xapp-fake-app", signing
 
 type Args = Record<string, unknown>;
 
+/** A message in a channel, as conversations.history and conversations.replies return it. */
+export interface SlackMessage {
+  ts: string;
+  text: unknown;
+  blocks: unknown;
+  thread_ts?: string;
+  metadata?: unknown;
+}
+
 /**
  * Slack for tests and benchmarks, on one port of 127.0.0.1: the Web API methods BanBot calls
  * under `/api/`, response_url sinks under `/hooks/`, a files upload sink under `/upload/`, and the
@@ -24,7 +33,10 @@ export class FakeSlack {
   /** Uploaded file bytes by file ID. */
   readonly uploads = new Map<string, Buffer>();
   readonly socket: FakeSocketMode;
+  /** What chat.postMessage put in each channel, oldest first. */
+  readonly channels = new Map<string, SlackMessage[]>();
   private readonly faults: SlackFault[] = [];
+  private readonly outages: SlackFault[] = [];
   private readonly groups = new Map<string, string[]>();
   private readonly watchers = new Set<(request: SlackRequest) => void>();
   /** Block types this workspace does not have yet; a message using one is refused whole. */
@@ -66,6 +78,11 @@ export class FakeSlack {
       port: 0,
       apiUrl: this.apiUrl,
     };
+  }
+
+  /** The environment of a `banbot` process talking to this fake in Socket Mode. */
+  socketModeEnv(): Record<string, string> {
+    return { SLACK_BOT_TOKEN: FAKE_TOKENS.bot, SLACK_APP_TOKEN: FAKE_TOKENS.app, SLACK_API_URL: this.apiUrl };
   }
 
   /** A fresh response_url, as Slack puts one in every slash command and click. */
@@ -120,6 +137,17 @@ export class FakeSlack {
     for (const type of types) this.missingBlocks.add(type);
   }
 
+  /**
+   * An outage: until the returned function is called, every request to one of `targets` (Web API
+   * methods, or path prefixes such as `/api/` and `/hooks/`) gets `fault`. Socket Mode keeps working.
+   */
+  outage(targets: readonly string[], fault: Omit<SlackFault, "target">): () => void {
+    const phase = targets.map((target) => ({ ...fault, target }));
+    this.outages.push(...phase);
+    return () => {
+      for (const f of phase) this.outages.splice(this.outages.indexOf(f), 1);
+    };
+  }
 
   async close(): Promise<void> {
     await this.socket.close();
@@ -129,18 +157,28 @@ export class FakeSlack {
 
   private answer(request: SlackRequest, res: ServerResponse): void {
     const fault = this.takeFault(request.path);
+    if (fault?.drop) {
+      // Slack did the work; the answer never reaches the bot.
+      this.call(request.path.replace(/^\/api\//, ""), request.args);
+      request.status = 0;
+      res.socket?.destroy();
+      return;
+    }
     if (fault) {
-      res.writeHead(fault.status ?? 200, { "content-type": "application/json", ...fault.headers });
+      request.status = fault.status ?? 200;
+      res.writeHead(request.status, { "content-type": "application/json", ...fault.headers });
       res.end(JSON.stringify({ ok: false, error: fault.error ?? "fault_injected" }));
       return;
     }
     if (this.usesMissingBlock(request)) {
       this.refusedBlocks.push(request);
       const hook = request.path.startsWith("/hooks/");
-      res.writeHead(hook ? 400 : 200, { "content-type": hook ? "text/plain" : "application/json" });
+      request.status = hook ? 400 : 200;
+      res.writeHead(request.status, { "content-type": hook ? "text/plain" : "application/json" });
       res.end(hook ? "invalid_blocks" : JSON.stringify({ ok: false, error: "invalid_blocks", errors: ["unsupported block type"] }));
       return;
     }
+    request.status = 200;
     if (request.path.startsWith("/hooks/") || request.path.startsWith("/upload/")) {
       if (request.path.startsWith("/upload/")) this.uploads.set(request.path.slice("/upload/".length), request.raw);
       res.writeHead(200, { "content-type": "text/plain" });
@@ -160,8 +198,15 @@ export class FakeSlack {
     switch (method) {
       case "auth.test":
         return { ok: true, url: `${this.url}/`, team: "Fake", user: "banbot", team_id: "T0FAKE", user_id: "U0BOT", bot_id: "B0BOT" };
-      case "chat.postMessage":
-        return { ok: true, channel, ts: this.ts(), message: { text: args.text } };
+      case "chat.postMessage": {
+        const thread = typeof args.thread_ts === "string" ? { thread_ts: args.thread_ts } : {};
+        const message: SlackMessage = { ts: this.ts(), text: args.text, blocks: args.blocks, ...thread, ...(args.metadata ? { metadata: args.metadata } : {}) };
+        this.channels.set(channel, [...(this.channels.get(channel) ?? []), message]);
+        return { ok: true, channel, ts: message.ts, message };
+      }
+      case "conversations.history":
+      case "conversations.replies":
+        return { ok: true, messages: this.history(channel, args, method === "conversations.replies") };
       case "chat.update":
         return { ok: true, channel, ts: args.ts, text: args.text };
       case "usergroups.list":
@@ -184,12 +229,23 @@ export class FakeSlack {
     return Array.isArray(blocks) && blocks.some((b) => this.missingBlocks.has(String((b as { type?: unknown }).type)));
   }
 
+  // Seconds of the wall clock, made unique per message as Slack's are.
   private ts(): string {
-    return `1700000000.${String(++this.seq).padStart(6, "0")}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(++this.seq).padStart(6, "0")}`;
+  }
+
+  /** Newest first, after `oldest`, at most `limit`: the channel's top level, or one thread. */
+  private history(channel: string, args: Args, thread: boolean): SlackMessage[] {
+    const oldest = Number(args.oldest ?? 0);
+    const all = this.channels.get(channel) ?? [];
+    const wanted = thread ? all.filter((m) => m.ts === args.ts || m.thread_ts === args.ts) : all.filter((m) => m.thread_ts === undefined);
+    const shown = wanted.filter((m) => Number(m.ts) > oldest).map((m) => (args.include_all_metadata === true || args.include_all_metadata === "true" ? m : { ...m, metadata: undefined }));
+    return (thread ? shown : shown.reverse()).slice(0, Number(args.limit ?? 100));
   }
 
   private takeFault(path: string): SlackFault | undefined {
-    const i = this.faults.findIndex((f) => path === `/api/${f.target}` || (f.target.startsWith("/") && path.startsWith(f.target)));
-    return i < 0 ? undefined : this.faults.splice(i, 1)[0];
+    const matches = (f: SlackFault) => path === `/api/${f.target}` || (f.target.startsWith("/") && path.startsWith(f.target));
+    const i = this.faults.findIndex(matches);
+    return i < 0 ? this.outages.find(matches) : this.faults.splice(i, 1)[0];
   }
 }

@@ -6,6 +6,7 @@ import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;
 const LINE = "unban-all sshd";
+const ASKER = { platform: "slack", userId: "U01ADMIN" } as const;
 
 describe("createConfirmations", () => {
   let db: Database;
@@ -37,34 +38,43 @@ describe("createConfirmations", () => {
 
   it("confirms once: a second click finds nothing", () => {
     const token = create();
-    expect(confirmations.consume({ token, commandLine: LINE, now: T0 + 1_000 })).toBe("ok");
-    expect(confirmations.consume({ token, commandLine: LINE, now: T0 + 1_000 })).toBe("unknown");
+    expect(confirmations.consume({ token, commandLine: LINE, now: T0 + 1_000, by: ASKER })).toBe("ok");
+    expect(confirmations.consume({ token, commandLine: LINE, now: T0 + 1_000, by: ASKER })).toBe("unknown");
   });
 
   it("still confirms at the last millisecond, and expires after it", () => {
     const early = create();
     const late = create();
-    expect(confirmations.consume({ token: early, commandLine: LINE, now: T0 + 60_000 })).toBe("ok");
-    expect(confirmations.consume({ token: late, commandLine: LINE, now: T0 + 60_001 })).toBe("expired");
-    expect(confirmations.consume({ token: late, commandLine: LINE, now: T0 + 60_001 })).toBe("unknown");
+    expect(confirmations.consume({ token: early, commandLine: LINE, now: T0 + 60_000, by: ASKER })).toBe("ok");
+    expect(confirmations.consume({ token: late, commandLine: LINE, now: T0 + 60_001, by: ASKER })).toBe("expired");
+    expect(confirmations.consume({ token: late, commandLine: LINE, now: T0 + 60_001, by: ASKER })).toBe("unknown");
   });
 
   it("refuses a different command line without using up the token", () => {
     const token = create();
-    expect(confirmations.consume({ token, commandLine: "unban-all all", now: T0 })).toBe("mismatch");
-    expect(confirmations.consume({ token, commandLine: LINE, now: T0 })).toBe("ok");
+    expect(confirmations.consume({ token, commandLine: "unban-all all", now: T0, by: ASKER })).toBe("mismatch");
+    expect(confirmations.consume({ token, commandLine: LINE, now: T0, by: ASKER })).toBe("ok");
   });
 
   it("does not know a token it never issued", () => {
     create();
-    expect(confirmations.consume({ token: "AAAAAAAAAAAAAAAAAAAAAA", commandLine: LINE, now: T0 })).toBe("unknown");
+    expect(confirmations.consume({ token: "AAAAAAAAAAAAAAAAAAAAAA", commandLine: LINE, now: T0, by: ASKER })).toBe("unknown");
   });
 
   it("cancels a pending confirmation once", () => {
     const token = create();
-    expect(confirmations.cancel(token)).toBe(true);
-    expect(confirmations.cancel(token)).toBe(false);
-    expect(confirmations.consume({ token, commandLine: LINE, now: T0 })).toBe("unknown");
+    expect(confirmations.cancel(token, ASKER)).toBe("cancelled");
+    expect(confirmations.cancel(token, ASKER)).toBe("unknown");
+    expect(confirmations.consume({ token, commandLine: LINE, now: T0, by: ASKER })).toBe("unknown");
+  });
+
+  it("belongs to who asked: another user, or the same ID on another platform, can neither use nor drop it", () => {
+    const token = create();
+    for (const other of [{ platform: "slack", userId: "U01OTHER" }, { platform: "discord", userId: "U01ADMIN" }] as const) {
+      expect(confirmations.consume({ token, commandLine: LINE, now: T0, by: other })).toBe("not_yours");
+      expect(confirmations.cancel(token, other)).toBe("not_yours");
+    }
+    expect(confirmations.consume({ token, commandLine: LINE, now: T0, by: ASKER })).toBe("ok");
   });
 
   it("purges only confirmations past their expiry", () => {
@@ -74,7 +84,7 @@ describe("createConfirmations", () => {
     expect(confirmations.purgeExpired(T0 + 60_000)).toBe(0);
     expect(confirmations.purgeExpired(T0 + 70_001)).toBe(2);
     expect(count()).toBe(1);
-    expect(confirmations.consume({ token: live, commandLine: LINE, now: T0 + 70_001 })).toBe("ok");
+    expect(confirmations.consume({ token: live, commandLine: LINE, now: T0 + 70_001, by: ASKER })).toBe("ok");
   });
 
   it("rejects a TTL that would expire before it is issued", () => {

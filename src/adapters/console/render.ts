@@ -1,4 +1,4 @@
-import { cellText, type Action, type Reply, type Table } from "../../core/reply.js";
+import { cellText, visibleReply, type Action, type Reply, type Table } from "../../core/reply.js";
 import { textTable } from "../../core/text-table.js";
 import type { ImageFate } from "./chart-files.js";
 
@@ -13,7 +13,8 @@ const INDENT = 2;
  * the reply's images was written (a terminal cannot show a PNG in text). With `width` (a terminal's
  * columns), tables are cut to fit it rather than wrapping into an unreadable mess.
  */
-export function renderText(reply: Reply, opts: { images?: readonly ImageFate[]; width?: number } = {}): { text: string; actions: Action[] } {
+export function renderText(original: Reply, opts: { images?: readonly ImageFate[]; width?: number } = {}): { text: string; actions: Action[] } {
+  const reply = visibleReply(original);
   const lines: string[] = [`${MARK[reply.tone]} ${reply.title}`];
   const actions: Action[] = [];
   const number = (action: Action) => {

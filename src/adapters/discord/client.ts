@@ -30,7 +30,7 @@ export interface DiscordTiming {
 export interface DiscordAdapterOptions {
   discord: DiscordConfig;
   commands: Config["commands"];
-  dispatcher: Pick<Dispatcher, "run">;
+  dispatcher: Pick<Dispatcher, "run" | "mayRun">;
   fail2ban: Pick<Fail2ban, "status" | "bannedIps" | "banned">;
   catalogue: readonly AnyCommand[];
   log: Logger;

@@ -12,7 +12,7 @@ export interface HandlerContext {
   commandName: string;
   layout: readonly DiscordPlacement[];
   catalogue: readonly AnyCommand[];
-  dispatcher: Pick<Dispatcher, "run">;
+  dispatcher: Pick<Dispatcher, "run" | "mayRun">;
   suggestions: Suggestions;
   keys: ActionKeys;
   /** Answer within this or defer: Discord drops an interaction not acknowledged in 3 seconds. */

@@ -1,4 +1,4 @@
-import type { Reply } from "../../core/reply.js";
+import { visibleReply, type Reply } from "../../core/reply.js";
 import type { ActionRef } from "./components.js";
 import { V2 } from "./limits.js";
 import { renderEmbed, type EmbedMessage } from "./render.js";
@@ -22,7 +22,8 @@ const V2_TEXT_ROOM = V2.text - 1000;
  * embed lays out side by side (V2 has no columns) and which may carry up to 6000 characters (V2:
  * 4000) — also a table reply whose text alone would not fit V2. A message once V2 stays V2.
  */
-export function renderMessage(reply: Reply, ref: ActionRef, opts: MessageOptions = {}): DiscordMessage {
+export function renderMessage(original: Reply, ref: ActionRef, opts: MessageOptions = {}): DiscordMessage {
+  const reply = visibleReply(original);
   if (opts.replacesV2 || opts.alert) return renderV2(reply, ref, opts);
   if (!reply.table?.rows.length) return renderEmbed(reply, ref);
   const text = reply.title.length + (reply.text?.length ?? 0) + (reply.fields ?? []).reduce((n, f) => n + f.label.length + f.value.length, 0);

@@ -3,7 +3,7 @@ import { valuesFromDiscord } from "../../core/command/discord-schema.js";
 import { isUserError } from "../../core/errors.js";
 import { errorReply, type Reply } from "../../core/reply.js";
 import { render, rerunnable, type HandlerContext } from "./context.js";
-import { within } from "./deadline.js";
+import { within } from "../../core/deadline.js";
 import { identityOf } from "./identity.js";
 import { editOptions, replyOptions } from "./payload.js";
 import { invokedCommand } from "./slash.js";

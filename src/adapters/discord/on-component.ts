@@ -2,7 +2,7 @@ import { MessageFlags, type ButtonInteraction, type StringSelectMenuInteraction 
 import { errorReply, type Reply } from "../../core/reply.js";
 import { BUTTON_ID, SELECT_ID, VIEW_ID } from "./components.js";
 import { render, rerunnable, type HandlerContext } from "./context.js";
-import { within } from "./deadline.js";
+import { within } from "../../core/deadline.js";
 import { identityOf } from "./identity.js";
 import { editOptions, replyOptions, updateOptions } from "./payload.js";
 

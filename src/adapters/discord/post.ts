@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { DiscordAPIError, HTTPError, MessageFlags, RateLimitError, Routes, type APIChannel, type APIMessage, type REST } from "discord.js";
 import { DeliveryError, type PostedMessage, type PostOptions } from "../../core/chat.js";
 import { withoutCodeMarks, type Reply } from "../../core/reply.js";
@@ -12,6 +13,16 @@ const THREAD_ALREADY_CREATED = 160004;
 const DAY_MINUTES = 1440;
 /** Unknown channel or message, no access, or a message Discord will never accept: retrying cannot help. */
 const PERMANENT = new Set([400, 403, 404]);
+
+/**
+ * A message create's nonce (at most 25 characters) from its outbox key. With enforce_nonce, Discord
+ * answers a create whose nonce it saw from the same author in the past few minutes with the
+ * message it made then: a retry after a lost answer does not post twice.
+ * https://discord.com/developers/docs/resources/message#create-message
+ */
+export function nonceOf(key: string): string {
+  return createHash("sha256").update(key).digest("base64url").slice(0, 25);
+}
 
 /** Thread IDs of messages already followed up, so a follow-up does not try to start the thread again. */
 export type ThreadMemo = Map<string, string>;
@@ -38,16 +49,18 @@ async function send(rest: REST, memo: ThreadMemo, { channel, reply, msg, opts }:
     await rest.patch(Routes.channelMessage(at, id), { body, files });
     return { ...opts.replace };
   }
+  // Edits are idempotent; creates are not, so they carry the nonce.
+  const create = { body: opts.key === undefined ? body : { ...body, nonce: nonceOf(opts.key), enforce_nonce: true }, files };
   if (opts.followUpOf) {
     const parent = opts.followUpOf;
     const thread = parent.thread ?? memo.get(parent.id) ?? (await threadOf(rest, parent, reply.title));
     memo.delete(parent.id);
     memo.set(parent.id, thread);
     if (memo.size > MEMO_CAP) memo.delete(memo.keys().next().value ?? "");
-    const posted = (await rest.post(Routes.channelMessages(thread), { body, files })) as APIMessage;
+    const posted = (await rest.post(Routes.channelMessages(thread), create)) as APIMessage;
     return { platform: "discord", channel: thread, id: posted.id, thread };
   }
-  const posted = (await rest.post(Routes.channelMessages(channel), { body, files })) as APIMessage;
+  const posted = (await rest.post(Routes.channelMessages(channel), create)) as APIMessage;
   return { platform: "discord", channel, id: posted.id };
 }
 
@@ -77,6 +90,7 @@ function deliveryError(err: unknown): DeliveryError {
   if (err instanceof DeliveryError) return err;
   if (err instanceof RateLimitError) return new DeliveryError(err.message, { retryAfterMs: err.retryAfter, cause: err });
   if (err instanceof DiscordAPIError) return new DeliveryError(`Discord refused the post: ${err.message}`, { permanent: PERMANENT.has(err.status), cause: err });
-  if (err instanceof HTTPError) return new DeliveryError(`Discord answered ${err.status}`, { cause: err });
-  return new DeliveryError(`Discord unreachable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  // No answer, or a server error: the message may exist (a create's nonce makes the retry safe).
+  if (err instanceof HTTPError) return new DeliveryError(`Discord answered ${err.status}`, { uncertain: true, cause: err });
+  return new DeliveryError(`Discord unreachable: ${err instanceof Error ? err.message : String(err)}`, { uncertain: true, cause: err });
 }

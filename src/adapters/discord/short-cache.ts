@@ -1,5 +1,5 @@
 import type { Clock } from "../../core/services.js";
-import { within } from "./deadline.js";
+import { within } from "../../core/deadline.js";
 
 /**
  * Values that may be a few seconds old, loaded once however many ask at the same time, and never

@@ -1,5 +1,6 @@
 import type { Fail2ban } from "../../core/fail2ban/client.js";
 import type { Clock } from "../../core/services.js";
+import { visibleText } from "../../core/text.js";
 import { AUTOCOMPLETE } from "./limits.js";
 import { ShortCache } from "./short-cache.js";
 
@@ -8,8 +9,13 @@ export interface Choice {
   value: string;
 }
 
+export type SuggestKind = "jails" | "banned-ips";
+
+/** The command whose result a kind of suggestion gives away: whoever may not run it gets none. */
+export const SUGGESTION_SOURCE: Record<SuggestKind, string> = { jails: "jails", "banned-ips": "banned" };
+
 export interface SuggestRequest {
-  kind: "jails" | "banned-ips";
+  kind: SuggestKind;
   typed: string;
   /** The jail already chosen in the same interaction, for banned IPs. */
   jail?: string;
@@ -41,7 +47,8 @@ export class Suggestions {
       .map((c) => head + c)
       .filter((value) => value.length <= AUTOCOMPLETE.text)
       .slice(0, AUTOCOMPLETE.choices)
-      .map((value) => ({ name: value, value }));
+      // The value must stay exact to name the jail or address; the shown name need not.
+      .map((value) => ({ name: visibleText(value) || value, value }));
   }
 
   private async candidates({ kind, jail }: SuggestRequest): Promise<string[] | undefined> {

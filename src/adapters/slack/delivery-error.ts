@@ -32,5 +32,12 @@ export function deliveryError(err: unknown): DeliveryError {
   if (e.code === "slack_webapi_platform_error" && typeof e.data?.error === "string") {
     return new DeliveryError(`Slack refused the post: ${e.data.error}`, { permanent: PERMANENT.has(e.data.error), cause: err });
   }
-  return new DeliveryError(`Slack unreachable: ${message}`, { cause: err });
+  // No answer, or a server error: Slack may have posted it all the same.
+  return new DeliveryError(`Slack unreachable: ${message}`, { uncertain: true, cause: err });
+}
+
+/** A refusal Slack answered (not an outage): retrying the same call cannot succeed. */
+export function isPlatformRefusal(err: unknown): err is { data: { error: string } } {
+  const e = err as { code?: unknown; data?: { error?: unknown } };
+  return e.code === "slack_webapi_platform_error" && typeof e.data?.error === "string";
 }

@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { cellText, pageLabel, withoutCodeMarks, type Image, type Paging, type Reply, type Table } from "../../core/reply.js";
+import { cellText, pageLabel, visibleReply, withoutCodeMarks, type Image, type Paging, type Reply, type Table } from "../../core/reply.js";
 import { actionsBlocks, contextBlocks, fieldsBlocks, headerBlock, packLines, sectionBlock } from "./blocks.js";
 import { createButtonMaker, type ButtonMaker } from "./buttons.js";
 import { chartBlock, dataTableBlock, type DataBlockKind, type DataVisualizationBlock } from "./data-blocks.js";
@@ -28,7 +28,8 @@ const TONE_MARKS = { ok: "✅", info: "ℹ️", warn: "⚠️", error: "❌" } a
 const FENCE = "```";
 
 /** Reply → Block Kit. Pure: the same reply always gives the same message, within Slack's limits. */
-export function renderReply(reply: Reply, opts: RenderOptions = {}): SlackMessage {
+export function renderReply(original: Reply, opts: RenderOptions = {}): SlackMessage {
+  const reply = visibleReply(original);
   const buttons = createButtonMaker();
   const dataBlocks = opts.dataBlocks ?? new Set();
   const title = `${TONE_MARKS[reply.tone]} ${reply.title}`;

@@ -1,5 +1,6 @@
 import { withoutConfirmToken } from "../../core/command/parse.js";
 import type { Reply } from "../../core/reply.js";
+import { visibleText } from "../../core/text.js";
 import { contextBlocks } from "./blocks.js";
 import type { DataBlockKind } from "./data-blocks.js";
 import { mrkdwn } from "./escape.js";
@@ -22,9 +23,10 @@ export function visibilityOf(reply: Reply, results: Visibility): Visibility {
 /** The note a long command shows meanwhile: what it works on, and its latest status if any. */
 export function progressMessage(line: string, status: string, visibility: Visibility): ResponseMessage {
   // A confirmation token means nothing to people; the command it confirms does.
-  const shown = withoutConfirmToken(line);
+  // The line is what the user typed, shown back outside any Reply: cleaned here like a Reply's text.
+  const shown = visibleText(withoutConfirmToken(line));
   const text = `⏳ Working on ${mrkdwn(`\`${shown}\``)}…`;
-  return { response_type: visibility, text, blocks: contextBlocks(status ? [text, mrkdwn(status)] : [text]) };
+  return { response_type: visibility, text, blocks: contextBlocks(status ? [text, mrkdwn(visibleText(status))] : [text]) };
 }
 
 /**

@@ -9,6 +9,7 @@ import { slackIdentity, type GroupDirectory, type SlackUser } from "./identity.j
 import { decodeSlashText } from "./parse.js";
 import { createProgressNote, runWithProgress, type ProgressNoteOptions } from "./progress.js";
 import { imagesToUpload } from "./render.js";
+import { RESPOND_RETRY, respondUntilDelivered } from "./respond-retry.js";
 import { commandResponses, progressMessage, visibilityOf, type ResponseMessage, type Visibility } from "./responses.js";
 import { shareImagesOrSay } from "./upload.js";
 
@@ -23,6 +24,8 @@ export interface ListenerDeps {
   progressIntervalMs: number;
   /** Which workspaces take Slack's data table and chart blocks. */
   dataBlocks: DataBlockSupport;
+  /** Aborted when the adapter stops: replies still being retried give up. */
+  stopping: () => AbortSignal;
   log: Logger;
 }
 
@@ -64,7 +67,7 @@ export function slashCommandListener(deps: ListenerDeps): Middleware<SlackComman
  * which charts it drew and which are left to upload.
  */
 export async function respondAll(
-  deps: Pick<ListenerDeps, "dataBlocks" | "log">,
+  deps: Pick<ListenerDeps, "dataBlocks" | "stopping" | "log">,
   team: string,
   respond: RespondFn,
   messages: (dataBlocks: ReadonlySet<DataBlockKind>) => ResponseMessage[],
@@ -76,12 +79,17 @@ export async function respondAll(
   for (let i = 0; i < count; i++) {
     const sent = await withDataBlocks(
       ctx,
-      async (dataBlocks) => await checkedResponse(await respond(messages(dataBlocks)[i]!)),
+      async (dataBlocks) => await checkedResponse(await deliver(deps, respond, messages(dataBlocks)[i]!)),
       (dataBlocks) => kindsIn(messages(dataBlocks)[i]!.blocks),
     );
     used = sent.allowed;
   }
   return used;
+}
+
+/** A result for a response_url: the command ran, so its reply is retried through an outage. */
+async function deliver(deps: Pick<ListenerDeps, "stopping" | "log">, respond: RespondFn, message: ResponseMessage): Promise<unknown> {
+  return await respondUntilDelivered(respond, message, { retry: RESPOND_RETRY, signal: deps.stopping(), log: deps.log });
 }
 
 /** A typed or clicked line run as its Slack user, with a progress note once it outlasts `afterMs`. */

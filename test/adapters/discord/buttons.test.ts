@@ -106,7 +106,7 @@ describe("Discord confirmation of destructive commands", () => {
   const connect = useClients();
   const fail2ban = () => connect(bot.sandbox.socketPath).fail2ban;
 
-  it("stops a jail only on Confirm, which a non-admin cannot use and another admin can", async () => {
+  it("stops a jail only on Confirm, which only the admin who asked can use", async () => {
     const ask = await discord.slash(ADMIN, { subcommand: "stop", options: { jail: "beta" } });
     expect(ask.data?.flags).toBe(64);
     expect(ask.data?.components?.[0]?.components?.map((b) => b.label)).toEqual(["Confirm", "Cancel"]);
@@ -118,11 +118,17 @@ describe("Discord confirmation of destructive commands", () => {
     expect(refused.data?.flags).toBe(64);
     expect((await fail2ban().status()).jails).toEqual(["alpha", "beta"]);
 
+    // Another admin may not confirm what someone else asked for; the click is refused privately.
+    const notYours = await discord.click(ADMIN2, { customId: confirm, messageId: MESSAGE, ephemeral: true });
+    expect(embedOf(notYours)).toMatchObject({ title: "Not yours to confirm" });
+    expect(notYours.data?.flags).toBe(64);
+    expect((await fail2ban().status()).jails).toEqual(["alpha", "beta"]);
+
     // Stopping a jail can outlast the defer threshold: then the update is a deferUpdate and an edit.
-    const done = await discord.answer(discord.clickRaw(ADMIN2, { customId: confirm, messageId: MESSAGE, ephemeral: true }));
+    const done = await discord.answer(discord.clickRaw(ADMIN, { customId: confirm, messageId: MESSAGE, ephemeral: true }));
     expect([7, 6]).toContain(done.callback.type);
     expect(done.message.embeds?.[0]?.title).toBe("Stopped beta");
-    expect(done.message.content).toBe(`by <@${ADMIN2.id}>`);
+    expect(done.message.content).toBe(`by <@${ADMIN.id}>`);
     expect((await fail2ban().status()).jails).toEqual(["alpha"]);
 
     const again = await discord.click(ADMIN, { customId: confirm, messageId: MESSAGE, ephemeral: true });

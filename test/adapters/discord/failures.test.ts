@@ -12,7 +12,10 @@ describe("Discord adapter failures", () => {
   const discord = useDiscord({
     core: () => bot.core,
     // The real dispatcher, unless a test breaks it to play a bug in BanBot.
-    dispatcher: () => ({ run: (line, who) => (broken ? Promise.reject(new Error("bug")) : bot.core.dispatcher.run(line, who)) }),
+    dispatcher: () => ({
+      run: (line, who) => (broken ? Promise.reject(new Error("bug")) : bot.core.dispatcher.run(line, who)),
+      mayRun: (who, command) => bot.core.dispatcher.mayRun(who, command),
+    }),
     log: capture.log,
   });
   const callbacks = (id: string) => discord.fake.requests.filter((r) => r.path.startsWith(`/api/v10/interactions/${id}/`));

@@ -29,7 +29,7 @@ export interface Callback {
  * A fake Discord and BanBot's real Discord adapter logged in to it, on the given core, for one test
  * file. `dispatcher` defaults to the core's.
  */
-export function useDiscord(opts: { core: () => Core; dispatcher?: () => Pick<Dispatcher, "run">; timing?: Partial<DiscordTiming>; log?: Logger }) {
+export function useDiscord(opts: { core: () => Core; dispatcher?: () => Pick<Dispatcher, "run" | "mayRun">; timing?: Partial<DiscordTiming>; log?: Logger }) {
   let fake: FakeDiscord | undefined;
   let adapter: ChatAdapter | undefined;
   beforeAll(async () => {

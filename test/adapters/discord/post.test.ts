@@ -19,7 +19,7 @@ describe("Discord alert delivery and login", () => {
     createDiscordAdapter({
       discord: { token: TOKEN, applicationId: FAKE_GUILD.applicationId, guildId: undefined, apiUrl: fake.apiUrl },
       commands: TEST_COMMANDS,
-      dispatcher: { run: () => Promise.reject(new Error("no commands in these tests")) },
+      dispatcher: { run: () => Promise.reject(new Error("no commands in these tests")), mayRun: () => false },
       fail2ban: { status: () => Promise.resolve({ jails: [] }), bannedIps: () => Promise.resolve([]), banned: () => Promise.resolve(new Map()) },
       catalogue: COMMANDS,
       log: silentLog,

@@ -26,6 +26,7 @@ describe("Slack adapter, HTTP receiver", () => {
   it.each([
     ["a wrong signature", "192.0.2.200", { secret: "not-the-secret" }],
     ["a signed request six minutes old", "192.0.2.202", { secret: FAKE_TOKENS.signingSecret, timestamp: Math.floor(Date.now() / 1000) - 360 }],
+    ["a signed request dated six minutes ahead", "192.0.2.204", { secret: FAKE_TOKENS.signingSecret, timestamp: Math.floor(Date.now() / 1000) + 360 }],
     ["no signature at all", "192.0.2.203", { secret: FAKE_TOKENS.signingSecret, signature: "" }],
   ])("refuses %s with 401 and runs nothing", async (_what, ip, signing) => {
     const before = audited();
@@ -37,9 +38,12 @@ describe("Slack adapter, HTTP receiver", () => {
     expect(audited()).toBe(before);
   });
 
-  it("runs the same request when it is signed correctly", async () => {
+  it("runs the same request when it is signed correctly, also a little ahead of the bot's clock", async () => {
     const res = await postSigned(s.endpoint(), form("ban 192.0.2.201 alpha"), { secret: FAKE_TOKENS.signingSecret });
     expect(res.status).toBe(200);
     await expect.poll(async () => await fail2ban().jailsBanning(["192.0.2.201"])).toEqual([["alpha"]]);
+    const ahead = await postSigned(s.endpoint(), form("ban 192.0.2.205 alpha"), { secret: FAKE_TOKENS.signingSecret, timestamp: Math.floor(Date.now() / 1000) + 240 });
+    expect(ahead.status).toBe(200);
+    await expect.poll(async () => await fail2ban().jailsBanning(["192.0.2.205"])).toEqual([["alpha"]]);
   });
 });
