@@ -42,7 +42,7 @@ export function parseConfigDump(dump: string): ConfiguredJail[] {
     const start = startJail.safeParse(command);
     if (start.success) started.add(start.data[1]);
     const action = addAction.safeParse(command);
-    if (action.success) jails.get(action.data[1])?.actions.push(actionOf(action.data.slice(3) as string[]));
+    if (action.success) jails.get(action.data[1])?.actions.push(actionOf(action.data.slice(3)));
   }
   return [...jails.values()].filter((j) => started.has(j.name));
 }
