@@ -3,9 +3,11 @@ import { UserError } from "../src/core/errors.js";
 import type { BanEntry } from "../src/core/fail2ban/parse.js";
 import { flagEmoji } from "../src/core/geo/country.js";
 import type { GeoResult } from "../src/core/geo/model.js";
+import { banEndLabel } from "../src/core/ban-end.js";
+import { liveJobRunner } from "../src/core/job-runner.js";
 import type { Action } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
-import { formatRelative, formatTime } from "../src/core/time-format.js";
+import { formatTime } from "../src/core/time-format.js";
 
 const PAGE_SIZE = 15;
 
@@ -43,7 +45,7 @@ export const banned = defineCommand({
   ],
   role: "viewer",
   effect: "read",
-  async run({ jail, page, search, after, before }, { fail2ban, geo, timedBans, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "clock">) {
+  async run({ jail, page, search, after, before }, { fail2ban, geo, timedBans, jobs, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "jobs" | "clock">) {
     // One socket round trip per page, whatever the size of the jail.
     const all = (await fail2ban.bans(jail)).filter((b) => !search || b.ip.includes(search.toLowerCase())).sort(compare);
     const total = all.length;
@@ -67,6 +69,7 @@ export const banned = defineCommand({
     const now = clock.now();
     const places = geo.lookupMany(rows.map((b) => b.ip));
     const timed = timedBans.forJail(jail);
+    const jobsRun = liveJobRunner(jobs, now) !== undefined;
     const base = `banned ${jail}${search ? ` ${JSON.stringify(search)}` : ""}`;
     const prev: Action | undefined = start > 0 ? { label: "Prev", command: `${base} before ${cursorOf(rows[0]!)}` } : undefined;
     const next: Action | undefined =
@@ -80,8 +83,7 @@ export const banned = defineCommand({
           b.ip,
           countryCell(places.get(b.ip)),
           b.start ? formatTime(b.start) : "unknown",
-          // A ban made `for <duration>` ends when BanBot lifts it, whatever fail2ban's own ban time says.
-          timed.has(b.ip) ? `${formatRelative(timed.get(b.ip)!.until, now)} (timed)` : b.end ? formatRelative(b.end, now) : b.banSeconds === -1 ? "never" : "unknown",
+          banEndLabel({ end: b.end, permanent: b.banSeconds === -1, timedUntil: timed.get(b.ip)?.until, jobsRun, now }),
         ]),
         rowActions: rows.map((b) => ({ label: "Unban", command: `unban ${b.ip} ${jail}` })),
       },

@@ -8,9 +8,12 @@ export const blocklistRemove = defineCommand({
   options: [{ name: "name", kind: "text", required: true, description: "the source" }],
   role: "admin",
   effect: "destructive",
-  async run({ name }, { blocklists, progress }: Ctx<"blocklists">) {
+  async run({ name }, { blocklists, progress, actor }: Ctx<"blocklists">) {
     const { jail } = blocklists.find(name);
-    const { unbanned } = await blocklists.remove(name, { progress: progress && ((p) => progress(`Unbanning ${p.done.toLocaleString("en")} of ${p.total.toLocaleString("en")}…`)) });
+    const { unbanned } = await blocklists.remove(name, {
+      actor: `${actor.platform}:${actor.userId}`,
+      progress: progress && ((p) => progress(`Unbanning ${p.done.toLocaleString("en")} of ${p.total.toLocaleString("en")}…`)),
+    });
     return {
       title: `Removed blocklist ${name}`,
       tone: "warn",

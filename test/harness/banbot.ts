@@ -26,6 +26,20 @@ export class TestClock {
   }
 }
 
+/**
+ * Real time, moved ahead by hand: for tests where fail2ban's own clock matters (the capture dates
+ * events by it, and BanBot's notes must fall near them).
+ */
+export class RealTimeClock extends TestClock {
+  private offset = 0;
+  override now(): number {
+    return Date.now() + this.offset;
+  }
+  override advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
 export const slackUser = (userId: string, extra: Partial<Identity> = {}): Identity => ({ platform: "slack", userId, channelId: "C0TEST", groups: [], ...extra });
 
 /**
@@ -40,7 +54,7 @@ export function useBanBot(opts: { yaml?: string; env?: Record<string, string>; j
     ...(opts.jails ? { jails: opts.jails } : {}),
     ...(opts.capture ? { extraActions: [{ file: historyActionFile(), options: { socket: historySocket, retry: "0.2" } }] } : {}),
   });
-  const clock = new TestClock();
+  const clock = opts.capture ? new RealTimeClock() : new TestClock();
   const tmp = useTempDir("bb-");
   let db: Database | undefined;
   let core: Core | undefined;
