@@ -8,6 +8,13 @@ export const blocklistRemove = defineCommand({
   options: [{ name: "name", kind: "text", required: true, description: "the source" }],
   role: "admin",
   effect: "destructive",
+  consequence({ name }, { blocklists }: Ctx<"blocklists">) {
+    const { source, members } = blocklists.show(name, 0);
+    const held = members.banned + members.pending;
+    return Promise.resolve(
+      `Removes blocklist ${name} and unbans the ${held.toLocaleString("en")} ${held === 1 ? "entry" : "entries"} it banned in ${source.jail}, except those another blocklist lists. This cannot be undone from here.`,
+    );
+  },
   async run({ name }, { blocklists, progress, actor }: Ctx<"blocklists">) {
     const { jail } = blocklists.find(name);
     const { unbanned } = await blocklists.remove(name, {

@@ -8,6 +8,10 @@ export const reloadAll = defineCommand({
   options: [],
   role: "admin",
   effect: "destructive",
+  consequence: () =>
+    Promise.resolve(
+      "Reloads every jail from fail2ban's configuration: runtime changes (ignore lists, settings, idle) are replaced by the configured ones, stopped jails start, and jails no longer configured stop. Bans are kept.",
+    ),
   async run(_values, { configOps, fail2ban }: Ctx<"configOps" | "fail2ban">) {
     await configOps.reloadAll();
     const { jails } = await fail2ban.status();

@@ -8,6 +8,8 @@ export const start = defineCommand({
   options: [{ name: "jail", kind: "jail", required: true, description: "the jail" }],
   role: "admin",
   effect: "destructive",
+  consequence: ({ jail }) =>
+    Promise.resolve(`Starts ${jail} from fail2ban's configuration: it reads its logs and bans again, and fail2ban restores its bans still within their ban time. \`stop ${jail}\` stops it again.`),
   async run({ jail }, { configOps }: Ctx<"configOps">) {
     await configOps.startJail(jail);
     return { title: `Started ${jail}`, tone: "ok" };

@@ -9,6 +9,18 @@ export const unbanAll = defineCommand({
   options: [{ name: "jail", kind: "jail", required: true, description: "the jail, or all", autocomplete: "jails" }],
   role: "admin",
   effect: "destructive",
+  async consequence({ jail }, { fail2ban }: Ctx<"fail2ban">) {
+    const jails = jail === "all" ? (await fail2ban.status()).jails : [jail];
+    const counts: string[] = [];
+    let total = 0;
+    for (const j of jails) {
+      const { currentlyBanned } = await fail2ban.jailStatus(j, { short: true });
+      total += currentlyBanned;
+      if (currentlyBanned > 0) counts.push(`${j} ${currentlyBanned.toLocaleString("en")}`);
+    }
+    const where = jail === "all" ? `every jail${counts.length > 1 ? ` (${counts.join(", ")})` : ""}` : jail;
+    return `Lifts all ${total.toLocaleString("en")} ${total === 1 ? "ban" : "bans"} in ${where}; fail2ban also forgets them, so they are not restored. This cannot be undone from here.`;
+  },
   async run({ jail }, { fail2ban, timedBans, history, clock, actor }: Ctx<"fail2ban" | "timedBans" | "history" | "clock">) {
     // Noted first, so the unbans fail2ban reports are archived as this user's.
     const note = (j: string, ips: readonly string[]) => {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Grant } from "../config/file-schema.js";
 import type { AuditOutcome } from "../store/audit-log.js";
@@ -12,6 +13,8 @@ import type { RateLimiter } from "./rate-limit.js";
 import { errorReply, type Reply } from "./reply.js";
 import type { AnyCommand, Services } from "./services.js";
 import { formatDuration } from "./time-format.js";
+
+const CONSEQUENCE_MS = 1_500;
 
 export interface DispatcherDeps {
   services: Services;
@@ -102,13 +105,15 @@ export class Dispatcher {
       return result(errorReply(message, "Not allowed"), "refused");
     }
 
+    const ctx = { ...services, actor, commandLine, progress: opts.progress };
     if (command.effect === "destructive") {
-      const gate = this.confirmationGate(actor, who, parsed.confirmToken, started);
+      const consequence = parsed.confirmToken === undefined ? () => this.consequenceOf(command, parsed.values, ctx) : undefined;
+      const gate = await this.confirmationGate(actor, who, parsed.confirmToken, started, consequence);
       if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
     }
 
     try {
-      const reply = await command.run(parsed.values as never, { ...services, actor, commandLine, progress: opts.progress });
+      const reply = await command.run(parsed.values as never, ctx);
       if (command.effect !== "read") this.audit(actor, who, "ok", reply.title, started);
       return result(reply, "ok");
     } catch (err) {
@@ -124,22 +129,37 @@ export class Dispatcher {
     }
   }
 
+  // What the command says confirming it will do; when it cannot tell (fail2ban down or slow), that
+  // much. Bounded, so the question comes before a surface's "working on it" (Slack's after 2 s).
+  private async consequenceOf(command: AnyCommand, values: Record<string, unknown>, ctx: Parameters<AnyCommand["run"]>[1]): Promise<string> {
+    if (!command.consequence) return "This cannot be undone from here.";
+    const unknown = (why: string) => `BanBot could not work out what this changes (${why}); confirm only if you mean it.`;
+    const described = command.consequence(values as never, ctx).catch((err: unknown) => {
+      if (!isUserError(err)) this.deps.log.error({ err, command: command.name }, "describing a confirmation failed");
+      return unknown(isUserError(err) ? err.message : "see BanBot's log");
+    });
+    const late = delay(CONSEQUENCE_MS, undefined, { ref: false }).then(() => unknown("fail2ban is slow to answer"));
+    return await Promise.race([described, late]);
+  }
+
   /** Returns the reply to send instead of running the command, or undefined to go ahead. */
-  private confirmationGate(
+  private async confirmationGate(
     actor: Identity,
     who: { command: string; commandLine: string },
     token: string | undefined,
     now: number,
-  ): Reply | undefined {
+    consequence: (() => Promise<string>) | undefined,
+  ): Promise<Reply | undefined> {
     const { confirmations } = this.deps.services;
     const { commandLine } = who;
     if (token === undefined) {
+      const text = (await consequence?.()) ?? "This cannot be undone from here.";
       const created = confirmations.create({ commandLine, platform: actor.platform, userId: actor.userId, now, ttlMs: this.deps.confirmTtlMs });
       this.audit(actor, who, "confirm", "confirmation asked", now);
       return {
         title: `Confirm: ${commandLine}`,
         tone: "warn",
-        text: `This cannot be undone from here. The button expires in ${formatDuration(this.deps.confirmTtlMs)}.`,
+        text: `${text} The button expires in ${formatDuration(this.deps.confirmTtlMs)}.`,
         private: true,
         actions: [
           { label: "Confirm", command: withConfirmToken(commandLine, created), style: "danger" },

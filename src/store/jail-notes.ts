@@ -8,6 +8,9 @@ export interface JailIdle {
   at: number;
 }
 
+/** Who turned idle off when fail2ban restarted or reloaded the jail. */
+export const JAIL_RESTARTED = "fail2ban (the jail restarted or reloaded)";
+
 export interface JailNote extends JailIdle {
   jail: string;
 }
@@ -37,8 +40,8 @@ export function createJailNotes(db: Database): JailNotes {
     `INSERT INTO jail_idle (host, jail, idle, set_by, set_at) VALUES (@host, @jail, @idle, @by, @at)
      ON CONFLICT (host, jail) DO UPDATE SET idle = excluded.idle, set_by = excluded.set_by, set_at = excluded.set_at`,
   );
-  const restarted = db.prepare<{ host: string; jail: string; at: number }>(
-    "UPDATE jail_idle SET idle = 0, set_by = 'fail2ban (jail restarted or reloaded)', set_at = @at WHERE host = @host AND jail = @jail AND idle = 1 AND set_at < @at",
+  const restarted = db.prepare<{ host: string; jail: string; at: number; by: string }>(
+    "UPDATE jail_idle SET idle = 0, set_by = @by, set_at = @at WHERE host = @host AND jail = @jail AND idle = 1 AND set_at < @at",
   );
   const one = db.prepare<[string, string], Columns>(
     "SELECT jail, idle, set_by AS by, set_at AS at FROM jail_idle WHERE host = ? AND jail = ?",
@@ -52,7 +55,7 @@ export function createJailNotes(db: Database): JailNotes {
       upsert.run({ host, jail, idle: idle ? 1 : 0, by, at });
     },
     jailRestarted(host, jail, at) {
-      restarted.run({ host, jail, at });
+      restarted.run({ host, jail, at, by: JAIL_RESTARTED });
     },
     idleOf(host, jail) {
       const row = one.get(host, jail);

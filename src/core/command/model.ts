@@ -66,6 +66,11 @@ export interface CommandDef<O extends readonly OptionSpec[] = readonly OptionSpe
   effect: "read" | "change" | "destructive";
   /** Only run by buttons (e.g. Cancel): left out of help and Discord's schema. */
   internal?: boolean;
+  /**
+   * For a `destructive` command: what confirming it will do, shown with the Confirm button (e.g. how
+   * many bans it lifts). Without one, the confirmation warns that it cannot be undone from here.
+   */
+  consequence?(values: Values<O>, ctx: C & Invocation): Promise<string>;
   run(values: Values<O>, ctx: C & Invocation): Promise<Reply>;
 }
 
