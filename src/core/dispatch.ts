@@ -15,6 +15,7 @@ import type { AnyCommand, Services } from "./services.js";
 import { formatDuration } from "./time-format.js";
 
 const CONSEQUENCE_MS = 1_500;
+const UNDESCRIBED = "This cannot be undone from here.";
 
 export interface DispatcherDeps {
   services: Services;
@@ -107,8 +108,8 @@ export class Dispatcher {
 
     const ctx = { ...services, actor, commandLine, progress: opts.progress };
     if (command.effect === "destructive") {
-      const consequence = parsed.confirmToken === undefined ? () => this.consequenceOf(command, parsed.values, ctx) : undefined;
-      const gate = await this.confirmationGate(actor, who, parsed.confirmToken, started, consequence);
+      const consequence = parsed.confirmToken === undefined ? await this.consequenceOf(command, parsed.values, ctx) : undefined;
+      const gate = this.confirmationGate(actor, who, parsed.confirmToken, started, consequence);
       if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
     }
 
@@ -132,7 +133,7 @@ export class Dispatcher {
   // What the command says confirming it will do; when it cannot tell (fail2ban down or slow), that
   // much. Bounded, so the question comes before a surface's "working on it" (Slack's after 2 s).
   private async consequenceOf(command: AnyCommand, values: Record<string, unknown>, ctx: Parameters<AnyCommand["run"]>[1]): Promise<string> {
-    if (!command.consequence) return "This cannot be undone from here.";
+    if (!command.consequence) return UNDESCRIBED;
     const unknown = (why: string) => `BanBot could not work out what this changes (${why}); confirm only if you mean it.`;
     const described = command.consequence(values as never, ctx).catch((err: unknown) => {
       if (!isUserError(err)) this.deps.log.error({ err, command: command.name }, "describing a confirmation failed");
@@ -143,23 +144,22 @@ export class Dispatcher {
   }
 
   /** Returns the reply to send instead of running the command, or undefined to go ahead. */
-  private async confirmationGate(
+  private confirmationGate(
     actor: Identity,
     who: { command: string; commandLine: string },
     token: string | undefined,
     now: number,
-    consequence: (() => Promise<string>) | undefined,
-  ): Promise<Reply | undefined> {
+    consequence = UNDESCRIBED,
+  ): Reply | undefined {
     const { confirmations } = this.deps.services;
     const { commandLine } = who;
     if (token === undefined) {
-      const text = (await consequence?.()) ?? "This cannot be undone from here.";
       const created = confirmations.create({ commandLine, platform: actor.platform, userId: actor.userId, now, ttlMs: this.deps.confirmTtlMs });
       this.audit(actor, who, "confirm", "confirmation asked", now);
       return {
         title: `Confirm: ${commandLine}`,
         tone: "warn",
-        text: `${text} The button expires in ${formatDuration(this.deps.confirmTtlMs)}.`,
+        text: `${consequence} The button expires in ${formatDuration(this.deps.confirmTtlMs)}.`,
         private: true,
         actions: [
           { label: "Confirm", command: withConfirmToken(commandLine, created), style: "danger" },
