@@ -110,14 +110,15 @@ export class TimedBanKeeper {
   }
 }
 
-function byJail(bans: readonly TimedBan[]): Map<string, TimedBan[]> {
-  const groups = new Map<string, TimedBan[]>();
-  for (const ban of bans) groups.set(ban.jail, [...(groups.get(ban.jail) ?? []), ban]);
+function groupBy<T, V>(items: readonly T[], key: (item: T) => string, value: (item: T) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(value(item));
+    else groups.set(key(item), [value(item)]);
+  }
   return groups;
 }
 
-function byActor(bans: readonly TimedBan[]): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const ban of bans) groups.set(ban.actor, [...(groups.get(ban.actor) ?? []), ban.ip]);
-  return groups;
-}
+const byJail = (bans: readonly TimedBan[]) => groupBy(bans, (b) => b.jail, (b) => b);
+const byActor = (bans: readonly TimedBan[]) => groupBy(bans, (b) => b.actor, (b) => b.ip);

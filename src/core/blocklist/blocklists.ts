@@ -199,7 +199,11 @@ class BlocklistService implements Blocklists {
     if (!tell) return;
     const names = new Map(this.sources.all().map((s) => [s.id, s.name]));
     const bySource = new Map<number, string[]>();
-    for (const row of rows) bySource.set(row.sourceId, [...(bySource.get(row.sourceId) ?? []), row.entry]);
+    for (const row of rows) {
+      const entries = bySource.get(row.sourceId);
+      if (entries) entries.push(row.entry);
+      else bySource.set(row.sourceId, [row.entry]);
+    }
     const at = this.deps.clock.now();
     for (const [id, entries] of bySource) tell({ jail, entries, origin: `blocklist:${names.get(id) ?? "removed"}`, at, ...(actor ? { actor } : {}) });
   }
