@@ -53,7 +53,7 @@ export class TimedBanKeeper {
     const lapsed: TimedBan[] = [];
     for (const e of events) {
       if (e.kind !== "unban" || (e.origin !== "fail2ban" && e.origin !== "external")) continue;
-      const ban = this.deps.timedBans.forJail(e.jail).get(e.ip);
+      const ban = this.deps.timedBans.get(e.jail, e.ip);
       if (!ban || ban.until <= now) continue;
       if (e.origin === "fail2ban") lapsed.push(ban);
       else {

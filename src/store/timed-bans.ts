@@ -35,6 +35,7 @@ export interface TimedBans {
   renewable(opts: { now: number; before: number; limit: number }): TimedBan[];
   /** After BanBot banned them again: when fail2ban now lifts them (undefined: not before their end). */
   renewed(jail: string, ips: readonly string[], f2bUntil: number | undefined): void;
+  get(jail: string, ip: string): TimedBan | undefined;
   forIp(ip: string): TimedBan[];
   /** Keyed by IP. */
   forJail(jail: string): Map<string, TimedBan>;
@@ -60,6 +61,7 @@ export function createTimedBans(db: Database, { host }: { host: string }): Timed
     `${SELECT} WHERE host = @host AND f2b_until <= @before AND until > f2b_until AND until > @now ORDER BY f2b_until, jail, ip LIMIT @limit`,
   );
   const renewed = db.prepare<[number | null, string, string, string]>("UPDATE timed_bans SET f2b_until = ? WHERE host = ? AND jail = ? AND ip = ?");
+  const one = db.prepare<[string, string, string], Row>(`${SELECT} WHERE host = ? AND jail = ? AND ip = ?`);
   const forIp = db.prepare<[string, string], Row>(`${SELECT} WHERE host = ? AND ip = ? ORDER BY jail`);
   const forJail = db.prepare<[string, string], Row>(`${SELECT} WHERE host = ? AND jail = ? ORDER BY ip`);
   const positive = (limit: number) => {
@@ -91,6 +93,10 @@ export function createTimedBans(db: Database, { host }: { host: string }): Timed
       transaction(db, () => {
         for (const ip of ips) renewed.run(f2bUntil ?? null, host, jail, ip);
       });
+    },
+    get(jail, ip) {
+      const row = one.get(host, jail, ip);
+      return row && fromRow(row);
     },
     forIp(ip) {
       return forIp.all(host, ip).map(fromRow);
