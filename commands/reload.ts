@@ -10,6 +10,6 @@ export const reload = defineCommand({
   effect: "change",
   async run({ jail }, { configOps }: Ctx<"configOps">) {
     await configOps.reloadJail(jail);
-    return { title: `Reloaded ${jail} from its configuration`, tone: "ok", notes: ["Runtime changes to its ignore list and settings were replaced by the configured ones."] };
+    return { title: `Reloaded ${jail} from its configuration`, tone: "ok", notes: ["Runtime changes to its ignore list and settings were replaced by the configured ones, and it is not idle."] };
   },
 });
