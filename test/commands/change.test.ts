@@ -64,6 +64,14 @@ describe("operator commands", () => {
     expect(bot.core.services.jailNotes.idleOf(bot.core.services.host, "beta")?.idle).toBe(false);
   });
 
+  it("knows that its own reload turned idle off, without the action to confirm it", async () => {
+    await bot.run("idle beta on");
+    bot.clock.advance(1);
+    await bot.run("reload beta");
+    bot.clock.advance(60_000);
+    expect((await bot.run("jail beta")).fields).toContainEqual({ label: "Idle", value: "off (the jail restarted or reloaded 1m ago)" });
+  });
+
   it("reloads a jail from its configuration, keeping its bans", async () => {
     await bot.run("ban 203.0.113.9 alpha");
     await bot.run("ignore alpha add 198.51.100.9");
