@@ -45,7 +45,11 @@ export const ip = defineCommand({
     if (timed.length > 0) {
       const jobsRun = liveJobRunner(jobs, now) !== undefined;
       // fail2ban's end of a renewed ban is what BanBot last made it (f2bUntil); without one, not known here.
-      const ends = timed.map((t) => `${t.jail}: ends ${banEndLabel({ end: t.f2bUntil, permanent: false, timedUntil: t.until, jobsRun, now })}${jobsRun ? ` (${formatTime(t.until)})` : ""}`);
+      const ends = timed.map((t) => {
+        const label = banEndLabel({ end: t.f2bUntil, permanent: false, timedUntil: t.until, jobsRun, now });
+        const over = (jobsRun ? t.until : (t.f2bUntil ?? Infinity)) <= now;
+        return `${t.jail}: ${over ? "ended" : "ends"} ${label}${jobsRun ? ` (${formatTime(t.until)})` : ""}`;
+      });
       fields.push({ label: "Timed bans", value: ends.join("\n") });
     }
     const listed = blocklists.listing(addr);
