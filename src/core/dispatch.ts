@@ -6,7 +6,7 @@ import { refusalMessage, roleOf } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
 import { roleAllows } from "./command/model.js";
 import { parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";
-import { isUserError, type UserError } from "./errors.js";
+import { isUserError, UserError, type ErrorCode } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { newIncident } from "./incident.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -16,6 +16,9 @@ import { formatDuration } from "./time-format.js";
 
 const CONSEQUENCE_MS = 1_500;
 const UNDESCRIBED = "This cannot be undone from here.";
+// Describing the consequence found nothing to act on: the command would fail the same way. Any other
+// trouble (fail2ban not answering) is no reason to refuse the question.
+const NOTHING_TO_ACT_ON = new Set<ErrorCode>(["unknown_jail", "invalid_argument"]);
 
 export interface DispatcherDeps {
   services: Services;
@@ -109,6 +112,12 @@ export class Dispatcher {
     const ctx = { ...services, actor, commandLine, progress: opts.progress };
     if (command.effect === "destructive") {
       const consequence = parsed.confirmToken === undefined ? await this.consequenceOf(command, parsed.values, ctx) : undefined;
+      // What it would act on does not exist (no such jail or blocklist): no question to ask.
+      if (consequence instanceof UserError) {
+        const message = await this.withSuggestion(consequence, parsed.values);
+        this.audit(actor, who, "error", message, started);
+        return result(errorReply(message), "error");
+      }
       const gate = this.confirmationGate(actor, who, parsed.confirmToken, started, consequence);
       if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
     }
@@ -130,15 +139,19 @@ export class Dispatcher {
     }
   }
 
-  // What the command says confirming it will do; when it cannot tell (fail2ban down or slow), that
-  // much. Bounded, so the question comes before a surface's "working on it" (Slack's after 2 s).
-  private async consequenceOf(command: AnyCommand, values: Record<string, unknown>, ctx: Parameters<AnyCommand["run"]>[1]): Promise<string> {
+  // What the command says confirming it will do, or the UserError that says it cannot be done (no
+  // such jail). When it cannot tell in time (fail2ban slow), that much: bounded, so the question
+  // comes before a surface's "working on it" (Slack's after 2 s).
+  private async consequenceOf(command: AnyCommand, values: Record<string, unknown>, ctx: Parameters<AnyCommand["run"]>[1]): Promise<string | UserError> {
     if (!command.consequence) return UNDESCRIBED;
     const unknown = (why: string) => `BanBot could not work out what this changes (${why}); confirm only if you mean it.`;
-    const described = command.consequence(values as never, ctx).catch((err: unknown) => {
-      if (!isUserError(err)) this.deps.log.error({ err, command: command.name }, "describing a confirmation failed");
-      return unknown(isUserError(err) ? err.message : "see BanBot's log");
-    });
+    const described = Promise.resolve()
+      .then(() => command.consequence!(values as never, ctx))
+      .catch((err: unknown) => {
+        if (isUserError(err) && NOTHING_TO_ACT_ON.has(err.code)) return err;
+        if (!isUserError(err)) this.deps.log.error({ err, command: command.name }, "describing a confirmation failed");
+        return unknown(isUserError(err) ? err.message : "see BanBot's log");
+      });
     const late = delay(CONSEQUENCE_MS, undefined, { ref: false }).then(() => unknown("fail2ban is slow to answer"));
     return await Promise.race([described, late]);
   }

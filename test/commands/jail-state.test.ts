@@ -71,6 +71,11 @@ describe("jail state as fail2ban has it", () => {
     expect((await bot.run("jails")).title).toBe("2 jails");
   });
 
+  it("asks nothing when there is nothing to act on", async () => {
+    expect(await bot.run("stop alpah", ADMIN)).toMatchObject({ tone: "error", text: "fail2ban has no jail named alpah. Did you mean `alpha`?" });
+    expect((await bot.run("blocklist remove nosuch", ADMIN)).text).toMatch(/^There is no blocklist named nosuch\./);
+  });
+
   it("says how many bans unban-all lifts", async () => {
     await fail2ban().ban("alpha", ["192.0.2.222", "192.0.2.223"]);
     await fail2ban().ban("beta", ["192.0.2.224"]);
