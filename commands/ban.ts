@@ -1,9 +1,11 @@
 import { banRisk } from "../src/core/ban-risk.js";
 import { defineCommand } from "../src/core/command/model.js";
+import { actorOf } from "../src/core/identity.js";
+import { liveJobRunner } from "../src/core/job-runner.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
 
-type BanCtx = Ctx<"fail2ban" | "timedBans" | "history" | "clock" | "host" | "hostAddresses">;
+type BanCtx = Ctx<"fail2ban" | "timedBans" | "history" | "clock" | "host" | "hostAddresses" | "jobs">;
 
 export const ban = defineCommand({
   name: "ban",
@@ -20,24 +22,33 @@ export const ban = defineCommand({
     return banRisk(ips, { jail, ignoreList: await fail2ban.ignoreList(jail), hostAddresses: hostAddresses() });
   },
   async run({ ips, jail, duration }, ctx: BanCtx) {
-    const { fail2ban, timedBans, history, clock, host, actor } = ctx;
+    const { fail2ban, timedBans, history, clock, host, jobs, actor } = ctx;
     const now = clock.now();
-    // Noted first, so the ban event the history receives from fail2ban is tagged with who made it.
-    history.noteOrigin({ jail, ips, origin: "manual", actor: `${actor.platform}:${actor.userId}`, at: now });
+    const who = actorOf(actor);
+    // Noted first, so the ban event the history receives from fail2ban is tagged with who made it
+    // (and, for a timed ban, its real length rather than the jail's bantime).
+    history.noteOrigin({ jail, ips, origin: "manual", actor: who, at: now, ...(duration !== undefined ? { banSeconds: Math.round(duration / 1000) } : {}) });
     const added = await fail2ban.ban(jail, ips);
     const notes: string[] = [];
     if (duration !== undefined) {
-      // Recorded so the scheduler lifts it when the time comes, also after a restart.
-      for (const ip of ips) timedBans.upsert({ host, jail, ip, until: now + duration, createdAt: now, actor: `${actor.platform}:${actor.userId}` });
+      const until = now + duration;
       const { bantime } = await fail2ban.jailLimits(jail);
-      if (bantime >= 0 && bantime * 1000 < duration) {
-        notes.push(`${jail}'s own ban time is ${formatDuration(bantime * 1000)}, so fail2ban may lift it sooner.`);
-      }
+      // fail2ban lifts it after the jail's bantime; BanBot bans it again before then, until `until`.
+      const f2bEnd = bantime < 0 ? undefined : now + bantime * 1000;
+      const f2bUntil = f2bEnd !== undefined && f2bEnd < until ? f2bEnd : undefined;
+      // Recorded so the jobs renew and lift it when the time comes, also after a restart.
+      for (const ip of ips) timedBans.upsert({ host, jail, ip, until, createdAt: now, actor: who, f2bUntil });
+      const own = bantime < 0 ? `${jail} bans forever` : `${jail}'s own ban time is ${formatDuration(bantime * 1000)}`;
+      if (!liveJobRunner(jobs, now)) {
+        notes.push(
+          `No BanBot process runs the background jobs now (\`banbot start\` does), and only they keep a timed ban: until one runs, fail2ban keeps its own end (${own}), not ${formatTime(until)}.`,
+        );
+      } else if (f2bUntil !== undefined) notes.push(`${own}: BanBot bans it again before fail2ban's end, until ${formatTime(until)}.`);
     }
     const already = ips.length - added;
-    const who = ips.length === 1 ? ips[0]! : `${ips.length} addresses`;
+    const subject = ips.length === 1 ? ips[0]! : `${ips.length} addresses`;
     return {
-      title: `Banned ${who} in ${jail}${duration !== undefined ? ` for ${formatDuration(duration)}` : ""}`,
+      title: `Banned ${subject} in ${jail}${duration !== undefined ? ` for ${formatDuration(duration)}` : ""}`,
       tone: "ok",
       fields: duration !== undefined ? [{ label: "Until", value: formatTime(now + duration) }] : undefined,
       notes: [...(already > 0 ? [`${already} ${already === 1 ? "was" : "were"} already banned.`] : []), ...notes],

@@ -3,10 +3,12 @@ import { UserError } from "../src/core/errors.js";
 import type { BanEntry } from "../src/core/fail2ban/parse.js";
 import { flagEmoji } from "../src/core/geo/country.js";
 import type { GeoResult } from "../src/core/geo/model.js";
+import { banEndLabel } from "../src/core/ban-end.js";
 import { normalizeIp } from "../src/core/ip.js";
+import { liveJobRunner } from "../src/core/job-runner.js";
 import type { Action } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
-import { formatRelative, formatTime } from "../src/core/time-format.js";
+import { formatTime } from "../src/core/time-format.js";
 
 const PAGE_SIZE = 15;
 
@@ -44,7 +46,7 @@ export const banned = defineCommand({
   ],
   role: "viewer",
   effect: "read",
-  async run({ jail, page, search: typed, after, before }, { fail2ban, geo, timedBans, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "clock">) {
+  async run({ jail, page, search: typed, after, before }, { fail2ban, geo, timedBans, jobs, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "jobs" | "clock">) {
     // A whole address is searched in the form fail2ban lists it (`::ffff:192.0.2.1` is 192.0.2.1).
     const search = typed === undefined ? undefined : (normalizeIp(typed) ?? typed.toLowerCase());
     // One socket round trip per page, whatever the size of the jail.
@@ -70,6 +72,7 @@ export const banned = defineCommand({
     const now = clock.now();
     const places = geo.lookupMany(rows.map((b) => b.ip));
     const timed = timedBans.forJail(jail);
+    const jobsRun = liveJobRunner(jobs, now) !== undefined;
     const base = `banned ${jail}${search ? ` ${JSON.stringify(search)}` : ""}`;
     const prev: Action | undefined = start > 0 ? { label: "Prev", command: `${base} before ${cursorOf(rows[0]!)}` } : undefined;
     const next: Action | undefined =
@@ -83,8 +86,7 @@ export const banned = defineCommand({
           b.ip,
           countryCell(places.get(b.ip)),
           b.start ? formatTime(b.start) : "unknown",
-          // A ban made `for <duration>` ends when BanBot lifts it, whatever fail2ban's own ban time says.
-          timed.has(b.ip) ? `${formatRelative(timed.get(b.ip)!.until, now)} (timed)` : b.end ? formatRelative(b.end, now) : b.banSeconds === -1 ? "never" : "unknown",
+          banEndLabel({ end: b.end, permanent: b.banSeconds === -1, timedUntil: timed.get(b.ip)?.until, jobsRun, now }),
         ]),
         rowActions: rows.map((b) => ({ label: "Unban", command: `unban ${b.ip} ${jail}` })),
       },

@@ -8,9 +8,19 @@ export const blocklistRemove = defineCommand({
   options: [{ name: "name", kind: "text", required: true, description: "the source" }],
   role: "admin",
   effect: "destructive",
-  async run({ name }, { blocklists, progress }: Ctx<"blocklists">) {
+  consequence({ name }, { blocklists }: Ctx<"blocklists">) {
+    const { source, members } = blocklists.show(name, 0);
+    const held = members.banned + members.pending;
+    return Promise.resolve(
+      `Removes blocklist ${name} and unbans the ${held.toLocaleString("en")} ${held === 1 ? "entry" : "entries"} it banned in ${source.jail}, except those another blocklist lists. This cannot be undone from here.`,
+    );
+  },
+  async run({ name }, { blocklists, progress, actor }: Ctx<"blocklists">) {
     const { jail } = blocklists.find(name);
-    const { unbanned } = await blocklists.remove(name, { progress: progress && ((p) => progress(`Unbanning ${p.done.toLocaleString("en")} of ${p.total.toLocaleString("en")}…`)) });
+    const { unbanned } = await blocklists.remove(name, {
+      actor: `${actor.platform}:${actor.userId}`,
+      progress: progress && ((p) => progress(`Unbanning ${p.done.toLocaleString("en")} of ${p.total.toLocaleString("en")}…`)),
+    });
     return {
       title: `Removed blocklist ${name}`,
       tone: "warn",

@@ -1,12 +1,14 @@
 import { defineCommand } from "../src/core/command/model.js";
 import { countryLabel } from "../src/core/geo/country.js";
 import type { GeoResult } from "../src/core/geo/model.js";
+import { banEndLabel } from "../src/core/ban-end.js";
 import { asLabel } from "../src/core/history/describe.js";
 import { historySection } from "../src/core/history/ip-section.js";
 import { matchesEntry } from "../src/core/ip.js";
+import { liveJobRunner } from "../src/core/job-runner.js";
 import type { Field } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
-import { formatRelative, formatTime } from "../src/core/time-format.js";
+import { formatTime } from "../src/core/time-format.js";
 
 function geoFields(result: GeoResult): Field[] {
   if (result.kind === "special") return [{ label: "Location", value: `${result.label} (${result.range}), not looked up` }];
@@ -26,7 +28,7 @@ export const ip = defineCommand({
   options: [{ name: "ip", kind: "ip", required: true, description: "the address", autocomplete: "banned-ips" }],
   role: "viewer",
   effect: "read",
-  async run({ ip: addr }, { fail2ban, geo, timedBans, history, blocklists, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "history" | "blocklists" | "clock">) {
+  async run({ ip: addr }, { fail2ban, geo, timedBans, history, blocklists, jobs, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "history" | "blocklists" | "jobs" | "clock">) {
     const [banning = []] = await fail2ban.jailsBanning([addr]);
     const ignoredBy: string[] = [];
     for (const jail of (await fail2ban.status()).jails) {
@@ -41,7 +43,14 @@ export const ip = defineCommand({
       { label: "Ignored by", value: ignoredBy.length ? ignoredBy.join("\n") : "no jail" },
     ];
     if (timed.length > 0) {
-      fields.push({ label: "Timed bans", value: timed.map((t) => `${t.jail}: lifted ${formatRelative(t.until, now)} (${formatTime(t.until)})`).join("\n") });
+      const jobsRun = liveJobRunner(jobs, now) !== undefined;
+      // fail2ban's end of a renewed ban is what BanBot last made it (f2bUntil); without one, not known here.
+      const ends = timed.map((t) => {
+        const label = banEndLabel({ end: t.f2bUntil, permanent: false, timedUntil: t.until, jobsRun, now });
+        const over = (jobsRun ? t.until : (t.f2bUntil ?? Infinity)) <= now;
+        return `${t.jail}: ${over ? "ended" : "ends"} ${label}${jobsRun ? ` (${formatTime(t.until)})` : ""}`;
+      });
+      fields.push({ label: "Timed bans", value: ends.join("\n") });
     }
     const listed = blocklists.listing(addr);
     if (listed.length > 0) fields.push({ label: "Blocklists", value: listed.map((l) => `${l.source} (${l.jail})`).join("\n") });

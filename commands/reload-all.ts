@@ -8,9 +8,15 @@ export const reloadAll = defineCommand({
   options: [],
   role: "admin",
   effect: "destructive",
-  async run(_values, { configOps, fail2ban }: Ctx<"configOps" | "fail2ban">) {
+  consequence: () =>
+    Promise.resolve(
+      "Reloads every jail from fail2ban's configuration: runtime changes (ignore lists, settings, idle) are replaced by the configured ones, stopped jails start, and jails no longer configured stop. Bans are kept.",
+    ),
+  async run(_values, { configOps, fail2ban, jailNotes, host, clock }: Ctx<"configOps" | "fail2ban" | "jailNotes" | "host" | "clock">) {
     await configOps.reloadAll();
     const { jails } = await fail2ban.status();
+    // fail2ban turns idle off on a reload; BanBot's notes must not say otherwise.
+    for (const jail of jails) jailNotes.jailRestarted(host, jail, clock.now());
     return { title: `Reloaded fail2ban's configuration`, tone: "ok", text: `Running jails: ${jails.join(", ") || "none"}.` };
   },
 });

@@ -8,8 +8,10 @@ export const reload = defineCommand({
   options: [{ name: "jail", kind: "jail", required: true, description: "the jail", autocomplete: "jails" }],
   role: "operator",
   effect: "change",
-  async run({ jail }, { configOps }: Ctx<"configOps">) {
+  async run({ jail }, { configOps, jailNotes, host, clock }: Ctx<"configOps" | "jailNotes" | "host" | "clock">) {
     await configOps.reloadJail(jail);
-    return { title: `Reloaded ${jail} from its configuration`, tone: "ok", notes: ["Runtime changes to its ignore list and settings were replaced by the configured ones."] };
+    // fail2ban turns idle off on a reload; BanBot's note must not say otherwise.
+    jailNotes.jailRestarted(host, jail, clock.now());
+    return { title: `Reloaded ${jail} from its configuration`, tone: "ok", notes: ["Runtime changes to its ignore list and settings were replaced by the configured ones, and it is not idle."] };
   },
 });

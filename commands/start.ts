@@ -8,8 +8,11 @@ export const start = defineCommand({
   options: [{ name: "jail", kind: "jail", required: true, description: "the jail" }],
   role: "admin",
   effect: "destructive",
-  async run({ jail }, { configOps }: Ctx<"configOps">) {
+  consequence: ({ jail }) =>
+    Promise.resolve(`Starts ${jail} from fail2ban's configuration: it reads its logs and bans again, and fail2ban restores its bans still within their ban time. \`stop ${jail}\` stops it again.`),
+  async run({ jail }, { configOps, jailNotes, host, clock }: Ctx<"configOps" | "jailNotes" | "host" | "clock">) {
     await configOps.startJail(jail);
+    jailNotes.jailRestarted(host, jail, clock.now());
     return { title: `Started ${jail}`, tone: "ok" };
   },
 });

@@ -1,12 +1,10 @@
 import { defineCommand } from "../src/core/command/model.js";
 import { isUserError } from "../src/core/errors.js";
 import type { Field } from "../src/core/reply.js";
+import { liveJobRunner } from "../src/core/job-runner.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatRelative } from "../src/core/time-format.js";
 import type { JobRuns } from "../src/store/job-runs.js";
-
-// A heartbeat older than this means no process runs the jobs any more (they renew every 10 s).
-const STALE_MS = 60_000;
 
 export const status = defineCommand({
   name: "status",
@@ -46,11 +44,8 @@ export const status = defineCommand({
 });
 
 function jobFields(jobs: JobRuns, now: number): Field[] {
-  const holder = jobs.holder();
-  const runner =
-    holder && now - holder.heartbeatAt < STALE_MS
-      ? `run by ${holder.owner}`
-      : "not running: no `banbot start` process holds the job lock";
+  const holder = liveJobRunner(jobs, now);
+  const runner = holder ? `run by ${holder.owner}` : "not running: no `banbot start` process holds the job lock";
   const runs = jobs.list();
   const failing = runs.filter((r) => !r.ok);
   const latest = runs.reduce<number | undefined>((at, r) => Math.max(at ?? 0, r.lastRunAt), undefined);

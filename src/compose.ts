@@ -30,12 +30,13 @@ import { CliConfigOps } from "./core/fail2ban/config-ops.js";
 import { Fail2banConnection } from "./core/fail2ban/connection.js";
 import { RateLimiter } from "./core/rate-limit.js";
 import type { Clock, Services } from "./core/services.js";
+import { TimedBanKeeper } from "./core/timed-ban-keeper.js";
 
 export interface Core {
   services: Services;
   dispatcher: Dispatcher;
   /** What the background jobs call; built here so a process without jobs still shares the stores. */
-  internals: { geo: GeoService; outbox: Outbox; rateLimiter: RateLimiter; alertState: AlertState; metrics: Metrics; db: Database };
+  internals: { geo: GeoService; outbox: Outbox; rateLimiter: RateLimiter; alertState: AlertState; metrics: Metrics; db: Database; timedBanKeeper: TimedBanKeeper };
   close(): Promise<void>;
 }
 
@@ -78,6 +79,16 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     host,
     log: log.child({ component: "blocklists" }),
     onBanned: ({ jail, entries, origin, at }) => history.noteOrigin({ jail, ips: entries, origin: origin as OriginNote["origin"], at }),
+    onUnbanning: ({ jail, entries, origin, at, actor }) => history.noteOrigin({ jail, ips: entries, origin: origin as OriginNote["origin"], at, actor, kind: "unban" }),
+  });
+  const timedBans = createTimedBans(db, { host });
+  const jailNotes = createJailNotes(db);
+  const timedBanKeeper = new TimedBanKeeper({ timedBans, fail2ban, history, now: () => clock.now(), log: log.child({ component: "timed-bans" }) });
+  // Where this process listens to the capture, what it reports keeps timed bans and idle notes true.
+  history.subscribe((events) => void timedBanKeeper.unbanned(events).catch((err: unknown) => log.error({ err }, "keeping timed bans after unbans failed")));
+  history.subscribeJails((report) => {
+    if (report.event !== "stop") jailNotes.jailRestarted(host, report.jail, report.at);
+    if (report.event === "start") void timedBanKeeper.jailStarted(report.jail).catch((err: unknown) => log.error({ err }, "renewing timed bans after a jail start failed"));
   });
   const outbox = createOutbox(db);
   const mutes = createAlertMutes(db);
@@ -94,8 +105,8 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
       jailExists: async (jail) => (await fail2ban.status()).jails.includes(jail),
     }),
     audit: createAuditLog(db),
-    timedBans: createTimedBans(db, { host }),
-    jailNotes: createJailNotes(db),
+    timedBans,
+    jailNotes,
     confirmations: createConfirmations(db),
     clock,
     host,
@@ -122,5 +133,5 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     geoFiles.close();
     await conn.close();
   };
-  return { services, dispatcher, internals: { geo, outbox, rateLimiter, alertState: createAlertState(db), metrics, db }, close };
+  return { services, dispatcher, internals: { geo, outbox, rateLimiter, alertState: createAlertState(db), metrics, db, timedBanKeeper }, close };
 }

@@ -125,7 +125,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
       case "slack-manifest":
         return runSlackManifest(rest, config.commands.name, io.out);
       case "doctor":
-        return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, out: io.out }));
+        return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, configOps: services.configOps, out: io.out }));
       case "exec": {
         const args = parseExecArgs(rest);
         if ("error" in args) {

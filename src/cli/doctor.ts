@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import type { Config } from "../config.js";
 import { isUserError } from "../core/errors.js";
 import type { Fail2ban } from "../core/fail2ban/client.js";
+import type { Fail2banConfigOps } from "../core/fail2ban/config-ops.js";
 import { Fail2banDatabase, locateFail2banDb } from "../core/fail2ban/database.js";
 import { listMigrations } from "../db/migrate.js";
 import { checkGeoFiles } from "../core/geo/databases.js";
@@ -22,12 +23,13 @@ interface Check {
 
 export interface DoctorDeps {
   config: Config;
-  fail2ban: Pick<Fail2ban, "version" | "status" | "dbFile" | "jailSettings">;
+  fail2ban: Pick<Fail2ban, "version" | "status" | "dbFile" | "actionProperty">;
+  configOps: Pick<Fail2banConfigOps, "configuredJails">;
   out: (line: string) => void;
 }
 
 // The operator runs this in their own shell, so unlike chat replies it may name paths.
-export async function runDoctor({ config, fail2ban, out }: DoctorDeps): Promise<number> {
+export async function runDoctor({ config, fail2ban, configOps, out }: DoctorDeps): Promise<number> {
   const checks: Check[] = [
     {
       name: "configuration",
@@ -60,7 +62,7 @@ export async function runDoctor({ config, fail2ban, out }: DoctorDeps): Promise<
         }
       },
     },
-    { name: "history capture", run: () => checkHistoryCapture(config, fail2ban) },
+    { name: "history capture", run: () => checkHistoryCapture(config, fail2ban, configOps) },
     { name: "geo databases", run: () => Promise.resolve(checkGeoFiles(config.geo.databases, embeddedCountryDatabase())) },
     {
       name: "BanBot store",

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Grant } from "../config/file-schema.js";
 import type { AuditOutcome } from "../store/audit-log.js";
@@ -5,13 +6,19 @@ import { NOT_YOURS, refusalMessage, roleOf } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
 import { roleAllows } from "./command/model.js";
 import { nearMiss, parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";
-import { isUserError, type UserError } from "./errors.js";
+import { isUserError, UserError, type ErrorCode } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { newIncident } from "./incident.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { errorReply, type Reply } from "./reply.js";
 import type { AnyCommand, Services } from "./services.js";
 import { formatDuration } from "./time-format.js";
+
+const CONSEQUENCE_MS = 1_500;
+const UNDESCRIBED = "This cannot be undone from here.";
+// Describing the consequence found nothing to act on: the command would fail the same way. Any other
+// trouble (fail2ban not answering) is no reason to refuse the question.
+const NOTHING_TO_ACT_ON = new Set<ErrorCode>(["unknown_jail", "invalid_argument"]);
 
 export interface DispatcherDeps {
   services: Services;
@@ -111,14 +118,21 @@ export class Dispatcher {
       return result(errorReply(message, "Not allowed"), "refused");
     }
 
+    const ctx = { ...services, actor, commandLine, progress: opts.progress };
     // A token is checked whatever the command: a confirmed `ban` of a risky address carries one too.
     if (command.effect === "destructive" || parsed.confirmToken !== undefined) {
-      const gate = this.confirmationGate(actor, who, parsed.confirmToken, started);
+      const consequence = command.effect === "destructive" && parsed.confirmToken === undefined ? await this.consequenceOf(command, parsed.values, ctx) : undefined;
+      // What it would act on does not exist (no such jail or blocklist): no question to ask.
+      if (consequence instanceof UserError) {
+        const message = await this.withSuggestion(consequence, command, parsed.values);
+        this.audit(actor, who, "error", message, started);
+        return result(errorReply(message), "error");
+      }
+      const gate = this.confirmationGate(actor, who, parsed.confirmToken, started, consequence);
       if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
     }
 
     try {
-      const ctx = { ...services, actor, commandLine, progress: opts.progress };
       const risk = parsed.confirmToken === undefined ? await command.confirm?.(parsed.values as never, ctx) : undefined;
       if (risk !== undefined) return result(this.askConfirmation(actor, who, risk, started), "confirm");
       const reply = await command.run(parsed.values as never, ctx);
@@ -138,16 +152,34 @@ export class Dispatcher {
     }
   }
 
+  // What the command says confirming it will do, or the UserError that says it cannot be done (no
+  // such jail). When it cannot tell in time (fail2ban slow), that much: bounded, so the question
+  // comes before a surface's "working on it" (Slack's after 2 s).
+  private async consequenceOf(command: AnyCommand, values: Record<string, unknown>, ctx: Parameters<AnyCommand["run"]>[1]): Promise<string | UserError> {
+    if (!command.consequence) return UNDESCRIBED;
+    const unknown = (why: string) => `BanBot could not work out what this changes (${why}); confirm only if you mean it.`;
+    const described = Promise.resolve()
+      .then(() => command.consequence!(values as never, ctx))
+      .catch((err: unknown) => {
+        if (isUserError(err) && NOTHING_TO_ACT_ON.has(err.code)) return err;
+        if (!isUserError(err)) this.deps.log.error({ err, command: command.name }, "describing a confirmation failed");
+        return unknown(isUserError(err) ? err.message : "see BanBot's log");
+      });
+    const late = delay(CONSEQUENCE_MS, undefined, { ref: false }).then(() => unknown("fail2ban is slow to answer"));
+    return await Promise.race([described, late]);
+  }
+
   /** Returns the reply to send instead of running the command, or undefined to go ahead. */
   private confirmationGate(
     actor: Identity,
     who: { command: string; commandLine: string },
     token: string | undefined,
     now: number,
+    consequence = UNDESCRIBED,
   ): Reply | undefined {
     const { confirmations } = this.deps.services;
     const { commandLine } = who;
-    if (token === undefined) return this.askConfirmation(actor, who, "This cannot be undone from here.", now);
+    if (token === undefined) return this.askConfirmation(actor, who, consequence, now);
     const result = confirmations.consume({ token, commandLine, now, by: actor });
     if (result === "ok") return undefined;
     if (result === "not_yours") {

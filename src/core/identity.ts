@@ -11,3 +11,8 @@ export interface Identity {
 }
 
 export const CONSOLE_IDENTITY: Identity = { platform: "console", userId: "console", userName: "local console", groups: [] };
+
+/** How the audit log and the ban history name a user, e.g. `slack:U0123ABC`. */
+export function actorOf(identity: Pick<Identity, "platform" | "userId">): string {
+  return `${identity.platform}:${identity.userId}`;
+}

@@ -76,7 +76,7 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
           locate: (ips) => locate(services.geo, ips),
         }),
     }),
-    needsFail2ban(timedBanExpiryJob({ timedBans: services.timedBans, fail2ban: services.fail2ban, now, log: jobLog })),
+    needsFail2ban(timedBanExpiryJob(internals.timedBanKeeper)),
     needsFail2ban(
       blocklistImportsJob({ blocklists: services.blocklists, state: internals.alertState, raise, audit: services.audit, now, host: services.host, log: jobLog }),
     ),

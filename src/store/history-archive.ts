@@ -10,8 +10,9 @@ export interface HistoryArchive {
    * Adds the events not archived yet and returns those that were new, as archived (an event BanBot
    * noted as its own takes that origin). With `refresh`, events already archived take the new ban time and count
    * (fail2ban's database is authoritative for them: bantime.increment raises both after the ban).
+   * With `notedOnly`, only events BanBot noted as its own are added (the unbans of a jail it stopped).
    */
-  add(events: readonly HistoryEvent[], opts?: { refresh?: boolean }): HistoryEvent[];
+  add(events: readonly HistoryEvent[], opts?: { refresh?: boolean; notedOnly?: boolean }): HistoryEvent[];
   /** Tags archived events that match (when the note comes late), and keeps the rest for later ones. */
   note(host: string, note: OriginNote): void;
   /** Deletes events older than the retention and stale notes; returns how many events went. */
@@ -57,6 +58,14 @@ const order = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 const byKey = (a: HistoryEvent, b: HistoryEvent): number =>
   order(a.host, b.host) || order(a.ip, b.ip) || a.banTime - b.banTime || order(a.kind, b.kind) || order(a.jail, b.jail);
 
+// The event as archived after a note told whose it was.
+function asNoted(event: HistoryEvent, row: EventRow): HistoryEvent {
+  const noted: HistoryEvent = { ...event, origin: row.origin };
+  if (row.actor !== null) noted.actor = row.actor;
+  if (row.banSeconds !== null) noted.banSeconds = row.banSeconds;
+  return noted;
+}
+
 export function createHistoryArchive(db: Database): HistoryArchive {
   const insert = db.prepare<EventRow>(`INSERT OR IGNORE INTO history_events
     (host, jail, ip, kind, at, ban_time, ban_seconds, ban_count, failures, origin, actor, matches, country, asn, as_org)
@@ -67,19 +76,20 @@ export function createHistoryArchive(db: Database): HistoryArchive {
     `INSERT INTO history_daily (host, day, jail, country, bans, last_at) VALUES (@host, @day, @jail, @country, @bans, @lastAt)
      ON CONFLICT (host, day, jail, country) DO UPDATE SET bans = bans + excluded.bans, last_at = max(last_at, excluded.last_at)`,
   );
-  const findNote = db.prepare<[string, string, string, EventKind, number, number], { origin: Origin; actor: string | null }>(
-    "SELECT origin, actor FROM history_origin_notes WHERE host = ? AND jail = ? AND ip = ? AND kind = ? AND at BETWEEN ? AND ?",
+  const findNote = db.prepare<[string, string, string, EventKind, number, number], { origin: Origin; actor: string | null; banSeconds: number | null }>(
+    "SELECT origin, actor, ban_seconds AS banSeconds FROM history_origin_notes WHERE host = ? AND jail = ? AND ip = ? AND kind = ? AND at BETWEEN ? AND ?",
   );
   const dropNote = db.prepare<[string, string, string, EventKind]>(
     "DELETE FROM history_origin_notes WHERE host = ? AND jail = ? AND ip = ? AND kind = ?",
   );
-  const putNote = db.prepare<{ host: string; jail: string; ip: string; kind: EventKind; origin: string; actor: string | null; at: number }>(
-    `INSERT INTO history_origin_notes (host, jail, ip, kind, origin, actor, at) VALUES (@host, @jail, @ip, @kind, @origin, @actor, @at)
-     ON CONFLICT (host, jail, ip, kind) DO UPDATE SET origin = excluded.origin, actor = excluded.actor, at = excluded.at`,
+  type NoteRow = { host: string; jail: string; ip: string; kind: EventKind; origin: string; actor: string | null; banSeconds: number | null };
+  const putNote = db.prepare<NoteRow & { at: number }>(
+    `INSERT INTO history_origin_notes (host, jail, ip, kind, origin, actor, ban_seconds, at) VALUES (@host, @jail, @ip, @kind, @origin, @actor, @banSeconds, @at)
+     ON CONFLICT (host, jail, ip, kind) DO UPDATE SET origin = excluded.origin, actor = excluded.actor, ban_seconds = excluded.ban_seconds, at = excluded.at`,
   );
-  const retag = db.prepare<{ host: string; jail: string; ip: string; kind: EventKind; origin: string; actor: string | null; from: number; to: number }>(
-    `UPDATE history_events INDEXED BY history_events_key SET origin = @origin, actor = @actor WHERE host = @host AND ip = @ip AND jail = @jail
-     AND kind = @kind AND origin = 'external' AND at BETWEEN @from AND @to`,
+  const retag = db.prepare<NoteRow & { from: number; to: number }>(
+    `UPDATE history_events INDEXED BY history_events_key SET origin = @origin, actor = @actor, ban_seconds = coalesce(@banSeconds, ban_seconds)
+     WHERE host = @host AND ip = @ip AND jail = @jail AND kind = @kind AND origin = 'external' AND at BETWEEN @from AND @to`,
   );
   const hosts = db.prepare<[], { host: string }>("SELECT DISTINCT host FROM history_events");
   const purgeEvents = db.prepare<[string, number, number]>(
@@ -88,7 +98,8 @@ export function createHistoryArchive(db: Database): HistoryArchive {
   const purgeNotes = db.prepare<[number]>("DELETE FROM history_origin_notes WHERE at < ?");
   const purgeDaily = db.prepare<[number]>("DELETE FROM history_daily WHERE day < ?");
 
-  const toRow = (event: HistoryEvent): EventRow => {
+  // undefined: leave the event out (notedOnly, and BanBot did not note it).
+  const toRow = (event: HistoryEvent, notedOnly: boolean): EventRow | undefined => {
     const row: EventRow = {
       host: event.host,
       jail: event.jail,
@@ -106,24 +117,25 @@ export function createHistoryArchive(db: Database): HistoryArchive {
       asn: event.asn ?? null,
       asOrg: event.asOrg ?? null,
     };
-    if (!mayBeBanBots(event.origin)) return row;
+    if (!notedOnly && !mayBeBanBots(event.origin)) return row;
     const note = findNote.get(row.host, row.jail, row.ip, row.kind, row.at - NOTE_AFTER_S, row.at + NOTE_BEFORE_S);
-    if (!note) return row;
+    if (!note) return notedOnly ? undefined : row;
     dropNote.run(row.host, row.jail, row.ip, row.kind);
-    return { ...row, origin: note.origin, actor: note.actor };
+    return { ...row, origin: note.origin, actor: note.actor, banSeconds: note.banSeconds ?? row.banSeconds };
   };
 
   return {
-    add(events, { refresh: update = false } = {}) {
+    add(events, { refresh: update = false, notedOnly = false } = {}) {
       return transaction(db, () => {
         const added: HistoryEvent[] = [];
         const daily = new Map<string, DailyCount>();
         // In key order: neighbouring inserts then land on the same pages of the one index that new
         // events do not simply append to, which makes large batches several times faster.
         for (const event of [...events].sort(byKey)) {
-          const row = toRow(event);
+          const row = toRow(event, notedOnly);
+          if (row === undefined) continue;
           if (insert.run(row).changes === 1) {
-            added.push(row.origin === event.origin ? event : { ...event, origin: row.origin, ...(row.actor === null ? {} : { actor: row.actor }) });
+            added.push(row.origin === event.origin ? event : asNoted(event, row));
             if (row.kind === "ban") countIn(daily, row);
           } else if (update) refresh.run(row);
         }
@@ -131,11 +143,11 @@ export function createHistoryArchive(db: Database): HistoryArchive {
         return added;
       });
     },
-    note(host, { jail, ips, origin, actor, at, kind = "ban" }) {
+    note(host, { jail, ips, origin, actor, at, kind = "ban", banSeconds }) {
       const atS = seconds(at);
       transaction(db, () => {
         for (const ip of ips) {
-          const params = { host, jail, ip, kind, origin, actor: actor ?? null };
+          const params = { host, jail, ip, kind, origin, actor: actor ?? null, banSeconds: banSeconds ?? null };
           const tagged = retag.run({ ...params, from: atS - NOTE_BEFORE_S, to: atS + NOTE_AFTER_S }).changes;
           if (tagged === 0) putNote.run({ ...params, at: atS });
         }

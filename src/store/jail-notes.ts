@@ -8,6 +8,9 @@ export interface JailIdle {
   at: number;
 }
 
+/** Who turned idle off when fail2ban restarted or reloaded the jail. */
+export const JAIL_RESTARTED = "fail2ban (the jail restarted or reloaded)";
+
 export interface JailNote extends JailIdle {
   jail: string;
 }
@@ -18,6 +21,8 @@ export interface JailNote extends JailIdle {
  */
 export interface JailNotes {
   setIdle(note: JailIdle & { host: string; jail: string }): void;
+  /** fail2ban (re)started or reloaded the jail at `at`, which turns idle off: forgets an older "on". */
+  jailRestarted(host: string, jail: string, at: number): void;
   idleOf(host: string, jail: string): JailIdle | undefined;
   /** Sorted by jail name. */
   all(host: string): JailNote[];
@@ -35,6 +40,9 @@ export function createJailNotes(db: Database): JailNotes {
     `INSERT INTO jail_idle (host, jail, idle, set_by, set_at) VALUES (@host, @jail, @idle, @by, @at)
      ON CONFLICT (host, jail) DO UPDATE SET idle = excluded.idle, set_by = excluded.set_by, set_at = excluded.set_at`,
   );
+  const restarted = db.prepare<{ host: string; jail: string; at: number; by: string }>(
+    "UPDATE jail_idle SET idle = 0, set_by = @by, set_at = @at WHERE host = @host AND jail = @jail AND idle = 1 AND set_at < @at",
+  );
   const one = db.prepare<[string, string], Columns>(
     "SELECT jail, idle, set_by AS by, set_at AS at FROM jail_idle WHERE host = ? AND jail = ?",
   );
@@ -45,6 +53,9 @@ export function createJailNotes(db: Database): JailNotes {
   return {
     setIdle({ host, jail, idle, by, at }) {
       upsert.run({ host, jail, idle: idle ? 1 : 0, by, at });
+    },
+    jailRestarted(host, jail, at) {
+      restarted.run({ host, jail, at, by: JAIL_RESTARTED });
     },
     idleOf(host, jail) {
       const row = one.get(host, jail);

@@ -59,9 +59,17 @@ describe("operator commands", () => {
     expect((await fail2ban().jailSettings("beta")).ignoreself).toBe(false);
     expect((await bot.run("idle beta on")).tone).toBe("warn");
     expect(bot.core.services.jailNotes.idleOf(bot.core.services.host, "beta")?.idle).toBe(true);
-    expect((await bot.run("jail beta")).fields).toContainEqual({ label: "Idle", value: expect.stringMatching(/^on \(set by local console/) });
+    expect((await bot.run("jail beta")).fields).toContainEqual({ label: "Idle", value: expect.stringMatching(/^set on by local console .*; fail2ban cannot confirm$/) });
     await bot.run("idle beta off");
     expect(bot.core.services.jailNotes.idleOf(bot.core.services.host, "beta")?.idle).toBe(false);
+  });
+
+  it("knows that its own reload turned idle off, without the action to confirm it", async () => {
+    await bot.run("idle beta on");
+    bot.clock.advance(1);
+    await bot.run("reload beta");
+    bot.clock.advance(60_000);
+    expect((await bot.run("jail beta")).fields).toContainEqual({ label: "Idle", value: "off (the jail restarted or reloaded 1m ago)" });
   });
 
   it("reloads a jail from its configuration, keeping its bans", async () => {

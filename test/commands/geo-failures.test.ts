@@ -25,7 +25,7 @@ describe("a corrupt geo database", () => {
 
   it("is reported by doctor with the address that fails and what to do", async () => {
     const lines: string[] = [];
-    await runDoctor({ config: bot.config, fail2ban: bot.core.services.fail2ban, out: (line) => lines.push(line) });
+    await runDoctor({ config: bot.config, fail2ban: bot.core.services.fail2ban, configOps: bot.core.services.configOps, out: (line) => lines.push(line) });
     expect(lines).toContainEqual(
       `✗ geo databases: ${path} (GeoLite2-City 2025-11-13) opens but a test lookup of 81.2.69.160 fails: Unknown type NaN at offset 1869509604: replace it (run geoipupdate again); meanwhile its addresses show as unknown`,
     );

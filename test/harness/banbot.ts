@@ -1,9 +1,14 @@
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll } from "vitest";
 import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
+import { historyActionFile } from "../../src/core/history/capture-check.js";
+import type { HistoryListener } from "../../src/core/history/listener.js";
 import { CONSOLE_IDENTITY, type Identity } from "../../src/core/identity.js";
+import type { SandboxJail } from "../../src/sandbox/fail2ban-sandbox.js";
 import type { Reply } from "../../src/core/reply.js";
 import { silentLog } from "./client.js";
 import { useFail2ban } from "./fail2ban.js";
@@ -21,31 +26,63 @@ export class TestClock {
   }
 }
 
+/**
+ * Real time, moved ahead by hand: for tests where fail2ban's own clock matters (the capture dates
+ * events by it, and BanBot's notes must fall near them).
+ */
+export class RealTimeClock extends TestClock {
+  private offset = 0;
+  override now(): number {
+    return Date.now() + this.offset;
+  }
+  override advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
 export const slackUser = (userId: string, extra: Partial<Identity> = {}): Identity => ({ platform: "slack", userId, channelId: "C0TEST", groups: [], ...extra });
 
 /**
  * BanBot's real core (dispatcher, commands, SQLite store) against a real fail2ban-server, for one
- * test file. `yaml` is the config file text (grants and so on).
+ * test file. `yaml` is the config file text (grants and so on). With `capture`, every jail runs
+ * BanBot's history action and BanBot listens to it, as `banbot start` does.
  */
-export function useBanBot(opts: { yaml?: string; env?: Record<string, string> } = {}) {
-  const f2b = useFail2ban();
-  const clock = new TestClock();
+export function useBanBot(opts: { yaml?: string; env?: Record<string, string>; jails?: readonly SandboxJail[]; capture?: boolean } = {}) {
+  // The action must know the socket before fail2ban starts, so it cannot live in the temp dir.
+  const historySocket = join(tmpdir(), `bbh-${randomBytes(4).toString("hex")}.sock`);
+  const f2b = useFail2ban({
+    ...(opts.jails ? { jails: opts.jails } : {}),
+    ...(opts.capture ? { extraActions: [{ file: historyActionFile(), options: { socket: historySocket, retry: "0.2" } }] } : {}),
+  });
+  const clock = opts.capture ? new RealTimeClock() : new TestClock();
   const tmp = useTempDir("bb-");
   let db: Database | undefined;
   let core: Core | undefined;
   let config: Config | undefined;
-  beforeAll(() => {
+  let listener: HistoryListener | undefined;
+  beforeAll(async () => {
     const base = loadConfig({ BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: tmp.path, ...opts.env }, opts.yaml);
-    config = { ...base, fail2ban: { ...base.fail2ban, configDir: join(f2b.sandbox.dir, "conf") } };
+    config = {
+      ...base,
+      fail2ban: { ...base.fail2ban, configDir: join(f2b.sandbox.dir, "conf") },
+      history: { ...base.history, socket: opts.capture ? historySocket : base.history.socket },
+    };
     db = migratedStore(join(tmp.path, "banbot.sqlite3"));
     core = buildCore(config, db, silentLog, clock);
+    if (opts.capture) listener = await core.services.history.listen({ path: historySocket, mode: 0o600 });
   });
   afterAll(async () => {
+    await listener?.close();
     await core?.close();
     if (db?.open) db.close();
   });
   return {
     clock,
+    /** The capture's listener (with `capture`). */
+    get listener(): HistoryListener {
+      if (!listener) throw new Error("useBanBot: the listener needs `capture: true`, inside tests");
+      return listener;
+    },
     get sandbox() {
       return f2b.sandbox;
     },

@@ -53,6 +53,21 @@ describe("createHistoryArchive", () => {
     expect(rows("192.0.2.3").map((e) => `${e.origin} ${e.actor ?? "-"}`)).toEqual(["external -", "blocklist:spamhaus console:console"]);
   });
 
+  it("takes a noted ban length (a timed ban's) over fail2ban's, whether the note comes first or late", () => {
+    archive.note("web1", { jail: "sshd", ips: ["192.0.2.6"], origin: "manual", actor: "slack:U1", at: T0 * 1000, banSeconds: 7 * 86_400 });
+    expect(archive.add([ban("192.0.2.6", { origin: "external", failures: 0 })])).toMatchObject([{ origin: "manual", banSeconds: 604_800 }]);
+    archive.add([ban("192.0.2.7", { origin: "external", failures: 0 })]);
+    archive.note("web1", { jail: "sshd", ips: ["192.0.2.7"], origin: "manual", at: T0 * 1000, banSeconds: 7200 });
+    expect([...rows("192.0.2.6"), ...rows("192.0.2.7")].map((e) => e.banSeconds)).toEqual([604_800, 7200]);
+  });
+
+  it("adds unbans of a stopped jail only when BanBot noted them", () => {
+    const stopped = (ip: string) => ban(ip, { kind: "unban", origin: "external", at: (T0 + 60) * 1000 });
+    archive.note("web1", { jail: "sshd", ips: ["192.0.2.8"], origin: "manual", actor: "slack:U1", at: (T0 + 59) * 1000, kind: "unban" });
+    expect(archive.add([stopped("192.0.2.8"), stopped("192.0.2.9")], { notedOnly: true }).map((e) => `${e.ip} ${e.origin} ${e.actor}`)).toEqual(["192.0.2.8 manual slack:U1"]);
+    expect(rows("192.0.2.9")).toEqual([]);
+  });
+
   it("tags an event that arrived before its note, and never a ban the filter made", () => {
     archive.add([ban("192.0.2.4", { origin: "external", failures: 0 }), ban("192.0.2.5")]);
     archive.note("web1", { jail: "sshd", ips: ["192.0.2.4", "192.0.2.5"], origin: "manual", actor: "slack:U2", at: (T0 + 1) * 1000 });

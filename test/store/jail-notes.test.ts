@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { JailNotes } from "../../src/store/jail-notes.js";
-import { createJailNotes } from "../../src/store/jail-notes.js";
+import { JAIL_RESTARTED, createJailNotes } from "../../src/store/jail-notes.js";
 import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;
@@ -26,6 +26,16 @@ describe("createJailNotes", () => {
     expect(notes.idleOf("web1", "sshd")).toEqual({ idle: true, by: "slack:U01ADMIN", at: T0 });
     notes.setIdle({ host: "web1", jail: "sshd", idle: false, by: "console", at: T0 + 60_000 });
     expect(notes.idleOf("web1", "sshd")).toEqual({ idle: false, by: "console", at: T0 + 60_000 });
+  });
+
+  it("forgets an idle set before fail2ban restarted or reloaded the jail, but not one set after", () => {
+    notes.setIdle({ host: "web1", jail: "sshd", idle: true, by: "a", at: T0 });
+    notes.jailRestarted("web1", "sshd", T0 - 1);
+    expect(notes.idleOf("web1", "sshd")).toEqual({ idle: true, by: "a", at: T0 });
+    notes.jailRestarted("web1", "sshd", T0 + 5);
+    expect(notes.idleOf("web1", "sshd")).toEqual({ idle: false, by: JAIL_RESTARTED, at: T0 + 5 });
+    notes.jailRestarted("web1", "nginx", T0 + 5);
+    expect(notes.idleOf("web1", "nginx")).toBeUndefined();
   });
 
   it("keeps hosts apart and lists a host's jails by name", () => {

@@ -79,6 +79,24 @@ describe("createTimedBans", () => {
     expect(pairs(otherHost.due(T0, 10))).toEqual(["sshd 192.0.2.2"]);
   });
 
+  it("lists the bans fail2ban would lift before their end, soonest first, and records renewals", () => {
+    bans.upsert({ jail: "sshd", ip: "192.0.2.1", until: T0 + 7 * 24 * HOUR, createdAt: T0, actor: "a", f2bUntil: T0 + 600_000 });
+    bans.upsert({ jail: "sshd", ip: "192.0.2.2", until: T0 + 2 * HOUR, createdAt: T0, actor: "a", f2bUntil: T0 + 60_000 });
+    // fail2ban holds these to their end (a longer or permanent bantime): nothing to renew.
+    bans.upsert({ jail: "sshd", ip: "192.0.2.3", until: T0 + HOUR, createdAt: T0, actor: "a" });
+    otherHost.upsert({ jail: "sshd", ip: "192.0.2.4", until: T0 + HOUR, createdAt: T0, actor: "a", f2bUntil: T0 });
+    expect(pairs(bans.renewable({ now: T0, before: T0 + 59_999, limit: 10 }))).toEqual([]);
+    expect(pairs(bans.renewable({ now: T0, before: T0 + 600_000, limit: 10 }))).toEqual(["sshd 192.0.2.2", "sshd 192.0.2.1"]);
+    bans.renewed("sshd", ["192.0.2.2"], T0 + 660_000);
+    bans.renewed("sshd", ["192.0.2.1"], undefined);
+    expect(bans.get("sshd", "192.0.2.2")?.f2bUntil).toBe(T0 + 660_000);
+    expect(bans.get("sshd", "192.0.2.1")).not.toHaveProperty("f2bUntil");
+    expect(pairs(bans.renewable({ now: T0, before: T0 + 600_000, limit: 10 }))).toEqual([]);
+    // Past its own end, a ban is the expiry's, not a renewal's.
+    expect(pairs(bans.renewable({ now: T0 + 3 * HOUR, before: T0 + 3 * HOUR, limit: 10 }))).toEqual([]);
+    expect(bans.get("nginx", "192.0.2.2")).toBeUndefined();
+  });
+
   it("uses its index to find due bans", () => {
     const plan = db
       .prepare("EXPLAIN QUERY PLAN SELECT * FROM timed_bans WHERE host = ? AND until <= ? ORDER BY until LIMIT 10")

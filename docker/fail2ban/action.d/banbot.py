@@ -7,7 +7,12 @@
 # Install: copy this file to /etc/fail2ban/action.d/banbot.py and add to a jail (or [DEFAULT]):
 #   action = %(action_)s
 #            banbot.py[socket="/var/lib/banbot/history.sock"]
-# See docs/history.md in BanBot for the details and `banbot doctor` to check it.
+# then *restart* fail2ban: a reload never loads a Python action that was not loaded before
+# (fail2ban #2716, #3860). See docs/history.md in BanBot for the details and `banbot doctor` to check it.
+#
+# It also reports when its jail starts, stops and reloads, and answers `get <jail> action banbot
+# socket` (where it reports to) and `get <jail> action banbot idle` (the jail's idle flag, which
+# fail2ban itself has no command to read).
 #
 # fail2ban runs actions inline in each jail's thread, so this action never blocks it: ban() and
 # unban() only put a line on a bounded queue, and one thread per jail writes the queue to the
@@ -44,16 +49,50 @@ class BanBotAction(ActionBase):
 	def __init__(self, jail, name, socket="/var/lib/banbot/history.sock", timeout="2", retry="5",
 			queue_size="10000", max_matches="5"):
 		super(BanBotAction, self).__init__(jail, name)
-		self._path = socket
-		self._timeout = float(timeout)
-		self._retry = float(retry)
-		self._max_matches = int(max_matches)
-		self._queue_size = int(queue_size)
+		self._configure(socket, timeout, retry, queue_size, max_matches)
 		self._queue = queue.Queue(maxsize=self._queue_size)
 		self._dropped = 0
 		self._lock = threading.Lock()
 		self._thread = None
 		self._stopping = threading.Event()
+		# Set when reload() changes the socket: the writer hangs up and dials the new one.
+		self._redial = threading.Event()
+
+	def _configure(self, socket, timeout, retry, queue_size, max_matches):
+		self._path = socket
+		self._timeout = float(timeout)
+		self._retry = float(retry)
+		self._max_matches = int(max_matches)
+		self._queue_size = int(queue_size)
+
+	# fail2ban's reload (`reload <jail>`, `reload --all`, `fail2ban-client reload`, `systemctl reload
+	# fail2ban`) keeps an existing action only when it has both clearAllParams() and reload() (see
+	# Actions.add and Actions.reload in fail2ban/server/actions.py, 0.10 to master). Without them it
+	# drops the action from the jail, and nothing is reported any more. The options come whole with
+	# reload(), so there is nothing to clear.
+	def clearAllParams(self):
+		pass
+
+	def reload(self, socket="/var/lib/banbot/history.sock", timeout="2", retry="5", queue_size="10000",
+			max_matches="5"):
+		old = self._path
+		self._configure(socket, timeout, retry, queue_size, max_matches)
+		# Read under the queue's lock on every put, so a new size applies at once.
+		self._queue.maxsize = self._queue_size
+		if socket != old:
+			self._redial.set()
+		# fail2ban has just reloaded the jail, which also turned its idle flag off.
+		self._report("reload")
+
+	# `get <jail> action banbot socket`: for `banbot doctor`, which checks that BanBot listens there.
+	@property
+	def socket(self):
+		return self._path
+
+	# `get <jail> action banbot idle`: fail2ban has no command to read a jail's idle flag.
+	@property
+	def idle(self):
+		return bool(self._jail.idle)
 
 	# Restored bans (after a restart) are reported too: BanBot de-duplicates on (jail, ip, time),
 	# and a ban made while BanBot was down reaches the archive this way as well.
@@ -71,23 +110,27 @@ class BanBotAction(ActionBase):
 		self._enqueue("ban", aInfo, prolong=True)
 
 	def unban(self, aInfo):
-		# A jail that stops lifts all its bans and restores them when it starts again: not unbans.
-		if not getattr(self._jail.actions, "active", True):
-			return
-		self._enqueue("unban", aInfo)
+		# A jail that stops (or a fail2ban that shuts down) lifts all its bans and restores those
+		# still due when it starts again. They go out marked, and BanBot archives them only when it
+		# stopped the jail itself. Not counted when they overflow the queue: nobody waits for them.
+		stopping = not getattr(self._jail.actions, "active", True)
+		self._enqueue("unban", aInfo, stop=stopping)
 
 	def start(self):
-		# Fresh ones: a reload stops and starts the action, and the old queue ends with a stop marker.
+		# Fresh ones: a restart stops and starts the action, and the old queue ends with a stop marker.
 		self._queue = queue.Queue(maxsize=self._queue_size)
 		self._stopping = threading.Event()
 		self._thread = threading.Thread(target=self._run, name="f2b/banbot/" + self._jail.name)
 		self._thread.daemon = True
 		self._thread.start()
+		# A (re)started jail restored fail2ban's bans but not BanBot's renewals, and is not idle.
+		self._report("start")
 
 	def stop(self):
 		thread, self._thread = self._thread, None
 		if thread is None:
 			return
+		self._report("stop")
 		self._stopping.set()
 		try:
 			self._queue.put_nowait(None)
@@ -96,19 +139,29 @@ class BanBotAction(ActionBase):
 		# Lets queued lines go out if BanBot is there, but never holds fail2ban's shutdown for long.
 		thread.join(self._timeout)
 
-	def _enqueue(self, event, aInfo, prolong=False):
+	def _enqueue(self, event, aInfo, prolong=False, stop=False):
 		now = time.time()
 		try:
-			line = self._line(event, aInfo, now, prolong)
+			line = self._line(event, aInfo, now, prolong, stop)
 		except Exception as e:  # never let reporting break the jail's other actions
 			self._logSys.error("BanBot action: cannot describe %s of %s: %s", event, aInfo.get("fid"), e)
 			return
+		self._put(line, count_drop=not stop)
+
+	def _put(self, line, count_drop=True):
 		try:
 			self._queue.put_nowait(line)
 		except queue.Full:
-			self._drop(1)
+			if count_drop:
+				self._drop(1)
 
-	def _line(self, event, aInfo, now, prolong):
+	# The jail's start, stop and reload, for BanBot to know that fail2ban turned idle off and may have
+	# restored bans without BanBot's renewals.
+	def _report(self, event):
+		record = {"v": PROTOCOL, "event": event, "jail": self._jail.name, "at": time.time()}
+		self._put((json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8"))
+
+	def _line(self, event, aInfo, now, prolong, stop):
 		matches = [m[:MAX_LINE_CHARS] for m in aInfo["matches"].split("\n") if m][-self._max_matches:] \
 			if event == "ban" and self._max_matches > 0 else []
 		record = {
@@ -128,6 +181,8 @@ class BanBotAction(ActionBase):
 			"restored": bool(_get(aInfo, "restored", 0)),
 			"prolong": prolong,
 		}
+		if stop:
+			record["stop"] = True
 		return (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
 
 	def _drop(self, count):
@@ -170,6 +225,11 @@ class BanBotAction(ActionBase):
 						break
 			stopping = None in pending
 			pending = [line for line in pending if line is not None]
+			if self._redial.is_set():
+				self._redial.clear()
+				if sock is not None:
+					sock.close()
+					sock = None
 			if pending and sock is None:
 				try:
 					sock = self._connect()

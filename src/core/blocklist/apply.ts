@@ -15,12 +15,14 @@ export interface ImportProgress {
   total: number;
 }
 
-/** Bans made by a blocklist, for the ban history: `origin` is `blocklist:<name>`. */
+/** Bans made (or lifted) by a blocklist, for the ban history: `origin` is `blocklist:<name>`. */
 export interface BlocklistBanEvent {
   jail: string;
   entries: readonly string[];
   origin: string;
   at: number;
+  /** Who had it done, when a user did (removing a blocklist). */
+  actor?: string;
 }
 
 export interface ApplyDeps {
@@ -32,6 +34,8 @@ export interface ApplyDeps {
   origin: string;
   progress?: (p: ImportProgress) => void;
   onBanned?: (event: BlocklistBanEvent) => void;
+  /** Told just before rows are unbanned, so the ban history can say which blocklist lifted them. */
+  onUnbanning?: (jail: string, rows: readonly Member[]) => void;
 }
 
 /** Of rows leaving, those to unban (no other row holds the entry, and a blocklist banned it) and the rest. */
@@ -64,6 +68,7 @@ export async function liftRows(rows: readonly Member[], deps: ApplyDeps): Promis
     const byEntry = new Map<string, Member[]>();
     for (const row of unban) byEntry.set(row.entry, [...(byEntry.get(row.entry) ?? []), row]);
     const entries = [...byEntry.keys()];
+    if (unban.length > 0) deps.onUnbanning?.(jail, unban);
     let done = 0;
     await deps.fail2ban.unban(jail, entries, {
       chunkSize: deps.chunkSize,

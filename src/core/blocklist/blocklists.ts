@@ -33,7 +33,7 @@ export interface Blocklists {
   edit(name: string, changes: Partial<SourceSettings>): Promise<Source>;
   setEnabled(name: string, enabled: boolean): Source;
   /** Unbans what the source banned (unless another source still lists it), then forgets it. */
-  remove(name: string, opts?: { progress?: (p: ImportProgress) => void }): Promise<{ unbanned: number }>;
+  remove(name: string, opts?: { progress?: (p: ImportProgress) => void; actor?: string }): Promise<{ unbanned: number }>;
   runImport(name: string, opts?: ImportOptions): Promise<RunReport>;
   /** Enabled sources whose schedule has come round since their last run (never run: due now). */
   dueSources(now: number): Source[];
@@ -58,6 +58,8 @@ export interface BlocklistsDeps {
   totalTimeoutMs: number;
   chunkSize?: number;
   onBanned?: (event: BlocklistBanEvent) => void;
+  /** Unbans a blocklist is about to make (an entry left it, its ban ran out, the source was removed). */
+  onUnbanning?: (event: BlocklistBanEvent) => void;
 }
 
 const DEFAULT_CHUNK = 1000;
@@ -116,10 +118,10 @@ class BlocklistService implements Blocklists {
     return this.find(name);
   }
 
-  async remove(name: string, opts: { progress?: (p: ImportProgress) => void } = {}) {
+  async remove(name: string, opts: { progress?: (p: ImportProgress) => void; actor?: string } = {}) {
     const source = this.find(name);
     return await this.exclusive(source, async () => {
-      const unbanned = await liftRows(this.members.ofSource(source.id), this.applyDeps(source, opts.progress));
+      const unbanned = await liftRows(this.members.ofSource(source.id), this.applyDeps(source, opts.progress, opts.actor));
       this.sources.remove(source.id);
       return { unbanned };
     });
@@ -176,9 +178,34 @@ class BlocklistService implements Blocklists {
     return { fail2ban: this.deps.fail2ban, resolver: this.deps.resolver, allowPrivateHosts: this.deps.allowPrivateHosts, now: this.deps.clock.now() };
   }
 
-  private applyDeps(source: Source | undefined, progress?: (p: ImportProgress) => void): ApplyDeps {
+  private applyDeps(source: Source | undefined, progress?: (p: ImportProgress) => void, actor?: string): ApplyDeps {
     const { fail2ban, db, clock, chunkSize, onBanned } = this.deps;
-    return { fail2ban, db, members: this.members, now: () => clock.now(), chunkSize: chunkSize ?? DEFAULT_CHUNK, origin: `blocklist:${source?.name ?? ""}`, progress, onBanned };
+    return {
+      fail2ban,
+      db,
+      members: this.members,
+      now: () => clock.now(),
+      chunkSize: chunkSize ?? DEFAULT_CHUNK,
+      origin: `blocklist:${source?.name ?? ""}`,
+      progress,
+      onBanned,
+      onUnbanning: (jail, rows) => this.tellUnbanning(jail, rows, actor),
+    };
+  }
+
+  // Rows of several sources may go at once (expiry): each is told under its own source's name.
+  private tellUnbanning(jail: string, rows: readonly { sourceId: number; entry: string }[], actor: string | undefined): void {
+    const tell = this.deps.onUnbanning;
+    if (!tell) return;
+    const names = new Map(this.sources.all().map((s) => [s.id, s.name]));
+    const bySource = new Map<number, string[]>();
+    for (const row of rows) {
+      const entries = bySource.get(row.sourceId);
+      if (entries) entries.push(row.entry);
+      else bySource.set(row.sourceId, [row.entry]);
+    }
+    const at = this.deps.clock.now();
+    for (const [id, entries] of bySource) tell({ jail, entries, origin: `blocklist:${names.get(id) ?? "removed"}`, at, ...(actor ? { actor } : {}) });
   }
 
   private async exclusive<T>(source: Source | undefined, work: () => Promise<T>): Promise<T> {

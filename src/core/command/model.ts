@@ -71,6 +71,11 @@ export interface CommandDef<O extends readonly OptionSpec[] = readonly OptionSpe
    * confirmation before running, or undefined to run at once. `destructive` commands always ask.
    */
   confirm?(values: Values<O>, ctx: C & Invocation): Promise<string | undefined>;
+  /**
+   * For a `destructive` command: what confirming it will do, shown with the Confirm button (e.g. how
+   * many bans it lifts). Without one, the confirmation warns that it cannot be undone from here.
+   */
+  consequence?(values: Values<O>, ctx: C & Invocation): Promise<string>;
   run(values: Values<O>, ctx: C & Invocation): Promise<Reply>;
 }
 

@@ -57,9 +57,20 @@ export interface Fail2ban {
   setIdle(jail: string, on: boolean): Promise<boolean>;
   /** Stops and removes the jail; only a reload from config brings it back. */
   stopJail(jail: string): Promise<void>;
+  /**
+   * A property of one of a jail's actions (`get <jail> action <action> <property>`), e.g. where
+   * BanBot's action reports to: `missing-action` when the jail runs no such action, `missing-property`
+   * when the action has no such property (an older version of it).
+   */
+  actionProperty(jail: string, action: string, property: string): Promise<ActionProperty>;
   dbFile(): Promise<string | undefined>;
   dbPurgeAgeSeconds(): Promise<number | undefined>;
 }
+
+export type ActionProperty =
+  | { kind: "value"; value: string | number | boolean | undefined }
+  | { kind: "missing-action" }
+  | { kind: "missing-property" };
 
 export interface BulkOptions {
   /** Addresses per socket command; fail2ban runs ban actions inline, so huge chunks stall it. */
@@ -223,6 +234,21 @@ export class SocketFail2ban implements Fail2ban {
   async stopJail(jail: string): Promise<void> {
     assertJail(jail);
     await this.call(["stop", jail], this.bulkTimeoutMs, jail);
+  }
+
+  async actionProperty(jail: string, action: string, property: string): Promise<ActionProperty> {
+    assertJail(jail);
+    for (const name of [action, property]) {
+      if (!/^[A-Za-z_][\w.-]{0,99}$/.test(name)) throw new UserError("invalid_argument", `${name.slice(0, 40)} is not a valid action or property name.`);
+    }
+    try {
+      return { kind: "value", value: await this.query(optionalSchema, ["get", jail, "action", action, property], jail) };
+    } catch (err) {
+      // Actions.__getitem__ raises KeyError("Invalid Action name: …"); getattr an AttributeError.
+      if (err instanceof Fail2banCommandError && err.pyType.endsWith(".KeyError")) return { kind: "missing-action" };
+      if (err instanceof Fail2banCommandError && err.pyType.endsWith(".AttributeError")) return { kind: "missing-property" };
+      throw err;
+    }
   }
 
   async dbFile(): Promise<string | undefined> {

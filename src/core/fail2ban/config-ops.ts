@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import type { Logger } from "pino";
 import { UserError } from "../errors.js";
+import { parseConfigDump, type ConfiguredJail } from "./config-dump.js";
 import { assertJail } from "./validate.js";
 
 /**
@@ -13,6 +14,8 @@ export interface Fail2banConfigOps {
   startJail(jail: string): Promise<void>;
   reloadJail(jail: string, opts?: { unban?: boolean }): Promise<void>;
   reloadAll(opts?: { unban?: boolean }): Promise<void>;
+  /** The jails the configuration enables, running or not, with their actions. */
+  configuredJails(): Promise<ConfiguredJail[]>;
 }
 
 export interface CliOptions {
@@ -47,13 +50,19 @@ export class CliConfigOps implements Fail2banConfigOps {
     await this.run(["reload", ...(opts.unban ? ["--unban"] : []), "--all"]);
   }
 
-  private run(command: string[], jail?: string): Promise<void> {
+  async configuredJails(): Promise<ConfiguredJail[]> {
+    // `-d` dumps the config stream the client would send, without talking to the server.
+    return parseConfigDump(await this.run(["-d"]));
+  }
+
+  private run(command: string[], jail?: string): Promise<string> {
     const { clientPath, configDir, socketPath, timeoutMs, log } = this.opts;
     const argv = ["-c", configDir, "-s", socketPath, ...command];
     return new Promise((resolve, reject) => {
-      execFile(clientPath, argv, { timeout: timeoutMs, encoding: "utf8" }, (err, stdout, stderr) => {
+      // A dump of many jails with long action commands runs to megabytes.
+      execFile(clientPath, argv, { timeout: timeoutMs, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (!err) {
-          resolve();
+          resolve(stdout);
           return;
         }
         log.warn({ err, argv, stderr: stderr.slice(-2000), stdout: stdout.slice(-500) }, "fail2ban-client failed");

@@ -3,12 +3,14 @@ import type { CapturedEvent } from "./event.js";
 
 // One line of BanBot's fail2ban action (docker/fail2ban/action.d/banbot.py), protocol version 1.
 // Whoever can write to the socket can feed the archive, so every field is checked and bounded.
+// Later additions (jail reports, `stop`) are optional or new events, so an older action still fits.
 
 const jail = z.string().regex(/^[^\s\p{Cc}]{1,100}$/u);
 // fail2ban's ticket ID: normally an address, but filters with <F-ID> may use any short token.
 const ticketId = z.string().regex(/^[^\s\p{Cc}]{1,255}$/u);
 // 2001-09-09 to 2286: catches milliseconds sent as seconds and other nonsense.
 const unixSeconds = z.number().int().min(1_000_000_000).max(9_999_999_999);
+const moment = z.number().min(1_000_000_000).max(9_999_999_999);
 
 const banOrUnban = z.object({
   v: z.literal(1),
@@ -16,13 +18,15 @@ const banOrUnban = z.object({
   jail,
   ip: ticketId,
   time: unixSeconds,
-  at: z.number().min(1_000_000_000).max(9_999_999_999),
+  at: moment,
   bantime: z.number().int().min(-1).max(2 ** 40),
   bancount: z.number().int().min(0).max(1_000_000),
   failures: z.number().int().min(0).max(1_000_000_000),
   matches: z.array(z.string().max(4000)).max(50),
   restored: z.boolean().optional(),
   prolong: z.boolean().optional(),
+  /** An unban because the jail stopped (or fail2ban shut down), not because the ban ended. */
+  stop: z.boolean().optional(),
 });
 
 const hello = z.object({
@@ -32,11 +36,27 @@ const hello = z.object({
   dropped: z.number().int().min(0),
 });
 
-const ActionLineSchema = z.discriminatedUnion("event", [banOrUnban, hello]);
+const jailReport = z.object({
+  v: z.literal(1),
+  event: z.enum(["start", "stop", "reload"]),
+  jail,
+  at: moment,
+});
+
+const ActionLineSchema = z.discriminatedUnion("event", [banOrUnban, hello, jailReport]);
+
+/** The action's jail started (fail2ban start or restart), stopped, or reloaded its configuration. */
+export interface JailReport {
+  jail: string;
+  event: "start" | "stop" | "reload";
+  /** Unix milliseconds. */
+  at: number;
+}
 
 export type ParsedLine =
-  | { kind: "event"; event: CapturedEvent; prolong: boolean }
+  | { kind: "event"; event: CapturedEvent; prolong: boolean; stop: boolean }
   | { kind: "hello"; jail: string; dropped: number }
+  | { kind: "jail"; report: JailReport }
   | { kind: "invalid"; reason: string };
 
 export function parseActionLine(line: string): ParsedLine {
@@ -53,9 +73,11 @@ export function parseActionLine(line: string): ParsedLine {
   }
   const l = parsed.data;
   if (l.event === "hello") return { kind: "hello", jail: l.jail, dropped: l.dropped };
+  if (!("ip" in l)) return { kind: "jail", report: { jail: l.jail, event: l.event, at: Math.round(l.at * 1000) } };
   return {
     kind: "event",
     prolong: l.prolong === true,
+    stop: l.stop === true,
     event: {
       jail: l.jail,
       ip: l.ip,

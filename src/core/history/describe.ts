@@ -17,7 +17,10 @@ export function asLabel(asn: string | number | undefined, org: string | undefine
   return org ? `AS${asn} ${org}` : `AS${asn}`;
 }
 
-/** Why it happened, e.g. "filter, 5 failures", "expired", "manual (slack:U01)", "blocklist spamhaus". */
+/**
+ * Why it happened, e.g. "filter, 5 failures", "expired", "BanBot (slack:U01)", "blocklist spamhaus",
+ * "BanBot's timed-ban-expiry job (slack:U01)".
+ */
 export function originLabel(event: Pick<ArchivedEvent, "kind" | "origin" | "actor" | "failures">): string {
   const by = event.actor ? ` (${event.actor})` : "";
   if (event.origin === "fail2ban") {
@@ -26,6 +29,7 @@ export function originLabel(event: Pick<ArchivedEvent, "kind" | "origin" | "acto
   }
   if (event.origin === "external") return "by hand, outside BanBot";
   if (event.origin === "manual") return `BanBot${by}`;
+  if (event.origin.startsWith("job:")) return `BanBot's ${event.origin.slice(4)} job${by}`;
   return `${event.origin.replace(/^blocklist:/, "blocklist ")}${by}`;
 }
 

@@ -5,9 +5,13 @@ export type EventKind = "ban" | "unban";
 /**
  * Why an event happened. `fail2ban`: its filter banned (or the ban ran out); `external`: someone
  * banned or unbanned by hand outside BanBot (fail2ban-client, another tool); `manual`: a BanBot user;
- * `blocklist:<name>`: a BanBot blocklist import.
+ * `blocklist:<name>`: a BanBot blocklist; `job:<name>`: one of BanBot's background jobs (e.g. a
+ * timed ban's end), with the user it acted for as actor.
  */
-export type Origin = "fail2ban" | "external" | "manual" | `blocklist:${string}`;
+export type Origin = "fail2ban" | "external" | BanBotOrigin;
+
+/** The origins of what BanBot itself does. */
+export type BanBotOrigin = "manual" | `blocklist:${string}` | `job:${string}`;
 
 /** A ban or unban as a capture source (the fail2ban action, the database backfill) saw it. */
 export interface CapturedEvent {
@@ -59,8 +63,10 @@ export type GeoEnricher = (ips: readonly string[]) => ReadonlyMap<string, GeoTag
 export interface OriginNote {
   jail: string;
   ips: readonly string[];
-  origin: "manual" | `blocklist:${string}`;
+  origin: BanBotOrigin;
   actor?: string;
+  /** The ban's real length when it is not the jail's bantime (a timed ban); -1 permanent. */
+  banSeconds?: number;
   /** Unix milliseconds, when BanBot acts. */
   at: number;
   /** Default `ban`. */

@@ -4,6 +4,7 @@ import type { BackfillState } from "../../store/history-backfill-state.js";
 import type { HistoryQueries } from "../../store/history-queries.js";
 import type { Fail2ban } from "../fail2ban/client.js";
 import { Fail2banDatabase, locateFail2banDb } from "../fail2ban/database.js";
+import type { JailReport } from "./action-line.js";
 import { backfill, type BackfillResult } from "./backfill.js";
 import type { GeoEnricher, HistoryEvent, OriginNote } from "./event.js";
 import { startHistoryListener, type HistoryListener, type ListenedEvent } from "./listener.js";
@@ -31,6 +32,11 @@ export interface History extends HistoryQueries {
    * never costs the archive anything.
    */
   subscribe(fn: ArchivedListener): () => void;
+  /**
+   * Calls `fn` when the action reports that a jail started, stopped or reloaded (fail2ban turned its
+   * idle flag off, restored its bans without BanBot's renewals); returns the unsubscribe.
+   */
+  subscribeJails(fn: (report: JailReport) => void): () => void;
 }
 
 /** Where a batch of newly archived events came from: the action as it happens, or the database backfill. */
@@ -50,21 +56,26 @@ export interface HistoryDeps {
 export function createHistory(deps: HistoryDeps): History {
   const { host, archive, queries, log } = deps;
   const listeners = new Set<ArchivedListener>();
-  const tell = (events: readonly HistoryEvent[], source: "action" | "backfill"): void => {
-    for (const fn of listeners) {
+  const jailListeners = new Set<(report: JailReport) => void>();
+  const tellAll = <A extends unknown[]>(fns: Iterable<(...args: A) => void>, ...args: A): void => {
+    for (const fn of fns) {
       try {
-        fn(events, source);
+        fn(...args);
       } catch (err) {
         log.error({ err }, "a ban history subscriber failed");
       }
     }
   };
+  const tell = (events: readonly HistoryEvent[], source: "action" | "backfill"): void => tellAll(listeners, events, source);
   const prepare = (events: Parameters<typeof prepareEvents>[0]) => prepareEvents(events, { host, enrich: deps.enrich, log });
   const ingest = async (items: readonly ListenedEvent[]): Promise<number> => {
     const events = await prepare(items.map((i) => i.event));
-    const plain = events.filter((_, i) => !items[i]!.refresh);
+    const plain = events.filter((_, i) => !items[i]!.refresh && !items[i]!.stop);
     const refresh = events.filter((_, i) => items[i]!.refresh);
-    const added = archive.atomically(() => [...archive.add(plain), ...archive.add(refresh, { refresh: true })]);
+    // A jail that stops lifts its bans until it starts again, when fail2ban restores them: only a
+    // stop BanBot made (and noted, with who) is worth archiving as unbans.
+    const stopped = events.filter((_, i) => items[i]!.stop);
+    const added = archive.atomically(() => [...archive.add(plain), ...archive.add(refresh, { refresh: true }), ...archive.add(stopped, { notedOnly: true })]);
     if (added.length > 0) tell(added, "action");
     return added.length;
   };
@@ -82,6 +93,7 @@ export function createHistory(deps: HistoryDeps): History {
         sink: async (items) => {
           await ingest(items);
         },
+        onJail: (report) => tellAll(jailListeners, report),
       }),
     async sync(fail2ban) {
       const source = await locateFail2banDb(fail2ban);
@@ -99,6 +111,10 @@ export function createHistory(deps: HistoryDeps): History {
     subscribe(fn) {
       listeners.add(fn);
       return () => void listeners.delete(fn);
+    },
+    subscribeJails(fn) {
+      jailListeners.add(fn);
+      return () => void jailListeners.delete(fn);
     },
   };
 }

@@ -2,16 +2,20 @@ import { chmod, unlink } from "node:fs/promises";
 import net from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
-import { parseActionLine } from "./action-line.js";
+import { parseActionLine, type JailReport } from "./action-line.js";
 import { Batcher } from "./batcher.js";
 import type { CapturedEvent } from "./event.js";
 import { LineSplitter } from "./line-splitter.js";
 import { claimSocketPath } from "./socket-path.js";
 
-/** An event from the action; `refresh` when it updates an archived ban (bantime.increment). */
+/**
+ * An event from the action; `refresh` when it updates an archived ban (bantime.increment); `stop`
+ * for an unban because the jail stopped (fail2ban restores the ban when it starts again).
+ */
 export interface ListenedEvent {
   event: CapturedEvent;
   refresh: boolean;
+  stop?: boolean;
 }
 
 export interface HistoryListenerOptions {
@@ -20,6 +24,8 @@ export interface HistoryListenerOptions {
   mode: number;
   /** Writes a batch to the archive. */
   sink: (events: ListenedEvent[]) => Promise<void>;
+  /** Told at once when a jail starts, stops or reloads (before events that came later are written). */
+  onJail?: (report: JailReport) => void;
   log: Logger;
   maxBatch?: number;
   maxDelayMs?: number;
@@ -36,6 +42,8 @@ export interface ListenerStats {
   failed: number;
   /** Jails whose action said hello. */
   jails: string[];
+  /** Jail starts, stops and reloads reported. */
+  jailReports: number;
 }
 
 export interface HistoryListener {
@@ -53,7 +61,7 @@ const CLOSE_GRACE_MS = 500;
 /** Listens for the fail2ban action's JSON lines on a Unix socket only BanBot's user (and root) can use. */
 export async function startHistoryListener(opts: HistoryListenerOptions): Promise<HistoryListener> {
   await claimSocketPath(opts.path);
-  const stats = { connections: 0, events: 0, invalid: 0, droppedByAction: 0, failed: 0 };
+  const stats = { connections: 0, events: 0, invalid: 0, droppedByAction: 0, failed: 0, jailReports: 0 };
   const jails = new Set<string>();
   const sockets = new Set<net.Socket>();
   let lastWarning = -Infinity;
@@ -87,8 +95,17 @@ export async function startHistoryListener(opts: HistoryListenerOptions): Promis
       if (parsed.dropped > 0) opts.log.warn({ jail: parsed.jail, dropped: parsed.dropped }, "fail2ban action dropped events while BanBot was away");
       return;
     }
+    if (parsed.kind === "jail") {
+      stats.jailReports++;
+      try {
+        opts.onJail?.(parsed.report);
+      } catch (err) {
+        opts.log.error({ err, report: parsed.report }, "handling a jail report failed");
+      }
+      return;
+    }
     stats.events++;
-    batcher.add({ event: parsed.event, refresh: parsed.prolong });
+    batcher.add(parsed.stop ? { event: parsed.event, refresh: parsed.prolong, stop: true } : { event: parsed.event, refresh: parsed.prolong });
   };
 
   const server = net.createServer((socket) => {

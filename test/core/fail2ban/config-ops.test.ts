@@ -47,6 +47,13 @@ describe("CliConfigOps", () => {
     expect((await fail2ban.status()).jails).toEqual(["alpha", "beta"]);
   });
 
+  it("lists the jails the configuration enables, also a stopped one", async () => {
+    const { fail2ban, ops } = setup();
+    await fail2ban.stopJail("beta");
+    expect((await ops.configuredJails()).map((j) => `${j.name}: ${j.actions.map((a) => a.name).join(", ")}`)).toEqual(["alpha: noop", "beta: noop"]);
+    await ops.startJail("beta");
+  });
+
   it("says which jail the configuration lacks", async () => {
     const { ops } = setup();
     const err: unknown = await ops.reloadJail("nosuch").catch((e: unknown) => e);

@@ -19,7 +19,7 @@ import { migratedStore } from "../../harness/store.js";
 // action must be told it in the jail config before then.
 const socketPath = join(tmpdir(), `bbh-${randomBytes(4).toString("hex")}.sock`);
 // Generous: the action's retry is 0.2 s, but CI machines run two fail2ban servers at once.
-const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 5_000, interval: 20 });
+const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
 
 describe("ban history from a real fail2ban-server", () => {
   const f2b = useFail2ban({ extraActions: [{ file: historyActionFile(), options: { socket: socketPath, retry: "0.2" } }] });

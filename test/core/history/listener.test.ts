@@ -3,6 +3,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { JailReport } from "../../../src/core/history/action-line.js";
 import { startHistoryListener, type HistoryListener, type ListenedEvent } from "../../../src/core/history/listener.js";
 import { silentLog } from "../../harness/client.js";
 
@@ -13,8 +14,10 @@ describe("startHistoryListener", () => {
   let dir: string;
   let path: string;
   let received: ListenedEvent[];
+  let reports: JailReport[];
   let listener: HistoryListener | undefined;
-  const start = () => startHistoryListener({ path, mode: 0o600, log: silentLog, maxDelayMs: 5, sink: (events) => Promise.resolve(void received.push(...events)) });
+  const start = () =>
+    startHistoryListener({ path, mode: 0o600, log: silentLog, maxDelayMs: 5, sink: (events) => Promise.resolve(void received.push(...events)), onJail: (r) => void reports.push(r) });
   const send = (chunks: readonly string[], opts: { end?: boolean } = {}) =>
     new Promise<void>((resolve, reject) => {
       const client = net.createConnection(path, () => {
@@ -29,6 +32,7 @@ describe("startHistoryListener", () => {
     dir = await mkdtemp(join(tmpdir(), "bbl-"));
     path = join(dir, "h.sock");
     received = [];
+    reports = [];
   });
   afterEach(async () => {
     await listener?.close();
@@ -41,6 +45,7 @@ describe("startHistoryListener", () => {
     const half = ban("192.0.2.3");
     await send([
       '{"v":1,"event":"hello","jail":"sshd","dropped":2}\n',
+      '{"v":1,"event":"reload","jail":"sshd","at":1790000000.5}\n',
       ban("192.0.2.1").slice(0, 20),
       ban("192.0.2.1").slice(20),
       "not json\n",
@@ -51,7 +56,8 @@ describe("startHistoryListener", () => {
     ]);
     await vi.waitFor(() => expect(received).toHaveLength(3));
     expect(received.map((r) => `${r.event.kind} ${r.event.ip} ${r.refresh}`)).toEqual(["ban 192.0.2.1 false", "unban 192.0.2.2 false", "ban 192.0.2.4 true"]);
-    await vi.waitFor(() => expect(listener!.stats()).toEqual({ connections: 1, events: 3, invalid: 3, droppedByAction: 2, failed: 0, jails: ["sshd"] }));
+    await vi.waitFor(() => expect(listener!.stats()).toEqual({ connections: 1, events: 3, invalid: 3, droppedByAction: 2, failed: 0, jails: ["sshd"], jailReports: 1 }));
+    expect(reports).toEqual([{ jail: "sshd", event: "reload", at: 1_790_000_000_500 }]);
   });
 
   it("creates the socket with the configured mode and removes it on close", async () => {

@@ -12,6 +12,7 @@ describe("parseActionLine", () => {
     expect(parseActionLine(line())).toEqual({
       kind: "event",
       prolong: false,
+      stop: false,
       event: { jail: "sshd", ip: "192.0.2.1", kind: "ban", at: 1_790_000_000_000, banTime: 1_790_000_000, banSeconds: 600, banCount: 1, failures: 3, matches: ["a"] },
     });
   });
@@ -26,8 +27,18 @@ describe("parseActionLine", () => {
     expect(parseActionLine(line({ prolong: true, bantime: 2400 }))).toMatchObject({ prolong: true, event: { banSeconds: 2400 } });
   });
 
+  it("reads a jail's start, stop and reload, and an unban because its jail stopped", () => {
+    expect(parseActionLine('{"v":1,"event":"reload","jail":"sshd","at":1790000000.25}')).toEqual({ kind: "jail", report: { jail: "sshd", event: "reload", at: 1_790_000_000_250 } });
+    expect(parseActionLine('{"v":1,"event":"start","jail":"sshd","at":1790000000}')).toMatchObject({ kind: "jail", report: { event: "start" } });
+    expect(parseActionLine('{"v":1,"event":"stop","jail":"sshd","at":1790000000}')).toMatchObject({ kind: "jail", report: { event: "stop" } });
+    expect(parseActionLine(line({ event: "unban", stop: true }))).toMatchObject({ kind: "event", stop: true, event: { kind: "unban" } });
+  });
+
   it.each([
     ["not JSON", "{oops", /not JSON/],
+    ["a jail report without a time", '{"v":1,"event":"reload","jail":"sshd"}', /^at:/],
+    ["a jail report for a jail with a space", '{"v":1,"event":"start","jail":"s shd","at":1790000000}', /^jail:/],
+    ["a jail report from the far future", '{"v":1,"event":"stop","jail":"sshd","at":1e12}', /^at:/],
     ["another protocol version", line({ v: 2 }), /^v:/],
     ["milliseconds as seconds", line({ time: 1_790_000_000_000 }), /^time:/],
     ["a jail with a newline", line({ jail: "ss\nhd" }), /^jail:/],
