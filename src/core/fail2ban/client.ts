@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { UserError } from "../errors.js";
 import { capabilitiesFor, type Capabilities } from "./capabilities.js";
-import type { Fail2banConnection } from "./connection.js";
+import type { Fail2banConnection, Lane } from "./connection.js";
 import {
   Fail2banCommandError,
   banEntriesSchema,
@@ -70,13 +70,23 @@ export interface BulkOptions {
 const DEFAULT_CHUNK = 500;
 
 export class SocketFail2ban implements Fail2ban {
-  private caps: Promise<Capabilities> | undefined;
+  // Shared by every lane's view of one connection: the server's version is one fact.
+  private readonly known: { caps?: Promise<Capabilities> };
 
   constructor(
     private readonly conn: Fail2banConnection,
     private readonly log: Logger,
     private readonly bulkTimeoutMs = 120_000,
-  ) {}
+    private readonly lane: Lane = "interactive",
+    known: { caps?: Promise<Capabilities> } = {},
+  ) {
+    this.known = known;
+  }
+
+  /** The same client whose requests wait in `lane` (see Fail2banConnection). */
+  inLane(lane: Lane): SocketFail2ban {
+    return new SocketFail2ban(this.conn, this.log, this.bulkTimeoutMs, lane, this.known);
+  }
 
   async ping(): Promise<void> {
     parseWith(stringSchema, await this.call(["ping"]));
@@ -84,19 +94,19 @@ export class SocketFail2ban implements Fail2ban {
 
   async version(): Promise<string> {
     const version = parseWith(stringSchema, await this.call(["version"]));
-    this.caps = Promise.resolve(capabilitiesFor(version));
+    this.known.caps = Promise.resolve(capabilitiesFor(version));
     return version;
   }
 
   capabilities(): Promise<Capabilities> {
-    if (!this.caps) {
+    if (!this.known.caps) {
       const probe = this.version().then(capabilitiesFor);
-      this.caps = probe.catch((err: unknown) => {
-        this.caps = undefined;
+      this.known.caps = probe.catch((err: unknown) => {
+        this.known.caps = undefined;
         throw err;
       });
     }
-    return this.caps;
+    return this.known.caps;
   }
 
   async status(): Promise<ServerStatus> {
@@ -166,8 +176,8 @@ export class SocketFail2ban implements Fail2ban {
   async ban(jail: string, ips: readonly string[], opts: BulkOptions = {}): Promise<number> {
     assertJail(jail);
     const addrs = assertBanTargets(ips);
-    return await this.inChunks(addrs, opts, async (chunk) => {
-      const reply = await this.call(["set", jail, "banip", ...chunk], this.bulkTimeoutMs, jail);
+    return await this.inChunks(addrs, opts, async (chunk, lane) => {
+      const reply = await this.call(["set", jail, "banip", ...chunk], this.bulkTimeoutMs, jail, lane);
       // 0.10.0–0.10.4 answer a single-address ban with the address itself.
       return typeof reply === "number" ? reply : 1;
     });
@@ -177,13 +187,13 @@ export class SocketFail2ban implements Fail2ban {
     if (jail !== undefined) assertJail(jail);
     const addrs = assertBanTargets(ips);
     const args = jail === undefined ? ["unban"] : ["set", jail, "unbanip"];
-    return await this.inChunks(addrs, opts, async (chunk) =>
-      parseWith(intSchema, await this.call([...args, ...chunk], this.bulkTimeoutMs, jail)),
+    return await this.inChunks(addrs, opts, async (chunk, lane) =>
+      parseWith(intSchema, await this.call([...args, ...chunk], this.bulkTimeoutMs, jail, lane)),
     );
   }
 
   async unbanAll(): Promise<number> {
-    return parseWith(intSchema, await this.call(["unban", "--all"], this.bulkTimeoutMs));
+    return parseWith(intSchema, await this.call(["unban", "--all"], this.bulkTimeoutMs, undefined, "bulk"));
   }
 
   async addIgnore(jail: string, entries: readonly string[]): Promise<string[]> {
@@ -238,12 +248,14 @@ export class SocketFail2ban implements Fail2ban {
   private async inChunks(
     items: string[],
     opts: BulkOptions,
-    send: (chunk: string[]) => Promise<number>,
+    send: (chunk: string[], lane: Lane) => Promise<number>,
   ): Promise<number> {
     const size = (await this.capabilities()).multiIp ? Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK) : 1;
+    // Work of several chunks is bulk work: between chunks, whatever else waits goes first.
+    const lane = items.length > size && this.lane === "interactive" ? "bulk" : this.lane;
     let total = 0;
     for (let i = 0; i < items.length; i += size) {
-      total += await send(items.slice(i, i + size));
+      total += await send(items.slice(i, i + size), lane);
       opts.onProgress?.(Math.min(i + size, items.length), items.length);
     }
     return total;
@@ -258,8 +270,8 @@ export class SocketFail2ban implements Fail2ban {
     return <T>(schema: z.ZodType<T>, key: string) => this.query(schema, ["get", jail, key], jail);
   }
 
-  private async call(args: string[], timeoutMs?: number, jail?: string): Promise<PickleValue> {
-    const reply = await this.conn.send(args, timeoutMs);
+  private async call(args: string[], timeoutMs?: number, jail?: string, lane: Lane = this.lane): Promise<PickleValue> {
+    const reply = await this.conn.send(args, timeoutMs, lane);
     try {
       return unwrapReply(reply);
     } catch (err) {
