@@ -25,7 +25,7 @@ import { createHistoryArchive } from "./store/history-archive.js";
 import { createHistoryQueries } from "./store/history-queries.js";
 import { createJobRuns } from "./store/job-runs.js";
 import { Dispatcher } from "./core/dispatch.js";
-import { SocketFail2ban } from "./core/fail2ban/client.js";
+import { SocketFail2ban, type Fail2ban } from "./core/fail2ban/client.js";
 import { CliConfigOps } from "./core/fail2ban/config-ops.js";
 import { Fail2banConnection } from "./core/fail2ban/connection.js";
 import { RateLimiter } from "./core/rate-limit.js";
@@ -35,7 +35,16 @@ export interface Core {
   services: Services;
   dispatcher: Dispatcher;
   /** What the background jobs call; built here so a process without jobs still shares the stores. */
-  internals: { geo: GeoService; outbox: Outbox; rateLimiter: RateLimiter; alertState: AlertState; metrics: Metrics; db: Database };
+  internals: {
+    geo: GeoService;
+    outbox: Outbox;
+    rateLimiter: RateLimiter;
+    alertState: AlertState;
+    metrics: Metrics;
+    db: Database;
+    /** The same fail2ban client in the urgent lane: health checks and alert jobs, never queued behind commands. */
+    urgentFail2ban: Fail2ban;
+  };
   close(): Promise<void>;
 }
 
@@ -73,7 +82,8 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   // Bans a blocklist makes are noted in the history, so their events carry the list as origin.
   const blocklists = buildBlocklists(config.blocklists, {
     db,
-    fail2ban,
+    // Imports and expiries are bulk work: between their chunks, commands and checks go first.
+    fail2ban: fail2ban.inLane("bulk"),
     clock,
     host,
     log: log.child({ component: "blocklists" }),
@@ -121,5 +131,6 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     geoFiles.close();
     await conn.close();
   };
-  return { services, dispatcher, internals: { geo, outbox, rateLimiter, alertState: createAlertState(db), metrics, db }, close };
+  const internals = { geo, outbox, rateLimiter, alertState: createAlertState(db), metrics, db, urgentFail2ban: fail2ban.inLane("urgent") };
+  return { services, dispatcher, internals, close };
 }

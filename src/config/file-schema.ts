@@ -184,9 +184,14 @@ export const ConfigFileSchema = z
         routes: list(AlertRouteSchema).describe("where each kind of alert is posted"),
         health: z
           .strictObject({
-            failures: z.int().min(1).max(100).default(3).describe("failed checks in a row (every 30s) before the fail2ban-unreachable alert"),
+            failures: z.int().min(1).max(100).default(3).describe("failed checks in a row before the fail2ban-unreachable alert"),
+            interval: duration({ ms: 1_000, text: "1s" }, { ms: 60_000, text: "1m" })
+              .default(30_000)
+              .refine((ms) => ms % 1_000 === 0 && 60_000 % ms === 0, "must divide a minute evenly: 1s, 2s, 3s, 5s, 10s, 15s, 20s, 30s or 1m")
+              .describe("how often fail2ban is checked; default 30s"),
           })
           .prefault({})
+          .transform((h) => ({ failures: h.failures, intervalMs: h.interval }))
           .describe("health alerts"),
         spike: z
           .strictObject({

@@ -49,10 +49,10 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
     },
     {
       name: "health-check",
-      schedule: "*/30 * * * * *",
+      schedule: everySeconds(config.alerts.health.intervalMs / 1000),
       run: () =>
         checkHealth({
-          fail2ban: services.fail2ban,
+          fail2ban: internals.urgentFail2ban,
           state: internals.alertState,
           raise,
           now,
@@ -90,6 +90,11 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
   ];
   for (const job of jobs) scheduler.add(job);
   return scheduler;
+}
+
+// Croner patterns have a seconds field; the config only allows intervals that divide a minute.
+function everySeconds(seconds: number): string {
+  return seconds >= 60 ? "0 * * * * *" : `*/${seconds} * * * * *`;
 }
 
 // Country (or range) and network of each address, for the spike alert's summary.
