@@ -29,6 +29,7 @@ import { SocketFail2ban, type Fail2ban } from "./core/fail2ban/client.js";
 import { CliConfigOps } from "./core/fail2ban/config-ops.js";
 import { Fail2banConnection } from "./core/fail2ban/connection.js";
 import { RateLimiter } from "./core/rate-limit.js";
+import { writeProbe } from "./db/write-probe.js";
 import type { Clock, Services } from "./core/services.js";
 
 export interface Core {
@@ -44,6 +45,8 @@ export interface Core {
     db: Database;
     /** The same fail2ban client in the urgent lane: health checks and alert jobs, never queued behind commands. */
     urgentFail2ban: Fail2ban;
+    /** Whether the store takes writes now (another process may hold its lock), asked without waiting. */
+    storeWritable: () => boolean;
   };
   close(): Promise<void>;
 }
@@ -92,6 +95,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   const outbox = createOutbox(db);
   const mutes = createAlertMutes(db);
   const metrics = createMetrics({ fail2ban, pendingAlerts: () => outbox.pendingCount() });
+  const storeWritable = writeProbe(db);
   const rateLimiter = new RateLimiter({ perMinute: config.commands.rateLimit.perMinute, now: () => clock.now() });
   const services: Services = {
     fail2ban,
@@ -124,6 +128,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     log: log.child({ component: "commands" }),
     confirmTtlMs: config.commands.confirmTimeoutMs,
     observe: (event) => metrics.observeCommand(event),
+    storeWritable,
   });
   const close = async (): Promise<void> => {
     await blocklists.close();
@@ -131,6 +136,6 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     geoFiles.close();
     await conn.close();
   };
-  const internals = { geo, outbox, rateLimiter, alertState: createAlertState(db), metrics, db, urgentFail2ban: fail2ban.inLane("urgent") };
+  const internals = { geo, outbox, rateLimiter, alertState: createAlertState(db), metrics, db, urgentFail2ban: fail2ban.inLane("urgent"), storeWritable };
   return { services, dispatcher, internals, close };
 }

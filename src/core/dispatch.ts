@@ -8,6 +8,7 @@ import { parseCommandLine, suggest, withConfirmToken } from "./command/parse.js"
 import { isUserError, type UserError } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { newIncident } from "./incident.js";
+import { STORE_LOCKED_MESSAGE, isStoreBusy } from "./store-busy.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { errorReply, type Reply } from "./reply.js";
 import type { AnyCommand, Services } from "./services.js";
@@ -22,6 +23,8 @@ export interface DispatcherDeps {
   confirmTtlMs: number;
   /** Told about every command run, for metrics. */
   observe?: (event: CommandEvent) => void;
+  /** Whether the store takes writes now; commands that change anything wait for it, and say so. */
+  storeWritable?: () => boolean;
 }
 
 export interface CommandEvent {
@@ -102,16 +105,26 @@ export class Dispatcher {
       return result(errorReply(message, "Not allowed"), "refused");
     }
 
-    if (command.effect === "destructive") {
-      const gate = this.confirmationGate(actor, who, parsed.confirmToken, started);
-      if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
+    // A change BanBot could not record (nor audit) is not made: refused at once, not after the busy timeout.
+    if (command.effect !== "read" && this.deps.storeWritable?.() === false) {
+      log.warn({ commandLine, platform: actor.platform, userId: actor.userId }, "command refused: the store is locked");
+      return result(errorReply(STORE_LOCKED_MESSAGE, "Not done"), "error");
     }
 
     try {
+      if (command.effect === "destructive") {
+        const gate = this.confirmationGate(actor, who, parsed.confirmToken, started);
+        if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
+      }
       const reply = await command.run(parsed.values as never, { ...services, actor, commandLine, progress: opts.progress });
       if (command.effect !== "read") this.audit(actor, who, "ok", reply.title, started);
       return result(reply, "ok");
     } catch (err) {
+      if (isStoreBusy(err)) {
+        log.warn({ err, commandLine, platform: actor.platform, userId: actor.userId }, "command failed: the store is locked");
+        this.audit(actor, who, "error", STORE_LOCKED_MESSAGE, started);
+        return result(errorReply(STORE_LOCKED_MESSAGE, "Not done"), "error");
+      }
       if (isUserError(err)) {
         const message = await this.withSuggestion(err, parsed.values);
         if (command.effect !== "read") this.audit(actor, who, "error", message, started);

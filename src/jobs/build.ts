@@ -31,6 +31,7 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
     log: jobLog,
     lock: new InstanceLock(internals.db, owner, LOCK_STALE_MS),
     now,
+    storeWritable: internals.storeWritable,
     onRun: (name, error) => {
       internals.metrics.observeJob(name, error === undefined);
       services.jobs.record(name, now(), error);

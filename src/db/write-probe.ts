@@ -1,0 +1,30 @@
+import type { Database } from "better-sqlite3";
+
+/**
+ * Whether a write could start now, asked without waiting: another process (an sqlite3 shell, a
+ * backup) may hold the store's write lock for a long time, and every statement that waits for it
+ * blocks the whole process for the busy timeout.
+ */
+export function writeProbe(db: Database): () => boolean {
+  return () => {
+    // Inside a transaction the lock is already ours.
+    if (db.inTransaction) return true;
+    const timeout = db.pragma("busy_timeout", { simple: true }) as number;
+    db.pragma("busy_timeout = 0");
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      db.exec("ROLLBACK");
+      return true;
+    } catch (err) {
+      if (isBusy(err)) return false;
+      throw err;
+    } finally {
+      db.pragma(`busy_timeout = ${timeout}`);
+    }
+  };
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+}
