@@ -93,6 +93,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     onBanned: ({ jail, entries, origin, at }) => history.noteOrigin({ jail, ips: entries, origin: origin as OriginNote["origin"], at }),
   });
   const outbox = createOutbox(db);
+  const alertState = createAlertState(db);
   const mutes = createAlertMutes(db);
   const metrics = createMetrics({ fail2ban, pendingAlerts: () => outbox.pendingCount() });
   const storeWritable = writeProbe(db);
@@ -116,7 +117,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     catalogue: COMMANDS,
     blocklists: blocklists.blocklists,
     geo,
-    alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, now: () => clock.now() }),
+    alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, state: alertState, now: () => clock.now(), host, blocklistLargeChange: config.alerts.blocklist.largeChange }),
     mutes,
     history,
     jobs: createJobRuns(db),
@@ -136,6 +137,6 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     geoFiles.close();
     await conn.close();
   };
-  const internals = { geo, outbox, rateLimiter, alertState: createAlertState(db), metrics, db, urgentFail2ban: fail2ban.inLane("urgent"), storeWritable };
+  const internals = { geo, outbox, rateLimiter, alertState, metrics, db, urgentFail2ban: fail2ban.inLane("urgent"), storeWritable };
   return { services, dispatcher, internals, close };
 }

@@ -9,6 +9,8 @@ import { listMigrations } from "../db/migrate.js";
 import { checkHistoryCapture } from "../core/history/capture-check.js";
 import { migrationsDir } from "../paths.js";
 import { storePath } from "./store-path.js";
+import { CAPTURE_ACTION } from "../alerts/spike.js";
+import { describeSpikeSources } from "../alerts/spike-sources.js";
 
 const run = promisify(execFile);
 
@@ -20,7 +22,7 @@ interface Check {
 
 export interface DoctorDeps {
   config: Config;
-  fail2ban: Pick<Fail2ban, "version" | "status" | "dbFile" | "jailSettings">;
+  fail2ban: Pick<Fail2ban, "version" | "status" | "dbFile" | "jailSettings" | "actions">;
   out: (line: string) => void;
 }
 
@@ -59,6 +61,7 @@ export async function runDoctor({ config, fail2ban, out }: DoctorDeps): Promise<
       },
     },
     { name: "history capture", run: () => checkHistoryCapture(config, fail2ban) },
+    { name: "spike detection", run: () => spikeDetection(fail2ban) },
     {
       name: "BanBot store",
       run: () => Promise.resolve(checkStore(storePath(config.dataDir))),
@@ -75,6 +78,15 @@ export async function runDoctor({ config, fail2ban, out }: DoctorDeps): Promise<
   }
   out(failed === 0 ? "Everything looks right." : `${failed} problem(s) found.`);
   return failed === 0 ? 0 : 1;
+}
+
+// The same split the detector makes at each tick: jails with BanBot's action report their bans.
+async function spikeDetection(fail2ban: Pick<Fail2ban, "status" | "actions">): Promise<string> {
+  const { jails } = await fail2ban.status();
+  const events: string[] = [];
+  const counter: string[] = [];
+  for (const jail of jails) ((await fail2ban.actions(jail)).includes(CAPTURE_ACTION) ? events : counter).push(jail);
+  return describeSpikeSources({ events, counter });
 }
 
 function checkStore(file: string): string {

@@ -200,8 +200,19 @@ export const ConfigFileSchema = z
             factor: z.number().min(1).max(1000).default(4).describe("how many times a jail's usual rate the window must reach"),
           })
           .prefault({})
-          .transform((s) => ({ windowRuns: s.window_minutes, minCount: s.min_count, factor: s.factor }))
-          .describe("ban-spike alerts, per jail"),
+          .transform((s) => ({ windowMinutes: s.window_minutes, minCount: s.min_count, factor: s.factor }))
+          .describe("ban-spike alerts, per jail, counting only the bans fail2ban's filters made"),
+        blocklist: z
+          .strictObject({
+            large_change: z
+              .int()
+              .min(1)
+              .default(100)
+              .describe("addresses banned plus unbanned by one import from which it is reported as a blocklist alert"),
+          })
+          .prefault({})
+          .transform((b) => ({ largeChange: b.large_change }))
+          .describe("blocklist alerts: failing imports, and imports that change a lot"),
       })
       .prefault({})
       .describe("alert routing and detection"),

@@ -43,11 +43,18 @@ export class Scheduler {
   private readonly jobs: Job[] = [];
   private readonly status = new Map<string, JobStatus>();
   private readonly crons: Cron[] = [];
+  private readonly follows: (() => () => void)[] = [];
+  private unfollows: (() => void)[] = [];
   // undefined until the first check, so the first outcome is always logged.
   private holding: boolean | undefined;
   private storeLocked = false;
 
   constructor(private readonly opts: SchedulerOptions) {}
+
+  /** A subscription kept while the jobs run (start subscribes, stop unsubscribes). */
+  follow(subscribe: () => () => void): void {
+    this.follows.push(subscribe);
+  }
 
   add(job: Job): void {
     this.jobs.push(job);
@@ -67,6 +74,7 @@ export class Scheduler {
 
   start(): void {
     this.claim();
+    this.unfollows = this.follows.map((subscribe) => subscribe());
     this.crons.push(new Cron(this.opts.heartbeatPattern ?? "*/10 * * * * *", { protect: true }, () => this.heartbeat()));
     for (const job of this.jobs) {
       this.crons.push(new Cron(job.schedule, { protect: true }, () => this.runNow(job.name)));
@@ -120,6 +128,7 @@ export class Scheduler {
    */
   async stop(lastRuns: readonly string[] = []): Promise<void> {
     for (const cron of this.crons.splice(0)) cron.stop();
+    for (const unsubscribe of this.unfollows.splice(0)) unsubscribe();
     while ([...this.status.values()].some((s) => s.running)) await new Promise((r) => setTimeout(r, 20));
     for (const name of lastRuns) await this.runNow(name);
     if (this.holding === true) this.opts.lock.release();

@@ -34,6 +34,8 @@ export interface Fail2ban {
   status(): Promise<ServerStatus>;
   jailStatus(jail: string, opts?: { short?: boolean }): Promise<JailStatus>;
   jailSettings(jail: string): Promise<JailSettings>;
+  /** The jail's action names (one round trip; jailSettings has them among a dozen others). */
+  actions(jail: string): Promise<string[]>;
   /** The three settings every jail listing shows, without the dozen round trips of jailSettings. */
   jailLimits(jail: string): Promise<JailLimits>;
   /** Banned addresses of a jail, ordered by end of ban. */
@@ -131,6 +133,11 @@ export class SocketFail2ban implements Fail2ban {
         return Array.isArray(stats) && typeof stats[0] === "string" ? stats[0] : undefined;
       },
     });
+  }
+
+  async actions(jail: string): Promise<string[]> {
+    assertJail(jail);
+    return await this.query(stringListSchema, ["get", jail, "actions"], jail);
   }
 
   async jailLimits(jail: string): Promise<JailLimits> {
