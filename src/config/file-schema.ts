@@ -55,7 +55,7 @@ function duration(min: { ms: number; text: string }, max: { ms: number; text: st
 const noIssuesYet = (payload: z.core.ParsePayload) => payload.issues.length === 0;
 
 export const ROLES = ["viewer", "operator", "admin"] as const;
-export const ALERT_KINDS = ["health", "spike", "blocklist", "digest"] as const;
+export const ALERT_KINDS = ["health", "spike", "blocklist", "silent", "digest"] as const;
 
 const GrantSchema = z
   .strictObject({
@@ -202,6 +202,15 @@ export const ConfigFileSchema = z
           .prefault({})
           .transform((s) => ({ windowMinutes: s.window_minutes, minCount: s.min_count, factor: s.factor }))
           .describe("ban-spike alerts, per jail, counting only the bans fail2ban's filters made"),
+        silent: z
+          .strictObject({
+            after: duration({ ms: 60_000, text: "1m" }, { ms: 30 * DAY_MS, text: "30d" })
+              .default(6 * 3_600_000)
+              .describe("how long a jail's failure counter must stand still (where its learnt rate expects failures) before it is called silent; default 6h"),
+          })
+          .prefault({})
+          .transform((s) => ({ afterMs: s.after }))
+          .describe("silent-jail alerts: a jail that stopped seeing failures (its log moved?) or whose log files are gone"),
         blocklist: z
           .strictObject({
             large_change: z

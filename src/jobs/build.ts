@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { checkHealth, fail2banDownReason } from "../alerts/health.js";
 import { deliverDue } from "../alerts/outbox-worker.js";
+import { checkSilentJails } from "../alerts/silent.js";
 import { SpikeDetector } from "../alerts/spike.js";
 import type { Core } from "../compose.js";
 import type { Config } from "../config.js";
@@ -84,6 +85,12 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
         }),
     },
     needsFail2ban({ name: "spike-detection", schedule: "0 * * * * *", run: () => spikes.tick() }),
+    needsFail2ban({
+      name: "silent-jails",
+      schedule: "0 */5 * * * *",
+      run: () =>
+        checkSilentJails({ fail2ban: internals.urgentFail2ban, state: internals.alertState, raise, now, host: services.host, afterMs: config.alerts.silent.afterMs }),
+    }),
     needsFail2ban(timedBanExpiryJob({ timedBans: services.timedBans, fail2ban: services.fail2ban, now, log: jobLog })),
     needsFail2ban(
       blocklistImportsJob({
