@@ -5,6 +5,7 @@ import type { Config } from "../config.js";
 import { isUserError } from "../core/errors.js";
 import type { Fail2ban } from "../core/fail2ban/client.js";
 import { Fail2banDatabase, locateFail2banDb } from "../core/fail2ban/database.js";
+import { describeNoPing } from "../core/fail2ban/socket-errors.js";
 import { listMigrations } from "../db/migrate.js";
 import { checkHistoryCapture } from "../core/history/capture-check.js";
 import { migrationsDir } from "../paths.js";
@@ -22,7 +23,7 @@ interface Check {
 
 export interface DoctorDeps {
   config: Config;
-  fail2ban: Pick<Fail2ban, "version" | "status" | "dbFile" | "jailSettings" | "actions">;
+  fail2ban: Pick<Fail2ban, "ping" | "version" | "status" | "dbFile" | "jailSettings" | "actions">;
   out: (line: string) => void;
 }
 
@@ -35,10 +36,18 @@ export async function runDoctor({ config, fail2ban, out }: DoctorDeps): Promise<
     },
     {
       name: "fail2ban socket",
+      // Judged by an answered ping: with systemd socket activation a socket file is no server.
       run: async () => {
+        const started = performance.now();
+        try {
+          await fail2ban.ping();
+        } catch (err) {
+          throw isUserError(err) ? new Error(`${config.fail2ban.socket}: ${describeNoPing(err, config.fail2ban.timeoutMs)}`) : err;
+        }
+        const pingMs = Math.round(performance.now() - started);
         const version = await fail2ban.version();
         const { jails } = await fail2ban.status();
-        return `fail2ban ${version} answers on ${config.fail2ban.socket} with ${jails.length} jail(s)`;
+        return `fail2ban ${version} answered a ping on ${config.fail2ban.socket} in ${pingMs} ms, with ${jails.length} jail(s)`;
       },
     },
     {

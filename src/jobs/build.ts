@@ -80,6 +80,7 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
           now,
           host: services.host,
           threshold: config.alerts.health.failures,
+          timeoutMs: config.fail2ban.timeoutMs,
           expectedGone: (jail, at) =>
             services.audit.query({ since: at - 5 * 60_000, limit: 50 }).some((r) => r.command === "stop" && r.outcome === "ok" && r.commandLine === `stop ${jail}`),
         }),

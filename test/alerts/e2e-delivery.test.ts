@@ -112,7 +112,7 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
   const raise = (alert: Alert) => void bot.core.services.alerts.raise(alert);
   const deliver = () => deliverDue({ outbox: bot.core.internals.outbox, adapters: bot.adapters, now: () => clock.now(), log: silentLog });
   const healthCheck = () =>
-    checkHealth({ fail2ban: bot.core.services.fail2ban, state: bot.core.internals.alertState, raise, now: () => clock.now(), host: "web1", threshold: config.alerts.health.failures });
+    checkHealth({ fail2ban: bot.core.services.fail2ban, state: bot.core.internals.alertState, raise, now: () => clock.now(), host: "web1", threshold: config.alerts.health.failures, timeoutMs: config.fail2ban.timeoutMs });
   // Without the history capture in this sandbox, the detector reads fail2ban's counter at each tick.
   const spikeDetector = () =>
     new SpikeDetector({

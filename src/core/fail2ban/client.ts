@@ -28,7 +28,8 @@ import type { z } from "zod";
 
 /** Everything BanBot asks of a running fail2ban. Commands take the `Pick<>` of it they need. */
 export interface Fail2ban {
-  ping(): Promise<void>;
+  /** Resolves when fail2ban answered, within `timeoutMs` (default the connection's timeout). */
+  ping(opts?: { timeoutMs?: number }): Promise<void>;
   version(): Promise<string>;
   capabilities(): Promise<Capabilities>;
   status(): Promise<ServerStatus>;
@@ -90,8 +91,8 @@ export class SocketFail2ban implements Fail2ban {
     return new SocketFail2ban(this.conn, this.log, this.bulkTimeoutMs, lane, this.known);
   }
 
-  async ping(): Promise<void> {
-    parseWith(stringSchema, await this.call(["ping"]));
+  async ping(opts: { timeoutMs?: number } = {}): Promise<void> {
+    parseWith(stringSchema, await this.call(["ping"], opts.timeoutMs));
   }
 
   async version(): Promise<string> {
