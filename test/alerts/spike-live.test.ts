@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { historyActionFile } from "../../src/core/history/capture-check.js";
 import { serveList, useListServer } from "../core/blocklist/list-server.js";
 import { FAKE_TOKENS, FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
-import { socketDriver } from "../fakes/fake-slack-driver.js";
 import { causeBansByLog, useFail2ban } from "../harness/fail2ban.js";
-import { spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
+import { askOverSlack } from "../harness/slack-ask.js";
+import { killIfRunning, spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
 
 const ADMIN = "U0ADMIN";
 const CHANNEL = "C0ALERTS";
@@ -31,25 +31,12 @@ describe("spike alerts from a running banbot start with the history capture", ()
     slack = await FakeSlack.start();
   });
   afterAll(async () => {
-    if (bot && bot.child.exitCode === null && bot.child.signalCode === null) {
-      bot.child.kill("SIGKILL");
-      await bot.exited;
-    }
+    await killIfRunning(bot);
     await slack?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  const ask = async (text: string) => {
-    const sent = await socketDriver(slack).slash(text, { user: ADMIN, channel: "C0SECOPS" });
-    return await vi.waitFor(
-      () => {
-        const last = slack.responses(sent.responseUrl).at(-1);
-        if (last === undefined || String(last.text).startsWith("⏳")) throw new Error("no reply yet");
-        return JSON.stringify(last);
-      },
-      { timeout: 20_000, interval: 50 },
-    );
-  };
+  const ask = (text: string) => askOverSlack(slack, text, ADMIN);
   const posts = (): SlackRequest[] => slack.calls("chat.postMessage").filter((r) => r.args.channel === CHANNEL);
   // The notification text is the title after the tone mark and a space.
   const title = (r: SlackRequest) => String(r.args.text).replace(/^\S+ /, "");

@@ -3,10 +3,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FAKE_TOKENS, FakeSlack } from "../fakes/fake-slack.js";
-import { socketDriver } from "../fakes/fake-slack-driver.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
-import { spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
+import { askOverSlack } from "../harness/slack-ask.js";
+import { killIfRunning, spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
 import { useTempDir } from "../harness/temp-dir.js";
 
 const ADMIN = "U0ADMIN";
@@ -43,24 +43,11 @@ describe("banbot start with its store locked by another process", () => {
     slack = await FakeSlack.start();
   });
   afterAll(async () => {
-    if (bot && bot.child.exitCode === null && bot.child.signalCode === null) {
-      bot.child.kill("SIGKILL");
-      await bot.exited;
-    }
+    await killIfRunning(bot);
     await slack?.close();
   });
 
-  const ask = async (text: string) => {
-    const sent = await socketDriver(slack).slash(text, { user: ADMIN, channel: "C0SECOPS" });
-    return await vi.waitFor(
-      () => {
-        const last = slack.responses(sent.responseUrl).at(-1);
-        if (last === undefined || String(last.text).startsWith("⏳")) throw new Error("no reply yet");
-        return JSON.stringify(last);
-      },
-      { timeout: 20_000, interval: 50 },
-    );
-  };
+  const ask = (text: string) => askOverSlack(slack, text, ADMIN);
 
   it("keeps running through a 30 s lock: jobs wait, changes are refused with a clear message, reads work", { timeout: 120_000 }, async () => {
     const configFile = join(dir.path, "banbot.yaml");
