@@ -32,6 +32,8 @@ import { RateLimiter } from "./core/rate-limit.js";
 import { writeProbe } from "./db/write-probe.js";
 import type { Clock, Services } from "./core/services.js";
 
+const COMMAND_STORE_WAIT_MS = 1_000;
+
 export interface Core {
   services: Services;
   dispatcher: Dispatcher;
@@ -45,8 +47,8 @@ export interface Core {
     db: Database;
     /** The same fail2ban client in the urgent lane: health checks and alert jobs, never queued behind commands. */
     urgentFail2ban: Fail2ban;
-    /** Whether the store takes writes now (another process may hold its lock), asked without waiting. */
-    storeWritable: () => boolean;
+    /** Whether the store takes writes now (another process may hold its lock), waiting at most `waitMs`. */
+    storeWritable: (waitMs?: number) => boolean;
   };
   close(): Promise<void>;
 }
@@ -129,7 +131,8 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     log: log.child({ component: "commands" }),
     confirmTtlMs: config.commands.confirmTimeoutMs,
     observe: (event) => metrics.observeCommand(event),
-    storeWritable,
+    // A command waits a moment for another BanBot's transaction (a large backfill batch) to end.
+    storeWritable: () => storeWritable(COMMAND_STORE_WAIT_MS),
   });
   const close = async (): Promise<void> => {
     await blocklists.close();

@@ -1,16 +1,16 @@
 import type { Database } from "better-sqlite3";
 
 /**
- * Whether a write could start now, asked without waiting: another process (an sqlite3 shell, a
- * backup) may hold the store's write lock for a long time, and every statement that waits for it
- * blocks the whole process for the busy timeout.
+ * Whether a write could start now, waiting at most `waitMs` (default not at all): another process
+ * (an sqlite3 shell, a backup) may hold the store's write lock for a long time, and every statement
+ * that waits for it blocks the whole process for the busy timeout.
  */
-export function writeProbe(db: Database): () => boolean {
-  return () => {
+export function writeProbe(db: Database): (waitMs?: number) => boolean {
+  return (waitMs = 0) => {
     // Inside a transaction the lock is already ours.
     if (db.inTransaction) return true;
     const timeout = db.pragma("busy_timeout", { simple: true }) as number;
-    db.pragma("busy_timeout = 0");
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(waitMs))}`);
     try {
       db.exec("BEGIN IMMEDIATE");
       db.exec("ROLLBACK");

@@ -33,7 +33,7 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
     log: jobLog,
     lock: new InstanceLock(internals.db, owner, LOCK_STALE_MS),
     now,
-    storeWritable: internals.storeWritable,
+    storeWritable: () => internals.storeWritable(),
     onRun: (name, error) => {
       internals.metrics.observeJob(name, error === undefined);
       services.jobs.record(name, now(), error);
@@ -99,7 +99,11 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
         state: internals.alertState,
         raise,
         reportRun: (report) => services.alerts.blocklistRun(report),
-        audit: services.audit, now, host: services.host, log: jobLog }),
+        audit: services.audit,
+        now,
+        host: services.host,
+        log: jobLog,
+      }),
     ),
     { name: "geo-flush", schedule: "*/30 * * * * *", run: async () => void (await internals.geo.flush()) },
     { name: "geo-retry", schedule: "0 */5 * * * *", run: async () => void (await internals.geo.retryUnresolved(now(), 100)) },

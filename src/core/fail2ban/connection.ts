@@ -76,7 +76,7 @@ export class Fail2banConnection {
   private socket: net.Socket | undefined;
   private readonly queues: Record<Lane, Request[]> = { urgent: [], interactive: [], bulk: [] };
   private busy = false;
-  private idle: (() => void)[] = [];
+  private readonly idle: (() => void)[] = [];
   private outage: Outage | undefined;
 
   constructor(private readonly opts: ConnectionOptions) {}
