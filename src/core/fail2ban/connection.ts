@@ -68,9 +68,10 @@ interface Outage {
  * failures; and nothing in the protocol pairs replies with requests except their order.
  *
  * Waiting requests are taken by lane (urgent, then interactive, then bulk), first come first served
- * within one. Once a request finds fail2ban unreachable, the others fail at once with the same
- * message instead of each waiting out its timeout; the first request that gets an answer (a health
- * check, or a command that tries the socket again) ends the outage.
+ * within one. Once fail2ban is known unreachable (a request found its socket gone or refusing, or a
+ * health check got no answer in time), the others fail at once with the same message instead of each
+ * waiting out its timeout; the first request that gets an answer (a health check, or a command that
+ * tries the socket again) ends the outage.
  */
 export class Fail2banConnection {
   private socket: net.Socket | undefined;
@@ -139,9 +140,12 @@ export class Fail2banConnection {
       this.outage = undefined;
       return reply;
     } catch (err) {
-      if (isUserError(err) && UNREACHABLE.has(err.code)) {
+      // A socket that is gone or refuses is an outage whoever finds it. A request that timed out may
+      // only have been a slow one (a huge listing): fail2ban is known hung once a check timed out too.
+      const silent = isUserError(err, "fail2ban_timeout");
+      if (isUserError(err) && UNREACHABLE.has(err.code) && (!silent || req.lane === "urgent" || this.outage)) {
         if (!this.outage) this.opts.log.warn({ code: err.code }, "fail2ban is unreachable; commands fail at once until it answers");
-        this.outage = { since: this.outage?.since ?? Date.now(), cause: err, silent: err.code === "fail2ban_timeout", lastProbe: Date.now() };
+        this.outage = { since: this.outage?.since ?? Date.now(), cause: err, silent, lastProbe: Date.now() };
       }
       throw err;
     }
