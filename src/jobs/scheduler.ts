@@ -131,7 +131,12 @@ export class Scheduler {
     for (const unsubscribe of this.unfollows.splice(0)) unsubscribe();
     while ([...this.status.values()].some((s) => s.running)) await new Promise((r) => setTimeout(r, 20));
     for (const name of lastRuns) await this.runNow(name);
-    if (this.holding === true) this.opts.lock.release();
+    try {
+      if (this.holding === true) this.opts.lock.release();
+    } catch (err) {
+      // A lease left behind goes stale within a minute; a shutdown must not fail over it.
+      this.opts.log.warn({ err }, "could not release the job lock");
+    }
     this.holding = undefined;
   }
 
