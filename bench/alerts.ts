@@ -1,11 +1,19 @@
-import { startBenchCore } from "./bench-core.js";
-import { createSlackAdapter } from "../src/adapters/slack/app.js";
-import { buildScheduler } from "../src/jobs/build.js";
-import { FakeSlack } from "../test/fakes/fake-slack.js";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import Sqlite from "better-sqlite3";
+import { historyActionFile } from "../src/core/history/capture-check.js";
+import { startFail2banSandbox, type SandboxJail } from "../src/sandbox/fail2ban-sandbox.js";
+import { FAKE_TOKENS, FakeSlack } from "../test/fakes/fake-slack.js";
+import { spawnBanbot } from "../test/harness/spawn-banbot.js";
 import { median, ms, percentile, printTable } from "./report.js";
 
-const BURSTS = 20;
-const BAN_SIZES = [12, 50];
+// One burst per jail, each in its own jail so that every burst opens an incident of its own.
+const JAILS = 16;
+const BURST = 12;
+const SPREAD_MS = 60_000;
+const TARGET_P95_MS = 5_000;
 const CHANNEL = "C0ALERTS";
 const YAML = `
 alerts:
@@ -18,62 +26,102 @@ alerts:
     factor: 4
 `;
 
+const jails: SandboxJail[] = Array.from({ length: JAILS }, (_, k) => ({ name: `web${k}`, failregex: ["^FAIL login from <HOST>$"], maxretry: 2, findtime: 3600, bantime: 3600 }));
+
 /**
- * Ban burst in fail2ban → spike alert at the (fake) Slack: for each burst, N addresses are banned in
- * a jail through BanBot's real client, then spike detection and the outbox delivery run back to back
- * (as the jobs would, without their schedule), with the real bolt adapter posting to the fake Slack.
- * Measured from the start of the ban to the moment the fake Slack recorded the chat.postMessage.
+ * An attack on fail2ban → the spike alert posted at a (fake) Slack, through a real `banbot start`
+ * process and a real fail2ban-server: for each jail, failed logins from 12 new addresses are written
+ * to its log at some moment of the minute, and the time runs until the fake Slack records the alert's
+ * chat.postMessage. Measured from the log write, so fail2ban's own polling (about 1 s) is included.
+ * Once with BanBot's history capture installed in fail2ban (detection from its ban events), once
+ * without (the fallback: fail2ban's ban counter, read by the once-a-minute job, as before).
  */
 export async function benchAlerts(): Promise<void> {
-  const bench = await startBenchCore(YAML);
-  const { config, core, log, db } = bench;
-  const fake = await FakeSlack.start();
-  const adapter = createSlackAdapter({ slack: fake.slackConfig(), commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log, host: "127.0.0.1" });
-  const { services } = core;
-  // The jobs of `banbot start`, run back to back by hand instead of on their schedules.
-  const jobs = buildScheduler(config, core, [adapter], log);
-  const detect = () => jobs.runNow("spike-detection");
-  const deliver = () => jobs.runNow("alert-delivery");
-  let block = 0;
+  const rows: string[][] = [];
+  for (const capture of [true, false]) {
+    const samples = await measure(capture);
+    const p95 = percentile(samples, 95);
+    const verdict = capture ? (p95 < TARGET_P95_MS ? "meets the target" : "MISSES the target") : "comparison";
+    rows.push([
+      capture ? "history capture (ban events)" : "no capture (counter, once a minute)",
+      String(samples.length),
+      ms(median(samples)),
+      ms(p95),
+      ms(Math.max(...samples)),
+      `p95 < ${ms(TARGET_P95_MS)}`,
+      verdict,
+    ]);
+  }
+  printTable(
+    `Attack in fail2ban → spike alert at the fake Slack, through banbot start: ${JAILS} bursts of ${BURST} bans spread over a minute`,
+    ["detection", "bursts", "p50", "p95", "max", "target", "verdict"],
+    rows,
+  );
+}
+
+async function measure(capture: boolean): Promise<number[]> {
+  const dir = await mkdtemp(join(tmpdir(), "bba-"));
+  const dataDir = join(dir, "data");
+  await mkdir(dataDir, { mode: 0o700 });
+  const extraActions = capture ? [{ file: historyActionFile(), options: { socket: join(dataDir, "history.sock") } }] : [];
+  const sandbox = await startFail2banSandbox({ jails, extraActions });
+  const slack = await FakeSlack.start();
+  const configFile = join(dir, "banbot.yaml");
+  await writeFile(configFile, YAML);
+  const bot = spawnBanbot(["start"], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    BANBOT_CONFIG: configFile,
+    BANBOT_DATA_DIR: dataDir,
+    BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath,
+    SLACK_BOT_TOKEN: FAKE_TOKENS.bot,
+    SLACK_APP_TOKEN: FAKE_TOKENS.app,
+    SLACK_API_URL: slack.apiUrl,
+  });
   try {
-    if (!jobs.claim()) throw new Error("could not take the job lock of a fresh data dir");
-    await adapter.start();
-    const burst = async (size: number) => {
-      // A fresh spike state: the first run learns the jail's counter, so the burst opens an incident.
-      db.prepare("DELETE FROM alert_state").run();
-      await detect();
-      const ips = Array.from({ length: size }, (_, i) => `10.${Math.floor(block / 200)}.${block % 200}.${i + 1}`);
-      block++;
-      const posts = fake.calls("chat.postMessage").length;
+    await until(() => bot.logs().includes('"msg":"BanBot started"'), 30_000, () => `banbot start did not start:\n${bot.logs()}`);
+    await slack.socket.connected();
+    // The counter needs a first reading to count from: wait for the once-a-minute job's first run.
+    await until(() => readSources(dataDir), 75_000, () => "the spike job never ran");
+    const bursts = jails.map(async (jail, k) => {
+      await sleep((k * SPREAD_MS) / JAILS + Math.random() * 1_000);
+      const ips = Array.from({ length: BURST }, (_, i) => `100.64.${k}.${i + 1}`);
+      const lines = ips.flatMap((ip) => [`FAIL login from ${ip}`, `FAIL login from ${ip}`]);
       const started = performance.now();
-      await services.fail2ban.ban("alpha", ips);
-      await detect();
-      await deliver();
-      const posted = fake.calls("chat.postMessage").slice(posts);
-      if (posted.length !== 1 || !String(posted[0]!.args.text).includes("Ban spike in alpha")) {
-        throw new Error(`burst of ${size}: expected one spike post, got ${JSON.stringify(posted.map((p) => p.args.text))}`);
-      }
-      return posted[0]!.at - started;
-    };
-    // Warm-up: connections and first-use compilation are not what is measured.
-    await burst(BAN_SIZES[0]!);
-    const rows: string[][] = [];
-    for (const size of BAN_SIZES) {
-      const samples: number[] = [];
-      for (let i = 0; i < BURSTS; i++) samples.push(await burst(size));
-      rows.push([`${size} bans`, ms(median(samples)), ms(percentile(samples, 95)), ms(Math.max(...samples))]);
-    }
-    printTable(
-      `Ban burst in fail2ban → spike alert at the fake Slack, ${BURSTS} bursts per size, detection and delivery run back to back ` +
-        `(processing delay only: in production the spike-detection job adds up to 1 minute of detection latency and alert-delivery up to 2 s)`,
-      ["burst", "p50", "p95", "max"],
-      rows,
-    );
+      await sandbox.appendLog(jail.name, lines);
+      const title = `Ban spike in ${jail.name} on`;
+      let post: { at: number } | undefined;
+      await until(() => (post = slack.calls("chat.postMessage").find((r) => String(r.args.text).includes(title))) !== undefined, 120_000, () => `no alert for ${jail.name}`);
+      return post!.at - started;
+    });
+    return await Promise.all(bursts);
   } finally {
-    await jobs.stop();
-    await adapter.stop();
-    await fake.close();
-    await bench.close();
+    bot.child.kill("SIGTERM");
+    await bot.exited;
+    await slack.close();
+    await sandbox.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function readSources(dataDir: string): boolean {
+  try {
+    const db = new Sqlite(join(dataDir, "banbot.sqlite3"), { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare("SELECT 1 FROM alert_state WHERE key = 'spike:sources'").get() !== undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean, timeoutMs: number, why: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(why());
+    await sleep(50);
   }
 }
 

@@ -13,8 +13,9 @@ export const blocklistImport = defineCommand({
   ],
   role: "operator",
   effect: "change",
-  async run({ name, mode }, { blocklists, progress }: Ctx<"blocklists">) {
+  async run({ name, mode }, { blocklists, alerts, progress }: Ctx<"blocklists" | "alerts">) {
     const report = await blocklists.runImport(name, { dryRun: mode === "dry-run", trigger: "manual", progress: progress && tenths(name, progress) });
+    alerts.blocklistRun(report);
     return describeRun(report);
   },
 });

@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import { isUserError } from "../src/core/errors.js";
 import type { Field } from "../src/core/reply.js";
 import { liveJobRunner } from "../src/core/job-runner.js";
-import type { Ctx } from "../src/core/services.js";
+import type { Ctx, Services } from "../src/core/services.js";
 import { formatRelative } from "../src/core/time-format.js";
 import type { JobRuns } from "../src/store/job-runs.js";
 
@@ -13,8 +13,8 @@ export const status = defineCommand({
   options: [],
   role: "viewer",
   effect: "read",
-  async run(_values, { fail2ban, jobs, clock, host }: Ctx<"fail2ban" | "jobs" | "clock" | "host">) {
-    const botFields = jobFields(jobs, clock.now());
+  async run(_values, { fail2ban, jobs, alerts, clock, host }: Ctx<"fail2ban" | "jobs" | "alerts" | "clock" | "host">) {
+    const botFields = [...jobFields(jobs, clock.now()), spikeField(alerts, jobs, clock.now())];
     try {
       const version = await fail2ban.version();
       const { jails } = await fail2ban.status();
@@ -54,4 +54,16 @@ function jobFields(jobs: JobRuns, now: number): Field[] {
     ...(latest === undefined ? [] : [`last run ${formatRelative(latest, now)}; ${runs.length} jobs, ${failing.length ? `failing: ${failing.map((r) => r.name).join(", ")}` : "all succeeding"}`]),
   ];
   return [{ label: "Background jobs", value: lines.join("\n") }];
+}
+
+// How quickly a ban spike is noticed depends on the history capture: say which way it is watched.
+function spikeField(alerts: Pick<Services["alerts"], "spikeDetection">, jobs: JobRuns, now: number): Field {
+  const sources = alerts.spikeDetection();
+  const value =
+    liveJobRunner(jobs, now) === undefined
+      ? "not watched: no `banbot start` process runs the jobs"
+      : sources === undefined
+        ? "starting: the first check runs within a minute"
+        : sources;
+  return { label: "Spike detection", value };
 }

@@ -25,18 +25,33 @@ import { createHistoryArchive } from "./store/history-archive.js";
 import { createHistoryQueries } from "./store/history-queries.js";
 import { createJobRuns } from "./store/job-runs.js";
 import { Dispatcher } from "./core/dispatch.js";
-import { SocketFail2ban } from "./core/fail2ban/client.js";
+import { SocketFail2ban, type Fail2ban } from "./core/fail2ban/client.js";
 import { CliConfigOps } from "./core/fail2ban/config-ops.js";
 import { Fail2banConnection } from "./core/fail2ban/connection.js";
 import { RateLimiter } from "./core/rate-limit.js";
+import { writeProbe } from "./db/write-probe.js";
 import type { Clock, Services } from "./core/services.js";
 import { TimedBanKeeper } from "./core/timed-ban-keeper.js";
+
+const COMMAND_STORE_WAIT_MS = 1_000;
 
 export interface Core {
   services: Services;
   dispatcher: Dispatcher;
   /** What the background jobs call; built here so a process without jobs still shares the stores. */
-  internals: { geo: GeoService; outbox: Outbox; rateLimiter: RateLimiter; alertState: AlertState; metrics: Metrics; db: Database; timedBanKeeper: TimedBanKeeper };
+  internals: {
+    geo: GeoService;
+    outbox: Outbox;
+    rateLimiter: RateLimiter;
+    alertState: AlertState;
+    metrics: Metrics;
+    db: Database;
+    timedBanKeeper: TimedBanKeeper;
+    /** The same fail2ban client in the urgent lane: health checks and alert jobs, never queued behind commands. */
+    urgentFail2ban: Fail2ban;
+    /** Whether the store takes writes now (another process may hold its lock), waiting at most `waitMs`. */
+    storeWritable: (waitMs?: number) => boolean;
+  };
   close(): Promise<void>;
 }
 
@@ -74,7 +89,8 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   // Bans a blocklist makes are noted in the history, so their events carry the list as origin.
   const blocklists = buildBlocklists(config.blocklists, {
     db,
-    fail2ban,
+    // Imports and expiries are bulk work: between their chunks, commands and checks go first.
+    fail2ban: fail2ban.inLane("bulk"),
     clock,
     host,
     log: log.child({ component: "blocklists" }),
@@ -91,8 +107,10 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     if (report.event === "start") void timedBanKeeper.jailStarted(report.jail).catch((err: unknown) => log.error({ err }, "renewing timed bans after a jail start failed"));
   });
   const outbox = createOutbox(db);
+  const alertState = createAlertState(db);
   const mutes = createAlertMutes(db);
   const metrics = createMetrics({ fail2ban, pendingAlerts: () => outbox.pendingCount() });
+  const storeWritable = writeProbe(db);
   const rateLimiter = new RateLimiter({ perMinute: config.commands.rateLimit.perMinute, now: () => clock.now() });
   const services: Services = {
     fail2ban,
@@ -114,7 +132,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     catalogue: COMMANDS,
     blocklists: blocklists.blocklists,
     geo,
-    alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, now: () => clock.now() }),
+    alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, state: alertState, now: () => clock.now(), host, blocklistLargeChange: config.alerts.blocklist.largeChange }),
     mutes,
     history,
     jobs: createJobRuns(db),
@@ -126,6 +144,8 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     log: log.child({ component: "commands" }),
     confirmTtlMs: config.commands.confirmTimeoutMs,
     observe: (event) => metrics.observeCommand(event),
+    // A command waits a moment for another BanBot's transaction (a large backfill batch) to end.
+    storeWritable: () => storeWritable(COMMAND_STORE_WAIT_MS),
   });
   const close = async (): Promise<void> => {
     await blocklists.close();
@@ -133,5 +153,6 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     geoFiles.close();
     await conn.close();
   };
-  return { services, dispatcher, internals: { geo, outbox, rateLimiter, alertState: createAlertState(db), metrics, db, timedBanKeeper }, close };
+  const internals = { geo, outbox, rateLimiter, alertState, metrics, db, timedBanKeeper, urgentFail2ban: fail2ban.inLane("urgent"), storeWritable };
+  return { services, dispatcher, internals, close };
 }

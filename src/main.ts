@@ -109,7 +109,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
                     port,
                     host,
                     registry: core.internals.metrics.registry,
-                    health: healthCheck({ fail2ban: core.services.fail2ban, db: core.internals.db, adapters: adaptersUp, scheduler }),
+                    health: healthCheck({ fail2ban: core.internals.urgentFail2ban, db: core.internals.db, adapters: adaptersUp, scheduler }),
                     log: log.child({ component: "ops" }),
                   });
           const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });

@@ -233,8 +233,9 @@ describe("loadConfig", () => {
     ["alerts:\n  routes:\n    - kinds: [health]\n", "alerts.routes[0]: a route needs slack_channel, discord_channel or both"],
     [
       "alerts:\n  routes:\n    - kinds: [spikes]\n      slack_channel: C01A\n",
-      'alerts.routes[0].kinds[0]: expected one of health, spike, blocklist, digest; got text "spikes"',
+      'alerts.routes[0].kinds[0]: expected one of health, spike, blocklist, silent, digest; got text "spikes"',
     ],
+    ["alerts:\n  health:\n    interval: 7s\n", "alerts.health.interval: must divide a minute evenly: 1s, 2s, 3s, 5s, 10s, 15s, 20s, 30s or 1m"],
     [
       "alerts:\n  routes:\n    - kinds: [health]\n      slack_channel: '#alerts'\n",
       "alerts.routes[0].slack_channel: expected a Slack channel ID like C01ABCDEF (not the #name)",

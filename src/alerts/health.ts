@@ -1,5 +1,6 @@
 import type { Fail2ban } from "../core/fail2ban/client.js";
 import { isUserError } from "../core/errors.js";
+import { describeNoPing } from "../core/fail2ban/socket-errors.js";
 import { formatDuration, formatTime } from "../core/time-format.js";
 import type { AlertState } from "../store/alert-state.js";
 import type { Alert } from "./alert.js";
@@ -16,13 +17,15 @@ interface HealthMemory {
 }
 
 export interface HealthDeps {
-  fail2ban: Pick<Fail2ban, "status">;
+  fail2ban: Pick<Fail2ban, "ping" | "status">;
   state: AlertState;
   raise: (alert: Alert) => void;
   now: () => number;
   host: string;
   /** Consecutive failed checks before the outage alert. */
   threshold: number;
+  /** How long a ping may take (fail2ban.timeout). */
+  timeoutMs: number;
   /** Whether a jail's disappearance was asked for (a `stop` through BanBot), so not worth an alert. */
   expectedGone?: (jail: string, since: number) => boolean;
 }
@@ -50,6 +53,8 @@ export async function checkHealth(deps: HealthDeps): Promise<void> {
   const at = now();
   let jails: string[];
   try {
+    // Up means a ping answered in time: a socket alone may be systemd's (socket activation).
+    await deps.fail2ban.ping({ timeoutMs: deps.timeoutMs });
     ({ jails } = await deps.fail2ban.status());
   } catch (err) {
     if (!isUserError(err)) throw err;
@@ -65,7 +70,7 @@ export async function checkHealth(deps: HealthDeps): Promise<void> {
         reply: {
           title: `fail2ban is not answering on ${host}`,
           tone: "error",
-          text: err.message,
+          text: describeNoPing(err, deps.timeoutMs),
           fields: [
             { label: "Since", value: formatTime(memory.firstFailureAt) },
             { label: "Failed checks", value: String(memory.failures) },

@@ -7,14 +7,14 @@ const MINUTE = 60_000;
  * A spike's rate as a chart: bans per minute from `since` to `now` (UTC minutes, oldest first), so
  * the alert shows the shape of the attack beside its numbers.
  */
-export function spikeRateChart(spike: { jail: string; host: string; starts: readonly number[]; since: number; now: number }): Image {
+export function spikeRateChart(spike: { jail: string; host: string; bans: readonly { at: number; n: number }[]; since: number; now: number }): Image {
   const first = Math.floor(spike.since / MINUTE) * MINUTE;
   const minutes: number[] = [];
   for (let at = first; at <= spike.now; at += MINUTE) minutes.push(at);
   const counts = minutes.map(() => 0);
-  for (const at of spike.starts) {
+  for (const { at, n } of spike.bans) {
     const i = Math.floor((at - first) / MINUTE);
-    if (i >= 0 && i < counts.length) counts[i]!++;
+    if (i >= 0 && i < counts.length) counts[i]! += n;
   }
   const total = counts.reduce((a, b) => a + b, 0);
   const label = (at: number) => new Date(at).toISOString().slice(11, 16);

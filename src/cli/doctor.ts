@@ -6,12 +6,15 @@ import { isUserError } from "../core/errors.js";
 import type { Fail2ban } from "../core/fail2ban/client.js";
 import type { Fail2banConfigOps } from "../core/fail2ban/config-ops.js";
 import { Fail2banDatabase, locateFail2banDb } from "../core/fail2ban/database.js";
+import { describeNoPing } from "../core/fail2ban/socket-errors.js";
 import { listMigrations } from "../db/migrate.js";
 import { checkGeoFiles } from "../core/geo/databases.js";
 import { embeddedCountryDatabase } from "../core/geo/embedded.js";
 import { checkHistoryCapture } from "../core/history/capture-check.js";
 import { migrationsDir } from "../paths.js";
 import { storePath } from "./store-path.js";
+import { CAPTURE_ACTION } from "../alerts/spike.js";
+import { describeSpikeSources } from "../alerts/spike-sources.js";
 
 const run = promisify(execFile);
 
@@ -23,7 +26,7 @@ interface Check {
 
 export interface DoctorDeps {
   config: Config;
-  fail2ban: Pick<Fail2ban, "version" | "status" | "dbFile" | "actionProperty">;
+  fail2ban: Pick<Fail2ban, "ping" | "version" | "status" | "dbFile" | "jailSettings" | "actions" | "actionProperty">;
   configOps: Pick<Fail2banConfigOps, "configuredJails">;
   out: (line: string) => void;
 }
@@ -37,10 +40,18 @@ export async function runDoctor({ config, fail2ban, configOps, out }: DoctorDeps
     },
     {
       name: "fail2ban socket",
+      // Judged by an answered ping: with systemd socket activation a socket file is no server.
       run: async () => {
+        const started = performance.now();
+        try {
+          await fail2ban.ping();
+        } catch (err) {
+          throw isUserError(err) ? new Error(`${config.fail2ban.socket}: ${describeNoPing(err, config.fail2ban.timeoutMs)}`) : err;
+        }
+        const pingMs = Math.round(performance.now() - started);
         const version = await fail2ban.version();
         const { jails } = await fail2ban.status();
-        return `fail2ban ${version} answers on ${config.fail2ban.socket} with ${jails.length} jail(s)`;
+        return `fail2ban ${version} answered a ping on ${config.fail2ban.socket} in ${pingMs} ms, with ${jails.length} jail(s)`;
       },
     },
     {
@@ -63,6 +74,7 @@ export async function runDoctor({ config, fail2ban, configOps, out }: DoctorDeps
       },
     },
     { name: "history capture", run: () => checkHistoryCapture(config, fail2ban, configOps) },
+    { name: "spike detection", run: () => spikeDetection(fail2ban) },
     { name: "geo databases", run: () => Promise.resolve(checkGeoFiles(config.geo.databases, embeddedCountryDatabase())) },
     {
       name: "BanBot store",
@@ -80,6 +92,15 @@ export async function runDoctor({ config, fail2ban, configOps, out }: DoctorDeps
   }
   out(failed === 0 ? "Everything looks right." : `${failed} problem(s) found.`);
   return failed === 0 ? 0 : 1;
+}
+
+// The same split the detector makes at each tick: jails with BanBot's action report their bans.
+async function spikeDetection(fail2ban: Pick<Fail2ban, "status" | "actions">): Promise<string> {
+  const { jails } = await fail2ban.status();
+  const events: string[] = [];
+  const counter: string[] = [];
+  for (const jail of jails) ((await fail2ban.actions(jail)).includes(CAPTURE_ACTION) ? events : counter).push(jail);
+  return describeSpikeSources({ events, counter });
 }
 
 function checkStore(file: string): string {

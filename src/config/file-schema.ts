@@ -55,7 +55,7 @@ function duration(min: { ms: number; text: string }, max: { ms: number; text: st
 const noIssuesYet = (payload: z.core.ParsePayload) => payload.issues.length === 0;
 
 export const ROLES = ["viewer", "operator", "admin"] as const;
-export const ALERT_KINDS = ["health", "spike", "blocklist", "digest"] as const;
+export const ALERT_KINDS = ["health", "spike", "blocklist", "silent", "digest"] as const;
 
 const GrantSchema = z
   .strictObject({
@@ -184,9 +184,14 @@ export const ConfigFileSchema = z
         routes: list(AlertRouteSchema).describe("where each kind of alert is posted"),
         health: z
           .strictObject({
-            failures: z.int().min(1).max(100).default(3).describe("failed checks in a row (every 30s) before the fail2ban-unreachable alert"),
+            failures: z.int().min(1).max(100).default(3).describe("failed checks in a row before the fail2ban-unreachable alert"),
+            interval: duration({ ms: 1_000, text: "1s" }, { ms: 60_000, text: "1m" })
+              .default(30_000)
+              .refine((ms) => ms % 1_000 === 0 && 60_000 % ms === 0, "must divide a minute evenly: 1s, 2s, 3s, 5s, 10s, 15s, 20s, 30s or 1m")
+              .describe("how often fail2ban is checked; default 30s"),
           })
           .prefault({})
+          .transform((h) => ({ failures: h.failures, intervalMs: h.interval }))
           .describe("health alerts"),
         spike: z
           .strictObject({
@@ -195,8 +200,28 @@ export const ConfigFileSchema = z
             factor: z.number().min(1).max(1000).default(4).describe("how many times a jail's usual rate the window must reach"),
           })
           .prefault({})
-          .transform((s) => ({ windowRuns: s.window_minutes, minCount: s.min_count, factor: s.factor }))
-          .describe("ban-spike alerts, per jail"),
+          .transform((s) => ({ windowMinutes: s.window_minutes, minCount: s.min_count, factor: s.factor }))
+          .describe("ban-spike alerts, per jail, counting only the bans fail2ban's filters made"),
+        silent: z
+          .strictObject({
+            after: duration({ ms: 60_000, text: "1m" }, { ms: 30 * DAY_MS, text: "30d" })
+              .default(6 * 3_600_000)
+              .describe("how long a jail's failure counter must stand still (where its learnt rate expects failures) before it is called silent; default 6h"),
+          })
+          .prefault({})
+          .transform((s) => ({ afterMs: s.after }))
+          .describe("silent-jail alerts: a jail that stopped seeing failures (its log moved?) or whose log files are gone"),
+        blocklist: z
+          .strictObject({
+            large_change: z
+              .int()
+              .min(1)
+              .default(100)
+              .describe("addresses banned plus unbanned by one import from which it is reported as a blocklist alert"),
+          })
+          .prefault({})
+          .transform((b) => ({ largeChange: b.large_change }))
+          .describe("blocklist alerts: failing imports, and imports that change a lot"),
       })
       .prefault({})
       .describe("alert routing and detection"),

@@ -9,6 +9,7 @@ import { nearMiss, parseCommandLine, suggest, withConfirmToken } from "./command
 import { isUserError, UserError, type ErrorCode } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { newIncident } from "./incident.js";
+import { STORE_LOCKED_MESSAGE, isStoreBusy } from "./store-busy.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { errorReply, type Reply } from "./reply.js";
 import type { AnyCommand, Services } from "./services.js";
@@ -29,6 +30,8 @@ export interface DispatcherDeps {
   confirmTtlMs: number;
   /** Told about every command run, for metrics. */
   observe?: (event: CommandEvent) => void;
+  /** Whether the store takes writes now; commands that change anything wait for it, and say so. */
+  storeWritable?: () => boolean;
 }
 
 export interface CommandEvent {
@@ -118,27 +121,37 @@ export class Dispatcher {
       return result(errorReply(message, "Not allowed"), "refused");
     }
 
-    const ctx = { ...services, actor, commandLine, progress: opts.progress };
-    // A token is checked whatever the command: a confirmed `ban` of a risky address carries one too.
-    if (command.effect === "destructive" || parsed.confirmToken !== undefined) {
-      const consequence = command.effect === "destructive" && parsed.confirmToken === undefined ? await this.consequenceOf(command, parsed.values, ctx) : undefined;
-      // What it would act on does not exist (no such jail or blocklist): no question to ask.
-      if (consequence instanceof UserError) {
-        const message = await this.withSuggestion(consequence, command, parsed.values);
-        this.audit(actor, who, "error", message, started);
-        return result(errorReply(message), "error");
-      }
-      const gate = this.confirmationGate(actor, who, parsed.confirmToken, started, consequence);
-      if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
+    // A change BanBot could not record (nor audit) is not made: refused at once, not after the busy timeout.
+    if (command.effect !== "read" && this.deps.storeWritable?.() === false) {
+      log.warn({ commandLine, platform: actor.platform, userId: actor.userId }, "command refused: the store is locked");
+      return result(errorReply(STORE_LOCKED_MESSAGE, "Not done"), "error");
     }
 
+    const ctx = { ...services, actor, commandLine, progress: opts.progress };
     try {
+      // A token is checked whatever the command: a confirmed `ban` of a risky address carries one too.
+      if (command.effect === "destructive" || parsed.confirmToken !== undefined) {
+        const consequence = command.effect === "destructive" && parsed.confirmToken === undefined ? await this.consequenceOf(command, parsed.values, ctx) : undefined;
+        // What it would act on does not exist (no such jail or blocklist): no question to ask.
+        if (consequence instanceof UserError) {
+          const message = await this.withSuggestion(consequence, command, parsed.values);
+          this.audit(actor, who, "error", message, started);
+          return result(errorReply(message), "error");
+        }
+        const gate = this.confirmationGate(actor, who, parsed.confirmToken, started, consequence);
+        if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
+      }
       const risk = parsed.confirmToken === undefined ? await command.confirm?.(parsed.values as never, ctx) : undefined;
       if (risk !== undefined) return result(this.askConfirmation(actor, who, risk, started), "confirm");
       const reply = await command.run(parsed.values as never, ctx);
       if (command.effect !== "read") this.audit(actor, who, "ok", reply.title, started);
       return result(reply, "ok");
     } catch (err) {
+      if (isStoreBusy(err)) {
+        log.warn({ err, commandLine, platform: actor.platform, userId: actor.userId }, "command failed: the store is locked");
+        this.audit(actor, who, "error", STORE_LOCKED_MESSAGE, started);
+        return result(errorReply(STORE_LOCKED_MESSAGE, "Not done"), "error");
+      }
       if (isUserError(err)) {
         const message = await this.withSuggestion(err, command, parsed.values);
         const refused = err.code === "not_allowed";

@@ -89,7 +89,7 @@ export function surfaceExamples(): SurfaceExample[] {
             jail: "sshd",
             host: "web1",
             // 2, 3, 5, 9, 12 and 11 bans in the six minutes to 09:41.
-            starts: [2, 3, 5, 9, 12, 11].flatMap((count, minute) => Array.from({ length: count }, (_, k) => AT - (5 - minute) * 60_000 + k * 1000)),
+            bans: [2, 3, 5, 9, 12, 11].map((n, minute) => ({ at: AT - (5 - minute) * 60_000, n })),
             since: AT - 5 * 60_000,
             now: AT,
           }),

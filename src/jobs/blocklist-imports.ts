@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Alert } from "../alerts/alert.js";
 import { describeRun } from "../core/blocklist/describe.js";
-import type { Blocklists } from "../core/blocklist/blocklists.js";
+import type { Blocklists, RunReport } from "../core/blocklist/blocklists.js";
 import type { AlertState } from "../store/alert-state.js";
 import type { AuditLog } from "../store/audit-log.js";
 import type { Job } from "./scheduler.js";
@@ -14,6 +14,8 @@ export function blocklistImportsJob(deps: {
   blocklists: Blocklists;
   state: AlertState;
   raise: (a: Alert) => void;
+  /** A run that changed a lot is news for the alert channel (Alerts.blocklistRun). */
+  reportRun: (report: RunReport) => void;
   audit: Pick<AuditLog, "record">;
   now: () => number;
   host: string;
@@ -42,6 +44,7 @@ export function blocklistImportsJob(deps: {
             durationMs: report.durationMs,
           });
         }
+        deps.reportRun(report);
         const key = `blocklist:${source.name}`;
         const failing = deps.state.get<{ incident: string }>(key);
         if (report.outcome === "failed" && !failing) {

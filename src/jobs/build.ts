@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { checkHealth, fail2banDownReason } from "../alerts/health.js";
 import { deliverDue } from "../alerts/outbox-worker.js";
-import { detectSpikes } from "../alerts/spike.js";
+import { checkSilentJails } from "../alerts/silent.js";
+import { SpikeDetector } from "../alerts/spike.js";
 import type { Core } from "../compose.js";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/chat.js";
@@ -14,6 +15,7 @@ import { digestJob } from "./digest.js";
 import { historyRetentionJob } from "./history-retention.js";
 import { historySyncJob } from "./history-sync.js";
 import { housekeepingJob } from "./housekeeping.js";
+import { ownBansQuery } from "../store/own-bans.js";
 import { InstanceLock } from "./instance-lock.js";
 import { Scheduler, type Job } from "./scheduler.js";
 import { timedBanExpiryJob } from "./timed-ban-expiry.js";
@@ -31,16 +33,36 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
     log: jobLog,
     lock: new InstanceLock(internals.db, owner, LOCK_STALE_MS),
     now,
+    storeWritable: () => internals.storeWritable(),
     onRun: (name, error) => {
       internals.metrics.observeJob(name, error === undefined);
       services.jobs.record(name, now(), error);
     },
   });
-  const raise = (alert: Parameters<typeof services.alerts.raise>[0]) => void services.alerts.raise(alert);
+  // An alert goes out at once rather than at the delivery job's next tick (when it is not busy already).
+  const raise = (alert: Parameters<typeof services.alerts.raise>[0]) => {
+    if (services.alerts.raise(alert) > 0) void scheduler.runNow("alert-delivery");
+  };
   const delivery = new Map(adapters.map((a) => [a.platform, a] as const));
   // While the health check knows fail2ban is down, the jobs that need it wait: the one health alert
   // says it all, and what was due (an import, a timed unban) runs at the first tick after recovery.
   const needsFail2ban = (job: Job): Job => ({ ...job, holdReason: () => fail2banDownReason(internals.alertState, now()) });
+  const spikes = new SpikeDetector({
+    ...config.alerts.spike,
+    fail2ban: internals.urgentFail2ban,
+    state: internals.alertState,
+    raise,
+    now,
+    host: services.host,
+    locate: (ips) => locate(services.geo, ips),
+    ownBans: ownBansQuery(internals.db, services.host),
+  });
+  // Filter bans count as the capture archives them; only the process running the jobs alerts.
+  scheduler.follow(() =>
+    services.history.subscribe((events) => {
+      if (scheduler.active) spikes.observe(events);
+    }),
+  );
   const jobs: Job[] = [
     {
       name: "alert-delivery",
@@ -49,36 +71,39 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
     },
     {
       name: "health-check",
-      schedule: "*/30 * * * * *",
+      schedule: everySeconds(config.alerts.health.intervalMs / 1000),
       run: () =>
         checkHealth({
-          fail2ban: services.fail2ban,
+          fail2ban: internals.urgentFail2ban,
           state: internals.alertState,
           raise,
           now,
           host: services.host,
           threshold: config.alerts.health.failures,
+          timeoutMs: config.fail2ban.timeoutMs,
           expectedGone: (jail, at) =>
             services.audit.query({ since: at - 5 * 60_000, limit: 50 }).some((r) => r.command === "stop" && r.outcome === "ok" && r.commandLine === `stop ${jail}`),
         }),
     },
+    needsFail2ban({ name: "spike-detection", schedule: "0 * * * * *", run: () => spikes.tick() }),
     needsFail2ban({
-      name: "spike-detection",
-      schedule: "0 * * * * *",
+      name: "silent-jails",
+      schedule: "0 */5 * * * *",
       run: () =>
-        detectSpikes({
-          ...config.alerts.spike,
-          fail2ban: services.fail2ban,
-          state: internals.alertState,
-          raise,
-          now,
-          host: services.host,
-          locate: (ips) => locate(services.geo, ips),
-        }),
+        checkSilentJails({ fail2ban: internals.urgentFail2ban, state: internals.alertState, raise, now, host: services.host, afterMs: config.alerts.silent.afterMs }),
     }),
     needsFail2ban(timedBanExpiryJob(internals.timedBanKeeper)),
     needsFail2ban(
-      blocklistImportsJob({ blocklists: services.blocklists, state: internals.alertState, raise, audit: services.audit, now, host: services.host, log: jobLog }),
+      blocklistImportsJob({
+        blocklists: services.blocklists,
+        state: internals.alertState,
+        raise,
+        reportRun: (report) => services.alerts.blocklistRun(report),
+        audit: services.audit,
+        now,
+        host: services.host,
+        log: jobLog,
+      }),
     ),
     { name: "geo-flush", schedule: "*/30 * * * * *", run: async () => void (await internals.geo.flush()) },
     { name: "geo-retry", schedule: "0 */5 * * * *", run: async () => void (await internals.geo.retryUnresolved(now(), 100)) },
@@ -90,6 +115,11 @@ export function buildScheduler(config: Config, core: Core, adapters: readonly Ch
   ];
   for (const job of jobs) scheduler.add(job);
   return scheduler;
+}
+
+// Croner patterns have a seconds field; the config only allows intervals that divide a minute.
+function everySeconds(seconds: number): string {
+  return seconds >= 60 ? "0 * * * * *" : `*/${seconds} * * * * *`;
 }
 
 // Country (or range) and network of each address, for the spike alert's summary.

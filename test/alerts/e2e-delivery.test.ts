@@ -6,7 +6,7 @@ import { createSlackAdapter } from "../../src/adapters/slack/app.js";
 import type { Alert } from "../../src/alerts/alert.js";
 import { checkHealth } from "../../src/alerts/health.js";
 import { deliverDue } from "../../src/alerts/outbox-worker.js";
-import { detectSpikes } from "../../src/alerts/spike.js";
+import { SpikeDetector } from "../../src/alerts/spike.js";
 import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import type { ChatAdapter } from "../../src/core/chat.js";
@@ -16,13 +16,14 @@ import { FAKE_GUILD } from "../fakes/fake-discord-payloads.js";
 import { FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
 import { TestClock } from "../harness/banbot.js";
 import { silentLog } from "../harness/client.js";
-import { useFail2ban } from "../harness/fail2ban.js";
+import { causeBansByLog, useFail2ban } from "../harness/fail2ban.js";
 import { migratedStore } from "../harness/store.js";
 import { useTempDir } from "../harness/temp-dir.js";
+import { ownBansQuery } from "../../src/store/own-bans.js";
 
 // End to end: real fail2ban-server, BanBot's real core on a real SQLite file, the real bolt and
 // discord.js adapters posting to the fake platforms. The jobs are not scheduled: each test calls
-// what build.ts schedules (checkHealth, detectSpikes, deliverDue) itself, on a clock it moves.
+// what build.ts schedules (checkHealth, the spike detector's tick, deliverDue) itself, on a clock it moves.
 
 const SLACK_CHANNEL = "C0ALERTS";
 const DISCORD_CHANNEL = FAKE_GUILD.channelId;
@@ -112,9 +113,18 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
   const raise = (alert: Alert) => void bot.core.services.alerts.raise(alert);
   const deliver = () => deliverDue({ outbox: bot.core.internals.outbox, adapters: bot.adapters, now: () => clock.now(), log: silentLog });
   const healthCheck = () =>
-    checkHealth({ fail2ban: bot.core.services.fail2ban, state: bot.core.internals.alertState, raise, now: () => clock.now(), host: "web1", threshold: config.alerts.health.failures });
-  const spikeRun = () =>
-    detectSpikes({ ...config.alerts.spike, fail2ban: bot.core.services.fail2ban, state: bot.core.internals.alertState, raise, now: () => clock.now(), host: "web1" });
+    checkHealth({ fail2ban: bot.core.services.fail2ban, state: bot.core.internals.alertState, raise, now: () => clock.now(), host: "web1", threshold: config.alerts.health.failures, timeoutMs: config.fail2ban.timeoutMs });
+  // Without the history capture in this sandbox, the detector reads fail2ban's counter at each tick.
+  const spikeDetector = () =>
+    new SpikeDetector({
+      ...config.alerts.spike,
+      fail2ban: bot.core.services.fail2ban,
+      state: bot.core.internals.alertState,
+      raise,
+      now: () => clock.now(),
+      host: "web1",
+      ownBans: ownBansQuery(bot.db, bot.core.services.host),
+    });
 
   // What each platform received, from a given request on.
   const slackMark = () => slack.requests.length;
@@ -174,9 +184,12 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
   it("a burst of bans opens one spike incident, updated in place, then resolved in its thread", async () => {
     const s0 = slackMark();
     const d0 = discordMark();
+    // fail2ban stamps its bans with the real time, which the earlier test's minutes ran ahead of.
+    clock.at = Date.now();
+    const spikes = spikeDetector();
     const minute = async (bans: number, from: number) => {
-      if (bans > 0) await bot.core.services.fail2ban.ban("alpha", Array.from({ length: bans }, (_, i) => `203.0.113.${from + i}`));
-      await spikeRun();
+      if (bans > 0) await causeBansByLog(f2b.sandbox, "alpha", Array.from({ length: bans }, (_, i) => `203.0.113.${from + i}`));
+      await spikes.tick();
       await deliver();
       clock.advance(60_000);
     };
@@ -197,7 +210,8 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
     expect(edits.map((r) => r.path)).toEqual([`/api/v10/channels/${DISCORD_CHANNEL}/messages/${discordId}`]);
     expect(JSON.stringify(edits[0]!.body)).toMatch(/32 bans in the last 3 minutes/);
 
-    for (let i = 0; i < 4; i++) await minute(0, 0);
+    // Calm minutes until the window is empty, and two more: the resolution.
+    for (let i = 0; i < 6 && slackCalls(s0, "chat.postMessage").length < 2; i++) await minute(0, 0);
     const posts = slackCalls(s0, "chat.postMessage");
     expect(posts.map((r) => [textOf(r), r.args.thread_ts])).toEqual([
       ["Ban spike in alpha on web1", undefined],

@@ -8,7 +8,7 @@ describe("spikeRateChart", () => {
     const image = spikeRateChart({
       jail: "sshd",
       host: "web1",
-      starts: [at("09:40:05"), at("09:40:59"), at("09:42:10"), at("09:43:00"), at("09:43:30"), at("09:43:31"), at("09:39:59")],
+      bans: [at("09:40:05"), at("09:40:59"), at("09:42:10"), at("09:43:00"), at("09:43:30"), at("09:43:31"), at("09:39:59")].map((t) => ({ at: t, n: 1 })),
       since: at("09:40:30"),
       now: at("09:43:45"),
     });

@@ -34,9 +34,10 @@ describe("banbot start", () => {
       const healthy = await vi.waitFor(async () => {
         const res = await fetch(`${base}/healthz`);
         expect(res.status).toBe(200);
-        return (await res.json()) as { healthy: boolean; checks: Record<string, { ok: boolean }> };
+        return (await res.json()) as { healthy: boolean; checks: Record<string, { ok: boolean; detail?: string }> };
       }, { timeout: 20_000, interval: 200 });
-      expect(healthy.checks.fail2ban?.ok).toBe(true);
+      // Judged by an answered ping, and saying so.
+      expect(healthy.checks.fail2ban).toEqual({ ok: true, detail: expect.stringMatching(/^answered a ping in \d+ ms$/) });
       expect(healthy.checks.database?.ok).toBe(true);
 
       const metrics = await (await fetch(`${base}/metrics`)).text();

@@ -18,6 +18,7 @@ describe("viewer commands", () => {
       { label: "Banned now", value: "2" },
       { label: "Banned since start", value: "2" },
       { label: "Background jobs", value: "not running: no `banbot start` process holds the job lock" },
+      { label: "Spike detection", value: "not watched: no `banbot start` process runs the jobs" },
     ]);
   });
 
@@ -29,6 +30,13 @@ describe("viewer commands", () => {
     jobs.record("alert-delivery", bot.clock.now() - 2_000, "slack: 500 internal error");
     const field = (await bot.run("status")).fields?.find((f) => f.label === "Background jobs");
     expect(field?.value).toBe("run by web1:4242:abc\nlast run 2s ago; 2 jobs, failing: alert-delivery");
+    const spikes = () => bot.run("status").then((r) => r.fields?.find((f) => f.label === "Spike detection")?.value);
+    expect(await spikes()).toBe("starting: the first check runs within a minute");
+    // What the detector found at its last tick: one jail reports through the capture, one does not.
+    bot.core.internals.alertState.set("spike:sources", { events: ["alpha"], counter: ["beta"], at: bot.clock.now() }, bot.clock.now());
+    expect(await spikes()).toBe(
+      "from the history capture's ban events for alpha; from fail2ban's ban counter once a minute for beta: the history capture is not installed there (docs/history.md)",
+    );
     lock.release();
   });
 

@@ -90,6 +90,27 @@ export async function causeBanByLog(
   });
 }
 
+/**
+ * An attack: `maxretry` failure lines for each address, written at once, then waits until fail2ban's
+ * filter banned every one of them (its `Ban` log lines). Addresses as for causeBanByLog.
+ */
+export async function causeBansByLog(sandbox: Fail2banSandbox, jailName: string, ips: readonly string[], opts: { timeoutMs?: number } = {}): Promise<void> {
+  const jail = sandbox.jails.find((j) => j.name === jailName);
+  if (!jail) throw new Error(`causeBansByLog: the sandbox has no jail ${jailName}`);
+  const line = failureLineFor(jail.failregex[0] ?? "");
+  const from = await serverLogOffset(sandbox);
+  await sandbox.appendLog(jailName, ips.flatMap((ip) => Array.from({ length: jail.maxretry }, () => line(ip))));
+  const pending = new Set(ips);
+  const banned = new RegExp(`NOTICE\\s+\\[${escapeRegExp(jailName)}\\] Ban (\\S+)$`);
+  await vi.waitFor(
+    async () => {
+      for (const l of (await readFrom(sandbox.serverLog, from)).split("\n")) pending.delete(banned.exec(l)?.[1] ?? "");
+      if (pending.size > 0) throw new Error(`fail2ban has not banned ${[...pending].join(", ")} in [${jailName}]`);
+    },
+    { timeout: opts.timeoutMs ?? 15_000, interval: 50 },
+  );
+}
+
 // Turns a literal failregex such as `^FAIL login from <HOST>$` into a line generator; anything
 // with real regex syntax needs an explicit `line` option.
 function failureLineFor(failregex: string): (ip: string) => string {

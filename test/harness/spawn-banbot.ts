@@ -20,3 +20,10 @@ export function spawnBanbot(args: string[], env: Record<string, string | undefin
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   return { child, logs: () => logs, stdout: () => stdout, exited: new Promise((resolve) => child.on("exit", (code) => resolve(code))) };
 }
+
+/** For after-hooks: a BanBot a failed test left running is killed, and waited for. */
+export async function killIfRunning(bot: BanbotProcess | undefined): Promise<void> {
+  if (!bot || bot.child.exitCode !== null || bot.child.signalCode !== null) return;
+  bot.child.kill("SIGKILL");
+  await bot.exited;
+}

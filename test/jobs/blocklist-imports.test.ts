@@ -19,6 +19,7 @@ describe("blocklistImportsJob", () => {
       blocklists: bot.core.services.blocklists,
       state: createAlertState(bot.db),
       raise: (a) => alerts.push(a),
+      reportRun: (report) => bot.core.services.alerts.blocklistRun(report),
       audit: bot.core.services.audit,
       now,
       host: "web1",

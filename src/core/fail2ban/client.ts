@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { UserError } from "../errors.js";
 import { capabilitiesFor, type Capabilities } from "./capabilities.js";
-import type { Fail2banConnection } from "./connection.js";
+import type { Fail2banConnection, Lane } from "./connection.js";
 import {
   Fail2banCommandError,
   banEntriesSchema,
@@ -28,12 +28,15 @@ import type { z } from "zod";
 
 /** Everything BanBot asks of a running fail2ban. Commands take the `Pick<>` of it they need. */
 export interface Fail2ban {
-  ping(): Promise<void>;
+  /** Resolves when fail2ban answered, within `timeoutMs` (default the connection's timeout). */
+  ping(opts?: { timeoutMs?: number }): Promise<void>;
   version(): Promise<string>;
   capabilities(): Promise<Capabilities>;
   status(): Promise<ServerStatus>;
   jailStatus(jail: string, opts?: { short?: boolean }): Promise<JailStatus>;
   jailSettings(jail: string): Promise<JailSettings>;
+  /** The jail's action names (one round trip; jailSettings has them among a dozen others). */
+  actions(jail: string): Promise<string[]>;
   /** The three settings every jail listing shows, without the dozen round trips of jailSettings. */
   jailLimits(jail: string): Promise<JailLimits>;
   /** Banned addresses of a jail, ordered by end of ban. */
@@ -81,33 +84,43 @@ export interface BulkOptions {
 const DEFAULT_CHUNK = 500;
 
 export class SocketFail2ban implements Fail2ban {
-  private caps: Promise<Capabilities> | undefined;
+  // Shared by every lane's view of one connection: the server's version is one fact.
+  private readonly known: { caps?: Promise<Capabilities> };
 
   constructor(
     private readonly conn: Fail2banConnection,
     private readonly log: Logger,
     private readonly bulkTimeoutMs = 120_000,
-  ) {}
+    private readonly lane: Lane = "interactive",
+    known: { caps?: Promise<Capabilities> } = {},
+  ) {
+    this.known = known;
+  }
 
-  async ping(): Promise<void> {
-    parseWith(stringSchema, await this.call(["ping"]));
+  /** The same client whose requests wait in `lane` (see Fail2banConnection). */
+  inLane(lane: Lane): SocketFail2ban {
+    return new SocketFail2ban(this.conn, this.log, this.bulkTimeoutMs, lane, this.known);
+  }
+
+  async ping(opts: { timeoutMs?: number } = {}): Promise<void> {
+    parseWith(stringSchema, await this.call(["ping"], opts.timeoutMs));
   }
 
   async version(): Promise<string> {
     const version = parseWith(stringSchema, await this.call(["version"]));
-    this.caps = Promise.resolve(capabilitiesFor(version));
+    this.known.caps = Promise.resolve(capabilitiesFor(version));
     return version;
   }
 
   capabilities(): Promise<Capabilities> {
-    if (!this.caps) {
+    if (!this.known.caps) {
       const probe = this.version().then(capabilitiesFor);
-      this.caps = probe.catch((err: unknown) => {
-        this.caps = undefined;
+      this.known.caps = probe.catch((err: unknown) => {
+        this.known.caps = undefined;
         throw err;
       });
     }
-    return this.caps;
+    return this.known.caps;
   }
 
   async status(): Promise<ServerStatus> {
@@ -132,6 +145,11 @@ export class SocketFail2ban implements Fail2ban {
         return Array.isArray(stats) && typeof stats[0] === "string" ? stats[0] : undefined;
       },
     });
+  }
+
+  async actions(jail: string): Promise<string[]> {
+    assertJail(jail);
+    return await this.query(stringListSchema, ["get", jail, "actions"], jail);
   }
 
   async jailLimits(jail: string): Promise<JailLimits> {
@@ -177,8 +195,8 @@ export class SocketFail2ban implements Fail2ban {
   async ban(jail: string, ips: readonly string[], opts: BulkOptions = {}): Promise<number> {
     assertJail(jail);
     const addrs = assertBanTargets(ips);
-    return await this.inChunks(addrs, opts, async (chunk) => {
-      const reply = await this.call(["set", jail, "banip", ...chunk], this.bulkTimeoutMs, jail);
+    return await this.inChunks(addrs, opts, async (chunk, lane) => {
+      const reply = await this.call(["set", jail, "banip", ...chunk], this.bulkTimeoutMs, jail, lane);
       // 0.10.0–0.10.4 answer a single-address ban with the address itself.
       return typeof reply === "number" ? reply : 1;
     });
@@ -188,13 +206,13 @@ export class SocketFail2ban implements Fail2ban {
     if (jail !== undefined) assertJail(jail);
     const addrs = assertBanTargets(ips);
     const args = jail === undefined ? ["unban"] : ["set", jail, "unbanip"];
-    return await this.inChunks(addrs, opts, async (chunk) =>
-      parseWith(intSchema, await this.call([...args, ...chunk], this.bulkTimeoutMs, jail)),
+    return await this.inChunks(addrs, opts, async (chunk, lane) =>
+      parseWith(intSchema, await this.call([...args, ...chunk], this.bulkTimeoutMs, jail, lane)),
     );
   }
 
   async unbanAll(): Promise<number> {
-    return parseWith(intSchema, await this.call(["unban", "--all"], this.bulkTimeoutMs));
+    return parseWith(intSchema, await this.call(["unban", "--all"], this.bulkTimeoutMs, undefined, "bulk"));
   }
 
   async addIgnore(jail: string, entries: readonly string[]): Promise<string[]> {
@@ -264,12 +282,14 @@ export class SocketFail2ban implements Fail2ban {
   private async inChunks(
     items: string[],
     opts: BulkOptions,
-    send: (chunk: string[]) => Promise<number>,
+    send: (chunk: string[], lane: Lane) => Promise<number>,
   ): Promise<number> {
     const size = (await this.capabilities()).multiIp ? Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK) : 1;
+    // Work of several chunks is bulk work: between chunks, whatever else waits goes first.
+    const lane = items.length > size && this.lane === "interactive" ? "bulk" : this.lane;
     let total = 0;
     for (let i = 0; i < items.length; i += size) {
-      total += await send(items.slice(i, i + size));
+      total += await send(items.slice(i, i + size), lane);
       opts.onProgress?.(Math.min(i + size, items.length), items.length);
     }
     return total;
@@ -284,8 +304,8 @@ export class SocketFail2ban implements Fail2ban {
     return <T>(schema: z.ZodType<T>, key: string) => this.query(schema, ["get", jail, key], jail);
   }
 
-  private async call(args: string[], timeoutMs?: number, jail?: string): Promise<PickleValue> {
-    const reply = await this.conn.send(args, timeoutMs);
+  private async call(args: string[], timeoutMs?: number, jail?: string, lane: Lane = this.lane): Promise<PickleValue> {
+    const reply = await this.conn.send(args, timeoutMs, lane);
     try {
       return unwrapReply(reply);
     } catch (err) {

@@ -1,7 +1,7 @@
 import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
-import { UserError } from "../errors.js";
+import { UserError, isUserError } from "../errors.js";
 import { ReplyAssembler } from "./framing.js";
 import { END_MARKER, encodeCommand, type PickleValue } from "./pickle.js";
 import { connectError, lostError, timeoutError } from "./socket-errors.js";
@@ -13,7 +13,32 @@ export interface ConnectionOptions {
   log: Logger;
 }
 
+/**
+ * Which queue a request waits in. `urgent`: health checks and alert jobs, which must see an outage
+ * while users are busy; `interactive`: commands someone waits for; `bulk`: chunks of large bans,
+ * imports and the like, which yield to everything else between chunks.
+ */
+export type Lane = "urgent" | "interactive" | "bulk";
+
+const LANES: readonly Lane[] = ["urgent", "interactive", "bulk"];
+
+/** What the connection knows of fail2ban's reachability, from the requests it made. */
+export interface Reachability {
+  up: boolean;
+  /** While down: since when (Unix ms) and why, as users are told. */
+  since?: number;
+  cause?: UserError;
+}
+
+// Failures that mean fail2ban cannot be reached at all (as opposed to a refused or unreadable command).
+const UNREACHABLE = new Set(["fail2ban_socket_missing", "fail2ban_permission_denied", "fail2ban_refused", "fail2ban_timeout", "fail2ban_unavailable"]);
 const CLOSE_FRAME = Buffer.concat([Buffer.from("<F2B_CLOSE_COMMAND>", "latin1"), END_MARKER]);
+// A refused connection means a stale socket (fail2ban crashed) or a server between bind and listen:
+// worth retrying briefly, never for a whole command timeout.
+const REFUSED_RETRY_MS = 1_000;
+// While fail2ban is down because it stopped answering (not because its socket is gone or refuses),
+// one request at most this often tries again; the others fail at once.
+const SILENT_PROBE_MS = 5_000;
 
 class ConnectionLost extends Error {
   constructor(readonly bytesReceived: number) {
@@ -21,26 +46,55 @@ class ConnectionLost extends Error {
   }
 }
 
+interface Request {
+  args: readonly string[];
+  timeoutMs: number;
+  lane: Lane;
+  resolve: (value: PickleValue) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Outage {
+  since: number;
+  cause: UserError;
+  /** Connect failures are cheap to retry; a server that accepts but never answers is not. */
+  silent: boolean;
+  lastProbe: number;
+}
+
 /**
- * One persistent connection with a FIFO of one outstanding request. fail2ban's server has a listen
+ * One persistent connection with one outstanding request at a time. fail2ban's server has a listen
  * backlog of 1 and handles every connection in one thread, so more connections only add EAGAIN
  * failures; and nothing in the protocol pairs replies with requests except their order.
+ *
+ * Waiting requests are taken by lane (urgent, then interactive, then bulk), first come first served
+ * within one. Once fail2ban is known unreachable (a request found its socket gone or refusing, or a
+ * health check got no answer in time), the others fail at once with the same message instead of each
+ * waiting out its timeout; the first request that gets an answer (a health check, or a command that
+ * tries the socket again) ends the outage.
  */
 export class Fail2banConnection {
   private socket: net.Socket | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queues: Record<Lane, Request[]> = { urgent: [], interactive: [], bulk: [] };
+  private busy = false;
+  private readonly idle: (() => void)[] = [];
+  private outage: Outage | undefined;
 
   constructor(private readonly opts: ConnectionOptions) {}
 
-  send(args: readonly string[], timeoutMs = this.opts.timeoutMs): Promise<PickleValue> {
-    const run = () => this.exchange(args, timeoutMs);
-    const result = this.tail.then(run, run);
-    this.tail = result.catch(() => undefined);
-    return result;
+  send(args: readonly string[], timeoutMs = this.opts.timeoutMs, lane: Lane = "interactive"): Promise<PickleValue> {
+    return new Promise((resolve, reject) => {
+      this.queues[lane].push({ args, timeoutMs, lane, resolve, reject });
+      this.pump();
+    });
+  }
+
+  reachability(): Reachability {
+    return this.outage ? { up: false, since: this.outage.since, cause: this.outage.cause } : { up: true };
   }
 
   async close(): Promise<void> {
-    await this.tail;
+    if (this.busy || LANES.some((l) => this.queues[l].length > 0)) await new Promise<void>((resolve) => this.idle.push(resolve));
     const sock = this.socket;
     this.socket = undefined;
     if (!sock || sock.destroyed) return;
@@ -51,7 +105,53 @@ export class Fail2banConnection {
     });
   }
 
-  private async exchange(args: readonly string[], timeoutMs: number): Promise<PickleValue> {
+  private pump(): void {
+    if (this.busy) return;
+    const next = LANES.map((l) => this.queues[l]).find((q) => q.length > 0)?.shift();
+    if (!next) {
+      for (const wake of this.idle.splice(0)) wake();
+      return;
+    }
+    this.busy = true;
+    this.attempt(next)
+      .then(next.resolve, next.reject)
+      // One turn of the event loop before choosing the next request: a command that makes several
+      // requests in a row queues its next one meanwhile, instead of losing its turn to a bulk chunk.
+      .finally(() =>
+        setImmediate(() => {
+          this.busy = false;
+          this.pump();
+        }),
+      );
+  }
+
+  private async attempt(req: Request): Promise<PickleValue> {
+    const outage = this.outage;
+    const probing = outage !== undefined && req.lane !== "urgent";
+    if (probing && outage.silent) {
+      if (Date.now() - outage.lastProbe < SILENT_PROBE_MS) throw outage.cause;
+      outage.lastProbe = Date.now();
+    }
+    try {
+      // While down, a command tries the socket once instead of retrying: it fails at once, or finds
+      // fail2ban back.
+      const reply = await this.exchange(req.args, req.timeoutMs, { retryConnect: !probing });
+      if (this.outage) this.opts.log.info({ downMs: Date.now() - this.outage.since }, "fail2ban answers again");
+      this.outage = undefined;
+      return reply;
+    } catch (err) {
+      // A socket that is gone or refuses is an outage whoever finds it. A request that timed out may
+      // only have been a slow one (a huge listing): fail2ban is known hung once a check timed out too.
+      const silent = isUserError(err, "fail2ban_timeout");
+      if (isUserError(err) && UNREACHABLE.has(err.code) && (!silent || req.lane === "urgent" || this.outage)) {
+        if (!this.outage) this.opts.log.warn({ code: err.code }, "fail2ban is unreachable; commands fail at once until it answers");
+        this.outage = { since: this.outage?.since ?? Date.now(), cause: err, silent, lastProbe: Date.now() };
+      }
+      throw err;
+    }
+  }
+
+  private async exchange(args: readonly string[], timeoutMs: number, opts: { retryConnect: boolean }): Promise<PickleValue> {
     let frame: Buffer;
     try {
       frame = encodeCommand(args);
@@ -61,7 +161,7 @@ export class Fail2banConnection {
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 0; ; attempt++) {
       const reused = this.socket !== undefined;
-      const sock = await this.connected(deadline);
+      const sock = await this.connected(deadline, opts.retryConnect);
       try {
         return await this.roundTrip(sock, frame, deadline);
       } catch (err) {
@@ -77,9 +177,10 @@ export class Fail2banConnection {
     }
   }
 
-  private async connected(deadline: number): Promise<net.Socket> {
+  private async connected(deadline: number, retry: boolean): Promise<net.Socket> {
     if (this.socket && !this.socket.destroyed) return this.socket;
     this.socket = undefined;
+    const refusedUntil = Math.min(deadline, Date.now() + REFUSED_RETRY_MS);
     for (let delay = 10; ; delay = Math.min(delay * 2, 500)) {
       try {
         const sock = await this.connectOnce(deadline);
@@ -90,9 +191,10 @@ export class Fail2banConnection {
         return sock;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        // EAGAIN: the backlog of 1 is full; ECONNREFUSED: the server may be restarting.
-        const transient = code === "EAGAIN" || code === "ECONNREFUSED";
-        if (!transient || Date.now() + delay >= deadline) throw connectError(err, this.opts.socketPath);
+        // EAGAIN: the backlog of 1 is full (fail2ban is busy, not gone); ECONNREFUSED: the server
+        // may be between bind and listen, or dead with its socket left behind.
+        const until = code === "EAGAIN" ? deadline : code === "ECONNREFUSED" ? refusedUntil : 0;
+        if (!retry || Date.now() + delay >= until) throw connectError(err, this.opts.socketPath);
         await sleep(delay);
       }
     }

@@ -1,4 +1,5 @@
 import { UserError } from "../errors.js";
+import { formatDuration } from "../time-format.js";
 
 // Every way of not reaching fail2ban, mapped once to what the operator should do about it. Messages
 // reach chat, so they name the setting to check, never the path itself (that goes to the log).
@@ -48,5 +49,18 @@ export function lostError(cause: unknown): UserError {
     "fail2ban_unavailable",
     "The connection to fail2ban was lost while it worked on the command; check its state before retrying.",
     { cause },
+  );
+}
+
+/**
+ * Why a ping got no answer, for the health check and doctor. Since fail2ban 1.1.1 systemd can hold
+ * the socket itself (socket activation), so a socket that accepts connections no longer means a
+ * running server: only an answer does.
+ */
+export function describeNoPing(err: UserError, timeoutMs: number): string {
+  if (err.code !== "fail2ban_timeout") return `No answer to a ping: ${err.message}`;
+  return (
+    `The socket accepts connections, but nothing answered a ping within ${formatDuration(timeoutMs)}: fail2ban is hung, or the socket ` +
+    "is systemd's (socket activation, fail2ban 1.1.1 and later) and fail2ban did not start. Check `systemctl status fail2ban` and fail2ban's log."
   );
 }

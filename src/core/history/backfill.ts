@@ -51,6 +51,8 @@ export async function backfill(deps: BackfillDeps): Promise<BackfillResult> {
   for (let done = false; !done; ) {
     const rows: DbBan[] = [];
     while (rows.length < Math.max(WRITE_BATCH, readBatch)) {
+      // Reads are synchronous: between them, commands waiting on the event loop go first.
+      await new Promise((resolve) => setImmediate(resolve));
       const batch = deps.fail2banDb.bansAfter(after, readBatch);
       rows.push(...batch);
       if (batch.length > 0) after = batch[batch.length - 1]!.rowid;

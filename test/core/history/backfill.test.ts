@@ -47,6 +47,16 @@ describe("backfill", () => {
 
   const all = () => queries.events({}, { limit: 100 }).map((e) => `${e.jail} ${e.ip} ${e.banTime}`);
 
+  it("lets the event loop run between its reads, so commands are not held up by a large backfill", async () => {
+    insertBans(f2b, Array.from({ length: 2_000 }, (_, i) => ({ jail: "sshd", ip: `198.18.${i >> 8}.${i & 255}`, timeofban: T0 + i })));
+    let finished = false;
+    // What a command arriving meanwhile would be: a callback waiting for its turn on the event loop.
+    const turn = new Promise<boolean>((resolve) => setTimeout(() => resolve(finished), 0));
+    await run(100);
+    finished = true;
+    expect(await turn).toBe(false);
+  });
+
   it("archives every row once, in batches, and reads only new rows afterwards", async () => {
     insertBans(f2b, [
       { jail: "sshd", ip: "192.0.2.1", timeofban: T0, data: { matches: [["", "2026-11-22 ", "FAIL from 192.0.2.1"], "FAIL\u001b[2J from 192.0.2.1"], failures: 2 } },
