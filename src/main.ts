@@ -4,31 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import pino from "pino";
-import { COMMANDS as CATALOGUE } from "../commands/index.js";
-import { runConsole } from "./adapters/console/console.js";
-import { createChatAdapters } from "./adapters/index.js";
-import { runDoctor } from "./cli/doctor.js";
 import { commandLineFrom, runExec } from "./cli/exec.js";
-import { runMigrate } from "./cli/migrate.js";
-import { registerCommands } from "./cli/register.js";
-import { runSlackManifest } from "./cli/slack-manifest.js";
-import { runStart } from "./cli/start.js";
-import { buildScheduler } from "./jobs/build.js";
-import { historyActionFile, historySocketPath } from "./core/history/capture-check.js";
-import { healthCheck } from "./ops/health.js";
-import { startOpsServer } from "./ops/server.js";
 import { storePath } from "./cli/store-path.js";
 import { buildCore, type Core } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
 import { isUserError } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
 import { openDatabase } from "./db/open.js";
-import { startAttackFeed } from "./demo/attack.js";
-import { watchBans } from "./demo/ban-watch.js";
-import { DEMO_JAILS } from "./demo/jails.js";
 import { createLogger, type Logger } from "./log.js";
 import { migrationsDir } from "./paths.js";
-import { startFail2banSandbox } from "./sandbox/fail2ban-sandbox.js";
 
 export interface Io {
   out: (line: string) => void;
@@ -83,14 +67,26 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
   // Working it out loads a second, default config: only when it is going to be logged.
   if (log.isLevelEnabled("debug")) log.debug({ config: describeNonDefaults(config) }, "effective configuration");
 
+  // Only `exec` and `console` run on every call: what the other commands need (the chat SDKs, jobs,
+  // the ops server, the sandbox) is imported in their branch, so a one-shot command never loads it.
   try {
     switch (command) {
-      case "migrate":
+      case "migrate": {
+        const { runMigrate } = await import("./cli/migrate.js");
         runMigrate(config.dataDir, log, io.out);
         return 0;
-      case "start":
-        return await withCore(config, log, (core) => {
-          const adapters = createChatAdapters(config, core, log);
+      }
+      case "start": {
+        const [{ createChatAdapters }, { buildScheduler }, { runStart }, { historySocketPath }, { healthCheck }, { startOpsServer }] = await Promise.all([
+          import("./adapters/index.js"),
+          import("./jobs/build.js"),
+          import("./cli/start.js"),
+          import("./core/history/capture-check.js"),
+          import("./ops/health.js"),
+          import("./ops/server.js"),
+        ]);
+        return await withCore(config, log, async (core) => {
+          const adapters = await createChatAdapters(config, core, log);
           const scheduler = buildScheduler(config, core, adapters, log);
           const { port, host } = config.http;
           const startOps =
@@ -105,19 +101,26 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
                     log: log.child({ component: "ops" }),
                   });
           const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
-          return runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
+          return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
         });
-      case "register":
+      }
+      case "register": {
         if (!config.discord) {
           io.err("banbot register needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.");
           return 2;
         }
+        const [{ registerCommands }, { COMMANDS: CATALOGUE }] = await Promise.all([import("./cli/register.js"), import("../commands/index.js")]);
         await registerCommands({ discord: config.discord, commands: config.commands, catalogue: CATALOGUE, out: io.out });
         return 0;
-      case "slack-manifest":
+      }
+      case "slack-manifest": {
+        const { runSlackManifest } = await import("./cli/slack-manifest.js");
         return runSlackManifest(rest, config.commands.name, io.out);
-      case "doctor":
+      }
+      case "doctor": {
+        const { runDoctor } = await import("./cli/doctor.js");
         return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, out: io.out }));
+      }
       case "exec": {
         const { line, ...opts } = execArgs(rest);
         if (!line) {
@@ -126,11 +129,13 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         }
         return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, opts, io.out));
       }
-      case "console":
+      case "console": {
+        const { runConsole } = await import("./adapters/console/console.js");
         return await withCore(config, log, async ({ dispatcher }) => {
           await runConsole({ dispatcher, input: io.stdin, output: io.stdout });
           return 0;
         });
+      }
       default:
         return await runDemo(env, log, io);
     }
@@ -169,6 +174,14 @@ async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Pro
 
 // The demo points a normal configuration at a sandboxed fail2ban-server and a throwaway store.
 async function runDemo(env: Env, log: Logger, io: Io): Promise<number> {
+  const [{ runConsole }, { historyActionFile }, { startAttackFeed }, { watchBans }, { DEMO_JAILS }, { startFail2banSandbox }] = await Promise.all([
+    import("./adapters/console/console.js"),
+    import("./core/history/capture-check.js"),
+    import("./demo/attack.js"),
+    import("./demo/ban-watch.js"),
+    import("./demo/jails.js"),
+    import("./sandbox/fail2ban-sandbox.js"),
+  ]);
   io.out("Starting a sandboxed fail2ban-server (unprivileged, no firewall changes)…");
   // BanBot's store lives apart from the sandbox: the history action must know its socket first.
   const dataDir = await mkdtemp(join(tmpdir(), "bbd-"));
