@@ -42,7 +42,13 @@ export interface Core {
 /** Builds the platform-neutral core on an open, migrated store. Called from the composition root only. */
 export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }): Core {
   const fail2banLog = log.child({ component: "fail2ban" });
-  const conn = new Fail2banConnection({ socketPath: config.fail2ban.socket, timeoutMs: config.fail2ban.timeoutMs, log: fail2banLog });
+  // Every round trip lands in the metrics' histogram; they are built below, on this client.
+  const conn = new Fail2banConnection({
+    socketPath: config.fail2ban.socket,
+    timeoutMs: config.fail2ban.timeoutMs,
+    log: fail2banLog,
+    observe: (event) => metrics.observeFail2ban(event),
+  });
   const fail2ban = new SocketFail2ban(conn, fail2banLog);
   const host = hostname();
   const geoLog = log.child({ component: "geo" });

@@ -11,6 +11,16 @@ export interface ConnectionOptions {
   /** Per command, connecting included. */
   timeoutMs: number;
   log: Logger;
+  /** Told about every round trip (queueing excluded), e.g. for a latency histogram. */
+  observe?: (event: RoundTripEvent) => void;
+}
+
+export interface RoundTripEvent {
+  /** The command without jail names or addresses, e.g. `get banip --with-time`: few distinct values. */
+  command: string;
+  seconds: number;
+  /** `failed`: no reply (timeout, lost or refused connection); a fail2ban error reply is still `ok`. */
+  outcome: "ok" | "failed";
 }
 
 const CLOSE_FRAME = Buffer.concat([Buffer.from("<F2B_CLOSE_COMMAND>", "latin1"), END_MARKER]);
@@ -33,7 +43,7 @@ export class Fail2banConnection {
   constructor(private readonly opts: ConnectionOptions) {}
 
   send(args: readonly string[], timeoutMs = this.opts.timeoutMs): Promise<PickleValue> {
-    const run = () => this.exchange(args, timeoutMs);
+    const run = () => this.observed(args, () => this.exchange(args, timeoutMs));
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
     return result;
@@ -49,6 +59,20 @@ export class Fail2banConnection {
       sock.end(CLOSE_FRAME);
       setTimeout(() => sock.destroy(), 1000).unref();
     });
+  }
+
+  private async observed(args: readonly string[], exchange: () => Promise<PickleValue>): Promise<PickleValue> {
+    const observe = this.opts.observe;
+    if (!observe) return await exchange();
+    const started = performance.now();
+    let outcome: RoundTripEvent["outcome"] = "failed";
+    try {
+      const reply = await exchange();
+      outcome = "ok";
+      return reply;
+    } finally {
+      observe({ command: commandName(args), seconds: (performance.now() - started) / 1000, outcome });
+    }
   }
 
   private async exchange(args: readonly string[], timeoutMs: number): Promise<PickleValue> {
@@ -154,4 +178,16 @@ export class Fail2banConnection {
       sock.write(frame);
     });
   }
+}
+
+// Server-wide settings read and written with `get <key>` / `set <key> <value>`; every other get/set
+// names a jail second, which stays out of the name.
+const SERVER_KEYS = new Set(["loglevel", "logtarget", "syslogsocket", "dbfile", "dbmaxmatches", "dbpurgeage", "thread", "allowipv6"]);
+
+/** `get alpha banip --with-time` → `get banip --with-time`; `banned 192.0.2.1 …` → `banned`. */
+export function commandName(args: readonly string[]): string {
+  const [verb = "", second = "", key = ""] = args;
+  if (verb !== "get" && verb !== "set") return verb;
+  if (SERVER_KEYS.has(second) || key === "") return `${verb} ${second}`;
+  return args[3] === "--with-time" ? `${verb} ${key} --with-time` : `${verb} ${key}`;
 }
