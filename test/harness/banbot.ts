@@ -1,8 +1,12 @@
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll } from "vitest";
 import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
+import { historyActionFile } from "../../src/core/history/capture-check.js";
+import type { HistoryListener } from "../../src/core/history/listener.js";
 import { CONSOLE_IDENTITY, type Identity } from "../../src/core/identity.js";
 import type { Reply } from "../../src/core/reply.js";
 import { silentLog } from "./client.js";
@@ -27,20 +31,26 @@ export const slackUser = (userId: string, extra: Partial<Identity> = {}): Identi
  * BanBot's real core (dispatcher, commands, SQLite store) against a real fail2ban-server, for one
  * test file. `yaml` is the config file text (grants and so on).
  */
-export function useBanBot(opts: { yaml?: string; env?: Record<string, string> } = {}) {
-  const f2b = useFail2ban();
+export function useBanBot(opts: { yaml?: string; env?: Record<string, string>; capture?: boolean } = {}) {
+  // With `capture`, every jail reports to BanBot's history socket as in production (docs/history.md).
+  // The socket's path goes into the jail config before the server starts, so it cannot live in the sandbox.
+  const captureSocket = join(tmpdir(), `bbc-${randomBytes(4).toString("hex")}.sock`);
+  const f2b = useFail2ban(opts.capture ? { extraActions: [{ file: historyActionFile(), options: { socket: captureSocket, retry: "0.2" } }] } : {});
   const clock = new TestClock();
   const tmp = useTempDir("bb-");
   let db: Database | undefined;
   let core: Core | undefined;
   let config: Config | undefined;
-  beforeAll(() => {
+  let capture: HistoryListener | undefined;
+  beforeAll(async () => {
     const base = loadConfig({ BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: tmp.path, ...opts.env }, opts.yaml);
     config = { ...base, fail2ban: { ...base.fail2ban, configDir: join(f2b.sandbox.dir, "conf") } };
     db = migratedStore(join(tmp.path, "banbot.sqlite3"));
     core = buildCore(config, db, silentLog, clock);
+    if (opts.capture) capture = await core.services.history.listen({ path: captureSocket, mode: 0o600 });
   });
   afterAll(async () => {
+    await capture?.close();
     await core?.close();
     if (db?.open) db.close();
   });
@@ -60,6 +70,13 @@ export function useBanBot(opts: { yaml?: string; env?: Record<string, string> } 
     get config(): Config {
       if (!config) throw new Error("useBanBot: only inside tests");
       return config;
+    },
+    /** fail2ban round trips of this command (`get banip`, `banned`, …) BanBot has made, per its metrics. */
+    async roundTrips(command: string): Promise<number> {
+      if (!core) throw new Error("useBanBot: only inside tests");
+      const text = await core.internals.metrics.registry.getSingleMetricAsString("banbot_fail2ban_round_trip_seconds");
+      const counts = [...text.matchAll(/_count\{command="([^"]*)",outcome="\w+"\} (\d+)/g)].filter((m) => m[1] === command);
+      return counts.reduce((n, m) => n + Number(m[2]), 0);
     },
     run(line: string, who: Identity = CONSOLE_IDENTITY): Promise<Reply> {
       if (!core) throw new Error("useBanBot: only inside tests");

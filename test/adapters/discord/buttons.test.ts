@@ -17,7 +17,7 @@ describe("Discord buttons and menus", () => {
     await fail2ban().ban("alpha", ["192.0.2.20", "192.0.2.21"]);
     const list = await discord.slash(VIEWER, { subcommand: "banned", options: { jail: "alpha" } });
     const customId = buttonId(list, "Unban 192.0.2.20");
-    expect(customId).toBe("b0:=unban 192.0.2.20 alpha");
+    expect(customId).toMatch(/^b\d:=unban 192\.0\.2\.20 alpha$/);
 
     const update = await discord.click(OPERATOR, { customId, messageId: MESSAGE });
     expect(update.type).toBe(7);
