@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -17,8 +18,13 @@ describe("banbot exec", () => {
   const dataDir = useTempDir("bbx-");
 
   async function banbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir.path };
-    return await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env }).then(
+    return await banbotWith({}, ...args);
+  }
+
+  async function banbotWith(extra: { env?: Record<string, string>; nodeArgs?: string[] }, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir.path, ...extra.env };
+    const node = ["--import", "tsx", ...(extra.nodeArgs ?? [])];
+    return await promisify(execFile)(process.execPath, [...node, join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
     );
@@ -29,6 +35,15 @@ describe("banbot exec", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("✔ Banned 203.0.113.5 in alpha for 2h");
     expect(await connect(f2b.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.5"])).toEqual([["alpha"]]);
+  });
+
+  it("loads no chat SDK, chart renderer or HTTP client for a command that needs none", async () => {
+    const log = join(dataDir.path, "modules.txt");
+    const { code } = await banbotWith({ env: { MODULE_LOG_FILE: log }, nodeArgs: ["--import", join(ROOT, "test/harness/module-log.ts")] }, "exec", "--", "banned", "alpha");
+    expect(code).toBe(0);
+    const packages = new Set([...(await readFile(log, "utf8")).matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]));
+    expect(packages).toContain("better-sqlite3");
+    for (const heavy of ["discord.js", "@slack/bolt", "echarts", "@resvg/resvg-js", "undici"]) expect(packages).not.toContain(heavy);
   });
 
   it("prints the Reply as JSON", async () => {

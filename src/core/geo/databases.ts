@@ -31,9 +31,28 @@ export function openGeoDatabases(opts: OpenGeoDatabasesOptions): GeoDatabaseFile
   const readers: GeoReader[] = [...files];
   if (files.every((f) => f.current.asnOnly)) {
     const { path, label, note } = opts.embedded;
-    readers.push(new MmdbReader(readFileSync(path), { label, note }));
+    readers.push(new OnFirstUse(() => new MmdbReader(readFileSync(path), { label, note })));
   }
   return new WatchedDatabases(files, readers, opts.checkIntervalMs, opts.log);
+}
+
+// The embedded database is 8 MB that a command without a lookup (`exec -- status`) need not read.
+class OnFirstUse implements GeoReader {
+  private reader: GeoReader | undefined;
+
+  constructor(private readonly open: () => GeoReader) {}
+
+  get name(): string {
+    return this.opened().name;
+  }
+
+  get(ip: string): GeoRecord | undefined {
+    return this.opened().get(ip);
+  }
+
+  private opened(): GeoReader {
+    return (this.reader ??= this.open());
+  }
 }
 
 class WatchedFile implements GeoReader {
