@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import pino from "pino";
-import { commandLineFrom, runExec } from "./cli/exec.js";
+import { argsWithStdin, commandLineFrom, runExec } from "./cli/exec.js";
 import { storePath } from "./cli/store-path.js";
 import { buildCore, type Core } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
@@ -30,7 +30,8 @@ Commands:
   demo                             BanBot against a sandboxed fail2ban with synthetic attacks, in the console
   console                          interactive prompt for the catalogue's commands, as the local admin
   exec [--json] [--yes] -- <line>  run one command as the local admin (e.g. exec -- banned sshd);
-                                   --yes confirms destructive commands
+                                   --yes confirms destructive commands; a lone - stands for the
+                                   addresses on standard input (exec -- ban - sshd < list.txt)
   doctor                           check configuration, fail2ban socket and database, and BanBot's store
   migrate                          create or upgrade BanBot's SQLite store in BANBOT_DATA_DIR
   register                         register the /f2b command with Discord (globally, or in DISCORD_GUILD_ID)
@@ -122,11 +123,12 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, out: io.out }));
       }
       case "exec": {
-        const { line, ...opts } = execArgs(rest);
-        if (!line) {
-          io.err("Usage: banbot exec [--json] [--yes] -- <command line>");
+        const { args, ...opts } = execArgs(rest);
+        if (args.length === 0) {
+          io.err("Usage: banbot exec [--json] [--yes] -- <command line>   (a lone - reads addresses from standard input)");
           return 2;
         }
+        const line = commandLineFrom(await argsWithStdin(args, io.stdin));
         return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, opts, io.out));
       }
       case "console": {
@@ -148,12 +150,12 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
 }
 
 // Flags come before `--` (or lead, when there is no `--`); the rest is the command line.
-function execArgs(args: readonly string[]): { json: boolean; yes: boolean; line: string } {
+function execArgs(args: readonly string[]): { json: boolean; yes: boolean; args: string[] } {
   const dashes = args.indexOf("--");
   let split = dashes;
   if (split < 0) for (split = 0; split < args.length && args[split]!.startsWith("--"); split++);
   const flags = args.slice(0, split);
-  return { json: flags.includes("--json"), yes: flags.includes("--yes"), line: commandLineFrom(args.slice(dashes >= 0 ? dashes + 1 : split)) };
+  return { json: flags.includes("--json"), yes: flags.includes("--yes"), args: args.slice(dashes >= 0 ? dashes + 1 : split) };
 }
 
 /** Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order. */

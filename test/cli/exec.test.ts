@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -21,13 +21,19 @@ describe("banbot exec", () => {
     return await banbotWith({}, ...args);
   }
 
-  async function banbotWith(extra: { env?: Record<string, string>; nodeArgs?: string[] }, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  async function banbotWith(
+    extra: { env?: Record<string, string>; nodeArgs?: string[]; input?: string },
+    ...args: string[]
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dataDir.path, ...extra.env };
-    const node = ["--import", "tsx", ...(extra.nodeArgs ?? [])];
-    return await promisify(execFile)(process.execPath, [...node, join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
-    );
+    const child = spawn(process.execPath, ["--import", "tsx", ...(extra.nodeArgs ?? []), join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env });
+    child.stdin.end(extra.input ?? "");
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
+    return { code, stdout, stderr };
   }
 
   it("runs a command, prints its reply and exits 0", async () => {
@@ -52,6 +58,28 @@ describe("banbot exec", () => {
     const reply = JSON.parse(stdout) as { title: string; table: { rows: string[][] } };
     expect(reply.title).toBe("1 banned in alpha");
     expect(reply.table.rows[0]?.[0]).toBe("203.0.113.5");
+  });
+
+  it("reads the addresses a lone - stands for from standard input, for lists longer than a command line", async () => {
+    const ips = Array.from({ length: 3000 }, (_, i) => `198.18.${i >> 8}.${i & 255}`);
+    const list = `# exported from somewhere\n${ips.slice(0, 1000).join("\n")}\n\n${ips.slice(1000).join(" ")}  # the rest on one line\n`;
+    const banned = await banbotWith({ input: list }, "exec", "--", "ban", "-", "alpha");
+    expect(banned).toMatchObject({ code: 0, stdout: expect.stringContaining("✔ Banned 3000 addresses in alpha") });
+    const fail2ban = connect(f2b.sandbox.socketPath).fail2ban;
+    const now = new Set(await fail2ban.bannedIps("alpha"));
+    expect(ips.filter((ip) => !now.has(ip))).toEqual([]);
+
+    const lifted = await banbotWith({ input: ips.join("\n") }, "exec", "--", "unban", "-");
+    expect(lifted).toMatchObject({ code: 0, stdout: expect.stringContaining("✔ Unbanned 3000 addresses in every jail") });
+    expect((await fail2ban.jailsBanning(ips)).flat()).toEqual([]);
+
+    // A word that is no address is refused like a typed one, and nothing is banned.
+    const bad = await banbotWith({ input: "198.18.50.1\n198.18.50.2 7\n" }, "exec", "--", "ban", "-", "alpha");
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^✖ /);
+    expect(await fail2ban.jailsBanning(["198.18.50.1"])).toEqual([[]]);
+    const empty = await banbotWith({ input: "# nothing\n" }, "exec", "--", "ban", "-", "alpha");
+    expect(empty).toMatchObject({ code: 1, stderr: expect.stringContaining("held nothing but blanks and comments") });
   });
 
   it("exits 1 with a clear message on a user error, changing nothing", async () => {
