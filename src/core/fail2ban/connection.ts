@@ -185,7 +185,7 @@ export class Fail2banConnection {
 const SERVER_KEYS = new Set(["loglevel", "logtarget", "syslogsocket", "dbfile", "dbmaxmatches", "dbpurgeage", "thread", "allowipv6"]);
 
 /** `get alpha banip --with-time` → `get banip --with-time`; `banned 192.0.2.1 …` → `banned`. */
-export function commandName(args: readonly string[]): string {
+function commandName(args: readonly string[]): string {
   const [verb = "", second = "", key = ""] = args;
   if (verb !== "get" && verb !== "set") return verb;
   if (SERVER_KEYS.has(second) || key === "") return `${verb} ${second}`;
