@@ -41,7 +41,6 @@ export function commandLineFrom(args: readonly string[]): string {
   return args.map((a) => (/\s/.test(a) || a === "" ? quote(a) : a)).join(" ");
 }
 
-
 /**
  * A lone `-` argument stands for the words of standard input (`ban - sshd < list.txt`): a list of
  * 20,000 addresses does not fit one command-line argument through npx or a shell's limits. `#`
