@@ -6,6 +6,7 @@ import pino, { type Logger } from "pino";
 import { storePath } from "../src/cli/store-path.js";
 import { buildCore, type Core } from "../src/compose.js";
 import { loadConfig, type Config } from "../src/config.js";
+import { historyActionFile } from "../src/core/history/capture-check.js";
 import { startFail2banSandbox, type Fail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { migratedStore } from "../test/harness/store.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
@@ -21,14 +22,20 @@ export interface BenchCore {
   close(): Promise<void>;
 }
 
-/** BanBot's real core on a fresh store against a sandboxed fail2ban-server, as the benchmarks need it. */
-export async function startBenchCore(yaml?: string): Promise<BenchCore> {
-  const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
+/**
+ * BanBot's real core on a fresh store against a sandboxed fail2ban-server, as the benchmarks need it.
+ * With `capture`, every jail reports its bans to the core's history as in production (docs/history.md).
+ */
+export async function startBenchCore(yaml?: string, opts: { capture?: boolean } = {}): Promise<BenchCore> {
   const dataDir = await mkdtemp(join(tmpdir(), "bbench-"));
+  const captureSocket = join(dataDir, "history.sock");
+  const extraActions = opts.capture ? [{ file: historyActionFile(), options: { socket: captureSocket } }] : [];
+  const sandbox = await startFail2banSandbox({ jails: TEST_JAILS, extraActions });
   const log = pino({ level: "silent" });
   const db = migratedStore(storePath(dataDir));
   const config = loadConfig({ BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir }, yaml);
   const core = buildCore(config, db, log);
+  const capture = opts.capture ? await core.services.history.listen({ path: captureSocket, mode: 0o600 }) : undefined;
   return {
     sandbox,
     dataDir,
@@ -37,6 +44,7 @@ export async function startBenchCore(yaml?: string): Promise<BenchCore> {
     core,
     log,
     async close() {
+      await capture?.close();
       await core.close();
       db.close();
       await sandbox.dispose();

@@ -26,3 +26,27 @@ export function printTable(title: string, header: readonly string[], rows: reado
   console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const row of rows) console.log(line(row));
 }
+
+/** The last column of a table: whether the row met its target. */
+export function verdict(met: boolean): string {
+  return met ? "✔ met" : "✖ missed";
+}
+
+/** Polls `ready` every 200 ms until it holds; throws after `timeoutMs` naming `what` it waited for. */
+export async function until(ready: () => boolean | Promise<boolean>, opts: { what: string; timeoutMs: number }): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${opts.what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * Medians of `runs` timings of each contender, run round robin (a, b, c, a, b, c, …) so that all of
+ * them meet the same load on a shared machine.
+ */
+export async function interleaved(runs: number, contenders: readonly (() => Promise<unknown>)[]): Promise<number[]> {
+  const took = contenders.map((): number[] => []);
+  for (let r = 0; r < runs; r++) for (const [i, fn] of contenders.entries()) took[i]!.push(await time(fn));
+  return took.map(median);
+}

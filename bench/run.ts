@@ -1,6 +1,7 @@
 import { benchAlerts } from "./alerts.js";
 import { benchBanned } from "./banned.js";
 import { benchBlocklist } from "./blocklist.js";
+import { benchCli } from "./cli.js";
 import { benchDiscord } from "./discord.js";
 import { benchFail2banClient } from "./fail2ban-client.js";
 import { benchGeo } from "./geo.js";
@@ -12,6 +13,7 @@ import { benchSlack } from "./slack.js";
 const benches: Record<string, () => Promise<void>> = {
   "fail2ban-client": benchFail2banClient,
   banned: benchBanned,
+  cli: benchCli,
   geo: benchGeo,
   history: benchHistory,
   blocklist: benchBlocklist,

@@ -12,18 +12,21 @@ import { formatTime } from "../src/core/time-format.js";
 
 const PAGE_SIZE = 15;
 
-// Newest end of ban first; permanent bans (no end) before everything. A cursor names the last row
-// shown (end in seconds and address), so the next page starts right after it however the list has
-// changed meanwhile: no row is skipped or shown twice because of bans added or lifted in between.
+// Newest end of ban first, permanent bans (no end) before everything: fail2ban's own order
+// (`get <jail> banip` lists by end of ban), reversed. A cursor names the row at the page's edge (its
+// end in seconds and address) and the row next to it, so the next page starts right after it however
+// the list has changed meanwhile: no row is skipped or shown twice because of bans added or lifted in
+// between. Only when both rows went is the place found by end of ban, with every row's time.
 const endOf = (b: BanEntry) => (b.end ? Math.floor(b.end.getTime() / 1000) : Number.MAX_SAFE_INTEGER);
 const compare = (a: BanEntry, b: BanEntry) => endOf(b) - endOf(a) || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0);
-const cursorOf = (b: BanEntry) => `${endOf(b)}_${b.ip}`;
+const cursorOf = (edge: BanEntry, neighbour: BanEntry | undefined) => `${endOf(edge)}_${edge.ip}${neighbour ? `_${neighbour.ip}` : ""}`;
 
-function parseCursor(text: string): BanEntry {
-  const m = /^(\d{1,16})_([0-9a-fA-F.:]{2,45})$/.exec(text);
+function parseCursor(text: string): { mark: BanEntry; neighbour: string | undefined } {
+  const m = /^(\d{1,16})_([0-9a-fA-F.:]{2,45})(?:_([0-9a-fA-F.:]{2,45}))?$/.exec(text);
   if (!m) throw new UserError("invalid_argument", "That page link is not valid any more; run `banned <jail>` again.");
   const end = Number(m[1]);
-  return { ip: m[2]!, start: undefined, banSeconds: undefined, end: end === Number.MAX_SAFE_INTEGER ? undefined : new Date(end * 1000) };
+  const mark = { ip: m[2]!, start: undefined, banSeconds: undefined, end: end === Number.MAX_SAFE_INTEGER ? undefined : new Date(end * 1000) };
+  return { mark, neighbour: m[3] };
 }
 
 // Short enough for a table column: flag and code, or what kind of range it is.
@@ -46,25 +49,39 @@ export const banned = defineCommand({
   ],
   role: "viewer",
   effect: "read",
-  async run({ jail, page, search: typed, after, before }, { fail2ban, geo, timedBans, jobs, clock }: Ctx<"fail2ban" | "geo" | "timedBans" | "jobs" | "clock">) {
+  async run(
+    { jail, page, search: typed, after, before },
+    { fail2ban, banIndex, geo, timedBans, jobs, clock }: Ctx<"fail2ban" | "banIndex" | "geo" | "timedBans" | "jobs" | "clock">,
+  ) {
     // A whole address is searched in the form fail2ban lists it (`::ffff:192.0.2.1` is 192.0.2.1).
     const search = typed === undefined ? undefined : (normalizeIp(typed) ?? typed.toLowerCase());
-    // One socket round trip per page, whatever the size of the jail.
-    const all = (await fail2ban.bans(jail)).filter((b) => !search || b.ip.includes(search)).sort(compare);
+    // The jail's list without times, which fail2ban gives cheaply; times only for the rows shown.
+    const banned = await fail2ban.bannedIps(jail);
+    const all: string[] = [];
+    for (let i = banned.length - 1; i >= 0; i--) if (!search || banned[i]!.includes(search)) all.push(banned[i]!);
     const total = all.length;
+    // Where a page continues: after the cursor's row (Next), or where the cursor's row is (Prev).
+    const locate = async (cursor: string, next: boolean): Promise<number> => {
+      const { mark, neighbour } = parseCursor(cursor);
+      const at = all.indexOf(mark.ip);
+      if (at >= 0) return next ? at + 1 : at;
+      // The row went; the one beside it on the page marks its place.
+      const near = neighbour === undefined ? -1 : all.indexOf(neighbour);
+      if (near >= 0) return near + (next ? 1 : 0);
+      const times = await banIndex.load(jail);
+      const found = all.findIndex((ip) => {
+        const order = compare({ ip, start: undefined, banSeconds: undefined, end: undefined, ...times.get(ip) }, mark);
+        return next ? order > 0 : order >= 0;
+      });
+      return found < 0 ? total : found;
+    };
     let start: number;
-    if (after) {
-      const mark = parseCursor(after);
-      start = all.findIndex((b) => compare(b, mark) > 0);
-      if (start < 0) start = total;
-    } else if (before) {
-      const mark = parseCursor(before);
-      const end = all.findIndex((b) => compare(b, mark) >= 0);
-      start = Math.max(0, (end < 0 ? total : end) - PAGE_SIZE);
-    } else {
-      start = ((page ?? 1) - 1) * PAGE_SIZE;
-    }
-    const rows = all.slice(start, start + PAGE_SIZE);
+    if (after) start = await locate(after, true);
+    else if (before) start = Math.max(0, (await locate(before, false)) - PAGE_SIZE);
+    else start = ((page ?? 1) - 1) * PAGE_SIZE;
+    const shown = all.slice(start, start + PAGE_SIZE);
+    const times = await banIndex.times(jail, shown, banned);
+    const rows: BanEntry[] = shown.map((ip) => ({ ip, ...times.get(ip)! }));
     const what = search ? ` matching "${search}"` : "";
     if (total === 0) return { title: `No banned addresses in ${jail}${what}`, tone: "info" };
     if (rows.length === 0) return { title: `${jail} has ${total} banned addresses${what}; that page is past the end`, tone: "info" };
@@ -74,9 +91,9 @@ export const banned = defineCommand({
     const timed = timedBans.forJail(jail);
     const jobsRun = liveJobRunner(jobs, now) !== undefined;
     const base = `banned ${jail}${search ? ` ${JSON.stringify(search)}` : ""}`;
-    const prev: Action | undefined = start > 0 ? { label: "Prev", command: `${base} before ${cursorOf(rows[0]!)}` } : undefined;
+    const prev: Action | undefined = start > 0 ? { label: "Prev", command: `${base} before ${cursorOf(rows[0]!, rows[1])}` } : undefined;
     const next: Action | undefined =
-      start + rows.length < total ? { label: "Next", command: `${base} after ${cursorOf(rows[rows.length - 1]!)}` } : undefined;
+      start + rows.length < total ? { label: "Next", command: `${base} after ${cursorOf(rows.at(-1)!, rows.at(-2))}` } : undefined;
     return {
       title: `${total} banned in ${jail}${what}`,
       tone: "info",

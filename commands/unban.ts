@@ -13,9 +13,18 @@ export const unban = defineCommand({
   effect: "change",
   async run({ ips, jail }, { fail2ban, timedBans, history, clock, actor }: Ctx<"fail2ban" | "timedBans" | "history" | "clock">) {
     const everywhere = jail === undefined || jail === "all";
-    const jails = everywhere ? (await fail2ban.jailsBanning(ips)).flat() : [jail];
-    for (const j of new Set(jails)) history.noteOrigin({ jail: j, ips, origin: "manual", actor: `${actor.platform}:${actor.userId}`, at: clock.now(), kind: "unban" });
-    const lifted = await fail2ban.unban(everywhere ? undefined : jail, ips);
+    const note = (j: string, lifting: readonly string[]) =>
+      history.noteOrigin({ jail: j, ips: lifting, origin: "manual", actor: `${actor.platform}:${actor.userId}`, at: clock.now(), kind: "unban" });
+    let lifted: number;
+    if (everywhere) {
+      // fail2ban says which jail had which address only once they are lifted; a late note still tags the events.
+      const byJail = await fail2ban.unbanEverywhere(ips);
+      for (const [j, gone] of byJail) note(j, gone);
+      lifted = [...byJail.values()].reduce((n, gone) => n + gone.length, 0);
+    } else {
+      note(jail, ips);
+      lifted = await fail2ban.unban(jail, ips);
+    }
     for (const ip of ips) {
       if (everywhere) timedBans.removeIp(ip);
       else timedBans.remove(jail, ip);

@@ -25,6 +25,7 @@ import { createHistoryArchive } from "./store/history-archive.js";
 import { createHistoryQueries } from "./store/history-queries.js";
 import { createJobRuns } from "./store/job-runs.js";
 import { Dispatcher } from "./core/dispatch.js";
+import { BanIndex } from "./core/fail2ban/ban-index.js";
 import { SocketFail2ban, type Fail2ban } from "./core/fail2ban/client.js";
 import { CliConfigOps } from "./core/fail2ban/config-ops.js";
 import { Fail2banConnection } from "./core/fail2ban/connection.js";
@@ -58,7 +59,13 @@ export interface Core {
 /** Builds the platform-neutral core on an open, migrated store. Called from the composition root only. */
 export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }): Core {
   const fail2banLog = log.child({ component: "fail2ban" });
-  const conn = new Fail2banConnection({ socketPath: config.fail2ban.socket, timeoutMs: config.fail2ban.timeoutMs, log: fail2banLog });
+  // Every round trip lands in the metrics' histogram; they are built below, on this client.
+  const conn = new Fail2banConnection({
+    socketPath: config.fail2ban.socket,
+    timeoutMs: config.fail2ban.timeoutMs,
+    log: fail2banLog,
+    observe: (event) => metrics.observeFail2ban(event),
+  });
   const fail2ban = new SocketFail2ban(conn, fail2banLog);
   const host = hostname();
   const geoLog = log.child({ component: "geo" });
@@ -86,6 +93,8 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
         [...geo.lookupMany(ips)].flatMap(([ip, r]) => (r.kind === "found" ? [[ip, { countryCode: r.info.countryCode, asn: r.info.asn, org: r.info.org }] as const] : [])),
       ),
   });
+  const banIndex = new BanIndex({ fail2ban, log: fail2banLog });
+  history.subscribe((events) => banIndex.follow(events));
   // Bans a blocklist makes are noted in the history, so their events carry the list as origin.
   const blocklists = buildBlocklists(config.blocklists, {
     db,
@@ -114,6 +123,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   const rateLimiter = new RateLimiter({ perMinute: config.commands.rateLimit.perMinute, now: () => clock.now() });
   const services: Services = {
     fail2ban,
+    banIndex,
     configOps: new CliConfigOps({
       clientPath: config.fail2ban.clientPath,
       configDir: config.fail2ban.configDir,

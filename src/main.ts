@@ -4,36 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import pino from "pino";
-import { COMMANDS as CATALOGUE } from "../commands/index.js";
 import { chartFiles } from "./adapters/console/chart-files.js";
-import { runConsole } from "./adapters/console/console.js";
 import { imageProtocol } from "./adapters/console/terminal-images.js";
-import { createChatAdapters } from "./adapters/index.js";
-import { runDoctor } from "./cli/doctor.js";
-import { parseExecArgs, runExec } from "./cli/exec.js";
-import { runMigrate } from "./cli/migrate.js";
-import { registerCommands } from "./cli/register.js";
-import { runSlackManifest } from "./cli/slack-manifest.js";
-import { runStart } from "./cli/start.js";
-import { buildScheduler } from "./jobs/build.js";
-import { historyActionFile, historySocketPath } from "./core/history/capture-check.js";
-import { healthCheck } from "./ops/health.js";
-import { startOpsServer } from "./ops/server.js";
+import { argsWithStdin, commandLineFrom, parseExecArgs, runExec } from "./cli/exec.js";
 import { openStore } from "./cli/store-path.js";
 import { buildCore, type Core } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
 import { isUserError, type ErrorCode } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
-import { ConsoleChat } from "./adapters/console/chat.js";
-import { DEMO_REGULARS, startAttackFeed } from "./demo/attack.js";
-import { builtInAttackers } from "./demo/attackers.js";
-import { demoBanner } from "./demo/banner.js";
-import { watchBans } from "./demo/ban-watch.js";
-import { demoConfig } from "./demo/config.js";
-import { DEMO_JAILS } from "./demo/jails.js";
 import { createLogger, type Logger } from "./log.js";
 import { migrationsDir } from "./paths.js";
-import { startFail2banSandbox } from "./sandbox/fail2ban-sandbox.js";
 
 export interface Io {
   out: (line: string) => void;
@@ -51,7 +31,8 @@ Commands:
   demo                             BanBot against a sandboxed fail2ban with synthetic attacks, in the console
   console                          interactive prompt for the catalogue's commands, as the local admin
   exec [--json] [--yes] -- <line>  run one command as the local admin (e.g. exec -- banned sshd);
-                                   --yes confirms destructive commands
+                                   --yes confirms destructive commands; a lone - stands for the
+                                   addresses on standard input (exec -- ban - sshd < list.txt)
   doctor                           check configuration, fail2ban socket and database, and BanBot's store
   migrate                          create or upgrade BanBot's SQLite store in BANBOT_DATA_DIR
   register                         register the /f2b command with Discord (globally, or in DISCORD_GUILD_ID)
@@ -91,14 +72,26 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
   // Working it out loads a second, default config: only when it is going to be logged.
   if (log.isLevelEnabled("debug")) log.debug({ config: describeNonDefaults(config) }, "effective configuration");
 
+  // Only `exec` and `console` run on every call: what the other commands need (the chat SDKs, jobs,
+  // the ops server, the sandbox) is imported in their branch, so a one-shot command never loads it.
   try {
     switch (command) {
-      case "migrate":
+      case "migrate": {
+        const { runMigrate } = await import("./cli/migrate.js");
         runMigrate(config.dataDir, log, io.out);
         return 0;
-      case "start":
-        return await withCore(config, log, (core) => {
-          const adapters = createChatAdapters(config, core, log);
+      }
+      case "start": {
+        const [{ createChatAdapters }, { buildScheduler }, { runStart }, { historySocketPath }, { healthCheck }, { startOpsServer }] = await Promise.all([
+          import("./adapters/index.js"),
+          import("./jobs/build.js"),
+          import("./cli/start.js"),
+          import("./core/history/capture-check.js"),
+          import("./ops/health.js"),
+          import("./ops/server.js"),
+        ]);
+        return await withCore(config, log, async (core) => {
+          const adapters = await createChatAdapters(config, core, log);
           const scheduler = buildScheduler(config, core, adapters, log);
           const { port, host } = config.http;
           const startOps =
@@ -113,35 +106,45 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
                     log: log.child({ component: "ops" }),
                   });
           const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
-          return runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
+          return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
         });
-      case "register":
+      }
+      case "register": {
         if (!config.discord) {
           io.err("banbot register needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.");
           return 2;
         }
+        const [{ registerCommands }, { COMMANDS: CATALOGUE }] = await Promise.all([import("./cli/register.js"), import("../commands/index.js")]);
         await registerCommands({ discord: config.discord, commands: config.commands, catalogue: CATALOGUE, out: io.out });
         return 0;
-      case "slack-manifest":
+      }
+      case "slack-manifest": {
+        const { runSlackManifest } = await import("./cli/slack-manifest.js");
         return runSlackManifest(rest, config.commands.name, io.out);
-      case "doctor":
+      }
+      case "doctor": {
+        const { runDoctor } = await import("./cli/doctor.js");
         return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, configOps: services.configOps, out: io.out }));
+      }
       case "exec": {
         const args = parseExecArgs(rest);
         if ("error" in args) {
           io.err(args.error);
           return 2;
         }
-        const { line, ...opts } = args;
+        const { words, ...opts } = args;
+        const line = commandLineFrom(await argsWithStdin(words, io.stdin));
         const saveImage = chartFiles({ dir: chartDir(config.dataDir) });
         const width = (io.stdout as NodeJS.WriteStream).isTTY === true ? (io.stdout as NodeJS.WriteStream).columns : undefined;
         return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage, width }, io.out));
       }
-      case "console":
+      case "console": {
+        const { runConsole } = await import("./adapters/console/console.js");
         return await withCore(config, log, async ({ dispatcher }) => {
           await runConsole({ dispatcher, input: io.stdin, output: io.stdout, ...terminalCharts(env, io, chartDir(config.dataDir)) });
           return 0;
         });
+      }
       default:
         return await runDemo(config, env, log, io);
     }
@@ -173,6 +176,20 @@ async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Pro
 // runs what `banbot start` runs but the chat platforms: the history capture and the jobs, whose
 // alerts reach the console.
 async function runDemo(userConfig: Config, env: Env, log: Logger, io: Io): Promise<number> {
+  const [{ runConsole }, { ConsoleChat }, { historyActionFile }, { DEMO_REGULARS, startAttackFeed }, { builtInAttackers }, { demoBanner }, { watchBans }, { demoConfig }, { DEMO_JAILS }, { buildScheduler }, { startFail2banSandbox }] =
+    await Promise.all([
+      import("./adapters/console/console.js"),
+      import("./adapters/console/chat.js"),
+      import("./core/history/capture-check.js"),
+      import("./demo/attack.js"),
+      import("./demo/attackers.js"),
+      import("./demo/banner.js"),
+      import("./demo/ban-watch.js"),
+      import("./demo/config.js"),
+      import("./demo/jails.js"),
+      import("./jobs/build.js"),
+      import("./sandbox/fail2ban-sandbox.js"),
+    ]);
   io.out("Starting a sandboxed fail2ban-server (unprivileged, no firewall changes)…");
   // BanBot's store lives apart from the sandbox: the history action must know its socket first.
   const dataDir = await mkdtemp(join(tmpdir(), "bbd-"));

@@ -1,6 +1,8 @@
+import type { Readable } from "node:stream";
 import { hasConfirmToken } from "../core/command/parse.js";
 import { quote } from "../core/command/tokenize.js";
 import type { Dispatcher } from "../core/dispatch.js";
+import { UserError } from "../core/errors.js";
 import { CONSOLE_IDENTITY } from "../core/identity.js";
 import { saveImages, type SaveImage } from "../adapters/console/chart-files.js";
 import { renderText } from "../adapters/console/render.js";
@@ -41,14 +43,14 @@ function jsonReply(reply: Reply): unknown {
 
 const FLAGS: readonly string[] = ["--json", "--yes"];
 const isFlag = (word: string) => FLAGS.includes(word);
-const EXEC_USAGE = "Usage: banbot exec [--json] [--yes] -- <command line>";
+const EXEC_USAGE = "Usage: banbot exec [--json] [--yes] -- <command line>   (a lone - reads addresses from standard input)";
 
 /**
  * exec's own flags come before `--` (or lead, when there is no `--`); everything after is the
  * command line, word for word. A flag of exec's there is a mistake the command would otherwise
  * swallow (`audit --json` would look for a user named --json), so it is refused, saying where it goes.
  */
-export function parseExecArgs(args: readonly string[]): (Pick<ExecOptions, "json" | "yes"> & { line: string }) | { error: string } {
+export function parseExecArgs(args: readonly string[]): (Pick<ExecOptions, "json" | "yes"> & { words: string[] }) | { error: string } {
   const dashes = args.indexOf("--");
   let split = dashes;
   if (split < 0) for (split = 0; split < args.length && args[split]!.startsWith("--"); split++);
@@ -62,9 +64,8 @@ export function parseExecArgs(args: readonly string[]): (Pick<ExecOptions, "json
     const fixed = ["banbot", "exec", ...new Set([...flags, ...words.filter(isFlag)]), "--", ...words.filter((w) => !isFlag(w))];
     return { error: `${stray} comes ${where}, so it is part of the command line, not a flag of exec. Put exec's flags first: ${commandLineFrom(fixed)}` };
   }
-  const line = commandLineFrom(words);
-  if (line === "") return { error: EXEC_USAGE };
-  return { json: flags.includes("--json"), yes: flags.includes("--yes"), line };
+  if (words.length === 0) return { error: EXEC_USAGE };
+  return { json: flags.includes("--json"), yes: flags.includes("--yes"), words };
 }
 
 /**
@@ -75,3 +76,24 @@ export function commandLineFrom(args: readonly string[]): string {
   return args.map((a) => (/\s/.test(a) || a === "" ? quote(a) : a)).join(" ");
 }
 
+/**
+ * A lone `-` argument stands for the words of standard input (`ban - sshd < list.txt`): a list of
+ * 20,000 addresses does not fit one command-line argument through npx or a shell's limits. `#`
+ * starts a comment; every other word is an argument, so a word that is no address is refused by
+ * the command like a typed one, and nothing is dropped quietly.
+ */
+export async function argsWithStdin(args: readonly string[], stdin: Readable & { isTTY?: boolean }): Promise<string[]> {
+  const at = args.indexOf("-");
+  if (at < 0) return [...args];
+  if (args.indexOf("-", at + 1) >= 0) throw new UserError("invalid_argument", "Only one `-` can stand for standard input.");
+  if (stdin.isTTY) throw new UserError("invalid_argument", "`-` reads the addresses from standard input: pipe or redirect a list into banbot, e.g. `< list.txt`.");
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  const words = Buffer.concat(chunks)
+    .toString("utf8")
+    .split("\n")
+    .flatMap((line) => line.replace(/#.*/, "").split(/\s+/))
+    .filter(Boolean);
+  if (words.length === 0) throw new UserError("invalid_argument", "`-` stands for standard input, which held nothing but blanks and comments.");
+  return [...args.slice(0, at), ...words, ...args.slice(at + 1)];
+}

@@ -31,7 +31,7 @@ export interface RegisterResult {
  */
 export async function registerCommands(opts: RegisterOptions): Promise<RegisterResult> {
   const { discord, out } = opts;
-  const rest = opts.rest ?? new REST({ api: apiBase(discord.apiUrl) }).setToken(discord.token);
+  const rest = opts.rest ?? new REST({ api: apiBase(discord.apiUrl), makeRequest: fetch }).setToken(discord.token);
   const route = discord.guildId
     ? Routes.applicationGuildCommands(discord.applicationId, discord.guildId)
     : Routes.applicationCommands(discord.applicationId);

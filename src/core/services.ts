@@ -1,3 +1,4 @@
+import type { BanIndex } from "./fail2ban/ban-index.js";
 import type { Fail2ban } from "./fail2ban/client.js";
 import type { Fail2banConfigOps } from "./fail2ban/config-ops.js";
 import type { CommandDef, Invocation, OptionSpec } from "./command/model.js";
@@ -20,6 +21,8 @@ export interface Clock {
 /** Everything a command may use. Each command declares the few it needs with `Ctx<…>`. */
 export interface Services {
   fail2ban: Fail2ban;
+  /** Ban times for the rows a page shows, kept current from the ban history's capture. */
+  banIndex: BanIndex;
   configOps: Fail2banConfigOps;
   audit: AuditLog;
   timedBans: TimedBans;

@@ -1,27 +1,41 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CommandEvent } from "../core/dispatch.js";
 import type { Fail2ban } from "../core/fail2ban/client.js";
+import type { RoundTripEvent } from "../core/fail2ban/connection.js";
 
 export interface Metrics {
   registry: Registry;
   observeCommand(event: CommandEvent): void;
+  observeFail2ban(event: RoundTripEvent): void;
   observeJob(name: string, ok: boolean): void;
   alertsSent(count: number): void;
 }
 
 /**
  * BanBot's Prometheus metrics, on a registry of its own (no process-global default registry).
- * fail2ban's own counters and the outbox backlog are read when scraped.
+ * fail2ban's own counters and the outbox backlog are read when scraped. The process metrics are
+ * prom-client's standard ones (process_resident_memory_bytes, process_cpu_seconds_total,
+ * nodejs_eventloop_lag_seconds, nodejs_gc_duration_seconds, …) under their usual names, so stock
+ * Node.js dashboards and alerts work on them.
  */
 export function createMetrics(deps: { fail2ban: Pick<Fail2ban, "status" | "jailStatus">; pendingAlerts: () => number }): Metrics {
   const registry = new Registry();
   const registers = [registry];
+  collectDefaultMetrics({ register: registry });
   const commands = new Counter({ name: "banbot_commands_total", help: "Commands run, by command and outcome", labelNames: ["command", "outcome"], registers });
   const latency = new Histogram({
     name: "banbot_command_duration_seconds",
     help: "Time from command line to reply",
     labelNames: ["command"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  // From a ping (well under a millisecond) to a 100k-address list with times (seconds).
+  const roundTrips = new Histogram({
+    name: "banbot_fail2ban_round_trip_seconds",
+    help: "fail2ban socket round trips, from request sent to reply decoded, by command",
+    labelNames: ["command", "outcome"],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
   const jobRuns = new Counter({ name: "banbot_job_runs_total", help: "Background job runs", labelNames: ["job"], registers });
@@ -75,6 +89,9 @@ export function createMetrics(deps: { fail2ban: Pick<Fail2ban, "status" | "jailS
     observeCommand({ command, outcome, durationMs }) {
       commands.inc({ command: command || "unknown", outcome });
       latency.observe({ command: command || "unknown" }, durationMs / 1000);
+    },
+    observeFail2ban({ command, seconds, outcome }) {
+      roundTrips.observe({ command, outcome }, seconds);
     },
     observeJob(name, ok) {
       jobRuns.inc({ job: name });

@@ -1,5 +1,6 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -23,16 +24,27 @@ describe("banbot exec", () => {
   // A store of its own, for a test that counts what the archive holds.
   const countedDir = useTempDir("bbc-");
 
-  function banbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return banbotOn(dataDir.path, ...args);
+  async function banbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return await banbotWith({}, ...args);
   }
 
-  async function banbotOn(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: dir };
-    return await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
-    );
+  async function banbotWith(
+    extra: { env?: Record<string, string>; nodeArgs?: string[]; input?: string; dir?: string },
+    ...args: string[]
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: extra.dir ?? dataDir.path, ...extra.env };
+    const child = spawn(process.execPath, ["--import", "tsx", ...(extra.nodeArgs ?? []), join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env });
+    child.stdin.end(extra.input ?? "");
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
+    return { code, stdout, stderr };
+  }
+
+  function banbotOn(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return banbotWith({ dir }, ...args);
   }
 
   it("runs a command, prints its reply and exits 0", async () => {
@@ -40,6 +52,15 @@ describe("banbot exec", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("✔ Banned 203.0.113.5 in alpha for 2h");
     expect(await connect(f2b.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.5"])).toEqual([["alpha"]]);
+  });
+
+  it("loads no chat SDK, chart renderer or HTTP client for a command that needs none", async () => {
+    const log = join(dataDir.path, "modules.txt");
+    const { code } = await banbotWith({ env: { MODULE_LOG_FILE: log }, nodeArgs: ["--import", join(ROOT, "test/harness/module-log.ts")] }, "exec", "--", "banned", "alpha");
+    expect(code).toBe(0);
+    const packages = new Set([...(await readFile(log, "utf8")).matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]));
+    expect(packages).toContain("better-sqlite3");
+    for (const heavy of ["discord.js", "@slack/bolt", "echarts", "@resvg/resvg-js", "undici"]) expect(packages).not.toContain(heavy);
   });
 
   it("prints the Reply as JSON", async () => {
@@ -78,6 +99,28 @@ describe("banbot exec", () => {
     const png = Buffer.from(reply.images[0]!.png, "base64");
     expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
     expect(png.readUInt32BE(16)).toBe(reply.images[0]!.width);
+  });
+
+  it("reads the addresses a lone - stands for from standard input, for lists longer than a command line", async () => {
+    const ips = Array.from({ length: 3000 }, (_, i) => `2001:db8::${(i + 1).toString(16)}`);
+    const list = `# exported from somewhere\n${ips.slice(0, 1000).join("\n")}\n\n${ips.slice(1000).join(" ")}  # the rest on one line\n`;
+    const banned = await banbotWith({ input: list }, "exec", "--", "ban", "-", "alpha");
+    expect(banned).toMatchObject({ code: 0, stdout: expect.stringContaining("✔ Banned 3000 addresses in alpha") });
+    const fail2ban = connect(f2b.sandbox.socketPath).fail2ban;
+    const now = new Set(await fail2ban.bannedIps("alpha"));
+    expect(ips.filter((ip) => !now.has(ip))).toEqual([]);
+
+    const lifted = await banbotWith({ input: ips.join("\n") }, "exec", "--", "unban", "-");
+    expect(lifted).toMatchObject({ code: 0, stdout: expect.stringContaining("✔ Unbanned 3000 addresses in every jail") });
+    expect((await fail2ban.jailsBanning(ips)).flat()).toEqual([]);
+
+    // A word that is no address is refused like a typed one, and nothing is banned.
+    const bad = await banbotWith({ input: "198.18.50.1\n198.18.50.2 7\n" }, "exec", "--", "ban", "-", "alpha");
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^✖ /);
+    expect(await fail2ban.jailsBanning(["198.18.50.1"])).toEqual([[]]);
+    const empty = await banbotWith({ input: "# nothing\n" }, "exec", "--", "ban", "-", "alpha");
+    expect(empty).toMatchObject({ code: 1, stderr: expect.stringContaining("held nothing but blanks and comments") });
   });
 
   it("exits 1 with a clear message on a user error, changing nothing", async () => {
@@ -134,10 +177,10 @@ describe("commandLineFrom", () => {
 
 describe("parseExecArgs", () => {
   it.each([
-    [["--json", "--", "banned", "sshd"], { json: true, yes: false, line: "banned sshd" }],
-    [["--yes", "stop", "sshd"], { json: false, yes: true, line: "stop sshd" }],
-    [["--", "note", "two words"], { json: false, yes: false, line: 'note "two words"' }],
-  ])("GIVEN %j THEN reads the flags and the line", (args, expected) => {
+    [["--json", "--", "banned", "sshd"], { json: true, yes: false, words: ["banned", "sshd"] }],
+    [["--yes", "stop", "sshd"], { json: false, yes: true, words: ["stop", "sshd"] }],
+    [["--", "note", "two words"], { json: false, yes: false, words: ["note", "two words"] }],
+  ])("GIVEN %j THEN reads the flags and the command's words", (args, expected) => {
     expect(parseExecArgs(args)).toEqual(expected);
   });
 
@@ -145,8 +188,8 @@ describe("parseExecArgs", () => {
     [["--", "help", "ban", "--json"], "--json comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --json -- help ban"],
     [["audit", "--json"], "--json comes after the command, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --json -- audit"],
     [["--yes", "--", "stop", "sshd", "--json"], "--json comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --yes --json -- stop sshd"],
-    [["--jsno", "--", "status"], "exec has no flag --jsno (it takes --json and --yes).\nUsage: banbot exec [--json] [--yes] -- <command line>"],
-    [["--json"], "Usage: banbot exec [--json] [--yes] -- <command line>"],
+    [["--jsno", "--", "status"], "exec has no flag --jsno (it takes --json and --yes).\nUsage: banbot exec [--json] [--yes] -- <command line>   (a lone - reads addresses from standard input)"],
+    [["--json"], "Usage: banbot exec [--json] [--yes] -- <command line>   (a lone - reads addresses from standard input)"],
   ])("GIVEN %j THEN refuses: %s", (args, error) => {
     expect(parseExecArgs(args)).toEqual({ error });
   });

@@ -47,6 +47,15 @@ describe("banbot start", () => {
       expect(metrics).toMatch(/^banbot_fail2ban_up 1$/m);
       expect(metrics).toMatch(/^banbot_fail2ban_banned\{jail="alpha"\} \d+$/m);
       expect(metrics).toMatch(/^banbot_alerts_pending \d+$/m);
+      // The process itself, for watching memory and stalls in production.
+      expect(metrics).toMatch(/^process_resident_memory_bytes \d+$/m);
+      expect(metrics).toMatch(/^process_cpu_seconds_total [\d.e+-]+$/m);
+      expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds [\d.e+-]+$/m);
+      expect(metrics).toMatch(/^# TYPE nodejs_gc_duration_seconds histogram$/m);
+      // Round trips to fail2ban by command, without jail names: the scrape above asked `status <jail>`.
+      const again = await (await fetch(`${base}/metrics`)).text();
+      expect(again).toMatch(/^banbot_fail2ban_round_trip_seconds_count\{command="status",outcome="ok"\} [1-9]\d*$/m);
+      expect(again).not.toMatch(/round_trip_seconds\w*\{[^}]*alpha/);
 
       await f2b.sandbox.stop();
       const down = await fetch(`${base}/healthz`);

@@ -58,6 +58,10 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): ChatAdapter {
     intents: [GatewayIntentBits.Guilds],
     rest: {
       api: apiBase(opts.discord.apiUrl),
+      // Node's fetch, not @discordjs/rest's own undici (6): whichever undici loads first owns the
+      // process-wide dispatcher, and BanBot's (7, loaded by bolt or a blocklist download) cannot send
+      // the FormData of a post with files that undici 6 builds ("action is not a function").
+      makeRequest: fetch,
       // A long wait on an alert post goes back to the outbox, which retries after Retry-After and
       // meanwhile keeps other channels (and Slack) moving; short waits are cheaper to sit out here.
       // Interaction replies (not /channels routes) always wait: they have a deadline to meet.

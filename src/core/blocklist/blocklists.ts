@@ -50,8 +50,8 @@ export interface BlocklistsDeps {
   host: string;
   log: Logger;
   resolver: Resolver;
-  /** The guarded download agent (createGuardedAgent). */
-  http: Dispatcher;
+  /** The guarded download agent (createGuardedAgent), made on first use. */
+  http: () => Promise<Dispatcher>;
   allowPrivateHosts: readonly string[];
   protectedRanges: readonly string[];
   maxBytes: number;

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../services.js";
 import type { BlocklistBanEvent } from "./apply.js";
 import { createBlocklists, type Blocklists, type BlocklistsDeps } from "./blocklists.js";
-import { createGuardedAgent } from "./guarded-agent.js";
+import type { Agent } from "undici";
 import { createSystemResolver, type Resolver } from "./resolver.js";
 
 export interface BlocklistSettings {
@@ -40,13 +40,18 @@ export interface BuildBlocklistsOptions {
 export function buildBlocklists(settings: BlocklistSettings, opts: BuildBlocklistsOptions): { blocklists: Blocklists; close(): Promise<void> } {
   const resolver = opts.resolver ?? createSystemResolver();
   const timeouts = { ...TIMEOUTS, ...opts.timeouts };
-  const http = createGuardedAgent({
-    resolver,
-    allowPrivateHosts: settings.allowPrivateHosts,
-    connectTimeoutMs: timeouts.connectMs,
-    headersTimeoutMs: timeouts.headersMs,
-    bodyTimeoutMs: timeouts.bodyMs,
-  });
+  // undici loads with the first download: most processes (a one-shot `exec`) never make one.
+  let agent: Promise<Agent> | undefined;
+  const http = () =>
+    (agent ??= import("./guarded-agent.js").then(({ createGuardedAgent }) =>
+      createGuardedAgent({
+        resolver,
+        allowPrivateHosts: settings.allowPrivateHosts,
+        connectTimeoutMs: timeouts.connectMs,
+        headersTimeoutMs: timeouts.headersMs,
+        bodyTimeoutMs: timeouts.bodyMs,
+      }),
+    ));
   const blocklists = createBlocklists({
     ...opts,
     resolver,
@@ -56,5 +61,5 @@ export function buildBlocklists(settings: BlocklistSettings, opts: BuildBlocklis
     maxBytes: settings.maxSizeMb * 1024 * 1024,
     totalTimeoutMs: timeouts.totalMs,
   });
-  return { blocklists, close: () => http.close() };
+  return { blocklists, close: async () => await (await agent)?.close() };
 }

@@ -8,7 +8,6 @@ import { isUserError, UserError } from "../errors.js";
 import type { Fail2ban } from "../fail2ban/client.js";
 import { liftRows, sendBans, splitLeaving, type ApplyDeps, type ImportProgress } from "./apply.js";
 import { DownloadError } from "./destination.js";
-import { downloadList } from "./download.js";
 import { filterEntries, skippedTotal } from "./filter.js";
 import { parseList } from "./parse-list.js";
 import { planImport, type Plan } from "./plan.js";
@@ -17,7 +16,8 @@ export interface ImporterDeps extends Omit<ApplyDeps, "origin" | "progress" | "f
   fail2ban: ApplyDeps["fail2ban"] & Pick<Fail2ban, "ignoreList" | "bannedIps">;
   sources: BlocklistSources;
   runs: BlocklistRuns;
-  http: Dispatcher;
+  /** The guarded download agent, made on first use. */
+  http: () => Promise<Dispatcher>;
   protectedRanges: readonly string[];
   maxBytes: number;
   totalTimeoutMs: number;
@@ -51,7 +51,9 @@ export async function importSource(source: Source, opts: ImportOptions, deps: Im
   let result: RunReport;
   try {
     const validators = opts.dryRun ? undefined : { etag: source.etag, lastModified: source.lastModified };
-    const download = await downloadList(source.url, { dispatcher: deps.http, maxBytes: deps.maxBytes, totalTimeoutMs: deps.totalTimeoutMs, validators, userAgent: "BanBot blocklist import" });
+    // The HTTP client (undici) loads with the first import, not with every process that builds the service.
+    const { downloadList } = await import("./download.js");
+    const download = await downloadList(source.url, { dispatcher: await deps.http(), maxBytes: deps.maxBytes, totalTimeoutMs: deps.totalTimeoutMs, validators, userAgent: "BanBot blocklist import" });
     const ignoreList = download.status === "ok" ? await deps.fail2ban.ignoreList(source.jail) : [];
     const listHash = download.status === "ok" ? fingerprint(download.text, ignoreList, deps.protectedRanges, source.maxEntries) : undefined;
     if (download.status === "ok") counts.bytes = download.bytes;

@@ -1,18 +1,21 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { Resvg } from "@resvg/resvg-js";
+import type * as ResvgJs from "@resvg/resvg-js";
 import type * as ECharts from "echarts";
 import type { EChartsOption } from "echarts";
 import type { Image } from "../reply.js";
 import { CHART_THEME } from "./theme.js";
 
 // ECharts' ESM build is hundreds of modules (about 1 s to load); its CommonJS bundle loads in about
-// 0.1 s, and only when the first chart is drawn.
+// 0.1 s. It, resvg (a native module) and the fonts are loaded when the first chart is drawn: most
+// commands, and every one-shot `exec` without a chart, never need them.
 const require = createRequire(import.meta.url);
 
 // Fonts ship with BanBot (an npm package), not the host: a minimal server may have none at all.
-const FONT_DIR = join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
-const FONT_FILES = [join(FONT_DIR, "DejaVuSansCondensed.ttf"), join(FONT_DIR, "DejaVuSansCondensed-Bold.ttf")];
+function fontFiles(): string[] {
+  const dir = join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+  return [join(dir, "DejaVuSansCondensed.ttf"), join(dir, "DejaVuSansCondensed-Bold.ttf")];
+}
 
 export interface ChartOptions {
   /** File name in the reply, e.g. `bans-over-time.png`. */
@@ -35,9 +38,10 @@ export function renderChart(option: EChartsOption, opts: ChartOptions): Image {
   } finally {
     chart.dispose();
   }
+  const { Resvg } = require("@resvg/resvg-js") as typeof ResvgJs;
   const rendered = new Resvg(svg, {
     fitTo: { mode: "zoom", value: CHART_THEME.scale },
-    font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: CHART_THEME.font },
+    font: { fontFiles: fontFiles(), loadSystemFonts: false, defaultFontFamily: CHART_THEME.font },
   }).render();
   return { name: opts.name, alt: opts.alt, png: rendered.asPng(), width: rendered.width, height: rendered.height };
 }

@@ -90,7 +90,8 @@ function readArguments(command: CommandDef, tokens: readonly Token[]): Record<st
   const store = (spec: OptionSpec, text: string): void => {
     const read = readValue(spec, text, labelOf(spec, command));
     if (!read.ok) throw new UserError("invalid_argument", read.message);
-    if (spec.multiple) values[spec.name] = [...((values[spec.name] as unknown[] | undefined) ?? []), read.value];
+    // Pushed, not copied: a list of 20,000 addresses would cost 20,000 copies.
+    if (spec.multiple) ((values[spec.name] as unknown[] | undefined) ?? (values[spec.name] = [] as unknown[])).push(read.value);
     else values[spec.name] = read.value;
   };
   const refuseTwice = (spec: OptionSpec, word: string): void => {

@@ -11,6 +11,16 @@ export interface ConnectionOptions {
   /** Per command, connecting included. */
   timeoutMs: number;
   log: Logger;
+  /** Told about every round trip (queueing excluded), e.g. for a latency histogram. */
+  observe?: (event: RoundTripEvent) => void;
+}
+
+export interface RoundTripEvent {
+  /** The command without jail names or addresses, e.g. `get banip --with-time`: few distinct values. */
+  command: string;
+  seconds: number;
+  /** `failed`: no reply (timeout, lost or refused connection); a fail2ban error reply is still `ok`. */
+  outcome: "ok" | "failed";
 }
 
 /**
@@ -135,7 +145,7 @@ export class Fail2banConnection {
     try {
       // While down, a command tries the socket once instead of retrying: it fails at once, or finds
       // fail2ban back.
-      const reply = await this.exchange(req.args, req.timeoutMs, { retryConnect: !probing });
+      const reply = await this.observed(req.args, () => this.exchange(req.args, req.timeoutMs, { retryConnect: !probing }));
       if (this.outage) this.opts.log.info({ downMs: Date.now() - this.outage.since }, "fail2ban answers again");
       this.outage = undefined;
       return reply;
@@ -148,6 +158,20 @@ export class Fail2banConnection {
         this.outage = { since: this.outage?.since ?? Date.now(), cause: err, silent, lastProbe: Date.now() };
       }
       throw err;
+    }
+  }
+
+  private async observed(args: readonly string[], exchange: () => Promise<PickleValue>): Promise<PickleValue> {
+    const observe = this.opts.observe;
+    if (!observe) return await exchange();
+    const started = performance.now();
+    let outcome: RoundTripEvent["outcome"] = "failed";
+    try {
+      const reply = await exchange();
+      outcome = "ok";
+      return reply;
+    } finally {
+      observe({ command: commandName(args), seconds: (performance.now() - started) / 1000, outcome });
     }
   }
 
@@ -256,4 +280,16 @@ export class Fail2banConnection {
       sock.write(frame);
     });
   }
+}
+
+// Server-wide settings read and written with `get <key>` / `set <key> <value>`; every other get/set
+// names a jail second, which stays out of the name.
+const SERVER_KEYS = new Set(["loglevel", "logtarget", "syslogsocket", "dbfile", "dbmaxmatches", "dbpurgeage", "thread", "allowipv6"]);
+
+/** `get alpha banip --with-time` → `get banip --with-time`; `banned 192.0.2.1 …` → `banned`. */
+function commandName(args: readonly string[]): string {
+  const [verb = "", second = "", key = ""] = args;
+  if (verb !== "get" && verb !== "set") return verb;
+  if (SERVER_KEYS.has(second) || key === "") return `${verb} ${second}`;
+  return args[3] === "--with-time" ? `${verb} ${key} --with-time` : `${verb} ${key}`;
 }

@@ -86,10 +86,29 @@ export class Fail2banDatabase {
     return rows.map((r) => toBan(rowSchema.parse(r)));
   }
 
+  /**
+   * The current ban of each address in the jail as fail2ban stored it (its latest-ban table), for
+   * the few rows a page shows; addresses it has no row for are left out. Empty before schema 4.
+   */
+  banTimes(jail: string, ips: readonly string[]): Map<string, { timeOfBan: number; banSeconds: number }> {
+    const times = new Map<string, { timeOfBan: number; banSeconds: number }>();
+    if (this.version < 4 || ips.length === 0) return times;
+    const rows = this.db
+      .prepare("SELECT ip, timeofban, bantime FROM bips WHERE jail = ? AND ip IN (SELECT value FROM json_each(?))")
+      .all(jail, JSON.stringify(ips));
+    for (const row of rows) {
+      const r = banTimeRowSchema.parse(row);
+      times.set(r.ip, { timeOfBan: r.timeofban, banSeconds: r.bantime });
+    }
+    return times;
+  }
+
   close(): void {
     this.db.close();
   }
 }
+
+const banTimeRowSchema = z.object({ ip: z.string(), timeofban: z.number().int(), bantime: z.number().int() });
 
 /** Finds the database through the running server, which is the only reliable source for its path. */
 export async function locateFail2banDb(fail2ban: Pick<Fail2ban, "dbFile">): Promise<string> {

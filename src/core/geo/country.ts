@@ -1,14 +1,17 @@
 import type { GeoDescription, GeoInfo, GeoResult } from "./model.js";
 
-// Stateless after construction; the CC0 database has codes only, so names come from ICU (full-icu
-// ships with Node 20).
-const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+// The CC0 database has codes only, so names come from ICU (full-icu ships with Node 20). Made on
+// first use, and stateless after: loading ICU's region names costs a one-shot command ~40 ms.
+const regionNames = ((): (() => Intl.DisplayNames) => {
+  let names: Intl.DisplayNames | undefined;
+  return () => (names ??= new Intl.DisplayNames(["en"], { type: "region", fallback: "none" }));
+})();
 
 /** "DE" → "Germany"; undefined for codes ICU does not know (e.g. "ZZ"). */
 export function countryName(code: string): string | undefined {
   if (!/^[A-Z]{2}$/.test(code)) return undefined;
   try {
-    const name = REGION_NAMES.of(code);
+    const name = regionNames().of(code);
     return name === undefined || name === code ? undefined : name;
   } catch {
     return undefined;

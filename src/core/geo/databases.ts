@@ -47,6 +47,25 @@ export function openGeoDatabases(opts: OpenGeoDatabasesOptions): GeoDatabaseFile
   return new WatchedDatabases(files, opts.embedded, opts.checkIntervalMs, opts.log);
 }
 
+// The embedded database is 8 MB that a command without a lookup (`exec -- status`) need not read.
+class OnFirstUse implements GeoReader {
+  private reader: GeoReader | undefined;
+
+  constructor(private readonly open: () => GeoReader) {}
+
+  get name(): string {
+    return this.opened().name;
+  }
+
+  get(ip: string): GeoRecord | undefined {
+    return this.opened().get(ip);
+  }
+
+  private opened(): GeoReader {
+    return (this.reader ??= this.open());
+  }
+}
+
 class WatchedFile implements GeoReader {
   /** The signature whose load failed, so a broken file is not re-read every check. */
   failed: string | undefined;
@@ -76,7 +95,7 @@ class WatchedFile implements GeoReader {
 class WatchedDatabases implements GeoDatabaseFiles {
   generation = 0;
   readers: readonly GeoReader[] = [];
-  private builtIn: MmdbReader | undefined;
+  private builtIn: GeoReader | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -101,7 +120,7 @@ class WatchedDatabases implements GeoDatabaseFiles {
       return;
     }
     const { path, label, note } = this.embedded;
-    this.builtIn ??= new MmdbReader(readFileSync(path), { label, note });
+    this.builtIn ??= new OnFirstUse(() => new MmdbReader(readFileSync(path), { label, note }));
     this.readers = [...this.files, this.builtIn];
   }
 

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { fetch, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { z } from "zod";
 import { countryName } from "./country.js";
 import type { GeoInfo } from "./model.js";
@@ -53,6 +53,8 @@ export class HttpsGeoFallback implements GeoFallback {
   async lookup(ip: string): Promise<FallbackAnswer> {
     const url = this.opts.urlTemplate.replaceAll("{ip}", encodeURIComponent(ip));
     try {
+      // undici takes a while to load; only the retry job, with the fallback enabled, needs it.
+      const { fetch } = await import("undici");
       const res = await fetch(url, {
         signal: AbortSignal.timeout(this.opts.timeoutMs),
         // A redirect could downgrade to plain http: refuse them all.

@@ -65,6 +65,26 @@ describe("SocketFail2ban", () => {
     expect([...(await fail2ban.banned()).values()].flat()).toEqual([]);
   });
 
+  it("unbans everywhere and names, per jail, the addresses it had banned", async () => {
+    const fail2ban = client();
+    await fail2ban.ban("alpha", ["192.0.2.60", "2001:db8::60", "198.51.100.0/28"]);
+    await fail2ban.ban("beta", ["192.0.2.60", "192.0.2.61"]);
+    const progress: number[] = [];
+    const lifted = await fail2ban.unbanEverywhere(["2001:DB8::60", "192.0.2.60", "192.0.2.61", "192.0.2.62", "198.51.100.0/28"], {
+      chunkSize: 2,
+      onProgress: (done, total) => progress.push(done / total),
+    });
+    expect(lifted).toEqual(
+      new Map([
+        ["alpha", ["2001:db8::60", "192.0.2.60", "198.51.100.0/28"]],
+        ["beta", ["192.0.2.60", "192.0.2.61"]],
+      ]),
+    );
+    expect(progress.at(-1)).toBe(1);
+    expect((await fail2ban.jailsBanning(["192.0.2.60", "192.0.2.61", "2001:db8::60"])).flat()).toEqual([]);
+    expect(await fail2ban.unbanEverywhere(["192.0.2.60"])).toEqual(new Map());
+  });
+
   it("edits the ignore list with IPs and CIDR networks", async () => {
     const fail2ban = client();
     expect(await fail2ban.addIgnore("alpha", ["10.1.0.0/16", "2001:db8:ffff::/48", "198.51.100.7"])).toEqual(

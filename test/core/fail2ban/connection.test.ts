@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { isUserError } from "../../../src/core/errors.js";
-import { useClients } from "../../harness/client.js";
+import { Fail2banConnection, type RoundTripEvent } from "../../../src/core/fail2ban/connection.js";
+import { silentLog, useClients } from "../../harness/client.js";
 import { useFail2ban } from "../../harness/fail2ban.js";
 import { startChunkingProxy } from "../../harness/socket-proxy.js";
 import { useTempDir } from "../../harness/temp-dir.js";
@@ -64,6 +65,29 @@ describe("Fail2banConnection against a real server", () => {
     expect(await conn.send(["echo", "héllo ✓ 🚫"])).toEqual([0, ["héllo ✓ 🚫"]]);
   });
 
+  it("tells its observer about every round trip by command, without jail names or addresses", async () => {
+    const events: RoundTripEvent[] = [];
+    const conn = new Fail2banConnection({ socketPath: f2b.sandbox.socketPath, timeoutMs: 5000, log: silentLog, observe: (e) => events.push(e) });
+    try {
+      await conn.send(["set", "alpha", "banip", "192.0.2.90"]);
+      await conn.send(["get", "alpha", "banip", "--with-time"]);
+      await conn.send(["get", "dbpurgeage"]);
+      await conn.send(["status", "nosuch"]);
+      await conn.send(["set", "alpha", "unbanip", "192.0.2.90"]);
+    } finally {
+      await conn.close();
+    }
+    expect(events.map((e) => [e.command, e.outcome])).toEqual([
+      ["set banip", "ok"],
+      ["get banip --with-time", "ok"],
+      ["get dbpurgeage", "ok"],
+      // fail2ban answered, with an error: the round trip itself worked.
+      ["status", "ok"],
+      ["set unbanip", "ok"],
+    ]);
+    for (const e of events) expect(e.seconds).toBeGreaterThan(0);
+  });
+
   it("reports a crashed server's stale socket, then carries on after it restarts", async () => {
     const { fail2ban } = connect(f2b.sandbox.socketPath, 1500);
     await fail2ban.ping();
@@ -87,6 +111,14 @@ describe("Fail2banConnection without a usable server", () => {
     const err = await errorOf(connect(join(tmp.path, "none.sock")).fail2ban.ping());
     expect(isUserError(err, "fail2ban_socket_missing")).toBe(true);
     expect((err as Error).message).toMatch(/BANBOT_FAIL2BAN_SOCKET/);
+  });
+
+  it("observes a round trip that got no reply as failed", async () => {
+    const events: RoundTripEvent[] = [];
+    const conn = new Fail2banConnection({ socketPath: join(tmp.path, "none.sock"), timeoutMs: 500, log: silentLog, observe: (e) => events.push(e) });
+    await errorOf(conn.send(["ping"]));
+    await conn.close();
+    expect(events).toEqual([{ command: "ping", seconds: expect.any(Number), outcome: "failed" }]);
   });
 
   it("times out on a server that never answers, and reconnects for the next command", async () => {

@@ -42,6 +42,8 @@ describe("SocketFail2ban on servers older than 1.0", () => {
     expect(settings.maxretry).toBe(3);
     expect(settings.bantimeIncrement === undefined).toBe(!capabilitiesFor(version).banipGet);
 
+    await modern.ban("beta", ["192.0.2.82"]);
+    expect(await old.unbanEverywhere(["192.0.2.82", "192.0.2.83"])).toEqual(new Map([["beta", ["192.0.2.82"]]]));
     expect(await old.unban("alpha", ["192.0.2.80", "2001:db8::80"])).toBe(2);
     expect(await modern.unbanAll()).toBe(1);
     await modern.removeIgnore("alpha", "10.0.0.0/8");

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { history as historyCommand } from "../../../commands/history.js";
+import { unban as unbanCommand } from "../../../commands/unban.js";
 import { historyActionFile } from "../../../src/core/history/capture-check.js";
 import type { History } from "../../../src/core/history/history.js";
 import type { HistoryListener } from "../../../src/core/history/listener.js";
@@ -14,6 +15,7 @@ import { useClients } from "../../harness/client.js";
 import { causeBanByLog, useFail2ban } from "../../harness/fail2ban.js";
 import { historyOn } from "../../harness/history.js";
 import { migratedStore } from "../../harness/store.js";
+import { createTimedBans } from "../../../src/store/timed-bans.js";
 
 // The socket lives outside the sandbox dir, whose path is only known once the server runs, and the
 // action must be told it in the jail config before then.
@@ -142,6 +144,23 @@ describe("ban history from a real fail2ban-server", () => {
     await fail2ban().ban("alpha", ["192.0.2.60"]);
     await eventually(() => expect(events("192.0.2.60")).toEqual(["alpha ban external"]));
     expect(history.count({}, 1000)).toBe(before + 1);
+  });
+
+  it("tags the unbans of `unban <ips>` in every jail as BanBot's, in each jail that had the address", async () => {
+    await fail2ban().ban("alpha", ["198.51.100.80", "198.51.100.81"]);
+    await fail2ban().ban("beta", ["198.51.100.81"]);
+    await eventually(() => expect(events("198.51.100.81")).toHaveLength(2));
+    const timedBans = createTimedBans(db, { host: history.host });
+    const reply = await unbanCommand.run(
+      { ips: ["198.51.100.80", "198.51.100.81", "198.51.100.82"], jail: undefined },
+      { fail2ban: fail2ban(), timedBans, history, clock: { now: () => Date.now() }, actor: CONSOLE_IDENTITY, commandLine: "unban 198.51.100.80 198.51.100.81 198.51.100.82" },
+    );
+    expect(reply.title).toBe("Unbanned 3 addresses in every jail");
+    await eventually(() => {
+      expect(events("198.51.100.80")).toEqual(["alpha unban manual console:console", "alpha ban external"]);
+      expect(events("198.51.100.81").filter((e) => e.includes("unban")).sort()).toEqual(["alpha unban manual console:console", "beta unban manual console:console"]);
+    });
+    expect(events("198.51.100.82")).toEqual([]);
   });
 
   it("records unban --all as one unban per address", async () => {

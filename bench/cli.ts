@@ -1,0 +1,136 @@
+import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pino from "pino";
+import { SocketFail2ban } from "../src/core/fail2ban/client.js";
+import { Fail2banConnection } from "../src/core/fail2ban/connection.js";
+import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
+import { TEST_JAILS } from "../test/harness/test-jails.js";
+import { median, ms, printTable, verdict } from "./report.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const BIN = join(ROOT, "dist/src/cli.js");
+const GNU_TIME = "/usr/bin/time";
+const STATUS_RUNS = 15;
+const BANNED_BANS = 100_000;
+const BANNED_RUNS = 5;
+const BULK_IPS = 20_000;
+const BULK_RUNS = 3;
+
+interface Run {
+  ms: number;
+  /** Peak resident memory in MB; undefined without GNU time. */
+  mb: number | undefined;
+  stdout: string;
+}
+
+// The one-shot CLI as users run it, a whole process each time (`node dist/src/cli.js`, what the bin,
+// `npm link` and the container run), against fail2ban-client doing the same, on one sandboxed server.
+export async function benchCli(): Promise<void> {
+  // The built CLI is what users run: build it from the sources being measured.
+  await promisify(execFile)(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT });
+  const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
+  const dataDir = await mkdtemp(join(tmpdir(), "bbcli-"));
+  const log = pino({ level: "silent" });
+  const conn = new Fail2banConnection({ socketPath: sandbox.socketPath, timeoutMs: 120_000, log });
+  const fail2ban = new SocketFail2ban(conn, log);
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir };
+  const banbot = (args: string[], input?: string) => measure(process.execPath, [BIN, ...args], { env, input });
+  const client = (args: string[]) => measure("fail2ban-client", ["-s", sandbox.socketPath, ...args], { env });
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  try {
+    await banbot(["migrate"]);
+
+    const status = await rounds(STATUS_RUNS, [() => banbot(["exec", "--", "status"]), () => client(["status"])]);
+    const [ours, theirs] = status.map(summary);
+    printTable(
+      `\`exec -- status\` as a whole process, median of ${STATUS_RUNS} (targets: ≤ 2× fail2ban-client's time, ≤ 80 MB peak RSS)`,
+      ["process", "time", "peak RSS", "vs fail2ban-client", "verdict"],
+      [
+        ["banbot exec -- status", ms(ours!.ms), mb(ours!.mb), ratio(ours!.ms, theirs!.ms), verdict(ours!.ms <= 2 * theirs!.ms && (ours!.mb ?? 0) <= 80)],
+        ["fail2ban-client status", ms(theirs!.ms), mb(theirs!.mb), "1.00×", ""],
+      ],
+    );
+
+    const ips = Array.from({ length: BULK_IPS }, (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
+    const list = join(dataDir, "addresses.txt");
+    await writeFile(list, `${ips.join("\n")}\n`);
+    // Each side's result is checked in fail2ban after its own run: a fast ban that lost addresses fails.
+    const checked = (who: string, run: () => Promise<Run>) => async () => {
+      await fail2ban.unbanAll();
+      const result = await run();
+      const held = (await fail2ban.jailStatus("beta", { short: true })).currentlyBanned;
+      if (held !== BULK_IPS) throw new Error(`${who}: fail2ban holds ${held} bans, expected ${BULK_IPS}`);
+      if (who.startsWith("banbot") && !result.stdout.includes(`Banned ${BULK_IPS} addresses in beta`)) throw new Error(`${who} said: ${result.stdout.slice(0, 200)}`);
+      return result;
+    };
+    const bulk = await rounds(BULK_RUNS, [
+      checked("banbot, arguments", () => banbot(["exec", "--", "ban", ...ips, "beta"])),
+      checked("banbot, standard input", async () => await banbot(["exec", "--", "ban", "-", "beta"], await readFile(list, "utf8"))),
+      checked("fail2ban-client", () => client(["set", "beta", "banip", ...ips])),
+    ]);
+    await fail2ban.unbanAll();
+    const [args, stdin, one] = bulk.map(summary);
+    printTable(
+      `Ban ${BULK_IPS.toLocaleString("en")} addresses as a whole process, each result checked in fail2ban, median of ${BULK_RUNS} (target: ≤ 1.2× fail2ban-client)`,
+      ["process", "time", "peak RSS", "vs fail2ban-client", "verdict"],
+      [
+        ["banbot exec -- ban <20,000 addresses> beta", ms(args!.ms), mb(args!.mb), ratio(args!.ms, one!.ms), verdict(args!.ms <= 1.2 * one!.ms)],
+        ["banbot exec -- ban - beta < addresses.txt", ms(stdin!.ms), mb(stdin!.mb), ratio(stdin!.ms, one!.ms), verdict(stdin!.ms <= 1.2 * one!.ms)],
+        ["fail2ban-client set beta banip <20,000 addresses>", ms(one!.ms), mb(one!.mb), "1.00×", ""],
+      ],
+    );
+
+    await fail2ban.ban("alpha", Array.from({ length: BANNED_BANS }, (_, i) => `11.${i >> 16}.${(i >> 8) & 255}.${i & 255}`), { chunkSize: 5000 });
+    const banned = await rounds(BANNED_RUNS, [() => banbot(["exec", "--", "banned", "alpha"]), () => client(["get", "alpha", "banip"])]);
+    const [page, list100k] = banned.map(summary);
+    printTable(
+      `\`exec -- banned alpha\` (page 1) as a whole process, ${BANNED_BANS.toLocaleString("en")} bans in the jail, median of ${BANNED_RUNS} (target: ≤ 2× fail2ban-client get alpha banip)`,
+      ["process", "time", "peak RSS", "vs fail2ban-client", "verdict"],
+      [
+        ["banbot exec -- banned alpha", ms(page!.ms), mb(page!.mb), ratio(page!.ms, list100k!.ms), verdict(page!.ms <= 2 * list100k!.ms)],
+        ["fail2ban-client get alpha banip", ms(list100k!.ms), mb(list100k!.mb), "1.00×", ""],
+      ],
+    );
+  } finally {
+    await conn.close();
+    await sandbox.dispose();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the contenders round robin, so that all of them meet the same load on a shared machine. */
+async function rounds(runs: number, contenders: readonly (() => Promise<Run>)[]): Promise<Run[][]> {
+  const results = contenders.map((): Run[] => []);
+  for (let r = 0; r < runs; r++) for (const [i, run] of contenders.entries()) results[i]!.push(await run());
+  return results;
+}
+
+function summary(runs: readonly Run[]): { ms: number; mb: number | undefined } {
+  const mbs = runs.map((r) => r.mb).filter((m) => m !== undefined);
+  return { ms: median(runs.map((r) => r.ms)), mb: mbs.length > 0 ? median(mbs) : undefined };
+}
+
+const mb = (value: number | undefined) => (value === undefined ? "n/a (no GNU time)" : `${value.toFixed(0)} MB`);
+
+// Wall time of the whole process; peak RSS from GNU time when the machine has it (both sides alike).
+async function measure(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
+  const rssFile = join(tmpdir(), `bbcli-rss-${process.pid}`);
+  const timed = existsSync(GNU_TIME);
+  const [file, argv] = timed ? [GNU_TIME, ["-f", "%M", "-o", rssFile, command, ...args]] : [command, args];
+  const started = performance.now();
+  const child = spawn(file, argv, { env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
+  child.stdin.end(opts.input ?? "");
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const took = performance.now() - started;
+  if (code !== 0) throw new Error(`${command} ${args.slice(0, 4).join(" ")} … exited ${code}: ${(stderr || stdout).slice(0, 300)}`);
+  const mb = timed ? Number((await readFile(rssFile, "utf8")).trim().split("\n").at(-1)) / 1024 : undefined;
+  return { ms: took, mb, stdout };
+}
