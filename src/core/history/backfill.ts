@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { DbBan, Fail2banDatabase } from "../fail2ban/database.js";
 import type { BackfillState, Watermark } from "../../store/history-backfill-state.js";
 import type { HistoryArchive } from "../../store/history-archive.js";
@@ -27,19 +28,21 @@ export interface BackfillResult {
   rescanned: boolean;
 }
 
-// Rows per read (one short statement on fail2ban's database) and per write (one transaction here:
-// fewer, larger commits make a large backfill several times faster).
-const READ_BATCH = 5_000;
-const WRITE_BATCH = 100_000;
+// Rows per batch: one short statement on fail2ban's database, one transaction here, and all that is
+// ever held in memory. Larger batches are hardly faster (sorted by key, a batch's inserts already land
+// together in the archive's index) and cost memory in proportion: 100,000 rows with their events and
+// log lines once took over 150 MB.
+const BATCH = 5_000;
 
 /**
- * Archives the bans fail2ban's database gained since the last run, oldest first. Each batch and its
- * watermark are written in one transaction, and the archive ignores events it has, so a crash or a
- * rerun neither loses nor repeats anything. Every read is one short statement: fail2ban loses a ban
- * write when a reader holds its database for more than 5 s.
+ * Archives the bans fail2ban's database gained since the last run, oldest first, one batch at a
+ * time. Each batch and its watermark are written in one transaction, and the archive ignores events
+ * it has, so a crash or a rerun neither loses nor repeats anything. Every read is one short
+ * statement: fail2ban loses a ban write when a reader holds its database for more than 5 s. Between
+ * batches the event loop gets a turn, so commands and the action's events are not held up.
  */
 export async function backfill(deps: BackfillDeps): Promise<BackfillResult> {
-  const readBatch = deps.batchSize ?? READ_BATCH;
+  const batchSize = deps.batchSize ?? BATCH;
   let mark = deps.state.get(deps.host, deps.source);
   // fail2ban's `bans` has no AUTOINCREMENT: once its newest rows are deleted (a manual unban,
   // unban --all), new bans reuse their rowids, and a plain "rowid > watermark" would skip them.
@@ -48,21 +51,13 @@ export async function backfill(deps: BackfillDeps): Promise<BackfillResult> {
   let after = mark?.rowid ?? 0;
   let read = 0;
   let added = 0;
-  for (let done = false; !done; ) {
-    const rows: DbBan[] = [];
-    while (rows.length < Math.max(WRITE_BATCH, readBatch)) {
-      const batch = deps.fail2banDb.bansAfter(after, readBatch);
-      rows.push(...batch);
-      if (batch.length > 0) after = batch[batch.length - 1]!.rowid;
-      if (batch.length < readBatch) {
-        done = true;
-        break;
-      }
-    }
-    if (rows.length === 0) break;
+  for (;;) {
+    const rows = deps.fail2banDb.bansAfter(after, batchSize);
+    const last = rows.at(-1);
+    if (last === undefined) break;
     read += rows.length;
+    after = last.rowid;
     const events = await deps.prepare(rows.map(toCaptured));
-    const last = rows[rows.length - 1]!;
     const fresh = deps.archive.atomically(() => {
       const archived = deps.archive.add(events, { refresh: true });
       deps.state.set(deps.host, deps.source, { rowid: last.rowid, jail: last.jail, ip: last.ip, time: last.timeOfBan }, deps.now());
@@ -70,6 +65,8 @@ export async function backfill(deps: BackfillDeps): Promise<BackfillResult> {
     });
     added += fresh.length;
     if (fresh.length > 0) deps.onArchived?.(fresh);
+    if (rows.length < batchSize) break;
+    await nextTurn();
   }
   return { read, added, rescanned };
 }
