@@ -64,10 +64,11 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     retentionMs: config.history.retentionMs,
     now: () => clock.now(),
     log: log.child({ component: "history" }),
-    // Archived events carry where the address was at the time, when the geo databases know.
+    // Archived events carry where the address was at the time, when the geo databases know. Peeked,
+    // not cached: a backfill's 100,000 addresses would crowd out the cache that commands use.
     enrich: (ips) =>
       new Map(
-        [...geo.lookupMany(ips)].flatMap(([ip, r]) => (r.kind === "found" ? [[ip, { countryCode: r.info.countryCode, asn: r.info.asn, org: r.info.org }] as const] : [])),
+        [...geo.peekMany(ips)].flatMap(([ip, r]) => (r.kind === "found" ? [[ip, { countryCode: r.info.countryCode, asn: r.info.asn, org: r.info.org }] as const] : [])),
       ),
   });
   // Bans a blocklist makes are noted in the history, so their events carry the list as origin.
