@@ -13,20 +13,20 @@ CREATE TABLE history_daily_asn (
   PRIMARY KEY (host, day, jail, asn)
 ) WITHOUT ROWID;
 
--- Each address's latest ban, per jail and ('') over all jails: the distinct addresses banned since
--- a time are the rows whose last ban is at or after it, a count no daily rollup can add up. No index
--- on last_at: counting a jail's rows is quick, and every backfilled ban would pay for its upkeep.
+-- Each address's latest ban per jail: the distinct addresses banned since a time are those with a
+-- row whose last ban is at or after it, a count no daily rollup can add up. Keyed by address first,
+-- so backfilled bans (archived in address order) update it in key order, and a count of distinct
+-- addresses over all jails reads it in that order without sorting. One row per address and jail,
+-- no index on last_at: every ban pays for this table's upkeep, and counting it is quick.
 CREATE TABLE history_addresses (
   host TEXT NOT NULL,
-  jail TEXT NOT NULL,             -- '' for the address's latest ban in any jail
   ip TEXT NOT NULL,
+  jail TEXT NOT NULL,
   last_at INTEGER NOT NULL,
-  PRIMARY KEY (host, jail, ip)
+  PRIMARY KEY (host, ip, jail)
 ) WITHOUT ROWID;
 
 INSERT INTO history_daily_asn (host, day, jail, asn, bans, last_at)
   SELECT host, at - at % 86400, jail, coalesce(asn, -1), count(*), max(at) FROM history_events WHERE kind = 'ban' GROUP BY 1, 2, 3, 4;
-INSERT INTO history_addresses (host, jail, ip, last_at)
-  SELECT host, jail, ip, max(at) FROM history_events WHERE kind = 'ban' GROUP BY host, jail, ip;
-INSERT INTO history_addresses (host, jail, ip, last_at)
-  SELECT host, '', ip, max(at) FROM history_events WHERE kind = 'ban' GROUP BY host, ip;
+INSERT INTO history_addresses (host, ip, jail, last_at)
+  SELECT host, ip, jail, max(at) FROM history_events WHERE kind = 'ban' GROUP BY host, ip, jail;

@@ -103,14 +103,12 @@ export function createHistoryAggregates(db: Database, host: string): HistoryAggr
       if (filter.until !== undefined) {
         return (stmt(`SELECT count(DISTINCT ip) AS n FROM history_events WHERE ${eventWhere(filter, params)}`).get(params) as { n: number }).n;
       }
-      // Banned since `since` exactly when the address's latest ban is.
-      return (
-        stmt("SELECT count(*) AS n FROM history_addresses WHERE host = @host AND jail = @jail AND last_at >= @since").get({
-          host,
-          jail: filter.jail ?? "",
-          since: seconds(filter.since),
-        }) as { n: number }
-      ).n;
+      // Banned since `since` exactly when the address's latest ban (in the jail) is.
+      const sql =
+        filter.jail === undefined
+          ? "SELECT count(DISTINCT ip) AS n FROM history_addresses WHERE host = @host AND last_at >= @since"
+          : "SELECT count(*) AS n FROM history_addresses WHERE host = @host AND jail = @jail AND last_at >= @since";
+      return (stmt(sql).get(defined({ host, jail: filter.jail, since: seconds(filter.since) })) as { n: number }).n;
     },
   };
 }

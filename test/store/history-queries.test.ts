@@ -111,9 +111,9 @@ describe("createHistoryQueries", () => {
         byAsn.sort((a, b) => b.n - a.n || (a.k === null ? 1 : b.k === null ? -1 : String(a.k) < String(b.k) ? -1 : 1)).map((r) => [r.k === null ? undefined : String(r.k), r.n]),
       );
       for (const jail of [undefined, "sshd", "postfix", "nginx"]) {
-        const [{ n }] = raw(`SELECT 0 AS k, count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ?${jail ? ` AND jail = '${jail}'` : ""}`, since) as [{ n: number }];
+        const { n } = raw(`SELECT 0 AS k, count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ?${jail ? ` AND jail = '${jail}'` : ""}`, since)[0]!;
         expect(q.addresses({ since: ms(from), jail }), `${jail ?? "all"} since ${from}`).toBe(n);
-        const [{ n: bounded }] = raw(`SELECT 0 AS k, count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ? AND at < ?${jail ? ` AND jail = '${jail}'` : ""}`, since, until) as [{ n: number }];
+        const { n: bounded } = raw(`SELECT 0 AS k, count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ? AND at < ?${jail ? ` AND jail = '${jail}'` : ""}`, since, until)[0]!;
         expect(q.addresses({ since: ms(from), until: ms(to), jail }), `${jail ?? "all"} ${from}–${to}`).toBe(bounded);
       }
     }
