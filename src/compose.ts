@@ -19,7 +19,7 @@ import { createAlertState, type AlertState } from "./store/alert-state.js";
 import { createGeoCacheStore } from "./store/geo-cache.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
 import { createHistory } from "./core/history/history.js";
-import type { OriginNote } from "./core/history/event.js";
+import type { GeoTags, OriginNote } from "./core/history/event.js";
 import { createBackfillState } from "./store/history-backfill-state.js";
 import { createHistoryArchive } from "./store/history-archive.js";
 import { createHistoryQueries } from "./store/history-queries.js";
@@ -66,10 +66,11 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     log: log.child({ component: "history" }),
     // Archived events carry where the address was at the time, when the geo databases know. Peeked,
     // not cached: a backfill's 100,000 addresses would crowd out the cache that commands use.
-    enrich: (ips) =>
-      new Map(
-        [...geo.peekMany(ips)].flatMap(([ip, r]) => (r.kind === "found" ? [[ip, { countryCode: r.info.countryCode, asn: r.info.asn, org: r.info.org }] as const] : [])),
-      ),
+    enrich: (ips) => {
+      const tags = new Map<string, GeoTags>();
+      for (const [ip, r] of geo.peekMany(ips)) if (r.kind === "found") tags.set(ip, { countryCode: r.info.countryCode, asn: r.info.asn, org: r.info.org });
+      return tags;
+    },
   });
   // Bans a blocklist makes are noted in the history, so their events carry the list as origin.
   const blocklists = buildBlocklists(config.blocklists, {

@@ -61,7 +61,9 @@ export function createHistoryArchive(db: Database): HistoryArchive {
   );
   const purgeNotes = db.prepare<[number]>("DELETE FROM history_origin_notes WHERE at < ?");
 
-  const toRow = (event: HistoryEvent): EventRow => {
+  const anyNote = db.prepare<[string], number>("SELECT EXISTS (SELECT 1 FROM history_origin_notes WHERE host = ?)").pluck();
+
+  const toRow = (event: HistoryEvent, notes: boolean): EventRow => {
     const row: EventRow = {
       host: event.host,
       jail: event.jail,
@@ -79,7 +81,7 @@ export function createHistoryArchive(db: Database): HistoryArchive {
       asn: event.asn ?? null,
       asOrg: event.asOrg ?? null,
     };
-    if (!mayBeBanBots(event.origin)) return row;
+    if (!notes || !mayBeBanBots(event.origin)) return row;
     const note = findNote.get(row.host, row.jail, row.ip, row.kind, row.at - NOTE_AFTER_S, row.at + NOTE_BEFORE_S);
     if (!note) return row;
     dropNote.run(row.host, row.jail, row.ip, row.kind);
@@ -91,10 +93,13 @@ export function createHistoryArchive(db: Database): HistoryArchive {
       return transaction(db, () => {
         const added: HistoryEvent[] = [];
         const fresh: EventRow[] = [];
+        // Most batches come when BanBot has noted nothing: then no event needs a note looked up.
+        const noted = new Map<string, boolean>();
+        const hasNotes = (host: string): boolean => noted.get(host) ?? noted.set(host, anyNote.get(host) === 1).get(host)!;
         // In key order: neighbouring inserts then land on the same pages of the one index that new
         // events do not simply append to, which makes large batches several times faster.
         for (const event of [...events].sort(byKey)) {
-          const row = toRow(event);
+          const row = toRow(event, hasNotes(event.host));
           if (insert.run(row).changes === 1) {
             added.push(row.origin === event.origin ? event : { ...event, origin: row.origin, ...(row.actor === null ? {} : { actor: row.actor }) });
             fresh.push(row);
