@@ -10,7 +10,6 @@ import { createChatAdapters } from "./adapters/index.js";
 import { runDoctor } from "./cli/doctor.js";
 import { commandLineFrom, runExec } from "./cli/exec.js";
 import { runMigrate } from "./cli/migrate.js";
-import { registerCommands } from "./cli/register.js";
 import { runSlackManifest } from "./cli/slack-manifest.js";
 import { runStart } from "./cli/start.js";
 import { buildScheduler } from "./jobs/build.js";
@@ -89,8 +88,8 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         runMigrate(config.dataDir, log, io.out);
         return 0;
       case "start":
-        return await withCore(config, log, (core) => {
-          const adapters = createChatAdapters(config, core, log);
+        return await withCore(config, log, async (core) => {
+          const adapters = await createChatAdapters(config, core, log);
           const scheduler = buildScheduler(config, core, adapters, log);
           const { port, host } = config.http;
           const startOps =
@@ -112,7 +111,8 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           io.err("banbot register needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.");
           return 2;
         }
-        await registerCommands({ discord: config.discord, commands: config.commands, catalogue: CATALOGUE, out: io.out });
+        // discord.js, like every platform SDK, loads only where it is used: `start` without Discord never needs it.
+        await (await import("./cli/register.js")).registerCommands({ discord: config.discord, commands: config.commands, catalogue: CATALOGUE, out: io.out });
         return 0;
       case "slack-manifest":
         return runSlackManifest(rest, config.commands.name, io.out);

@@ -2,18 +2,22 @@ import type { Logger } from "pino";
 import type { Core } from "../compose.js";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/chat.js";
-import { createDiscordAdapter } from "./discord/client.js";
-import { createSlackAdapter } from "./slack/app.js";
 
-/** The chat platforms the configuration enables; either, both or neither. */
-export function createChatAdapters(config: Config, core: Core, log: Logger): ChatAdapter[] {
+/**
+ * The chat platforms the configuration enables; either, both or neither. Each SDK is loaded only
+ * when its platform is configured: discord.js and bolt together hold about 45 MB resident, which a
+ * process serving one platform (or, running only the jobs, none) has no use for.
+ */
+export async function createChatAdapters(config: Config, core: Core, log: Logger): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
+    const { createSlackAdapter } = await import("./slack/app.js");
     adapters.push(
       createSlackAdapter({ slack: config.slack, commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log }),
     );
   }
   if (config.discord) {
+    const { createDiscordAdapter } = await import("./discord/client.js");
     adapters.push(
       createDiscordAdapter({
         discord: config.discord,
