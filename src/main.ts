@@ -104,7 +104,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
                     log: log.child({ component: "ops" }),
                   });
           const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
-          return runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
+          return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
         });
       case "register":
         if (!config.discord) {
