@@ -1,3 +1,5 @@
+-- Two things BanBot keeps from now on: rollups of the ban history, and the duplicates of a blocklist run.
+
 -- Rollups beside history_daily for what it cannot answer, so `top asns` and `stats` add up a few
 -- rows per day (or per address) instead of every ban in the window. Kept with the events in the
 -- same transaction, purged with them by whole days: exact, never an estimate.
@@ -30,3 +32,6 @@ INSERT INTO history_daily_asn (host, day, jail, asn, bans, last_at)
   SELECT host, at - at % 86400, jail, coalesce(asn, -1), count(*), max(at) FROM history_events WHERE kind = 'ban' GROUP BY 1, 2, 3, 4;
 INSERT INTO history_addresses (host, ip, jail, last_at)
   SELECT host, ip, jail, max(at) FROM history_events WHERE kind = 'ban' GROUP BY host, ip, jail;
+
+-- Lines a blocklist repeated: with valid and invalid ones they add up to every line read.
+ALTER TABLE blocklist_runs ADD COLUMN duplicates INTEGER NOT NULL DEFAULT 0;
