@@ -109,8 +109,11 @@ export class Dispatcher {
 
     try {
       const reply = await command.run(parsed.values as never, { ...services, actor, commandLine, progress: opts.progress });
-      if (command.effect !== "read") this.audit(actor, who, "ok", reply.title, started);
-      return result(reply, "ok");
+      // A command can answer a failure without throwing, to keep its details (a blocklist import's
+      // counts): the audit log records it as the error it is.
+      const failed = reply.tone === "error";
+      if (command.effect !== "read") this.audit(actor, who, failed ? "error" : "ok", failed && reply.text ? `${reply.title}: ${reply.text}` : reply.title, started);
+      return result(reply, failed ? "error" : "ok");
     } catch (err) {
       if (isUserError(err)) {
         const message = await this.withSuggestion(err, parsed.values);
