@@ -33,8 +33,8 @@ export interface BlocklistMembers {
   inJail(jail: string): Member[];
   /** The rows other sources have in a jail. */
   othersInJail(jail: string, sourceId: number): Member[];
-  /** Distinct entries of a jail that BanBot believes fail2ban bans now (not pending, not past fail2ban's end). */
-  liveCount(jail: string, now: number): number;
+  /** The source's entries in the jail that BanBot believes fail2ban bans now (not pending, not past fail2ban's end). */
+  liveEntries(sourceId: number, jail: string, now: number): string[];
   /** Insert or replace, in one transaction. */
   put(rows: readonly Member[]): void;
   /** Pending rows of these entries, whichever source: sent and answered, so banned. */
@@ -72,8 +72,8 @@ export function createBlocklistMembers(db: Database): BlocklistMembers {
   const countByState = db.prepare<[number], [MemberState, number]>("SELECT state, count(*) FROM blocklist_members WHERE source_id = ? GROUP BY state").raw();
   const inJail = db.prepare<[string], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE jail = ?`).raw();
   const othersInJail = db.prepare<[string, number], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE jail = ? AND source_id <> ?`).raw();
-  const liveCount = db.prepare<[string, number], number>(
-    "SELECT count(DISTINCT entry) FROM blocklist_members WHERE jail = ? AND state <> 'pending' AND (f2b_until IS NULL OR f2b_until > ?)",
+  const liveEntries = db.prepare<[number, string, number], string>(
+    "SELECT entry FROM blocklist_members WHERE source_id = ? AND jail = ? AND state <> 'pending' AND (f2b_until IS NULL OR f2b_until > ?)",
   ).pluck();
   const put = db.prepare(`INSERT OR REPLACE INTO blocklist_members (source_id, jail, entry, state, owned, banned_at, f2b_until, expires_at)
     VALUES (@source_id, @jail, @entry, @state, @owned, @banned_at, @f2b_until, @expires_at)`);
@@ -100,7 +100,7 @@ export function createBlocklistMembers(db: Database): BlocklistMembers {
     },
     inJail: (jail) => inJail.all(jail).map(fromRaw),
     othersInJail: (jail, sourceId) => othersInJail.all(jail, sourceId).map(fromRaw),
-    liveCount: (jail, now) => liveCount.get(jail, now) ?? 0,
+    liveEntries: (sourceId, jail, now) => liveEntries.all(sourceId, jail, now),
     put(rows) {
       transaction(db, () => {
         for (const m of rows) {

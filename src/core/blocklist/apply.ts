@@ -15,7 +15,7 @@ export interface ImportProgress {
   total: number;
 }
 
-/** Bans made by a blocklist, for the ban history: `origin` is `blocklist:<name>`. */
+/** Bans (or unbans) made by a blocklist, for the ban history: `origin` is `blocklist:<name>`. */
 export interface BlocklistBanEvent {
   jail: string;
   entries: readonly string[];
@@ -24,7 +24,7 @@ export interface BlocklistBanEvent {
 }
 
 export interface ApplyDeps {
-  fail2ban: Pick<Fail2ban, "ban" | "unban" | "bans" | "jailLimits" | "jailStatus">;
+  fail2ban: Pick<Fail2ban, "ban" | "unban" | "jailLimits">;
   members: BlocklistMembers;
   db: Parameters<typeof transaction>[0];
   now: () => number;
@@ -32,6 +32,8 @@ export interface ApplyDeps {
   origin: string;
   progress?: (p: ImportProgress) => void;
   onBanned?: (event: BlocklistBanEvent) => void;
+  /** Like onBanned, for each chunk of unbans fail2ban answered. */
+  onUnbanned?: (event: BlocklistBanEvent) => void;
 }
 
 /** Of rows leaving, those to unban (no other row holds the entry, and a blocklist banned it) and the rest. */
@@ -44,7 +46,7 @@ export function splitLeaving(leaving: readonly Member[], jailRows: readonly Memb
   return { unban, forget };
 }
 
-/** Lifts rows (any sources, any jails); returns how many entries were unbanned. */
+/** Lifts rows (any sources, any jails); returns how many bans fail2ban lifted (not those it no longer had). */
 export async function liftRows(rows: readonly Member[], deps: ApplyDeps): Promise<number> {
   let lifted = 0;
   for (const [jail, group] of groupByJail(rows)) {
@@ -65,7 +67,7 @@ export async function liftRows(rows: readonly Member[], deps: ApplyDeps): Promis
     for (const row of unban) byEntry.set(row.entry, [...(byEntry.get(row.entry) ?? []), row]);
     const entries = [...byEntry.keys()];
     let done = 0;
-    await deps.fail2ban.unban(jail, entries, {
+    lifted += await deps.fail2ban.unban(jail, entries, {
       chunkSize: deps.chunkSize,
       onProgress: (count, total) => {
         const chunk = entries.slice(done, count);
@@ -73,10 +75,10 @@ export async function liftRows(rows: readonly Member[], deps: ApplyDeps): Promis
           for (const row of chunk.flatMap((e) => byEntry.get(e) ?? [])) deps.members.remove(row.sourceId, jail, [row.entry]);
         });
         done = count;
+        deps.onUnbanned?.({ jail, entries: chunk, origin: deps.origin, at: deps.now() });
         deps.progress?.({ phase: "unban", done: count, total });
       },
     });
-    lifted += entries.length;
     // fail2ban's unbanip of a network also lifts every ban inside it: put back what is still listed.
     if (restore.length > 0) await sendBans(jail, [...new Set(restore.map((m) => m.entry))], deps);
   }

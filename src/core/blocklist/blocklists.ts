@@ -45,7 +45,7 @@ export interface Blocklists {
 
 export interface BlocklistsDeps {
   db: Database;
-  fail2ban: Pick<Fail2ban, "ban" | "unban" | "bans" | "bannedIps" | "jailLimits" | "jailStatus" | "ignoreList" | "status">;
+  fail2ban: Pick<Fail2ban, "ban" | "unban" | "bannedIps" | "jailLimits" | "ignoreList" | "status">;
   clock: Clock;
   host: string;
   log: Logger;
@@ -58,6 +58,7 @@ export interface BlocklistsDeps {
   totalTimeoutMs: number;
   chunkSize?: number;
   onBanned?: (event: BlocklistBanEvent) => void;
+  onUnbanned?: (event: BlocklistBanEvent) => void;
 }
 
 const DEFAULT_CHUNK = 1000;
@@ -177,8 +178,9 @@ class BlocklistService implements Blocklists {
   }
 
   private applyDeps(source: Source | undefined, progress?: (p: ImportProgress) => void): ApplyDeps {
-    const { fail2ban, db, clock, chunkSize, onBanned } = this.deps;
-    return { fail2ban, db, members: this.members, now: () => clock.now(), chunkSize: chunkSize ?? DEFAULT_CHUNK, origin: `blocklist:${source?.name ?? ""}`, progress, onBanned };
+    const { fail2ban, db, clock, chunkSize, onBanned, onUnbanned } = this.deps;
+    const origin = `blocklist:${source?.name ?? ""}`;
+    return { fail2ban, db, members: this.members, now: () => clock.now(), chunkSize: chunkSize ?? DEFAULT_CHUNK, origin, progress, onBanned, onUnbanned };
   }
 
   private async exclusive<T>(source: Source | undefined, work: () => Promise<T>): Promise<T> {
