@@ -76,21 +76,21 @@ export async function importSource(source: Source, opts: ImportOptions, deps: Im
     // not a count, tells the bans it lost (restarted without its database, or crashed before its
     // last writes), even in a jail whose own filter bans would make up the number.
     const held = new Set(await deps.fail2ban.bannedIps(source.jail));
-    const lost = new Set(deps.members.liveEntries(source.id, source.jail, deps.now()).filter((entry) => !held.has(entry)));
+    const now = deps.now();
     // The list and its filters are what the last complete run applied (a 304, or the same bytes
     // from a server without validators), fail2ban lost nothing, and no row is pending or past its
     // end: nothing can change, so no row is loaded. This keeps re-importing 50,000 entries cheap.
     const same = download.status === "unchanged" || listHash === source.listHash;
-    if (!opts.dryRun && same && lost.size === 0 && deps.members.needingWork(source.id, source.jail, deps.now()) === 0) {
+    if (!opts.dryRun && same && deps.members.needingWork(source.id, source.jail, now) === 0 && deps.members.liveEntries(source.id, source.jail, now).every((e) => held.has(e))) {
       counts.unchanged = deps.members.count(source.id);
       renewExpiry(source, deps);
       if (download.status === "ok") deps.sources.setValidators(source.id, { ...download.validators, listHash });
       result = report("unchanged");
     } else {
-      const rows = markLost(source.jail, deps.members.ofSource(source.id), lost, deps.now());
-      const desired = download.status === "ok" ? desiredEntries(source, download.text, ignoreList, rows, counts, deps) : listedRows(source, rows);
-      const plan = planImport({ jail: source.jail, desired, rows, now: deps.now(), unbanDeparted: source.unbanDeparted, banMs: source.banMs });
-      const bans = sortBans(source, plan, rows, held, deps.now());
+      const { settled, rows } = onRecord(source, held, now, deps);
+      const desired = download.status === "ok" ? desiredEntries(source, download.text, ignoreList, settled.size + rows.length, counts, deps) : listedRows(source, settled, rows);
+      const plan = planImport({ sourceId: source.id, jail: source.jail, desired, settled, rows, now, unbanDeparted: source.unbanDeparted, banMs: source.banMs });
+      const bans = sortBans(source, plan, held, deps.now());
       // Only what this run changes counts as added or banned again: an entry fail2ban bans already
       // (its own ban, or one an interrupted run sent) is unchanged. Set only once done: a run that
       // fails half-way must not claim the whole diff.
@@ -120,18 +120,29 @@ export async function importSource(source: Source, opts: ImportOptions, deps: Im
   return result;
 }
 
-/** This source's rows whose ban fail2ban no longer holds count as ended, so the plan bans them again. */
-function markLost(jail: string, rows: Member[], lost: ReadonlySet<string>, now: number): Member[] {
-  if (lost.size === 0) return rows;
-  return rows.map((r) => (r.jail === jail && lost.has(r.entry) ? { ...r, f2bUntil: now } : r));
+/**
+ * What the source has on record, for the plan. An entry fail2ban no longer holds counts as ended,
+ * so the plan bans it again: a settled row moves to the whole rows, and so does any other.
+ */
+function onRecord(source: Source, held: ReadonlySet<string>, now: number, deps: ImporterDeps): { settled: Map<string, boolean>; rows: Member[] } {
+  const settled = deps.members.settled(source.id, source.jail, now);
+  const rows = deps.members.unsettled(source.id, source.jail, now).map((r) =>
+    r.jail === source.jail && r.state === "departed" && (r.f2bUntil === undefined || r.f2bUntil > now) && !held.has(r.entry) ? { ...r, f2bUntil: now } : r,
+  );
+  for (const [entry, owned] of settled) {
+    if (held.has(entry)) continue;
+    settled.delete(entry);
+    rows.push({ sourceId: source.id, jail: source.jail, entry, state: "banned", owned, bannedAt: undefined, f2bUntil: now, expiresAt: undefined });
+  }
+  return { settled, rows };
 }
 
 /** A 304: the list is what the last complete run saw, i.e. this source's rows in its jail. */
-function listedRows(source: Source, rows: readonly Member[]): string[] {
-  return rows.filter((r) => r.jail === source.jail && r.state !== "departed").map((r) => r.entry);
+function listedRows(source: Source, settled: ReadonlyMap<string, boolean>, rows: readonly Member[]): string[] {
+  return [...settled.keys(), ...rows.filter((r) => r.jail === source.jail && r.state !== "departed").map((r) => r.entry)];
 }
 
-function desiredEntries(source: Source, text: string, ignoreList: readonly string[], rows: readonly Member[], counts: RunCounts, deps: ImporterDeps): string[] {
+function desiredEntries(source: Source, text: string, ignoreList: readonly string[], onRecord: number, counts: RunCounts, deps: ImporterDeps): string[] {
   const parsed = parseList(text);
   Object.assign(counts, { fetched: parsed.lines, valid: parsed.entries.length, invalid: parsed.invalid, invalidSample: parsed.invalidSample, duplicates: parsed.duplicates });
   if (parsed.entries.length > source.maxEntries) {
@@ -139,7 +150,7 @@ function desiredEntries(source: Source, text: string, ignoreList: readonly strin
   }
   // A list of nothing readable is a failure, not "+0": a CSV export, an HTML error page served with
   // 200, or a format BanBot does not read. It must neither pass for a success nor unban everything.
-  if (parsed.entries.length === 0 && (parsed.invalid > 0 || rows.length > 0)) {
+  if (parsed.entries.length === 0 && (parsed.invalid > 0 || onRecord > 0)) {
     const what = parsed.invalid > 0 ? `none of its ${n(parsed.invalid)} lines is an address or network (${parsed.invalidSample.map((l) => `\`${l.replaceAll("`", "'")}\``).join(", ")})` : "it is empty";
     throw new UserError("invalid_argument", `The list came back without a single valid entry: ${what}; nothing was changed. ${FORMAT_HINT}`);
   }
@@ -172,12 +183,11 @@ interface SortedBans {
  * the source never sent is fail2ban's own ban (kept, not ours to lift); a pending one was sent by a
  * run that crashed before it heard back (ours either way).
  */
-function sortBans(source: Source, plan: Plan, rows: readonly Member[], held: ReadonlySet<string>, now: number): SortedBans {
+function sortBans(source: Source, plan: Plan, held: ReadonlySet<string>, now: number): SortedBans {
   const { id: sourceId, jail } = source;
-  const here = new Map(rows.filter((r) => r.jail === jail).map((r) => [r.entry, r]));
   const sorted: SortedBans = { record: [], send: [], added: 0, renewed: 0, held: [] };
   for (const entry of plan.toBan) {
-    const row = here.get(entry);
+    const row = plan.rowsToBan.get(entry);
     if (held.has(entry)) {
       const owned = row ? row.owned || row.state === "pending" : false;
       // When fail2ban's ban ends is unknown without asking for every ban's time; the next run's
@@ -200,7 +210,8 @@ function renewExpiry(source: Source, deps: ImporterDeps): void {
 }
 
 function settle(source: Source, plan: Plan, deps: ImporterDeps): void {
-  deps.members.put([...plan.relisted.map((m) => ({ ...m, state: "banned" as const })), ...plan.retire.map((m) => ({ ...m, state: "departed" as const, expiresAt: m.expiresAt ?? deps.now() + (source.banMs ?? 0) }))]);
+  deps.members.put(plan.relisted.map((m) => ({ ...m, state: "banned" as const })));
+  deps.members.depart(source.id, source.jail, plan.retire.map((m) => m.entry), deps.now() + (source.banMs ?? 0));
   for (const row of plan.release) deps.members.remove(row.sourceId, row.jail, [row.entry]);
   renewExpiry(source, deps);
 }
