@@ -72,7 +72,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
       return tags;
     },
   });
-  // Bans and unbans a blocklist makes are noted in the history, so their events carry the list as origin.
+  // Bans a blocklist makes are noted in the history, so their events carry the list as origin.
   const blocklists = buildBlocklists(config.blocklists, {
     db,
     fail2ban,
@@ -80,7 +80,6 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     host,
     log: log.child({ component: "blocklists" }),
     onBanned: ({ jail, entries, origin, at }) => history.noteOrigin({ jail, ips: entries, origin: origin as OriginNote["origin"], at }),
-    onUnbanned: ({ jail, entries, origin, at }) => history.noteOrigin({ jail, ips: entries, origin: origin as OriginNote["origin"], at, kind: "unban" }),
   });
   const outbox = createOutbox(db);
   const mutes = createAlertMutes(db);

@@ -15,7 +15,7 @@ export interface ImportProgress {
   total: number;
 }
 
-/** Bans (or unbans) made by a blocklist, for the ban history: `origin` is `blocklist:<name>`. */
+/** Bans made by a blocklist, for the ban history: `origin` is `blocklist:<name>`. */
 export interface BlocklistBanEvent {
   jail: string;
   entries: readonly string[];
@@ -32,8 +32,6 @@ export interface ApplyDeps {
   origin: string;
   progress?: (p: ImportProgress) => void;
   onBanned?: (event: BlocklistBanEvent) => void;
-  /** Like onBanned, for each chunk of unbans fail2ban answered. */
-  onUnbanned?: (event: BlocklistBanEvent) => void;
 }
 
 /** Of rows leaving, those to unban (no other row holds the entry, and a blocklist banned it) and the rest. */
@@ -75,7 +73,6 @@ export async function liftRows(rows: readonly Member[], deps: ApplyDeps): Promis
           for (const row of chunk.flatMap((e) => byEntry.get(e) ?? [])) deps.members.remove(row.sourceId, jail, [row.entry]);
         });
         done = count;
-        deps.onUnbanned?.({ jail, entries: chunk, origin: deps.origin, at: deps.now() });
         deps.progress?.({ phase: "unban", done: count, total });
       },
     });

@@ -58,7 +58,6 @@ export interface BlocklistsDeps {
   totalTimeoutMs: number;
   chunkSize?: number;
   onBanned?: (event: BlocklistBanEvent) => void;
-  onUnbanned?: (event: BlocklistBanEvent) => void;
 }
 
 const DEFAULT_CHUNK = 1000;
@@ -178,9 +177,8 @@ class BlocklistService implements Blocklists {
   }
 
   private applyDeps(source: Source | undefined, progress?: (p: ImportProgress) => void): ApplyDeps {
-    const { fail2ban, db, clock, chunkSize, onBanned, onUnbanned } = this.deps;
-    const origin = `blocklist:${source?.name ?? ""}`;
-    return { fail2ban, db, members: this.members, now: () => clock.now(), chunkSize: chunkSize ?? DEFAULT_CHUNK, origin, progress, onBanned, onUnbanned };
+    const { fail2ban, db, clock, chunkSize, onBanned } = this.deps;
+    return { fail2ban, db, members: this.members, now: () => clock.now(), chunkSize: chunkSize ?? DEFAULT_CHUNK, origin: `blocklist:${source?.name ?? ""}`, progress, onBanned };
   }
 
   private async exclusive<T>(source: Source | undefined, work: () => Promise<T>): Promise<T> {

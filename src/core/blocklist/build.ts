@@ -33,7 +33,6 @@ export interface BuildBlocklistsOptions {
   timeouts?: Partial<DownloadTimeouts>;
   chunkSize?: number;
   onBanned?: (event: BlocklistBanEvent) => void;
-  onUnbanned?: (event: BlocklistBanEvent) => void;
 }
 
 /** The blocklist service with its own guarded HTTP agent; `close` releases the agent's sockets. */
