@@ -96,8 +96,8 @@ export function createHistoryArchive(db: Database): HistoryArchive {
         // Most batches come when BanBot has noted nothing: then no event needs a note looked up.
         const noted = new Map<string, boolean>();
         const hasNotes = (host: string): boolean => noted.get(host) ?? noted.set(host, anyNote.get(host) === 1).get(host)!;
-        // In key order: neighbouring inserts then land on the same pages of the one index that new
-        // events do not simply append to, which makes large batches several times faster.
+        // In key order: neighbouring inserts then land on the same pages of the indexes keyed by
+        // address (the events' key, the addresses rollup), which makes large batches several times faster.
         for (const event of [...events].sort(byKey)) {
           const row = toRow(event, hasNotes(event.host));
           if (insert.run(row).changes === 1) {

@@ -8,8 +8,8 @@ export const UNKNOWN_ASN = -1;
 
 /**
  * The aggregates kept beside the events (migrations 0008 and 0010): bans per day, jail and country;
- * per day, jail and network; and each address's latest ban per jail. Written in
- * the transaction that archives the bans, so they always count exactly the archived events.
+ * per day, jail and network; and each address's latest ban per jail. Written in the transaction
+ * that archives the bans, so they always count exactly the archived events.
  */
 export interface HistoryRollups {
   /** Counts newly archived events (unbans are skipped) into every rollup. */
