@@ -1,3 +1,5 @@
+import type { Database } from "better-sqlite3";
+
 // Synthetic ban history for the benchmark: skewed like real attacks (a few addresses, networks and
 // countries account for most bans), deterministic, and spread over a year.
 
@@ -53,4 +55,23 @@ export function generateEvents(count: number, now: number, opts: { seed?: number
     });
   }
   return events;
+}
+
+/** Writes events straight into the archive, with the rollups archive.add would have kept. */
+export function fillArchive(db: Database, host: string, events: readonly BenchEvent[]): void {
+  // OR IGNORE: the generator can repeat a key, which the archive would merge too.
+  const insert = db.prepare(`INSERT OR IGNORE INTO history_events (host, jail, ip, kind, at, ban_time, ban_seconds, ban_count, failures, origin, matches, country, asn, as_org)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const chunk = db.transaction((list: readonly BenchEvent[]) => {
+    for (const e of list) {
+      insert.run(host, e.jail, e.ip, e.kind, e.at, e.banTime, 600, 1, e.kind === "ban" ? 5 : null, "fail2ban", e.matches, e.country, e.asn, e.org);
+    }
+  });
+  for (let i = 0; i < events.length; i += 50_000) chunk(events.slice(i, i + 50_000));
+  // The rollups archive.add keeps up to date batch by batch, as migrations 0008 and 0010 build them.
+  db.exec(`INSERT INTO history_daily (host, day, jail, country, bans, last_at)
+      SELECT host, at - at % 86400, jail, coalesce(country, ''), count(*), max(at) FROM history_events WHERE kind = 'ban' GROUP BY 1, 2, 3, 4;
+    INSERT INTO history_daily_asn (host, day, jail, asn, bans, last_at)
+      SELECT host, at - at % 86400, jail, coalesce(asn, -1), count(*), max(at) FROM history_events WHERE kind = 'ban' GROUP BY 1, 2, 3, 4;
+    INSERT INTO history_addresses (host, ip, jail, last_at) SELECT host, ip, jail, max(at) FROM history_events WHERE kind = 'ban' GROUP BY 1, 2, 3;`);
 }

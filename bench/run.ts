@@ -7,6 +7,7 @@ import { benchFail2banClient } from "./fail2ban-client.js";
 import { benchGeo } from "./geo.js";
 import { benchHistory } from "./history.js";
 import { benchSlack } from "./slack.js";
+import { benchStartMemory } from "./start-memory.js";
 
 // Every benchmark, in one process; each starts its own sandboxed fail2ban-server where it needs one.
 // `npm run bench -- geo slack` runs only those.
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   cli: benchCli,
   geo: benchGeo,
   history: benchHistory,
+  "start-memory": benchStartMemory,
   blocklist: benchBlocklist,
   slack: benchSlack,
   discord: benchDiscord,

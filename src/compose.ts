@@ -19,7 +19,7 @@ import { createAlertState, type AlertState } from "./store/alert-state.js";
 import { createGeoCacheStore } from "./store/geo-cache.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
 import { createHistory } from "./core/history/history.js";
-import type { OriginNote } from "./core/history/event.js";
+import type { GeoTags, OriginNote } from "./core/history/event.js";
 import { createBackfillState } from "./store/history-backfill-state.js";
 import { createHistoryArchive } from "./store/history-archive.js";
 import { createHistoryQueries } from "./store/history-queries.js";
@@ -87,11 +87,13 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     retentionMs: config.history.retentionMs,
     now: () => clock.now(),
     log: log.child({ component: "history" }),
-    // Archived events carry where the address was at the time, when the geo databases know.
-    enrich: (ips) =>
-      new Map(
-        [...geo.lookupMany(ips)].flatMap(([ip, r]) => (r.kind === "found" ? [[ip, { countryCode: r.info.countryCode, asn: r.info.asn, org: r.info.org }] as const] : [])),
-      ),
+    // Archived events carry where the address was at the time, when the geo databases know. Peeked,
+    // not cached: a backfill's 100,000 addresses would crowd out the cache that commands use.
+    enrich: (ips) => {
+      const tags = new Map<string, GeoTags>();
+      for (const [ip, r] of geo.peekMany(ips)) if (r.kind === "found") tags.set(ip, { countryCode: r.info.countryCode, asn: r.info.asn, org: r.info.org });
+      return tags;
+    },
   });
   const banIndex = new BanIndex({ fail2ban, log: fail2banLog });
   history.subscribe((events) => banIndex.follow(events));

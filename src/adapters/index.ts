@@ -5,7 +5,8 @@ import type { ChatAdapter } from "../core/chat.js";
 
 /**
  * The chat platforms the configuration enables; either, both or neither. Each SDK is imported only
- * when its platform is configured: discord.js and bolt take most of a second and ~80 MB to load.
+ * when its platform is configured: discord.js and bolt take most of a second and about 45 MB
+ * resident, which a process serving one platform (or, running only the jobs, none) has no use for.
  */
 export async function createChatAdapters(config: Config, core: Core, log: Logger): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];

@@ -144,8 +144,11 @@ export class Dispatcher {
       const risk = parsed.confirmToken === undefined ? await command.confirm?.(parsed.values as never, ctx) : undefined;
       if (risk !== undefined) return result(this.askConfirmation(actor, who, risk, started), "confirm");
       const reply = await command.run(parsed.values as never, ctx);
-      if (command.effect !== "read") this.audit(actor, who, "ok", reply.title, started);
-      return result(reply, "ok");
+      // A command can answer a failure without throwing, to keep its details (a blocklist import's
+      // counts): the audit log records it as the error it is.
+      const failed = reply.tone === "error";
+      if (command.effect !== "read") this.audit(actor, who, failed ? "error" : "ok", failed && reply.text ? `${reply.title}: ${reply.text}` : reply.title, started);
+      return result(reply, failed ? "error" : "ok");
     } catch (err) {
       if (isStoreBusy(err)) {
         log.warn({ err, commandLine, platform: actor.platform, userId: actor.userId }, "command failed: the store is locked");

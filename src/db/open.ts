@@ -14,5 +14,9 @@ export function openDatabase(file: string): Database.Database {
   db.pragma("busy_timeout = 5000");
   // NORMAL is durable against application crashes in WAL mode; only a power loss can drop the last commits.
   db.pragma("synchronous = NORMAL");
+  // Checkpoint (copy the WAL into the database, then sync it) every 10,000 pages (40 MB) instead of
+  // SQLite's 1,000: bulk writes such as a backfill dirty about a page per row in the address-keyed
+  // indexes, and checkpointing them ten times as often made up a third of a first sync.
+  db.pragma("wal_autocheckpoint = 10000");
   return db;
 }

@@ -22,6 +22,14 @@ export interface Member {
 export interface BlocklistMembers {
   ofSource(sourceId: number): Member[];
   /**
+   * The source's rows in the jail that an import only compares with the list: banned, fail2ban's
+   * ban not past its end. Entry → owned; loading 50,000 of them whole cost more than the rest of a
+   * changed import together.
+   */
+  settled(sourceId: number, jail: string, now: number): Map<string, boolean>;
+  /** The source's other rows, whole: in another jail, pending, departed, or past fail2ban's end. */
+  unsettled(sourceId: number, jail: string, now: number): Member[];
+  /**
    * How many rows of the source an import would have to act on even if the list were the same:
    * in another jail, pending, or past fail2ban's or the source's end of ban. 0 lets an unchanged
    * list be settled without loading a single row.
@@ -33,8 +41,8 @@ export interface BlocklistMembers {
   inJail(jail: string): Member[];
   /** The rows other sources have in a jail. */
   othersInJail(jail: string, sourceId: number): Member[];
-  /** Distinct entries of a jail that BanBot believes fail2ban bans now (not pending, not past fail2ban's end). */
-  liveCount(jail: string, now: number): number;
+  /** The source's entries in the jail that BanBot believes fail2ban bans now (not pending, not past fail2ban's end). */
+  liveEntries(sourceId: number, jail: string, now: number): string[];
   /** Insert or replace, in one transaction. */
   put(rows: readonly Member[]): void;
   /** Pending rows of these entries, whichever source: sent and answered, so banned. */
@@ -42,6 +50,8 @@ export interface BlocklistMembers {
   remove(sourceId: number, jail: string, entries: readonly string[]): void;
   /** Other sources' rows for this entry become owned: the ban outlives the source that made it. */
   handOver(jail: string, entry: string, fromSource: number): void;
+  /** Rows off the list whose ban is kept until `expiresAt` (unless an earlier end is set already). */
+  depart(sourceId: number, jail: string, entries: readonly string[], expiresAt: number): void;
   /** Sets the ban duration's end on every row of the source in the jail that is still listed. */
   setExpiry(sourceId: number, jail: string, expiresAt: number | undefined): void;
   expired(now: number): Member[];
@@ -66,14 +76,20 @@ const fromRaw = ([sourceId, jail, entry, state, owned, bannedAt, f2bUntil, expir
 export function createBlocklistMembers(db: Database): BlocklistMembers {
   // Raw rows: building 50,000 named-column objects costs several times the query itself.
   const ofSource = db.prepare<[number], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE source_id = ?`).raw();
+  const SETTLED = "jail = ? AND state = 'banned' AND (f2b_until IS NULL OR f2b_until > ?)";
+  const settled = db.prepare<[number, string, number], [string, number]>(`SELECT entry, owned FROM blocklist_members WHERE source_id = ? AND ${SETTLED}`).raw();
+  const unsettled = db.prepare<[number, string, number], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE source_id = ? AND NOT (${SETTLED})`).raw();
+  const depart = db.prepare<[number, number, string, string]>(
+    "UPDATE blocklist_members SET state = 'departed', expires_at = coalesce(expires_at, ?) WHERE source_id = ? AND jail = ? AND entry = ?",
+  );
   const needingWork = db.prepare<[number, string, number, number], number>(`SELECT count(*) FROM blocklist_members WHERE source_id = ?
     AND (jail <> ? OR state = 'pending' OR f2b_until <= ? OR expires_at <= ?)`).pluck();
   const count = db.prepare<[number], number>("SELECT count(*) FROM blocklist_members WHERE source_id = ?").pluck();
   const countByState = db.prepare<[number], [MemberState, number]>("SELECT state, count(*) FROM blocklist_members WHERE source_id = ? GROUP BY state").raw();
   const inJail = db.prepare<[string], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE jail = ?`).raw();
   const othersInJail = db.prepare<[string, number], RawRow>(`SELECT ${COLUMNS} FROM blocklist_members WHERE jail = ? AND source_id <> ?`).raw();
-  const liveCount = db.prepare<[string, number], number>(
-    "SELECT count(DISTINCT entry) FROM blocklist_members WHERE jail = ? AND state <> 'pending' AND (f2b_until IS NULL OR f2b_until > ?)",
+  const liveEntries = db.prepare<[number, string, number], string>(
+    "SELECT entry FROM blocklist_members WHERE source_id = ? AND jail = ? AND state <> 'pending' AND (f2b_until IS NULL OR f2b_until > ?)",
   ).pluck();
   const put = db.prepare(`INSERT OR REPLACE INTO blocklist_members (source_id, jail, entry, state, owned, banned_at, f2b_until, expires_at)
     VALUES (@source_id, @jail, @entry, @state, @owned, @banned_at, @f2b_until, @expires_at)`);
@@ -91,6 +107,12 @@ export function createBlocklistMembers(db: Database): BlocklistMembers {
 
   return {
     ofSource: (sourceId) => ofSource.all(sourceId).map(fromRaw),
+    settled(sourceId, jail, now) {
+      const entries = new Map<string, boolean>();
+      for (const [entry, owned] of settled.all(sourceId, jail, now)) entries.set(entry, owned === 1);
+      return entries;
+    },
+    unsettled: (sourceId, jail, now) => unsettled.all(sourceId, jail, now).map(fromRaw),
     needingWork: (sourceId, jail, now) => needingWork.get(sourceId, jail, now, now) ?? 0,
     count: (sourceId) => count.get(sourceId) ?? 0,
     countByState(sourceId) {
@@ -100,7 +122,7 @@ export function createBlocklistMembers(db: Database): BlocklistMembers {
     },
     inJail: (jail) => inJail.all(jail).map(fromRaw),
     othersInJail: (jail, sourceId) => othersInJail.all(jail, sourceId).map(fromRaw),
-    liveCount: (jail, now) => liveCount.get(jail, now) ?? 0,
+    liveEntries: (sourceId, jail, now) => liveEntries.all(sourceId, jail, now),
     put(rows) {
       transaction(db, () => {
         for (const m of rows) {
@@ -129,6 +151,11 @@ export function createBlocklistMembers(db: Database): BlocklistMembers {
     },
     handOver(jail, entry, fromSource) {
       handOver.run(jail, entry, fromSource);
+    },
+    depart(sourceId, jail, entries, expiresAt) {
+      transaction(db, () => {
+        for (const entry of entries) depart.run(expiresAt, sourceId, jail, entry);
+      });
     },
     setExpiry(sourceId, jail, expiresAt) {
       setExpiry.run(expiresAt ?? null, sourceId, jail, expiresAt ?? null);

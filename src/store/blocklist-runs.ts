@@ -10,6 +10,8 @@ export interface RunCounts {
   valid: number;
   invalid: number;
   invalidSample: string[];
+  /** Lines repeating an entry listed before; fetched = valid + invalid + duplicates. */
+  duplicates: number;
   skipped: number;
   skippedDetail: Record<string, number>;
   added: number;
@@ -50,6 +52,7 @@ interface Row {
   valid: number;
   invalid: number;
   invalid_sample: string | null;
+  duplicates: number;
   skipped: number;
   skipped_detail: string | null;
   added: number;
@@ -71,6 +74,7 @@ const fromRow = (r: Row): Run => ({
   valid: r.valid,
   invalid: r.invalid,
   invalidSample: r.invalid_sample ? (JSON.parse(r.invalid_sample) as string[]) : [],
+  duplicates: r.duplicates,
   skipped: r.skipped,
   skippedDetail: r.skipped_detail ? (JSON.parse(r.skipped_detail) as Record<string, number>) : {},
   added: r.added,
@@ -88,7 +92,7 @@ export function createBlocklistRuns(db: Database): BlocklistRuns {
     "DELETE FROM blocklist_runs WHERE source_id = ? AND id NOT IN (SELECT id FROM blocklist_runs WHERE source_id = ? ORDER BY id DESC LIMIT ?)",
   );
   const finish = db.prepare(`UPDATE blocklist_runs SET outcome = @outcome, bytes = @bytes, fetched = @fetched, valid = @valid,
-    invalid = @invalid, invalid_sample = @invalidSample, skipped = @skipped, skipped_detail = @skippedDetail, added = @added,
+    invalid = @invalid, invalid_sample = @invalidSample, duplicates = @duplicates, skipped = @skipped, skipped_detail = @skippedDetail, added = @added,
     renewed = @renewed, removed = @removed, unchanged = @unchanged, duration_ms = @durationMs, error = @error WHERE id = @id`);
   const recent = db.prepare<[number, number], Row>("SELECT * FROM blocklist_runs WHERE source_id = ? ORDER BY id DESC LIMIT ?");
 

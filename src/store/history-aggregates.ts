@@ -1,10 +1,22 @@
 import type { Database } from "better-sqlite3";
+import { DAY_S, UNKNOWN_ASN } from "./history-rollups.js";
 import { defined, seconds, statementCache, type Params } from "./history-sql.js";
 import type { BanFilter, Bucketing, TimelinePoint, TopKey, TopRow } from "./history-queries.js";
 
-const DAY = 86_400;
+const DAY = DAY_S;
 // Far enough in the future to stand for "no end" in SQL comparisons.
 const NO_END = 2 ** 50;
+
+/** A daily rollup: its table, its key column, the same key computed from an event, and the unknown key. */
+interface Rollup {
+  table: string;
+  column: string;
+  eventKey: string;
+  unknown: string;
+}
+
+const BY_COUNTRY: Rollup = { table: "history_daily", column: "country", eventKey: "coalesce(country, '')", unknown: "''" };
+const BY_ASN: Rollup = { table: "history_daily_asn", column: "asn", eventKey: `coalesce(asn, ${UNKNOWN_ASN})`, unknown: String(UNKNOWN_ASN) };
 
 export interface HistoryAggregates {
   top(by: TopKey, filter: BanFilter, limit: number): TopRow[];
@@ -16,18 +28,18 @@ export interface HistoryAggregates {
 }
 
 /**
- * Counts over bans in a time window. Whole UTC days come from the daily rollup (a few rows per day
- * and jail); the part days at either end, and what the rollup does not keep (addresses, networks,
- * hours), from the covering index on the events.
+ * Counts over bans in a time window. Whole UTC days come from the daily rollups (a few rows per day
+ * and jail); the part days at either end, and what the rollups do not keep (addresses, hours), from
+ * the covering index on the events. Distinct addresses come from each address's latest ban.
  */
 // Ties are ranked by key, with unknown countries and networks after the known ones.
 export function createHistoryAggregates(db: Database, host: string): HistoryAggregates {
   const stmt = statementCache(db);
 
-  // A union of the rollup's whole days and the events of the part days, as rows of (d, jail,
-  // country, n, last): d is a day or an event time, n how many bans the row stands for, last the
-  // latest of them.
-  const windowRows = (filter: BanFilter, params: Params, useRollup: boolean): string => {
+  // A union of a rollup's whole days and the events of the part days, as rows of (d, jail, key, n,
+  // last): d is a day or an event time, key the country or network, n how many bans the row stands
+  // for, last the latest of them.
+  const windowRows = (filter: BanFilter, params: Params, useRollup: boolean, rollup: Rollup = BY_COUNTRY): string => {
     const since = seconds(filter.since);
     const until = filter.until === undefined ? NO_END : seconds(filter.until);
     let fullFrom = Math.ceil(since / DAY) * DAY;
@@ -36,9 +48,10 @@ export function createHistoryAggregates(db: Database, host: string): HistoryAggr
     Object.assign(params, defined({ host, since, until, fullFrom, fullTo, jail: filter.jail }));
     const jail = filter.jail === undefined ? "" : " AND jail = @jail";
     const events = (from: string, to: string) =>
-      `SELECT at AS d, jail, coalesce(country, '') AS country, 1 AS n, at AS last FROM history_events
+      `SELECT at AS d, jail, ${rollup.eventKey} AS key, 1 AS n, at AS last FROM history_events
        WHERE kind = 'ban' AND host = @host AND at >= ${from} AND at < ${to}${jail}`;
-    return `SELECT day AS d, jail, country, bans AS n, last_at AS last FROM history_daily WHERE host = @host AND day >= @fullFrom AND day < @fullTo${jail}
+    return `SELECT day AS d, jail, ${rollup.column} AS key, bans AS n, last_at AS last FROM ${rollup.table}
+      WHERE host = @host AND day >= @fullFrom AND day < @fullTo${jail}
       UNION ALL ${events("@since", "@fullFrom")} UNION ALL ${events("@fullTo", "@until")}`;
   };
   const eventWhere = (filter: BanFilter, params: Params): string => {
@@ -54,16 +67,17 @@ export function createHistoryAggregates(db: Database, host: string): HistoryAggr
     top(by, filter, limit) {
       const params: Params = { limit };
       let rows: { key: string | number | null; bans: number; lastAt: number; country?: string | null }[];
-      if (by === "country" || by === "jail") {
-        rows = stmt(`SELECT ${by} AS key, sum(n) AS bans, max(last) AS lastAt FROM (${windowRows(filter, params, true)})
-          GROUP BY key ORDER BY bans DESC, key = '', key LIMIT @limit`).all(params) as typeof rows;
+      if (by === "ip") {
+        rows = stmt(`SELECT ip AS key, count(*) AS bans, max(at) AS lastAt, max(country) AS country FROM history_events
+          WHERE ${eventWhere(filter, params)} GROUP BY ip ORDER BY bans DESC, key LIMIT @limit`).all(params) as typeof rows;
       } else {
-        const country = by === "ip" ? ", max(country) AS country" : "";
-        rows = stmt(`SELECT ${by} AS key, count(*) AS bans, max(at) AS lastAt${country} FROM history_events
-          WHERE ${eventWhere(filter, params)} GROUP BY ${by} ORDER BY bans DESC, key IS NULL, key LIMIT @limit`).all(params) as typeof rows;
+        const rollup = by === "asn" ? BY_ASN : BY_COUNTRY;
+        const key = by === "jail" ? "jail" : "key";
+        rows = stmt(`SELECT ${key} AS key, sum(n) AS bans, max(last) AS lastAt FROM (${windowRows(filter, params, true, rollup)})
+          GROUP BY ${key} ORDER BY bans DESC, ${key} = ${rollup.unknown}, ${key} LIMIT @limit`).all(params) as typeof rows;
       }
       return rows.map((r) => ({
-        key: r.key === null || r.key === "" ? undefined : String(r.key),
+        key: r.key === null || r.key === "" || r.key === UNKNOWN_ASN ? undefined : String(r.key),
         bans: r.bans,
         lastAt: r.lastAt * 1000,
         ...(r.country ? { country: r.country } : {}),
@@ -86,7 +100,15 @@ export function createHistoryAggregates(db: Database, host: string): HistoryAggr
     },
     addresses(filter) {
       const params: Params = {};
-      return (stmt(`SELECT count(DISTINCT ip) AS n FROM history_events WHERE ${eventWhere(filter, params)}`).get(params) as { n: number }).n;
+      if (filter.until !== undefined) {
+        return (stmt(`SELECT count(DISTINCT ip) AS n FROM history_events WHERE ${eventWhere(filter, params)}`).get(params) as { n: number }).n;
+      }
+      // Banned since `since` exactly when the address's latest ban (in the jail) is.
+      const sql =
+        filter.jail === undefined
+          ? "SELECT count(DISTINCT ip) AS n FROM history_addresses WHERE host = @host AND last_at >= @since"
+          : "SELECT count(*) AS n FROM history_addresses WHERE host = @host AND jail = @jail AND last_at >= @since";
+      return (stmt(sql).get(defined({ host, jail: filter.jail, since: seconds(filter.since) })) as { n: number }).n;
     },
   };
 }

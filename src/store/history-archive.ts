@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { EventKind, HistoryEvent, Origin, OriginNote } from "../core/history/event.js";
 import { mayBeBanBots } from "../core/history/origin.js";
 import { transaction } from "../db/transaction.js";
+import { DAY_S, createHistoryRollups } from "./history-rollups.js";
 import { seconds, type EventRow } from "./history-sql.js";
 
 /** The write side of ban history. Reads are in history-queries.ts. */
@@ -29,30 +30,6 @@ const NOTE_TTL_S = 86_400;
 const PURGE_CHUNK = 10_000;
 
 const KEY = "host = @host AND jail = @jail AND ip = @ip AND ban_time = @banTime AND kind = @kind";
-const DAY_S = 86_400;
-
-interface DailyCount {
-  host: string;
-  day: number;
-  jail: string;
-  country: string;
-  bans: number;
-  lastAt: number;
-}
-
-// The rollup rows a batch adds to, summed first: one upsert per day, jail and country, not per ban.
-function countIn(daily: Map<string, DailyCount>, row: EventRow): void {
-  const day = row.at - (row.at % DAY_S);
-  const country = row.country ?? "";
-  const key = `${row.host}\n${day}\n${row.jail}\n${country}`;
-  const count = daily.get(key);
-  if (count) {
-    count.bans++;
-    count.lastAt = Math.max(count.lastAt, row.at);
-  } else {
-    daily.set(key, { host: row.host, day, jail: row.jail, country, bans: 1, lastAt: row.at });
-  }
-}
 
 const order = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 const byKey = (a: HistoryEvent, b: HistoryEvent): number =>
@@ -72,10 +49,7 @@ export function createHistoryArchive(db: Database): HistoryArchive {
     VALUES (@host, @jail, @ip, @kind, @at, @banTime, @banSeconds, @banCount, @failures, @origin, @actor, @matches, @country, @asn, @asOrg)`);
   const refresh = db.prepare<EventRow>(`UPDATE history_events SET ban_seconds = coalesce(@banSeconds, ban_seconds),
     ban_count = coalesce(@banCount, ban_count), matches = coalesce(matches, @matches) WHERE ${KEY}`);
-  const countDaily = db.prepare<DailyCount>(
-    `INSERT INTO history_daily (host, day, jail, country, bans, last_at) VALUES (@host, @day, @jail, @country, @bans, @lastAt)
-     ON CONFLICT (host, day, jail, country) DO UPDATE SET bans = bans + excluded.bans, last_at = max(last_at, excluded.last_at)`,
-  );
+  const rollups = createHistoryRollups(db);
   const findNote = db.prepare<[string, string, string, EventKind, number, number], { origin: Origin; actor: string | null; banSeconds: number | null }>(
     "SELECT origin, actor, ban_seconds AS banSeconds FROM history_origin_notes WHERE host = ? AND jail = ? AND ip = ? AND kind = ? AND at BETWEEN ? AND ?",
   );
@@ -96,10 +70,10 @@ export function createHistoryArchive(db: Database): HistoryArchive {
     "DELETE FROM history_events WHERE id IN (SELECT id FROM history_events WHERE host = ? AND at < ? LIMIT ?)",
   );
   const purgeNotes = db.prepare<[number]>("DELETE FROM history_origin_notes WHERE at < ?");
-  const purgeDaily = db.prepare<[number]>("DELETE FROM history_daily WHERE day < ?");
+  const anyNote = db.prepare<[string], number>("SELECT EXISTS (SELECT 1 FROM history_origin_notes WHERE host = ?)").pluck();
 
-  // undefined: leave the event out (notedOnly, and BanBot did not note it).
-  const toRow = (event: HistoryEvent, notedOnly: boolean): EventRow | undefined => {
+  // undefined: leave the event out (notedOnly, and BanBot did not note it). `notes`: the host has any.
+  const toRow = (event: HistoryEvent, notes: boolean, notedOnly: boolean): EventRow | undefined => {
     const row: EventRow = {
       host: event.host,
       jail: event.jail,
@@ -117,8 +91,8 @@ export function createHistoryArchive(db: Database): HistoryArchive {
       asn: event.asn ?? null,
       asOrg: event.asOrg ?? null,
     };
-    if (!notedOnly && !mayBeBanBots(event.origin)) return row;
-    const note = findNote.get(row.host, row.jail, row.ip, row.kind, row.at - NOTE_AFTER_S, row.at + NOTE_BEFORE_S);
+    if (!notedOnly && (!notes || !mayBeBanBots(event.origin))) return row;
+    const note = notes ? findNote.get(row.host, row.jail, row.ip, row.kind, row.at - NOTE_AFTER_S, row.at + NOTE_BEFORE_S) : undefined;
     if (!note) return notedOnly ? undefined : row;
     dropNote.run(row.host, row.jail, row.ip, row.kind);
     return { ...row, origin: note.origin, actor: note.actor, banSeconds: note.banSeconds ?? row.banSeconds };
@@ -128,18 +102,21 @@ export function createHistoryArchive(db: Database): HistoryArchive {
     add(events, { refresh: update = false, notedOnly = false } = {}) {
       return transaction(db, () => {
         const added: HistoryEvent[] = [];
-        const daily = new Map<string, DailyCount>();
-        // In key order: neighbouring inserts then land on the same pages of the one index that new
-        // events do not simply append to, which makes large batches several times faster.
+        const fresh: EventRow[] = [];
+        // Most batches come when BanBot has noted nothing: then no event needs a note looked up.
+        const noted = new Map<string, boolean>();
+        const hasNotes = (host: string): boolean => noted.get(host) ?? noted.set(host, anyNote.get(host) === 1).get(host)!;
+        // In key order: neighbouring inserts then land on the same pages of the indexes keyed by
+        // address (the events' key, the addresses rollup), which makes large batches several times faster.
         for (const event of [...events].sort(byKey)) {
-          const row = toRow(event, notedOnly);
+          const row = toRow(event, hasNotes(event.host), notedOnly);
           if (row === undefined) continue;
           if (insert.run(row).changes === 1) {
             added.push(row.origin === event.origin ? event : asNoted(event, row));
-            if (row.kind === "ban") countIn(daily, row);
+            fresh.push(row);
           } else if (update) refresh.run(row);
         }
-        for (const count of daily.values()) countDaily.run(count);
+        rollups.count(fresh);
         return added;
       });
     },
@@ -155,10 +132,10 @@ export function createHistoryArchive(db: Database): HistoryArchive {
     },
     purge({ now, retentionMs }) {
       purgeNotes.run(seconds(now) - NOTE_TTL_S);
-      // Whole days, so the daily rollup and the events it counts always cover the same time.
+      // Whole days, so the daily rollups and the events they count always cover the same time.
       const oldest = seconds(now - retentionMs);
       const cutoff = oldest - (oldest % DAY_S);
-      purgeDaily.run(cutoff);
+      rollups.purge(cutoff);
       let total = 0;
       for (const { host } of hosts.all()) {
         // In chunks, so a first purge of a large archive never holds the write lock for long.

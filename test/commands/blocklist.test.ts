@@ -54,6 +54,20 @@ describe("blocklist commands", () => {
     expect((await bot.run("blocklists")).title).toBe("No blocklists yet");
   });
 
+  it("fails an import of a list with no readable line, showing the lines and the format it expected", async () => {
+    server.route("/export.csv", serveList('ip,first_seen,reports\n"203.0.113.30",2026-11-20,4\n203.0.113.31,2026-11-21,2\n'));
+    await bot.run(`blocklist add csv ${server.url("/export.csv")} beta`);
+    const reply = await bot.run("blocklist import csv");
+    expect(reply).toMatchObject({ tone: "error", title: "Import of csv failed" });
+    expect(reply.text).toMatch(/none of its 3 lines is an address or network \(`ip,first_seen,reports`, `"203\.0\.113\.30",2026-11-20,4`, `203\.0\.113\.31,2026-11-21,2`\)/);
+    expect(reply.text).toMatch(/one address or CIDR network per line/);
+    expect(reply.fields).toContainEqual({ label: "Invalid", value: "3" });
+    expect(bot.core.services.audit.query({ limit: 1 })[0]).toMatchObject({ command: "blocklist-import", outcome: "error", message: expect.stringMatching(/^Import of csv failed: The list came back without a single valid entry/) });
+    expect(bot.core.services.blocklists.show("csv").runs[0]).toMatchObject({ outcome: "failed", invalid: 3 });
+    expect(await banned()).toEqual([]);
+    await bot.core.services.blocklists.remove("csv");
+  });
+
   it("reports progress on long imports when the surface can show it", async () => {
     server.route("/long.txt", serveList(Array.from({ length: 2500 }, (_, i) => `2001:db8::${(i + 1).toString(16)}`).join("\n")));
     await bot.run(`blocklist add long ${server.url("/long.txt")} beta`);

@@ -7,7 +7,7 @@ import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;
 const SETTINGS: SourceSettings = { url: "https://www.spamhaus.org/drop/drop.txt", jail: "sshd", schedule: "0 */6 * * *", banMs: undefined, maxEntries: 100_000, unbanDeparted: true };
-const COUNTS: RunCounts = { bytes: 10, fetched: 3, valid: 2, invalid: 1, invalidSample: ["junk"], skipped: 1, skippedDetail: { special: 1 }, added: 2, renewed: 0, removed: 0, unchanged: 0 };
+const COUNTS: RunCounts = { bytes: 10, fetched: 4, valid: 2, invalid: 1, invalidSample: ["junk"], duplicates: 1, skipped: 1, skippedDetail: { special: 1 }, added: 2, renewed: 0, removed: 0, unchanged: 0 };
 const member = (sourceId: number, entry: string, extra: Partial<Member> = {}): Member => ({
   sourceId,
   jail: "sshd",

@@ -1,5 +1,11 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { migrate } from "../../src/db/migrate.js";
+import { openDatabase } from "../../src/db/open.js";
+import { migrationsDir } from "../../src/paths.js";
 import type { HistoryEvent } from "../../src/core/history/event.js";
 import { createHistoryArchive, type HistoryArchive } from "../../src/store/history-archive.js";
 import { createHistoryQueries, type HistoryQueries } from "../../src/store/history-queries.js";
@@ -94,5 +100,61 @@ describe("createHistoryArchive", () => {
     expect(archive.purge({ now: T0 * 1000, retentionMs: 365 * 86_400_000 })).toBe(2);
     expect(queries.count({}, 100)).toBe(1);
     expect(db.prepare("SELECT count(*) AS n FROM history_origin_notes").get()).toEqual({ n: 0 });
+  });
+
+  describe("rollups", () => {
+    const DAY = 86_400;
+    const day = (n: number, over: Partial<HistoryEvent> = {}) => ({ at: (T0 + n * DAY) * 1000, banTime: T0 + n * DAY, ...over });
+    // What every rollup-backed answer must equal: the same count over the events themselves.
+    const raw = (since: number) => ({
+      addresses: (db.prepare("SELECT count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ?").get(since) as { n: number }).n,
+      sshd: (db.prepare("SELECT count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND jail = 'sshd' AND at >= ?").get(since) as { n: number }).n,
+      asns: db.prepare("SELECT asn, count(*) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ? GROUP BY asn ORDER BY n DESC, asn IS NULL, asn").all(since).map((r) => r as { asn: number | null; n: number }).map((r) => [r.asn === null ? undefined : String(r.asn), r.n]),
+    });
+    const viaRollups = (since: number) => ({
+      addresses: queries.addresses({ since: since * 1000 }),
+      sshd: queries.addresses({ since: since * 1000, jail: "sshd" }),
+      asns: queries.top("asn", { since: since * 1000 }, 100).map((r) => [r.key, r.bans]),
+    });
+    const events = () => [
+      ban("192.0.2.20", { ...day(-400), asn: 64500 }),
+      ban("192.0.2.20", { ...day(-2), asn: 64500 }),
+      ban("192.0.2.21", { ...day(-400), jail: "nginx", asn: 64501 }),
+      ban("192.0.2.21", { ...day(-399), asn: 64501 }),
+      ban("192.0.2.22", { ...day(-1.5), jail: "nginx" }),
+      ban("192.0.2.22", { ...day(-0.5), kind: "unban", banTime: T0 - 1.5 * DAY }),
+      ban("192.0.2.23", { ...day(-0.25), asn: 64500 }),
+    ];
+
+    it("count exactly what the events hold, through refreshes and purges", () => {
+      archive.add(events());
+      // The backfill rereads rows the action already reported: nothing may count twice.
+      archive.add(events().map((e) => ({ ...e, banCount: 3 })), { refresh: true });
+      for (const since of [T0 - 500 * DAY, T0 - 399 * DAY, T0 - 2 * DAY, T0 - DAY]) expect(viaRollups(since), `since ${since}`).toEqual(raw(since));
+      expect(viaRollups(T0 - 500 * DAY)).toMatchObject({ addresses: 4, sshd: 3 });
+
+      expect(archive.purge({ now: T0 * 1000, retentionMs: 365 * 86_400_000 })).toBe(3);
+      for (const since of [T0 - 500 * DAY, T0 - 2 * DAY]) expect(viaRollups(since), `since ${since} after purge`).toEqual(raw(since));
+      expect(viaRollups(T0 - 500 * DAY)).toMatchObject({ addresses: 3, sshd: 2 });
+      // Nothing is left of an address whose every ban was purged.
+      expect(db.prepare("SELECT count(*) AS n FROM history_addresses WHERE ip = '192.0.2.21'").get()).toEqual({ n: 0 });
+    });
+
+    it("are built from the events an archive already holds when the store is upgraded", () => {
+      const before = mkdtempSync(join(tmpdir(), "bb-0009-"));
+      const old = openDatabase(":memory:");
+      try {
+        for (const file of readdirSync(migrationsDir()).filter((f) => f < "0010")) copyFileSync(join(migrationsDir(), file), join(before, file));
+        migrate(old, before);
+        // As the archive of a BanBot before these rollups wrote them.
+        const insert = old.prepare("INSERT INTO history_events (host, jail, ip, kind, at, ban_time, origin, asn) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        for (const e of events()) insert.run(e.host, e.jail, e.ip, e.kind, e.at / 1000, e.banTime, e.origin, e.asn ?? null);
+        migrate(old, migrationsDir());
+        [db, queries] = [old, createHistoryQueries(old, { host: "web1" })];
+        for (const since of [T0 - 500 * DAY, T0 - 2 * DAY]) expect(viaRollups(since), `since ${since}`).toEqual(raw(since));
+      } finally {
+        rmSync(before, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -102,6 +102,23 @@ describe("createHistoryQueries", () => {
     }
   });
 
+  it("ranks networks and counts distinct addresses from the rollups exactly as counting every ban would", () => {
+    const raw = (sql: string, ...params: number[]) => db.prepare(sql).all(...params) as { k: number | null; n: number }[];
+    for (const [from, to] of [[-0.5, 20], [0.25, 2.75], [1, 2], [2.1, 2.9], [9.5, 10.1], [0, 10.005]] as const) {
+      const [since, until] = [T0 + from * DAY, T0 + to * DAY];
+      const byAsn = raw("SELECT asn AS k, count(*) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ? AND at < ? GROUP BY asn", since, until);
+      expect(q.top("asn", { since: ms(from), until: ms(to) }, 100).map((r) => [r.key, r.bans]), `${from}–${to}`).toEqual(
+        byAsn.sort((a, b) => b.n - a.n || (a.k === null ? 1 : b.k === null ? -1 : String(a.k) < String(b.k) ? -1 : 1)).map((r) => [r.k === null ? undefined : String(r.k), r.n]),
+      );
+      for (const jail of [undefined, "sshd", "postfix", "nginx"]) {
+        const { n } = raw(`SELECT 0 AS k, count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ?${jail ? ` AND jail = '${jail}'` : ""}`, since)[0]!;
+        expect(q.addresses({ since: ms(from), jail }), `${jail ?? "all"} since ${from}`).toBe(n);
+        const { n: bounded } = raw(`SELECT 0 AS k, count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ? AND at < ?${jail ? ` AND jail = '${jail}'` : ""}`, since, until)[0]!;
+        expect(q.addresses({ since: ms(from), until: ms(to), jail }), `${jail ?? "all"} ${from}–${to}`).toBe(bounded);
+      }
+    }
+  });
+
   it("summarises one address: first and last ban, per jail, latest log lines, where it was", () => {
     expect(q.ipSummary("192.0.2.1")).toEqual({
       bans: 3,

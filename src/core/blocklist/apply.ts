@@ -26,7 +26,7 @@ export interface BlocklistBanEvent {
 }
 
 export interface ApplyDeps {
-  fail2ban: Pick<Fail2ban, "ban" | "unban" | "bans" | "jailLimits" | "jailStatus">;
+  fail2ban: Pick<Fail2ban, "ban" | "unban" | "jailLimits">;
   members: BlocklistMembers;
   db: Parameters<typeof transaction>[0];
   now: () => number;
@@ -48,7 +48,7 @@ export function splitLeaving(leaving: readonly Member[], jailRows: readonly Memb
   return { unban, forget };
 }
 
-/** Lifts rows (any sources, any jails); returns how many entries were unbanned. */
+/** Lifts rows (any sources, any jails); returns how many bans fail2ban lifted (not those it no longer had). */
 export async function liftRows(rows: readonly Member[], deps: ApplyDeps): Promise<number> {
   let lifted = 0;
   for (const [jail, group] of groupByJail(rows)) {
@@ -70,7 +70,7 @@ export async function liftRows(rows: readonly Member[], deps: ApplyDeps): Promis
     const entries = [...byEntry.keys()];
     if (unban.length > 0) deps.onUnbanning?.(jail, unban);
     let done = 0;
-    await deps.fail2ban.unban(jail, entries, {
+    lifted += await deps.fail2ban.unban(jail, entries, {
       chunkSize: deps.chunkSize,
       onProgress: (count, total) => {
         const chunk = entries.slice(done, count);
@@ -81,7 +81,6 @@ export async function liftRows(rows: readonly Member[], deps: ApplyDeps): Promis
         deps.progress?.({ phase: "unban", done: count, total });
       },
     });
-    lifted += entries.length;
     // fail2ban's unbanip of a network also lifts every ban inside it: put back what is still listed.
     if (restore.length > 0) await sendBans(jail, [...new Set(restore.map((m) => m.entry))], deps);
   }

@@ -45,7 +45,7 @@ export interface Blocklists {
 
 export interface BlocklistsDeps {
   db: Database;
-  fail2ban: Pick<Fail2ban, "ban" | "unban" | "bans" | "bannedIps" | "jailLimits" | "jailStatus" | "ignoreList" | "status">;
+  fail2ban: Pick<Fail2ban, "ban" | "unban" | "bannedIps" | "jailLimits" | "ignoreList" | "status">;
   clock: Clock;
   host: string;
   log: Logger;

@@ -34,9 +34,10 @@ function countFields(r: RunReport): Field[] {
   if (r.fetched > 0 || r.bytes > 0) fields.push({ label: "Read", value: `${n(r.fetched)} lines, ${formatBytes(r.bytes)}` });
   if (r.valid > 0) fields.push({ label: "Valid", value: n(r.valid) });
   if (r.invalid > 0) fields.push({ label: "Invalid", value: n(r.invalid) });
+  if (r.duplicates > 0) fields.push({ label: "Duplicates", value: n(r.duplicates) });
   if (r.skipped > 0) fields.push({ label: "Skipped", value: `${n(r.skipped)} (${Object.entries(r.skippedDetail).map(([why, c]) => `${why} ${n(c)}`).join(", ")})` });
   fields.push({ label: "Added", value: n(r.added) });
-  if (r.renewed > 0) fields.push({ label: "Banned again", value: `${n(r.renewed)} (fail2ban's ban had ended)` });
+  if (r.renewed > 0) fields.push({ label: "Banned again", value: `${n(r.renewed)} (fail2ban's ban had ended or was lost)` });
   fields.push({ label: "Removed", value: n(r.removed) });
   fields.push({ label: "Unchanged", value: n(r.unchanged) });
   fields.push({ label: "Took", value: formatDuration(r.durationMs) });

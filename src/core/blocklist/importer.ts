@@ -41,11 +41,28 @@ export interface RunReport extends RunCounts {
 }
 
 const PREVIEW = 10;
+const FORMAT_HINT =
+  "BanBot reads one address or CIDR network per line (`203.0.113.5`, `198.51.100.0/24`, IPv6 alike), other columns and `#` or `;` comments ignored, and ranges as in DShield's block.txt (start, end, prefix).";
+
+const n = (count: number): string => count.toLocaleString("en");
 
 /** One import of one source, recorded as a run (dry runs are not recorded and change nothing). */
 export async function importSource(source: Source, opts: ImportOptions, deps: ImporterDeps): Promise<RunReport> {
   const started = deps.now();
-  const counts: RunCounts = { bytes: 0, fetched: 0, valid: 0, invalid: 0, invalidSample: [], skipped: 0, skippedDetail: {}, added: 0, renewed: 0, removed: 0, unchanged: 0 };
+  const counts: RunCounts = {
+    bytes: 0,
+    fetched: 0,
+    valid: 0,
+    invalid: 0,
+    invalidSample: [],
+    duplicates: 0,
+    skipped: 0,
+    skippedDetail: {},
+    added: 0,
+    renewed: 0,
+    removed: 0,
+    unchanged: 0,
+  };
   const runId = opts.dryRun ? undefined : deps.runs.start(source.id, started, opts.trigger ?? "manual");
   const report = (outcome: RunReport["outcome"], extra: Partial<RunReport> = {}): RunReport => ({ source: source.name, jail: source.jail, outcome, ...counts, durationMs: deps.now() - started, ...extra });
   let result: RunReport;
@@ -57,35 +74,39 @@ export async function importSource(source: Source, opts: ImportOptions, deps: Im
     const ignoreList = download.status === "ok" ? await deps.fail2ban.ignoreList(source.jail) : [];
     const listHash = download.status === "ok" ? fingerprint(download.text, ignoreList, deps.protectedRanges, source.maxEntries) : undefined;
     if (download.status === "ok") counts.bytes = download.bytes;
+    // What fail2ban bans in the jail, read once per run (its cheapest list: no times). Membership,
+    // not a count, tells the bans it lost (restarted without its database, or crashed before its
+    // last writes), even in a jail whose own filter bans would make up the number.
+    const held = new Set(await deps.fail2ban.bannedIps(source.jail));
+    const now = deps.now();
     // The list and its filters are what the last complete run applied (a 304, or the same bytes
-    // from a server without validators), and no row is pending or past its end: nothing can change,
-    // so not one row is loaded. This is what keeps re-importing 50,000 entries cheap.
+    // from a server without validators), fail2ban lost nothing, and no row is pending or past its
+    // end: nothing can change, so no row is loaded. This keeps re-importing 50,000 entries cheap.
     const same = download.status === "unchanged" || listHash === source.listHash;
-    // fail2ban's ban count, read at most once per run: it serves both checks below.
-    let count: Promise<number> | undefined;
-    const banCount = () => (count ??= deps.fail2ban.jailStatus(source.jail, { short: true }).then((s) => s.currentlyBanned));
-    const lost = download.status === "ok" && (await banCount()) < deps.members.liveCount(source.jail, deps.now());
-    if (!opts.dryRun && same && !lost && deps.members.needingWork(source.id, source.jail, deps.now()) === 0) {
+    if (!opts.dryRun && same && deps.members.needingWork(source.id, source.jail, now) === 0 && deps.members.liveEntries(source.id, source.jail, now).every((e) => held.has(e))) {
       counts.unchanged = deps.members.count(source.id);
       renewExpiry(source, deps);
       if (download.status === "ok") deps.sources.setValidators(source.id, { ...download.validators, listHash });
       result = report("unchanged");
     } else {
-      const rows = lost ? await markLost(source.jail, deps.members.ofSource(source.id), deps) : deps.members.ofSource(source.id);
-      const desired = download.status === "ok" ? desiredEntries(source, download.text, ignoreList, rows, counts, deps) : listedRows(source, rows);
-      const plan = planImport({ jail: source.jail, desired, rows, now: deps.now(), unbanDeparted: source.unbanDeparted, banMs: source.banMs });
-      counts.unchanged = plan.unchanged + plan.relisted.length;
-      // Set only once done: a run that fails half-way must not claim the whole diff.
-      const done = () => Object.assign(counts, { added: plan.toBan.length - plan.renewed, renewed: plan.renewed });
+      const { settled, rows } = onRecord(source, held, now, deps);
+      const desired = download.status === "ok" ? desiredEntries(source, download.text, ignoreList, settled.size + rows.length, counts, deps) : listedRows(source, settled, rows);
+      const plan = planImport({ sourceId: source.id, jail: source.jail, desired, settled, rows, now, unbanDeparted: source.unbanDeparted, banMs: source.banMs });
+      const bans = sortBans(source, plan, held, deps.now());
+      // Only what this run changes counts as added or banned again: an entry fail2ban bans already
+      // (its own ban, or one an interrupted run sent) is unchanged. Set only once done: a run that
+      // fails half-way must not claim the whole diff.
+      const done = () => Object.assign(counts, { added: bans.added, renewed: bans.renewed, unchanged: plan.unchanged + plan.relisted.length + bans.held.length });
       if (opts.dryRun) {
         done();
         const { unban } = splitLeaving(plan.leave, deps.members.inJail(source.jail));
         counts.removed = unban.length;
-        result = report("dry-run", { preview: { add: [...plan.fresh].slice(0, PREVIEW), remove: unban.slice(0, PREVIEW).map((r) => r.entry) } });
+        result = report("dry-run", { preview: { add: bans.send.filter((e) => plan.fresh.has(e)).slice(0, PREVIEW), remove: unban.slice(0, PREVIEW).map((r) => r.entry) } });
       } else {
         const apply: ApplyDeps = { ...deps, origin: `blocklist:${source.name}`, progress: opts.progress };
         counts.removed = await liftRows(plan.leave, apply);
-        await banListed(source, plan, rows, apply, banCount);
+        deps.members.put(bans.record);
+        await sendBans(source.jail, bans.send, apply);
         done();
         settle(source, plan, deps);
         if (download.status === "ok") deps.sources.setValidators(source.id, { ...download.validators, listHash });
@@ -102,30 +123,38 @@ export async function importSource(source: Source, opts: ImportOptions, deps: Im
 }
 
 /**
- * Rows whose ban fail2ban no longer holds count as ended, so the plan bans them again. Called when
- * fail2ban holds fewer bans than the live rows say (restarted without its database, or it lost its
- * last writes to a crash): one cheap count per downloaded list finds that; a 304 skips even that.
+ * What the source has on record, for the plan. An entry fail2ban no longer holds counts as ended,
+ * so the plan bans it again: a settled row moves to the whole rows, and so does any other.
  */
-async function markLost(jail: string, rows: Member[], deps: ImporterDeps): Promise<Member[]> {
-  const live = new Set(await deps.fail2ban.bannedIps(jail));
-  const now = deps.now();
-  return rows.map((r) => (r.jail === jail && r.state !== "pending" && !live.has(r.entry) ? { ...r, f2bUntil: now } : r));
+function onRecord(source: Source, held: ReadonlySet<string>, now: number, deps: ImporterDeps): { settled: Map<string, boolean>; rows: Member[] } {
+  const settled = deps.members.settled(source.id, source.jail, now);
+  const rows = deps.members.unsettled(source.id, source.jail, now).map((r) =>
+    r.jail === source.jail && r.state === "departed" && (r.f2bUntil === undefined || r.f2bUntil > now) && !held.has(r.entry) ? { ...r, f2bUntil: now } : r,
+  );
+  for (const [entry, owned] of settled) {
+    if (held.has(entry)) continue;
+    settled.delete(entry);
+    rows.push({ sourceId: source.id, jail: source.jail, entry, state: "banned", owned, bannedAt: undefined, f2bUntil: now, expiresAt: undefined });
+  }
+  return { settled, rows };
 }
 
 /** A 304: the list is what the last complete run saw, i.e. this source's rows in its jail. */
-function listedRows(source: Source, rows: readonly Member[]): string[] {
-  return rows.filter((r) => r.jail === source.jail && r.state !== "departed").map((r) => r.entry);
+function listedRows(source: Source, settled: ReadonlyMap<string, boolean>, rows: readonly Member[]): string[] {
+  return [...settled.keys(), ...rows.filter((r) => r.jail === source.jail && r.state !== "departed").map((r) => r.entry)];
 }
 
-function desiredEntries(source: Source, text: string, ignoreList: readonly string[], rows: readonly Member[], counts: RunCounts, deps: ImporterDeps): string[] {
+function desiredEntries(source: Source, text: string, ignoreList: readonly string[], onRecord: number, counts: RunCounts, deps: ImporterDeps): string[] {
   const parsed = parseList(text);
-  Object.assign(counts, { fetched: parsed.lines, valid: parsed.entries.length, invalid: parsed.invalid, invalidSample: parsed.invalidSample });
+  Object.assign(counts, { fetched: parsed.lines, valid: parsed.entries.length, invalid: parsed.invalid, invalidSample: parsed.invalidSample, duplicates: parsed.duplicates });
   if (parsed.entries.length > source.maxEntries) {
     throw new UserError("invalid_argument", `The list has ${parsed.entries.length} entries, over the maximum of ${source.maxEntries} for ${source.name}; nothing was changed. Raise it with \`blocklist edit ${source.name} max <n>\` if the size is expected.`);
   }
-  // An empty or garbled answer (an error page served with 200) must not unban everything.
-  if (parsed.entries.length === 0 && rows.length > 0) {
-    throw new UserError("invalid_argument", `The list came back without a single valid entry (${parsed.invalid} invalid lines); nothing was changed.`);
+  // A list of nothing readable is a failure, not "+0": a CSV export, an HTML error page served with
+  // 200, or a format BanBot does not read. It must neither pass for a success nor unban everything.
+  if (parsed.entries.length === 0 && (parsed.invalid > 0 || onRecord > 0)) {
+    const what = parsed.invalid > 0 ? `none of its ${n(parsed.invalid)} lines is an address or network (${parsed.invalidSample.map((l) => `\`${l.replaceAll("`", "'")}\``).join(", ")})` : "it is empty";
+    throw new UserError("invalid_argument", `The list came back without a single valid entry: ${what}; nothing was changed. ${FORMAT_HINT}`);
   }
   const filtered = filterEntries(parsed.entries, { ignoreList, protectedRanges: deps.protectedRanges });
   counts.skipped = skippedTotal(filtered.skipped);
@@ -140,34 +169,42 @@ function fingerprint(text: string, ignoreList: readonly string[], protectedRange
   return hash.digest("base64url");
 }
 
+interface SortedBans {
+  /** Rows to write before anything is sent: pending for what is sent, banned for what fail2ban holds. */
+  record: Member[];
+  send: string[];
+  /** Of send: new to the source (or pending from an interrupted run), and banned before. */
+  added: number;
+  renewed: number;
+  /** Entries fail2ban bans already. */
+  held: string[];
+}
+
 /**
- * Records every entry to ban, then sends those fail2ban does not hold yet. fail2ban's own list tells
- * an address it banned already (kept, but not ours to lift) from one a crashed run may or may not
- * have sent (pending: ours either way). Reading that list costs as much as the jail is large, so it
- * is read only when fail2ban holds more bans than the blocklists' live rows account for: in a jail
- * that only blocklists feed, a changed list costs its difference and not the whole jail.
+ * Sorts the entries to ban into those to send and those fail2ban bans already. Of the latter, one
+ * the source never sent is fail2ban's own ban (kept, not ours to lift); a pending one was sent by a
+ * run that crashed before it heard back (ours either way).
  */
-async function banListed(source: Source, plan: Plan, rows: readonly Member[], deps: ApplyDeps, banCount: () => Promise<number>): Promise<void> {
-  if (plan.toBan.length === 0) return;
-  const foreign = (await banCount()) > deps.members.liveCount(source.jail, deps.now());
-  const live = new Map(foreign ? (await deps.fail2ban.bans(source.jail)).map((b) => [b.ip, b.end?.getTime()]) : []);
-  const here = new Map(rows.filter((r) => r.jail === source.jail).map((r) => [r.entry, r]));
-  const now = deps.now();
-  const record: Member[] = [];
-  const send: string[] = [];
+function sortBans(source: Source, plan: Plan, held: ReadonlySet<string>, now: number): SortedBans {
+  const { id: sourceId, jail } = source;
+  const sorted: SortedBans = { record: [], send: [], added: 0, renewed: 0, held: [] };
   for (const entry of plan.toBan) {
-    const row = here.get(entry);
-    const base: Member = row ?? { sourceId: source.id, jail: source.jail, entry, state: "pending", owned: true, bannedAt: undefined, f2bUntil: undefined, expiresAt: undefined };
-    if (live.has(entry)) {
+    const row = plan.rowsToBan.get(entry);
+    if (held.has(entry)) {
       const owned = row ? row.owned || row.state === "pending" : false;
-      record.push({ ...base, state: "banned", owned, bannedAt: row?.bannedAt ?? now, f2bUntil: live.get(entry) });
+      // When fail2ban's ban ends is unknown without asking for every ban's time; the next run's
+      // look at fail2ban's list finds it gone.
+      const base = row ?? { sourceId, jail, entry, expiresAt: undefined };
+      sorted.record.push({ ...base, state: "banned", owned, bannedAt: row?.bannedAt ?? now, f2bUntil: undefined });
+      sorted.held.push(entry);
     } else {
-      record.push({ ...base, state: "pending", owned: true });
-      send.push(entry);
+      sorted.record.push(row ? { ...row, state: "pending", owned: true } : { sourceId, jail, entry, state: "pending", owned: true, bannedAt: undefined, f2bUntil: undefined, expiresAt: undefined });
+      sorted.send.push(entry);
+      if (row !== undefined && row.state !== "pending") sorted.renewed++;
+      else sorted.added++;
     }
   }
-  deps.members.put(record);
-  await sendBans(source.jail, send, deps);
+  return sorted;
 }
 
 function renewExpiry(source: Source, deps: ImporterDeps): void {
@@ -175,7 +212,8 @@ function renewExpiry(source: Source, deps: ImporterDeps): void {
 }
 
 function settle(source: Source, plan: Plan, deps: ImporterDeps): void {
-  deps.members.put([...plan.relisted.map((m) => ({ ...m, state: "banned" as const })), ...plan.retire.map((m) => ({ ...m, state: "departed" as const, expiresAt: m.expiresAt ?? deps.now() + (source.banMs ?? 0) }))]);
+  deps.members.put(plan.relisted.map((m) => ({ ...m, state: "banned" as const })));
+  deps.members.depart(source.id, source.jail, plan.retire.map((m) => m.entry), deps.now() + (source.banMs ?? 0));
   for (const row of plan.release) deps.members.remove(row.sourceId, row.jail, [row.entry]);
   renewExpiry(source, deps);
 }

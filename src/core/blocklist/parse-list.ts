@@ -1,9 +1,13 @@
-import { parseEntry, type Network } from "./address.js";
+import { isIP } from "node:net";
+import { parseEntry, rangeOf, type Network } from "./address.js";
 
 // The formats public lists use: one address or network per line; `#` and `;` comments, whole-line
 // or trailing (Spamhaus DROP: `1.10.16.0/20 ; SBL256894`); blank lines; CRLF; and a few lists add
-// columns after the address (IPsum: `1.2.3.4<TAB>7`), so only the first word counts. A bad line
-// is counted and sampled, never fatal: one typo must not stop a 50,000-line import.
+// columns after the address (IPsum: `1.2.3.4<TAB>7`), which are ignored. A line whose second column
+// is an address too is a range (DShield's block.txt: start, end, prefix, then details): it is read
+// as the network it spans, and is invalid when it spans none exactly (or contradicts its prefix),
+// never banned as its first address alone. A bad line is counted and sampled, never fatal: one typo
+// must not stop a 50,000-line import; a list with no valid line at all fails the import.
 
 export interface ParsedList {
   /** Unique entries in canonical form, in list order. */
@@ -26,24 +30,61 @@ export function parseList(text: string): ParsedList {
   let invalid = 0;
   let duplicates = 0;
   for (const raw of text.replace(/^\uFEFF/, "").split("\n")) {
-    const word = firstWord(raw);
-    if (word === "") continue;
+    const words = wordsOf(raw);
+    if (words.length === 0 || isColumnHeader(words)) continue;
     lines++;
-    const entry = parseEntry(word);
+    const entry = entryOf(words);
     if (!entry) {
       invalid++;
-      if (invalidSample.length < SAMPLE_SIZE) invalidSample.push(clip(raw.trim()));
+      if (invalidSample.length < SAMPLE_SIZE) invalidSample.push(clip(raw.trim().replace(/\s+/g, " ")));
     } else if (entries.has(entry.text)) duplicates++;
     else entries.set(entry.text, entry);
   }
   return { entries: [...entries.values()], lines, invalid, invalidSample, duplicates };
 }
 
-function firstWord(line: string): string {
+function wordsOf(line: string): string[] {
   const hash = line.indexOf("#");
   const semi = line.indexOf(";");
   const cut = Math.min(hash < 0 ? line.length : hash, semi < 0 ? line.length : semi);
-  return line.slice(0, cut).trim().split(/\s/, 1)[0] ?? "";
+  const text = line.slice(0, cut).trim();
+  // Only the first three columns can matter (address; or start, end and prefix).
+  return text === "" ? [] : text.split(/\s+/, 3);
+}
+
+// DShield's block.txt names its columns in a line of its own: "Start End Netblock Attacks …".
+function isColumnHeader([first = "", second = ""]: string[]): boolean {
+  return first.toLowerCase() === "start" && second.toLowerCase() === "end";
+}
+
+function entryOf([first = "", second, third]: string[]): Network | undefined {
+  const entry = parseEntry(first);
+  // Strictly an address (isIP): other columns, such as IPsum's count, must never pass for one.
+  const end = second === undefined || first.includes("/") || isIP(second) === 0 ? undefined : parseEntry(second);
+  if (!entry || !end || end.version !== entry.version) return entry;
+  const range = networkSpanning(entry, end);
+  if (!range) return undefined;
+  // DShield's third column is the prefix: it must agree with the range.
+  if (third !== undefined && /^\d{1,3}$/.test(third) && Number(third) !== range.prefix) return undefined;
+  return range;
+}
+
+/** The network from `start` to `end`, when they bound exactly one. */
+function networkSpanning(start: Network, end: Network): Network | undefined {
+  const [from, to] = [rangeOf(start), rangeOf(end)];
+  if (from.version === 4 && to.version === 4) {
+    const size = to.start - from.start + 1;
+    const prefix = 32 - Math.log2(size);
+    if (!Number.isInteger(prefix) || from.start % size !== 0) return undefined;
+    return parseEntry(`${start.address}/${prefix}`);
+  }
+  if (from.version === 6 && to.version === 6) {
+    const size = to.start - from.start + 1n;
+    const bits = size.toString(2).length - 1;
+    if (size <= 0n || size !== 1n << BigInt(bits) || from.start % size !== 0n) return undefined;
+    return parseEntry(`${start.address}/${128 - bits}`);
+  }
+  return undefined;
 }
 
 function clip(text: string): string {

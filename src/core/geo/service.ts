@@ -95,6 +95,29 @@ export class GeoService implements GeoLookup {
     return new Map(ips.map((input) => [input, out.get(input) ?? { kind: "invalid", ip: input }]));
   }
 
+  /**
+   * Like lookupMany, for addresses seen once in bulk (a backfill archives 100,000 at a time): answered
+   * from memory, the database files or SQLite, but nothing is remembered or queued for writing, so
+   * they neither evict the addresses commands keep asking about nor pile up until the next flush.
+   */
+  peekMany(ips: readonly string[]): Map<string, GeoResult> {
+    const out = new Map<string, GeoResult>();
+    // Addresses no file knows, by the spelling asked: one SQLite query for them all.
+    const pending = new Map<string, string>();
+    for (const input of ips) {
+      if (out.has(input) || pending.has(input)) continue;
+      const local = this.peekLocal(input);
+      if (local.kind === "pending") pending.set(input, local.ip);
+      else out.set(input, local.result);
+    }
+    const stored = this.opts.store.getMany([...new Set(pending.values())]);
+    for (const [input, ip] of pending) {
+      const info = (this.dirty.get(ip) ?? stored.get(ip))?.info;
+      out.set(input, info ? { kind: "found", ip, info } : { kind: "unknown", ip });
+    }
+    return pending.size === 0 ? out : new Map(ips.map((input) => [input, out.get(input)!]));
+  }
+
   describe(ip: string): GeoDescription {
     return describeResult(this.lookup(ip));
   }
@@ -217,6 +240,17 @@ export class GeoService implements GeoLookup {
       if (first) this.opts.log.error({ err, database: reader.name, ip: address }, "geo lookup failed; the address shows as unknown (more failures of this database are logged at debug)");
       else this.opts.log.debug({ err, database: reader.name, ip: address }, "geo lookup failed");
     });
+  }
+
+  /** resolveLocal without side effects: nothing remembered, nothing queued. */
+  private peekLocal(input: string): Local {
+    const cached = this.opts.databases.generation === this.generation ? this.memory.get(input) : undefined;
+    if (cached !== undefined) return { kind: "done", result: cached.result };
+    const found = classifyAddress(input);
+    if (found === undefined) return { kind: "done", result: { kind: "invalid", ip: input } };
+    if (found.kind === "special") return { kind: "done", result: { kind: "special", ip: found.address, label: found.label, range: found.range } };
+    const info = this.lookupFiles(found.address);
+    return info === undefined ? { kind: "pending", ip: found.address } : { kind: "done", result: { kind: "found", ip: found.address, info } };
   }
 
   /** Public addresses no database file knows: a fallback answer or a negative result from SQLite, or a new negative result. */

@@ -56,8 +56,12 @@ export interface GeoTags {
   org?: string;
 }
 
-/** Optional country/ASN lookup, called once per batch of captured events with their distinct addresses. */
-export type GeoEnricher = (ips: readonly string[]) => ReadonlyMap<string, GeoTags> | Promise<ReadonlyMap<string, GeoTags>>;
+/**
+ * Optional country/ASN lookup, called once per batch of captured events with their distinct
+ * addresses. Synchronous (the database files are in memory): the backfill prepares its reads inside
+ * the transaction that writes them.
+ */
+export type GeoEnricher = (ips: readonly string[]) => ReadonlyMap<string, GeoTags>;
 
 /** BanBot is about to ban or unban these addresses itself: tag the events when they arrive. */
 export interface OriginNote {

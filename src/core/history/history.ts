@@ -68,8 +68,8 @@ export function createHistory(deps: HistoryDeps): History {
   };
   const tell = (events: readonly HistoryEvent[], source: "action" | "backfill"): void => tellAll(listeners, events, source);
   const prepare = (events: Parameters<typeof prepareEvents>[0]) => prepareEvents(events, { host, enrich: deps.enrich, log });
-  const ingest = async (items: readonly ListenedEvent[]): Promise<number> => {
-    const events = await prepare(items.map((i) => i.event));
+  const archiveNow = (items: readonly ListenedEvent[]): number => {
+    const events = prepare(items.map((i) => i.event));
     const plain = events.filter((_, i) => !items[i]!.refresh && !items[i]!.stop);
     const refresh = events.filter((_, i) => items[i]!.refresh);
     // A jail that stops lifts its bans until it starts again, when fail2ban restores them: only a
@@ -79,6 +79,8 @@ export function createHistory(deps: HistoryDeps): History {
     if (added.length > 0) tell(added, "action");
     return added.length;
   };
+  // A failure rejects rather than throws, as callers of an async ingest expect.
+  const ingest = (items: readonly ListenedEvent[]): Promise<number> => new Promise((resolve) => resolve(archiveNow(items)));
   return {
     // createHistoryQueries returns a plain object of closures, so spreading keeps them working.
     ...queries,
@@ -100,8 +102,10 @@ export function createHistory(deps: HistoryDeps): History {
       const fail2banDb = Fail2banDatabase.open(source);
       try {
         const onArchived = (events: readonly HistoryEvent[]) => tell(events, "backfill");
+        const started = performance.now();
         const result = await backfill({ fail2banDb, source, host, state: deps.backfillState, archive, prepare, now: deps.now, onArchived });
-        if (result.added > 0 || result.rescanned) log.info(result, "ban history synced from fail2ban's database");
+        const durationMs = Math.round(performance.now() - started);
+        if (result.added > 0 || result.rescanned) log.info({ ...result, durationMs }, "ban history synced from fail2ban's database");
         return result;
       } finally {
         fail2banDb.close();

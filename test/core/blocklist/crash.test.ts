@@ -32,6 +32,6 @@ describe("blocklist import when fail2ban dies mid-run", () => {
     expect(t.rows("kill").every((r) => r.state === "banned" && r.owned === 1)).toBe(true);
     t.spy.reset();
     expect(await t.blocklists.runImport("kill")).toMatchObject({ outcome: "unchanged" });
-    expect(t.spy.calls).toEqual(["ignoreList", "jailStatus"]);
+    expect(t.spy.calls).toEqual(["ignoreList", "bannedIps"]);
   });
 });

@@ -62,6 +62,43 @@ describe("blocklist import rules", () => {
     expect(t.rows("net").map((r) => r.state)).toEqual(["banned", "banned"]);
   });
 
+  it("reads DShield's block.txt as the networks its ranges span, never as their first addresses", async () => {
+    const blockTxt = [
+      "#   DShield.org Recommended Block List",
+      "#    Columns (tab delimited):",
+      "Start\tEnd\tNetblock\tAttacks\tName\tCountry\temail",
+      "203.0.113.0\t203.0.113.255\t24\t6286\tEXAMPLE-NET No.31, Some Street\tCN\tabuse@example.net",
+      "198.51.100.0\t198.51.100.127\t25\t2769\tExample Regional\tUS\tabuse@example.org",
+      // A range that is no single network, and one that contradicts its prefix: refused, not guessed.
+      "192.0.2.0\t192.0.2.99\t24\t12\tOdd\tDE\tx@example.com",
+      "192.0.2.0\t192.0.2.255\t16\t12\tOdd\tDE\tx@example.com",
+    ].join("\n");
+    t.server.route("/block.txt", serveList(blockTxt));
+    await t.add("dshield", "/block.txt");
+    expect(await t.blocklists.runImport("dshield")).toMatchObject({ outcome: "ok", fetched: 4, valid: 2, invalid: 2, added: 2 });
+    expect(await t.bannedIn("alpha")).toEqual(["198.51.100.0/25", "203.0.113.0/24"]);
+  });
+
+  it("bans again what fail2ban lost, in a jail where its own bans would make up the count", async () => {
+    // fail2ban's own bans in the same jail: more than the list loses.
+    await fail2ban().ban("alpha", addresses(10, 100));
+    t.server.route("/shared", serveList(addresses(20).join("\n")));
+    t.server.route("/shared-tagged", serveList(addresses(20, 30).join("\n"), { etag: '"s1"' }));
+    await t.add("shared", "/shared");
+    await t.add("tagged", "/shared-tagged");
+    await t.blocklists.runImport("shared");
+    await t.blocklists.runImport("tagged");
+    // As after a fail2ban restart that lost its last writes: three of each list's bans are gone.
+    const gone = [...addresses(3), ...addresses(3, 30)];
+    await fail2ban().unban("alpha", gone);
+    t.spy.reset();
+
+    expect(await t.blocklists.runImport("shared")).toMatchObject({ outcome: "ok", added: 0, renewed: 3, unchanged: 17 });
+    expect(await t.blocklists.runImport("tagged")).toMatchObject({ renewed: 3, unchanged: 17 });
+    expect(sorted(t.spy.banned)).toEqual(sorted(gone));
+    expect(await t.bannedIn("alpha")).toEqual(sorted([...addresses(20), ...addresses(20, 30), ...addresses(10, 100)]));
+  });
+
   it("moves its bans when the source moves to another jail", async () => {
     t.server.route("/move", serveList(addresses(5).join("\n")));
     await t.add("move", "/move");

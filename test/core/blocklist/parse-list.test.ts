@@ -19,6 +19,22 @@ describe("parseList", () => {
     expect(texts(text)).toEqual(entries);
   });
 
+  it("reads start–end ranges (DShield's block.txt) as the network they span, and refuses any other range", () => {
+    const text = [
+      "Start\tEnd\tNetblock\tAttacks\tName\tCountry\temail",
+      "192.0.2.0\t192.0.2.255\t24\t6286\tEXAMPLE, Inc.\tCN\tabuse@example.net",
+      "198.51.100.64 198.51.100.127",
+      "2001:db8:: 2001:db8::ffff",
+      "203.0.113.0\t203.0.113.99\t24",
+      "203.0.113.0\t203.0.113.255\t16",
+      "203.0.113.9\t7",
+    ].join("\n");
+    const parsed = parseList(text);
+    expect(parsed.entries.map((e) => e.text)).toEqual(["192.0.2.0/24", "198.51.100.64/26", "2001:db8::/112", "203.0.113.9"]);
+    // The column header is no entry; the ranges that span no single network, or contradict their prefix, are invalid.
+    expect(parsed).toMatchObject({ lines: 6, invalid: 2, invalidSample: ["203.0.113.0 203.0.113.99 24", "203.0.113.0 203.0.113.255 16"] });
+  });
+
   it("counts duplicates once, in list order", () => {
     expect(parseList("192.0.2.2\n192.0.2.1\n192.0.2.2/32\n")).toMatchObject({ lines: 3, duplicates: 1, invalid: 0 });
     expect(texts("192.0.2.2\n192.0.2.1\n192.0.2.2\n")).toEqual(["192.0.2.2", "192.0.2.1"]);

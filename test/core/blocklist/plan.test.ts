@@ -15,7 +15,7 @@ const row = (entry: string, extra: Partial<Member> = {}): Member => ({
   ...extra,
 });
 const plan = (desired: string[], rows: Member[], extra: Partial<PlanInput> = {}) =>
-  planImport({ jail: "sshd", desired, rows, now: NOW, unbanDeparted: true, banMs: undefined, ...extra });
+  planImport({ sourceId: 1, jail: "sshd", desired, settled: new Map(), rows, now: NOW, unbanDeparted: true, banMs: undefined, ...extra });
 
 describe("planImport", () => {
   it("bans new entries and leaves unchanged ones alone", () => {
@@ -67,5 +67,17 @@ describe("planImport", () => {
     const p = plan(["192.0.2.1"], [row("192.0.2.1", { jail: "old" })]);
     expect(p.leave.map((r) => `${r.jail} ${r.entry}`)).toEqual(["old 192.0.2.1"]);
     expect(p.toBan).toEqual(["192.0.2.1"]);
+  });
+
+  it("compares settled rows by entry only, and lifts or retires those that left like whole rows", () => {
+    const settled = new Map([
+      ["192.0.2.1", true],
+      ["192.0.2.2", false],
+      ["192.0.2.3", true],
+    ]);
+    const p = plan(["192.0.2.1", "192.0.2.9"], [row("192.0.2.9", { state: "pending" })], { settled });
+    expect([p.toBan, p.unchanged]).toEqual([["192.0.2.9"], 1]);
+    expect(p.leave).toEqual([row("192.0.2.2", { owned: false, bannedAt: undefined }), row("192.0.2.3", { bannedAt: undefined })]);
+    expect(plan([], [], { settled, unbanDeparted: false, banMs: 60_000 }).retire.map((r) => r.entry)).toEqual([...settled.keys()]);
   });
 });

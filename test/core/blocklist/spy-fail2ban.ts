@@ -38,19 +38,9 @@ export class SpyFail2ban implements Port {
     return this.inner.ignoreList(jail);
   }
 
-  bans(jail: string) {
-    this.calls.push("bans");
-    return this.inner.bans(jail);
-  }
-
   bannedIps(jail: string) {
     this.calls.push("bannedIps");
     return this.inner.bannedIps(jail);
-  }
-
-  jailStatus(jail: string, opts?: { short?: boolean }) {
-    this.calls.push("jailStatus");
-    return this.inner.jailStatus(jail, opts);
   }
 
   jailLimits(jail: string) {

@@ -14,9 +14,7 @@ import { redirectTo, serveList, useListServer } from "./list-server.js";
 const onlyJails: BlocklistsDeps["fail2ban"] = {
   status: () => Promise.resolve({ jails: ["alpha"] }),
   ignoreList: () => Promise.reject(new Error("fail2ban must not be reached")),
-  bans: () => Promise.reject(new Error("fail2ban must not be reached")),
   jailLimits: () => Promise.reject(new Error("fail2ban must not be reached")),
-  jailStatus: () => Promise.reject(new Error("fail2ban must not be reached")),
   bannedIps: () => Promise.reject(new Error("fail2ban must not be reached")),
   ban: () => Promise.reject(new Error("fail2ban must not be reached")),
   unban: () => Promise.reject(new Error("fail2ban must not be reached")),

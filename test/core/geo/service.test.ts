@@ -111,6 +111,27 @@ describe(GeoService.name, () => {
       ]);
     });
 
+    it("peeks for bulk archiving: the same answers as a lookup, with nothing remembered or queued for SQLite", async () => {
+      const { geo, reader, store } = rig();
+      store.saveMany([{ ip: "5.6.7.9", info: { countryCode: "FR", source: "ipinfo.io" }, resolvedAt: T0, lastSeen: T0, attempts: 0 }]);
+      const asked = ["81.2.69.170", "::ffff:81.2.69.170", "5.6.7.8", "5.6.7.9", "10.0.0.1", "nope"];
+      const peeked = geo.peekMany(asked);
+      expect([...peeked].map(([input, r]) => [input, r.kind, r.ip])).toEqual([
+        ["81.2.69.170", "found", "81.2.69.170"],
+        ["::ffff:81.2.69.170", "found", "81.2.69.170"],
+        ["5.6.7.8", "unknown", "5.6.7.8"],
+        ["5.6.7.9", "found", "5.6.7.9"],
+        ["10.0.0.1", "special", "10.0.0.1"],
+        ["nope", "invalid", "nope"],
+      ]);
+      expect(await geo.flush()).toBe(0);
+      expect(store.counts()).toEqual({ resolved: 1, unresolved: 0 });
+      // Not remembered: the next lookup asks the file again, and then it is cached as usual.
+      reader.asked.length = 0;
+      expect(geo.lookupMany(asked)).toEqual(peeked);
+      expect(reader.asked).toEqual(["81.2.69.170", "5.6.7.8", "5.6.7.9"]);
+    });
+
     it("shows the new answer once a database file was reloaded", () => {
       const { geo, reader, databases } = rig();
       expect(geo.describe("81.2.69.170").label).toBe("🇬🇧 United Kingdom");

@@ -20,7 +20,7 @@ describe("backfill", () => {
   let f2b: Database.Database;
   let store: Database.Database;
   let queries: HistoryQueries;
-  let run: (batchSize?: number) => ReturnType<typeof backfill>;
+  let run: (batchSize?: number, hooks?: Pick<Parameters<typeof backfill>[0], "onArchived"> & { beforePrepare?: (size: number) => void }) => ReturnType<typeof backfill>;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "bbf-"));
@@ -29,11 +29,14 @@ describe("backfill", () => {
     queries = createHistoryQueries(store, { host: "web1" });
     const archive = createHistoryArchive(store);
     const state = createBackfillState(store);
-    run = async (batchSize) => {
+    run = async (batchSize, hooks = {}) => {
       const reader = Fail2banDatabase.open(join(dir, "f2b.sqlite3"));
       try {
-        const prepare = (events: Parameters<typeof prepareEvents>[0]) => prepareEvents(events, { host: "web1", log: silentLog });
-        return await backfill({ fail2banDb: reader, source: join(dir, "f2b.sqlite3"), host: "web1", state, archive, prepare, now: () => 0, batchSize });
+        const prepare = (events: Parameters<typeof prepareEvents>[0]) => {
+          hooks.beforePrepare?.(events.length);
+          return prepareEvents(events, { host: "web1", log: silentLog });
+        };
+        return await backfill({ fail2banDb: reader, source: join(dir, "f2b.sqlite3"), host: "web1", state, archive, prepare, now: () => 0, batchSize, onArchived: hooks.onArchived });
       } finally {
         reader.close();
       }
@@ -74,6 +77,23 @@ describe("backfill", () => {
       banSeconds: 600,
       matches: "2026-11-22 FAIL from 192.0.2.1\nFAIL [2J from 192.0.2.1",
     });
+  });
+
+  it("streams: each batch is prepared, written with its watermark and announced before the next is read", async () => {
+    insertBans(f2b, Array.from({ length: 5 }, (_, i) => ({ jail: "sshd", ip: `192.0.2.${i + 1}`, timeofban: T0 + i })));
+    const prepared: number[] = [];
+    const announced: number[] = [];
+    // A failure in the third batch (a crash, say) keeps what the first two archived.
+    const failing = {
+      beforePrepare: (size: number) => {
+        if (prepared.push(size) === 3) throw new Error("geo database gone");
+      },
+      onArchived: (events: readonly unknown[]) => void announced.push(events.length),
+    };
+    await expect(run(2, failing)).rejects.toThrow("geo database gone");
+    expect([prepared, announced, all().length]).toEqual([[2, 2, 1], [2, 2], 4]);
+    expect(await run(2, { onArchived: (events) => void announced.push(events.length) })).toEqual({ read: 1, added: 1, rescanned: false });
+    expect(announced).toEqual([2, 2, 1]);
   });
 
   it("rereads everything when fail2ban reused the watermark's rowid, without duplicates", async () => {
