@@ -6,6 +6,7 @@ import type { ConfiguredJail } from "../../src/core/fail2ban/config-dump.js";
 import type { Fail2banConfigOps } from "../../src/core/fail2ban/config-ops.js";
 import type { BanEntry, JailStatus, ServerStatus } from "../../src/core/fail2ban/parse.js";
 import type { JailLimits, JailSettings } from "../../src/core/fail2ban/settings.js";
+import { connectError } from "../../src/core/fail2ban/socket-errors.js";
 import { assertBanTargets, assertIgnoreEntries, assertJail } from "../../src/core/fail2ban/validate.js";
 import { matchesEntry } from "../../src/core/ip.js";
 
@@ -99,8 +100,11 @@ export class FakeFail2ban implements Fail2ban {
     this.existing(jail).bantime = seconds;
   }
 
-  /** Until `up()`, every request fails with `cause`, as BanBot's client reports an unreachable fail2ban. */
-  down(cause: UserError): void {
+  /**
+   * fail2ban stops: until `up()`, every request fails with `cause`, by default what BanBot's socket
+   * client reports when the socket is gone.
+   */
+  down(cause: UserError = connectError(Object.assign(new Error("no such file"), { code: "ENOENT" }), "/run/fail2ban/fail2ban.sock")): void {
     this.outage = cause;
   }
 
