@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Fail2ban } from "../../src/core/fail2ban/client.js";
-import { CliConfigOps } from "../../src/core/fail2ban/config-ops.js";
 import type { ConfiguredJail } from "../../src/core/fail2ban/config-dump.js";
 import { TestClock } from "../harness/banbot.js";
-import { silentLog, useClients } from "../harness/client.js";
-import { TEST_JAILS, useFail2ban } from "../harness/fail2ban.js";
+import { useClients } from "../harness/client.js";
+import { sandboxConfigOps, TEST_JAILS, useFail2ban } from "../harness/fail2ban.js";
 import { FakeFail2ban, type FakeJail } from "./fake-fail2ban.js";
 
 // The same cases against FakeFail2ban and a real fail2ban-server, so that tests running on the fake
@@ -82,15 +81,7 @@ function useReal(): Subject {
       await vi.waitFor(async () => expect((await fail2ban.jailStatus(jail, { short: true })).totalFailed).toBe(before + counted), { timeout: 10_000, interval: 50 });
     },
     logFile: (jail) => f2b.sandbox.logFile(jail),
-    configuredJails: () =>
-      new CliConfigOps({
-        clientPath: "fail2ban-client",
-        configDir: `${f2b.sandbox.dir}/conf`,
-        socketPath: f2b.sandbox.socketPath,
-        timeoutMs: 20_000,
-        log: silentLog,
-        jailExists: () => Promise.resolve(true),
-      }).configuredJails(),
+    configuredJails: () => sandboxConfigOps(f2b.sandbox).configuredJails(),
   };
 }
 
