@@ -60,7 +60,7 @@ describe("SpikeDetector with the history capture (real fail2ban, real action and
     db.close();
   });
 
-  it("opens an incident from fail2ban's filter bans as they arrive, never from BanBot's own or hand-made ones", { timeout: 60_000 }, async () => {
+  it("opens an incident from fail2ban's filter bans as they arrive, never from BanBot's own or hand-made ones; updates it while it grows, and resolves it after two calm ticks", { timeout: 90_000 }, async () => {
     const fail2ban = connect(f2b.sandbox.socketPath).fail2ban;
     await detector.tick();
     expect(createAlertState(db).get(SOURCES_KEY)).toMatchObject({ events: ["alpha", "beta"], counter: [] });
@@ -94,9 +94,8 @@ describe("SpikeDetector with the history capture (real fail2ban, real action and
     expect(rate).toMatchObject({ kind: "timeline", title: "Bans per minute", series: [{ name: "alpha" }] });
     expect(rate!.series[0]!.values.reduce((a, b) => a + b, 0)).toBe(12);
     expect(opened!.reply.actions?.map((a) => a.command)).toEqual(["banned alpha", "alerts-mute spike:alpha for 1h", "stop alpha"]);
-  });
 
-  it("updates the incident while it grows, and resolves it after two calm ticks", { timeout: 60_000 }, async () => {
+    // The incident is updated while it grows, and resolved after two calm ticks.
     await causeBansByLog(f2b.sandbox, "alpha", attackers("203.0.113", 101, 8));
     await vi.waitFor(() => expect(history.count({ jail: "alpha" }, 1000)).toBe(80), { timeout: 10_000, interval: 50 });
     // Within 30 s of the last edit, the growth waits for the tick.
