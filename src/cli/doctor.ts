@@ -13,8 +13,8 @@ import { embeddedCountryDatabase } from "../core/geo/embedded.js";
 import { checkHistoryCapture } from "../core/history/capture-check.js";
 import { migrationsDir } from "../paths.js";
 import { storePath } from "./store-path.js";
-import { CAPTURE_ACTION } from "../alerts/spike.js";
-import { describeSpikeSources } from "../alerts/spike-sources.js";
+import { CAPTURE_ACTION } from "../core/alerts/spike.js";
+import { describeSpikeSources } from "../core/alerts/spike-sources.js";
 
 const run = promisify(execFile);
 

@@ -8,7 +8,7 @@ import type { JailNotes } from "../store/jail-notes.js";
 import type { Confirmations } from "../store/confirmations.js";
 import type { Blocklists } from "./blocklist/blocklists.js";
 import type { GeoLookup } from "./geo/model.js";
-import type { Alerts } from "../alerts/alerts.js";
+import type { Alerts } from "./alerts/alerts.js";
 import type { History } from "./history/history.js";
 import type { JobRuns } from "../store/job-runs.js";
 import type { AlertMutes } from "../store/alert-mutes.js";

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Alert } from "../alerts/alert.js";
+import type { Alert } from "../core/alerts/alert.js";
 import { describeRun } from "../core/blocklist/describe.js";
 import type { Blocklists, RunReport } from "../core/blocklist/blocklists.js";
 import type { AlertState } from "../store/alert-state.js";

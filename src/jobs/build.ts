@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import { checkHealth, fail2banDownReason } from "../alerts/health.js";
-import { deliverDue } from "../alerts/outbox-worker.js";
-import { checkSilentJails } from "../alerts/silent.js";
-import { SpikeDetector } from "../alerts/spike.js";
+import { checkHealth, fail2banDownReason } from "../core/alerts/health.js";
+import { deliverDue } from "../core/alerts/outbox-worker.js";
+import { checkSilentJails } from "../core/alerts/silent.js";
+import { SpikeDetector } from "../core/alerts/spike.js";
 import type { Core } from "../compose.js";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/chat.js";

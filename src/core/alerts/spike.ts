@@ -1,8 +1,8 @@
-import type { Fail2ban } from "../core/fail2ban/client.js";
-import type { HistoryEvent } from "../core/history/event.js";
-import type { Reply } from "../core/reply.js";
-import { formatDuration } from "../core/time-format.js";
-import type { AlertState } from "../store/alert-state.js";
+import type { Fail2ban } from "../fail2ban/client.js";
+import type { HistoryEvent } from "../history/event.js";
+import type { Reply } from "../reply.js";
+import { formatDuration } from "../time-format.js";
+import type { AlertState } from "../../store/alert-state.js";
 import type { Alert } from "./alert.js";
 import { BanWindow, sampleOf, type BanSample, type Place } from "./ban-window.js";
 import { spikeRateChart } from "./spike-chart.js";

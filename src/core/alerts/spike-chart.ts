@@ -1,5 +1,5 @@
-import { stackedBarsChart } from "../core/charts/stacked-bars.js";
-import type { Image } from "../core/reply.js";
+import { stackedBarsChart } from "../charts/stacked-bars.js";
+import type { Image } from "../reply.js";
 
 const MINUTE = 60_000;
 

@@ -1,13 +1,13 @@
 import { rm, writeFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { Alert } from "../../src/alerts/alert.js";
-import { checkSilentJails, type SilentDeps } from "../../src/alerts/silent.js";
-import type { SocketFail2ban } from "../../src/core/fail2ban/client.js";
-import { createAlertState } from "../../src/store/alert-state.js";
-import { TestClock } from "../harness/banbot.js";
-import { useClients } from "../harness/client.js";
-import { useFail2ban } from "../harness/fail2ban.js";
-import { migratedStore } from "../harness/store.js";
+import type { Alert } from "../../../src/core/alerts/alert.js";
+import { checkSilentJails, type SilentDeps } from "../../../src/core/alerts/silent.js";
+import type { SocketFail2ban } from "../../../src/core/fail2ban/client.js";
+import { createAlertState } from "../../../src/store/alert-state.js";
+import { TestClock } from "../../harness/banbot.js";
+import { useClients } from "../../harness/client.js";
+import { useFail2ban } from "../../harness/fail2ban.js";
+import { migratedStore } from "../../harness/store.js";
 
 const HOUR = 3_600_000;
 

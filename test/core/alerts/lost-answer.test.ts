@@ -1,20 +1,20 @@
 import type { Database } from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { COMMANDS } from "../../commands/index.js";
-import { createDiscordAdapter } from "../../src/adapters/discord/client.js";
-import { nonceOf } from "../../src/adapters/discord/post.js";
-import { createSlackAdapter } from "../../src/adapters/slack/app.js";
-import { createOutbox, type Outbox, type OutboxMessage } from "../../src/alerts/outbox.js";
-import { deliverDue } from "../../src/alerts/outbox-worker.js";
-import type { ChatAdapter } from "../../src/core/chat.js";
-import { errorReply } from "../../src/core/reply.js";
-import { FakeDiscord } from "../fakes/fake-discord.js";
-import { FAKE_GUILD } from "../fakes/fake-discord-payloads.js";
-import { titleOfBody } from "../fakes/fake-discord-v2.js";
-import { FakeSlack } from "../fakes/fake-slack.js";
-import { silentLog } from "../harness/client.js";
-import { migratedStore } from "../harness/store.js";
-import { TEST_COMMANDS } from "../harness/test-commands.js";
+import { COMMANDS } from "../../../commands/index.js";
+import { createDiscordAdapter } from "../../../src/adapters/discord/client.js";
+import { nonceOf } from "../../../src/adapters/discord/post.js";
+import { createSlackAdapter } from "../../../src/adapters/slack/app.js";
+import { createOutbox, type Outbox, type OutboxMessage } from "../../../src/store/outbox.js";
+import { deliverDue } from "../../../src/core/alerts/outbox-worker.js";
+import type { ChatAdapter } from "../../../src/core/chat.js";
+import { errorReply } from "../../../src/core/reply.js";
+import { FakeDiscord } from "../../fakes/fake-discord.js";
+import { FAKE_GUILD } from "../../fakes/fake-discord-payloads.js";
+import { titleOfBody } from "../../fakes/fake-discord-v2.js";
+import { FakeSlack } from "../../fakes/fake-slack.js";
+import { silentLog } from "../../harness/client.js";
+import { migratedStore } from "../../harness/store.js";
+import { TEST_COMMANDS } from "../../harness/test-commands.js";
 
 // A platform takes a post and the answer never arrives (a timeout, a dropped connection). The
 // outbox retries, and must not post a second time: Slack is searched for the post's metadata

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import { DeliveryError, type ChatAdapter } from "../core/chat.js";
-import type { Platform } from "../core/identity.js";
-import type { Outbox, OutboxRow } from "./outbox.js";
+import { DeliveryError, type ChatAdapter } from "../chat.js";
+import type { Platform } from "../identity.js";
+import type { Outbox, OutboxRow } from "../../store/outbox.js";
 
 const BATCH = 20;
 const MAX_BACKOFF_MS = 10 * 60_000;

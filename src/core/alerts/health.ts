@@ -1,8 +1,8 @@
-import type { Fail2ban } from "../core/fail2ban/client.js";
-import { isUserError } from "../core/errors.js";
-import { describeNoPing } from "../core/fail2ban/socket-errors.js";
-import { formatDuration, formatTime } from "../core/time-format.js";
-import type { AlertState } from "../store/alert-state.js";
+import type { Fail2ban } from "../fail2ban/client.js";
+import { isUserError } from "../errors.js";
+import { describeNoPing } from "../fail2ban/socket-errors.js";
+import { formatDuration, formatTime } from "../time-format.js";
+import type { AlertState } from "../../store/alert-state.js";
 import type { Alert } from "./alert.js";
 
 interface HealthMemory {

@@ -1,25 +1,25 @@
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDiscordAdapter } from "../../src/adapters/discord/client.js";
-import { createSlackAdapter } from "../../src/adapters/slack/app.js";
-import type { Alert } from "../../src/alerts/alert.js";
-import { checkHealth } from "../../src/alerts/health.js";
-import { deliverDue } from "../../src/alerts/outbox-worker.js";
-import { SpikeDetector } from "../../src/alerts/spike.js";
-import { buildCore, type Core } from "../../src/compose.js";
-import { loadConfig, type Config } from "../../src/config.js";
-import type { ChatAdapter } from "../../src/core/chat.js";
-import { titleOfBody } from "../fakes/fake-discord-v2.js";
-import { FakeDiscord, type RecordedRequest } from "../fakes/fake-discord.js";
-import { FAKE_GUILD } from "../fakes/fake-discord-payloads.js";
-import { FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
-import { TestClock } from "../harness/banbot.js";
-import { silentLog } from "../harness/client.js";
-import { causeBansByLog, useFail2ban } from "../harness/fail2ban.js";
-import { migratedStore } from "../harness/store.js";
-import { useTempDir } from "../harness/temp-dir.js";
-import { ownBansQuery } from "../../src/store/own-bans.js";
+import { createDiscordAdapter } from "../../../src/adapters/discord/client.js";
+import { createSlackAdapter } from "../../../src/adapters/slack/app.js";
+import type { Alert } from "../../../src/core/alerts/alert.js";
+import { checkHealth } from "../../../src/core/alerts/health.js";
+import { deliverDue } from "../../../src/core/alerts/outbox-worker.js";
+import { SpikeDetector } from "../../../src/core/alerts/spike.js";
+import { buildCore, type Core } from "../../../src/compose.js";
+import { loadConfig, type Config } from "../../../src/config.js";
+import type { ChatAdapter } from "../../../src/core/chat.js";
+import { titleOfBody } from "../../fakes/fake-discord-v2.js";
+import { FakeDiscord, type RecordedRequest } from "../../fakes/fake-discord.js";
+import { FAKE_GUILD } from "../../fakes/fake-discord-payloads.js";
+import { FakeSlack, type SlackRequest } from "../../fakes/fake-slack.js";
+import { TestClock } from "../../harness/banbot.js";
+import { silentLog } from "../../harness/client.js";
+import { causeBansByLog, useFail2ban } from "../../harness/fail2ban.js";
+import { migratedStore } from "../../harness/store.js";
+import { useTempDir } from "../../harness/temp-dir.js";
+import { ownBansQuery } from "../../../src/store/own-bans.js";
 
 // End to end: real fail2ban-server, BanBot's real core on a real SQLite file, the real bolt and
 // discord.js adapters posting to the fake platforms. The jobs are not scheduled: each test calls

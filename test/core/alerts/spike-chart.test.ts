@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { spikeRateChart } from "../../src/alerts/spike-chart.js";
+import { spikeRateChart } from "../../../src/core/alerts/spike-chart.js";
 
 const at = (hhmmss: string) => Date.parse(`2026-11-22T${hhmmss}Z`);
 

@@ -4,12 +4,12 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { historyActionFile } from "../../src/core/history/capture-check.js";
-import { serveList, useListServer } from "../core/blocklist/list-server.js";
-import { FAKE_TOKENS, FakeSlack, type SlackRequest } from "../fakes/fake-slack.js";
-import { causeBansByLog, useFail2ban } from "../harness/fail2ban.js";
-import { askOverSlack } from "../harness/slack-ask.js";
-import { killIfRunning, spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
+import { historyActionFile } from "../../../src/core/history/capture-check.js";
+import { serveList, useListServer } from "../blocklist/list-server.js";
+import { FAKE_TOKENS, FakeSlack, type SlackRequest } from "../../fakes/fake-slack.js";
+import { causeBansByLog, useFail2ban } from "../../harness/fail2ban.js";
+import { askOverSlack } from "../../harness/slack-ask.js";
+import { killIfRunning, spawnBanbot, type BanbotProcess } from "../../harness/spawn-banbot.js";
 
 const ADMIN = "U0ADMIN";
 const CHANNEL = "C0ALERTS";

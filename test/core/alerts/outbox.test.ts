@@ -1,11 +1,11 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOutbox, type OutboxMessage } from "../../src/alerts/outbox.js";
-import { deliverDue } from "../../src/alerts/outbox-worker.js";
-import { DeliveryError } from "../../src/core/chat.js";
-import { FakeChatAdapter } from "../fakes/fake-chat-adapter.js";
-import { silentLog } from "../harness/client.js";
-import { migratedStore } from "../harness/store.js";
+import { createOutbox, type OutboxMessage } from "../../../src/store/outbox.js";
+import { deliverDue } from "../../../src/core/alerts/outbox-worker.js";
+import { DeliveryError } from "../../../src/core/chat.js";
+import { FakeChatAdapter } from "../../fakes/fake-chat-adapter.js";
+import { silentLog } from "../../harness/client.js";
+import { migratedStore } from "../../harness/store.js";
 
 const open: OutboxMessage = { dedupeKey: "spike:sshd:1:open:slack:C1", platform: "slack", channel: "C1", mode: "post", reply: { title: "Spike in sshd", tone: "warn" } };
 const update: OutboxMessage = { ...open, dedupeKey: "spike:sshd:1:update:1:slack:C1", mode: "replace", parentKey: open.dedupeKey, reply: { title: "Spike in sshd (40 bans)", tone: "warn" } };

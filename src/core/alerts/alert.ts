@@ -1,5 +1,5 @@
-import type { AlertKind } from "../config/file-schema.js";
-import type { Reply } from "../core/reply.js";
+import type { AlertKind } from "../../config/file-schema.js";
+import type { Reply } from "../reply.js";
 
 /**
  * One message about an incident. An incident's messages share `incident`: the first posts, updates

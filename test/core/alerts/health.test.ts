@@ -1,13 +1,13 @@
 import net from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Alert } from "../../src/alerts/alert.js";
-import { checkHealth, type HealthDeps } from "../../src/alerts/health.js";
-import { createAlertState } from "../../src/store/alert-state.js";
-import { useClients } from "../harness/client.js";
-import { useFail2ban } from "../harness/fail2ban.js";
-import { migratedStore } from "../harness/store.js";
-import { useTempDir } from "../harness/temp-dir.js";
+import type { Alert } from "../../../src/core/alerts/alert.js";
+import { checkHealth, type HealthDeps } from "../../../src/core/alerts/health.js";
+import { createAlertState } from "../../../src/store/alert-state.js";
+import { useClients } from "../../harness/client.js";
+import { useFail2ban } from "../../harness/fail2ban.js";
+import { migratedStore } from "../../harness/store.js";
+import { useTempDir } from "../../harness/temp-dir.js";
 
 describe("checkHealth against a real fail2ban-server", () => {
   const f2b = useFail2ban();
