@@ -9,7 +9,7 @@ import { createJailNotes } from "./store/jail-notes.js";
 import { createTimedBans } from "./store/timed-bans.js";
 import { Alerts } from "./core/alerts/alerts.js";
 import { createOutbox, type Outbox } from "./store/outbox.js";
-import { buildBlocklists } from "./core/blocklist/build.js";
+import { buildBlocklists } from "./compose/blocklists.js";
 import { openGeoDatabases } from "./core/geo/databases.js";
 import { embeddedCountryDatabase } from "./core/geo/embedded.js";
 import { createGeoFallback } from "./core/geo/fallback.js";

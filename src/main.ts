@@ -86,7 +86,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           import("./adapters/index.js"),
           import("./jobs/build.js"),
           import("./cli/start.js"),
-          import("./core/history/capture-check.js"),
+          import("./cli/capture-check.js"),
           import("./ops/health.js"),
           import("./ops/server.js"),
         ]);
@@ -180,7 +180,7 @@ async function runDemo(userConfig: Config, env: Env, log: Logger, io: Io): Promi
     await Promise.all([
       import("./adapters/console/console.js"),
       import("./adapters/console/chat.js"),
-      import("./core/history/capture-check.js"),
+      import("./cli/capture-check.js"),
       import("./demo/attack.js"),
       import("./demo/attackers.js"),
       import("./demo/banner.js"),

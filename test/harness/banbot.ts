@@ -5,7 +5,7 @@ import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll } from "vitest";
 import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
-import { historyActionFile } from "../../src/core/history/capture-check.js";
+import { historyActionFile } from "../../src/cli/capture-check.js";
 import type { HistoryListener } from "../../src/core/history/listener.js";
 import { CONSOLE_IDENTITY, type Identity } from "../../src/core/identity.js";
 import type { SandboxJail } from "../../src/sandbox/fail2ban-sandbox.js";

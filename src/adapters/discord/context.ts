@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { DiscordPlacement } from "../../core/command/discord-schema.js";
+import type { DiscordPlacement } from "./schema.js";
 import type { Dispatcher } from "../../core/dispatch.js";
 import type { Reply } from "../../core/reply.js";
 import type { AnyCommand } from "../../core/services.js";

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { historyActionFile } from "../../../src/core/history/capture-check.js";
+import { historyActionFile } from "../../../src/cli/capture-check.js";
 import { serveList, useListServer } from "../blocklist/list-server.js";
 import { FAKE_TOKENS, FakeSlack, type SlackRequest } from "../../fakes/fake-slack.js";
 import { causeBansByLog, useFail2ban } from "../../harness/fail2ban.js";

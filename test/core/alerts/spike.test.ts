@@ -7,7 +7,7 @@ import type { Alert } from "../../../src/core/alerts/alert.js";
 import type { Place } from "../../../src/core/alerts/ban-window.js";
 import { SpikeDetector } from "../../../src/core/alerts/spike.js";
 import { SOURCES_KEY } from "../../../src/core/alerts/spike-sources.js";
-import { historyActionFile } from "../../../src/core/history/capture-check.js";
+import { historyActionFile } from "../../../src/cli/capture-check.js";
 import type { History } from "../../../src/core/history/history.js";
 import type { HistoryListener } from "../../../src/core/history/listener.js";
 import { createAlertState } from "../../../src/store/alert-state.js";

@@ -1,10 +1,10 @@
 import type { Database } from "better-sqlite3";
 import type { Logger } from "pino";
-import type { Clock } from "../services.js";
-import type { BlocklistBanEvent } from "./apply.js";
-import { createBlocklists, type Blocklists, type BlocklistsDeps } from "./blocklists.js";
+import type { Clock } from "../core/services.js";
+import type { BlocklistBanEvent } from "../core/blocklist/apply.js";
+import { createBlocklists, type Blocklists, type BlocklistsDeps } from "../core/blocklist/blocklists.js";
 import type { Agent } from "undici";
-import { createSystemResolver, type Resolver } from "./resolver.js";
+import { createSystemResolver, type Resolver } from "../core/blocklist/resolver.js";
 
 export interface BlocklistSettings {
   allowPrivateHosts: readonly string[];
@@ -43,7 +43,7 @@ export function buildBlocklists(settings: BlocklistSettings, opts: BuildBlocklis
   // undici loads with the first download: most processes (a one-shot `exec`) never make one.
   let agent: Promise<Agent> | undefined;
   const http = () =>
-    (agent ??= import("./guarded-agent.js").then(({ createGuardedAgent }) =>
+    (agent ??= import("../core/blocklist/guarded-agent.js").then(({ createGuardedAgent }) =>
       createGuardedAgent({
         resolver,
         allowPrivateHosts: settings.allowPrivateHosts,

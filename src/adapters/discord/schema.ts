@@ -1,7 +1,7 @@
-import { UserError } from "../errors.js";
-import { formatRawLine } from "./format.js";
-import { splitValues } from "./kinds.js";
-import type { CommandDef, OptionSpec } from "./model.js";
+import { UserError } from "../../core/errors.js";
+import { formatRawLine } from "../../core/command/format.js";
+import { splitValues } from "../../core/command/kinds.js";
+import type { CommandDef, OptionSpec } from "../../core/command/model.js";
 
 // The Discord surface of the catalogue: one `/f2b` chat-input command with a subcommand per
 // command. Interactions come back through valuesFromDiscord as a text line, so Discord and Slack

@@ -1,10 +1,10 @@
 import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { Config } from "../../config.js";
-import { packageRoot } from "../../paths.js";
-import type { Fail2ban } from "../fail2ban/client.js";
-import type { Fail2banConfigOps } from "../fail2ban/config-ops.js";
-import { isListening } from "./socket-path.js";
+import type { Config } from "../config.js";
+import { packageRoot } from "../paths.js";
+import type { Fail2ban } from "../core/fail2ban/client.js";
+import type { Fail2banConfigOps } from "../core/fail2ban/config-ops.js";
+import { isListening } from "../core/history/socket-path.js";
 
 /** The fail2ban action BanBot ships, to be copied into fail2ban's action.d. */
 export function historyActionFile(root: string = packageRoot()): string {

@@ -4,10 +4,10 @@ import {
   discordLayout,
   discordOptionOrder,
   valuesFromDiscord,
-} from "../../../src/core/command/discord-schema.js";
+} from "../../../src/adapters/discord/schema.js";
 import { defineCommand, type OptionSpec } from "../../../src/core/command/model.js";
 import { parseCommandLine } from "../../../src/core/command/parse.js";
-import { CATALOGUE, ban, banned, idle, status, tag, top } from "./sample-commands.js";
+import { CATALOGUE, ban, banned, idle, status, tag, top } from "../../core/command/sample-commands.js";
 
 function command(name: string, options: readonly OptionSpec[] = [], summary = `The ${name} command`) {
   return defineCommand({ name, summary, examples: [], options, role: "viewer", effect: "read", run: () => Promise.resolve({ title: "ok", tone: "ok" }) });

@@ -4,16 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it, vi } from "vitest";
-import { loadConfig, type Config } from "../../../src/config.js";
-import { CliConfigOps } from "../../../src/core/fail2ban/config-ops.js";
-import { checkHistoryCapture, historyActionFile, historySocketPath } from "../../../src/core/history/capture-check.js";
-import { sandboxPaths, writeSandboxConfig, type SandboxAction } from "../../../src/sandbox/sandbox-config.js";
-import type { Fail2banSandbox } from "../../../src/sandbox/fail2ban-sandbox.js";
-import { silentLog, useClients } from "../../harness/client.js";
-import { useFail2ban } from "../../harness/fail2ban.js";
-import { historyOn } from "../../harness/history.js";
-import { migratedStore } from "../../harness/store.js";
-import { useTempDir } from "../../harness/temp-dir.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import { CliConfigOps } from "../../src/core/fail2ban/config-ops.js";
+import { checkHistoryCapture, historyActionFile, historySocketPath } from "../../src/cli/capture-check.js";
+import { sandboxPaths, writeSandboxConfig, type SandboxAction } from "../../src/sandbox/sandbox-config.js";
+import type { Fail2banSandbox } from "../../src/sandbox/fail2ban-sandbox.js";
+import { silentLog, useClients } from "../harness/client.js";
+import { useFail2ban } from "../harness/fail2ban.js";
+import { historyOn } from "../harness/history.js";
+import { migratedStore } from "../harness/store.js";
+import { useTempDir } from "../harness/temp-dir.js";
 
 const run = promisify(execFile);
 
@@ -120,7 +120,7 @@ describe("checkHistoryCapture without the action", () => {
 describe("checkHistoryCapture with an older action loaded", () => {
   const dir = useTempDir("bbo-");
   // What fail2ban runs until it restarts after an upgrade: a banbot.py without reload() or `socket`.
-  const f2b = useFail2ban({ extraActions: [{ file: join(import.meta.dirname, "../../fixtures/fail2ban/old-action/banbot.py") }] });
+  const f2b = useFail2ban({ extraActions: [{ file: join(import.meta.dirname, "../fixtures/fail2ban/old-action/banbot.py") }] });
   const check = useCheck(f2b);
 
   it("says a restart loads the new one", async () => {
