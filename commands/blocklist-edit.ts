@@ -1,6 +1,6 @@
 import { describeSettings } from "../src/core/blocklist/describe.js";
 import { MAX_ENTRIES_LIMIT } from "../src/core/blocklist/source-settings.js";
-import type { SourceSettings } from "../src/store/blocklist-sources.js";
+import type { SourceSettings } from "../src/core/ports/blocklist-sources.js";
 import { defineCommand } from "../src/core/command/model.js";
 import { parseDuration } from "../src/core/duration.js";
 import { UserError } from "../src/core/errors.js";

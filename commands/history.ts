@@ -6,7 +6,7 @@ import { checkJailFilter, type JailFilterDeps } from "../src/core/history/jail-f
 import type { Action, Reply } from "../src/core/reply.js";
 import type { Clock } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
-import type { EventFilter, HistoryQueries } from "../src/store/history-queries.js";
+import type { EventFilter, HistoryQueries } from "../src/core/ports/history-queries.js";
 
 const PAGE_SIZE = 15;
 // Counting every match of a broad filter on a large archive is slow and says little: stop here.

@@ -7,7 +7,7 @@ import { classifyAddress } from "../src/core/ip-ranges.js";
 import type { Action, Reply } from "../src/core/reply.js";
 import type { Clock } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
-import type { BanFilter, HistoryQueries, TopKey, TopRow } from "../src/store/history-queries.js";
+import type { BanFilter, HistoryQueries, TopKey, TopRow } from "../src/core/ports/history-queries.js";
 
 const LIMIT = 10;
 const DEFAULT_SINCE = 30 * 86_400_000;

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
-import { lockHolderReader, type LockHolder } from "../store/job-runs.js";
+import { lockHolderReader } from "../store/job-runs.js";
+import type { LockHolder } from "../core/ports/job-runs.js";
 
 /**
  * A lease row in SQLite so that two BanBot processes on one data dir never both run jobs (two

@@ -2,7 +2,7 @@ import type { Fail2ban } from "../fail2ban/client.js";
 import { isUserError } from "../errors.js";
 import { describeNoPing } from "../fail2ban/socket-errors.js";
 import { formatDuration, formatTime } from "../time-format.js";
-import type { AlertState } from "../../store/alert-state.js";
+import type { AlertState } from "../ports/alert-state.js";
 import type { Alert } from "./alert.js";
 
 interface HealthMemory {

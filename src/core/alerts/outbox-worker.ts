@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { DeliveryError, type ChatAdapter } from "../chat.js";
 import type { Platform } from "../identity.js";
-import type { Outbox, OutboxRow } from "../../store/outbox.js";
+import type { Outbox, OutboxRow } from "../ports/outbox.js";
 
 const BATCH = 20;
 const MAX_BACKOFF_MS = 10 * 60_000;

@@ -1,6 +1,6 @@
 import type { AlertRoute } from "../../config/file-schema.js";
 import type { Alert } from "./alert.js";
-import type { OutboxMessage } from "../../store/outbox.js";
+import type { OutboxMessage } from "../ports/outbox.js";
 
 /** Is this alert muted by `alerts mute` (by kind, by jail, or by kind:jail)? */
 export type MuteCheck = (alert: Pick<Alert, "kind" | "jail">) => boolean;

@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Fail2ban } from "../fail2ban/client.js";
 import { formatDuration, formatTime } from "../time-format.js";
-import type { AlertState } from "../../store/alert-state.js";
+import type { AlertState } from "../ports/alert-state.js";
 import type { Alert } from "./alert.js";
 
 interface JailMemory {

@@ -2,7 +2,7 @@ import type { Fail2ban } from "../fail2ban/client.js";
 import type { HistoryEvent } from "../history/event.js";
 import type { Reply } from "../reply.js";
 import { formatDuration } from "../time-format.js";
-import type { AlertState } from "../../store/alert-state.js";
+import type { AlertState } from "../ports/alert-state.js";
 import type { Alert } from "./alert.js";
 import { BanWindow, sampleOf, type BanSample, type Place } from "./ban-window.js";
 import { spikeRateChart } from "./spike-chart.js";

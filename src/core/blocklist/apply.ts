@@ -1,5 +1,5 @@
 import { transaction } from "../../db/transaction.js";
-import type { BlocklistMembers, Member } from "../../store/blocklist-members.js";
+import type { BlocklistMembers, Member } from "../ports/blocklist-members.js";
 import type { Fail2ban } from "../fail2ban/client.js";
 import { NetworkSet, parseEntry, rangeOf, type Network } from "./address.js";
 

@@ -1,9 +1,12 @@
 import type { Database } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
-import { createBlocklistMembers, type BlocklistMembers, type MemberState } from "../../store/blocklist-members.js";
-import { createBlocklistRuns, type BlocklistRuns, type Run } from "../../store/blocklist-runs.js";
-import { createBlocklistSources, type BlocklistSources, type Source, type SourceSettings } from "../../store/blocklist-sources.js";
+import { createBlocklistMembers } from "../../store/blocklist-members.js";
+import type { BlocklistMembers, MemberState } from "../ports/blocklist-members.js";
+import { createBlocklistRuns } from "../../store/blocklist-runs.js";
+import type { BlocklistRuns, Run } from "../ports/blocklist-runs.js";
+import { createBlocklistSources } from "../../store/blocklist-sources.js";
+import type { BlocklistSources, Source, SourceSettings } from "../ports/blocklist-sources.js";
 import { UserError } from "../errors.js";
 import type { Fail2ban } from "../fail2ban/client.js";
 import type { Clock } from "../services.js";

@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOutbox, type OutboxMessage } from "../../../src/store/outbox.js";
+import { createOutbox } from "../../../src/store/outbox.js";
+import type { OutboxMessage } from "../../../src/core/ports/outbox.js";
 import { deliverDue } from "../../../src/core/alerts/outbox-worker.js";
 import { DeliveryError } from "../../../src/core/chat.js";
 import { FakeChatAdapter } from "../../fakes/fake-chat-adapter.js";
