@@ -16,7 +16,7 @@ import { historyRetentionJob } from "./history-retention.js";
 import { historySyncJob } from "./history-sync.js";
 import { housekeepingJob } from "./housekeeping.js";
 import { ownBansQuery } from "../store/own-bans.js";
-import { InstanceLock } from "./instance-lock.js";
+import { InstanceLock } from "../store/instance-lock.js";
 import { Scheduler, type Job } from "./scheduler.js";
 import { timedBanExpiryJob } from "./timed-ban-expiry.js";
 

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { within } from "../core/deadline.js";
 import { isUserError } from "../core/errors.js";
 import { isStoreBusy } from "../core/store-busy.js";
-import type { InstanceLock } from "./instance-lock.js";
+import type { InstanceLock } from "../store/instance-lock.js";
 
 export interface Job {
   name: string;

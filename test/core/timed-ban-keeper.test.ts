@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
 import { TimedBanKeeper } from "../../src/core/timed-ban-keeper.js";
-import { InstanceLock } from "../../src/jobs/instance-lock.js";
+import { InstanceLock } from "../../src/store/instance-lock.js";
 import { createTimedBans } from "../../src/store/timed-bans.js";
 import { useBanBot } from "../harness/banbot.js";
 import { silentLog, useClients } from "../harness/client.js";

@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import { lockHolderReader } from "../store/job-runs.js";
+import { lockHolderReader } from "./job-runs.js";
 import type { LockHolder } from "../core/ports/job-runs.js";
 
 /**
