@@ -5,6 +5,9 @@ import type { BlocklistBanEvent } from "../core/blocklist/apply.js";
 import { createBlocklists, type Blocklists, type BlocklistsDeps } from "../core/blocklist/blocklists.js";
 import type { Agent } from "undici";
 import { createSystemResolver, type Resolver } from "../core/blocklist/resolver.js";
+import { createBlocklistMembers } from "../store/blocklist-members.js";
+import { createBlocklistRuns } from "../store/blocklist-runs.js";
+import { createBlocklistSources } from "../store/blocklist-sources.js";
 
 export interface BlocklistSettings {
   allowPrivateHosts: readonly string[];
@@ -36,7 +39,7 @@ export interface BuildBlocklistsOptions {
   onUnbanning?: (event: BlocklistBanEvent) => void;
 }
 
-/** The blocklist service with its own guarded HTTP agent; `close` releases the agent's sockets. */
+/** The blocklist service on BanBot's store, with its own guarded HTTP agent; `close` releases the agent's sockets. */
 export function buildBlocklists(settings: BlocklistSettings, opts: BuildBlocklistsOptions): { blocklists: Blocklists; close(): Promise<void> } {
   const resolver = opts.resolver ?? createSystemResolver();
   const timeouts = { ...TIMEOUTS, ...opts.timeouts };
@@ -52,8 +55,10 @@ export function buildBlocklists(settings: BlocklistSettings, opts: BuildBlocklis
         bodyTimeoutMs: timeouts.bodyMs,
       }),
     ));
+  const { db, ...rest } = opts;
   const blocklists = createBlocklists({
-    ...opts,
+    ...rest,
+    stores: { sources: createBlocklistSources(db, { host: opts.host }), runs: createBlocklistRuns(db), members: createBlocklistMembers(db) },
     resolver,
     http,
     allowPrivateHosts: settings.allowPrivateHosts,

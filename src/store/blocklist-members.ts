@@ -105,5 +105,6 @@ export function createBlocklistMembers(db: Database): BlocklistMembers {
     },
     expired: (now) => expired.all(now).map(fromRaw),
     listing: (entry) => listing.all(entry).map((r) => ({ sourceId: r.source_id, jail: r.jail })),
+    atomically: (fn) => transaction(db, fn),
   };
 }

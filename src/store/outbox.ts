@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { transaction } from "../db/transaction.js";
 import type { Platform } from "../core/identity.js";
 import type { Reply } from "../core/reply.js";
 import type { OutboxMode, OutboxMessage, OutboxRow, Outbox } from "../core/ports/outbox.js";
@@ -63,13 +64,14 @@ export function createOutbox(db: Database): Outbox {
   const held = db.prepare<[number], { platform: string; channel: string; id: number }>(
     "SELECT platform, channel, MIN(id) AS id FROM outbox WHERE state = 'pending' AND next_at > ? GROUP BY platform, channel",
   );
-  const enqueueAll = db.transaction((messages: readonly OutboxMessage[], now: number) => {
-    let added = 0;
-    for (const m of messages) {
-      added += insert.run(m.dedupeKey, m.platform, m.channel, encode(m.reply), m.mode, m.parentKey ?? null, now, now).changes;
-    }
-    return added;
-  });
+  const enqueueAll = (messages: readonly OutboxMessage[], now: number) =>
+    transaction(db, () => {
+      let added = 0;
+      for (const m of messages) {
+        added += insert.run(m.dedupeKey, m.platform, m.channel, encode(m.reply), m.mode, m.parentKey ?? null, now, now).changes;
+      }
+      return added;
+    });
   const delivery: Outbox["delivery"] = (key) => {
     const row = byKey.get(key);
     if (!row) return undefined;

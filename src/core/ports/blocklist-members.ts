@@ -1,3 +1,5 @@
+import type { Atomic } from "./transaction.js";
+
 export type MemberState = "pending" | "banned" | "departed";
 
 /** One entry one source lists in one jail. */
@@ -16,7 +18,7 @@ export interface Member {
   expiresAt: number | undefined;
 }
 
-export interface BlocklistMembers {
+export interface BlocklistMembers extends Atomic {
   ofSource(sourceId: number): Member[];
   /**
    * The source's rows in the jail that an import only compares with the list: banned, fail2ban's

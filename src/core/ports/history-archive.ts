@@ -1,7 +1,8 @@
 import type { HistoryEvent, OriginNote } from "../history/event.js";
+import type { Atomic } from "./transaction.js";
 
 /** The write side of ban history. Reads are in history-queries.ts. */
-export interface HistoryArchive {
+export interface HistoryArchive extends Atomic {
   /**
    * Adds the events not archived yet and returns those that were new, as archived (an event BanBot
    * noted as its own takes that origin). With `refresh`, events already archived take the new ban time and count
@@ -13,6 +14,4 @@ export interface HistoryArchive {
   note(host: string, note: OriginNote): void;
   /** Deletes events older than the retention and stale notes; returns how many events went. */
   purge(opts: { now: number; retentionMs: number }): number;
-  /** Runs `fn` in one transaction (with the backfill's watermark, say). */
-  atomically<T>(fn: () => T): T;
 }
