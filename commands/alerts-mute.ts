@@ -1,4 +1,4 @@
-import { ALERT_KINDS } from "../src/config/file-schema.js";
+import { ALERT_KINDS } from "../src/core/alerts/alert.js";
 import { defineCommand } from "../src/core/command/model.js";
 import { UserError } from "../src/core/errors.js";
 import type { Ctx } from "../src/core/services.js";

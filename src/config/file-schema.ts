@@ -1,5 +1,9 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import type { Grant } from "../core/access.js";
+import { ALERT_KINDS } from "../core/alerts/alert.js";
+import type { AlertRoute } from "../core/alerts/router.js";
+import { ROLES } from "../core/command/model.js";
 import { parseDuration } from "../core/duration.js";
 import { formatCidr, parseIpOrCidr } from "../core/ip.js";
 
@@ -54,9 +58,6 @@ function duration(min: { ms: number; text: string }, max: { ms: number; text: st
 // Cross-field checks would only repeat what a misspelt key already explains.
 const noIssuesYet = (payload: z.core.ParsePayload) => payload.issues.length === 0;
 
-export const ROLES = ["viewer", "operator", "admin"] as const;
-export const ALERT_KINDS = ["health", "spike", "blocklist", "silent", "digest"] as const;
-
 const GrantSchema = z
   .strictObject({
     role: z.enum(ROLES).describe("viewer ⊂ operator ⊂ admin"),
@@ -77,7 +78,7 @@ const GrantSchema = z
       when: noIssuesYet,
     },
   )
-  .transform((g) => ({
+  .transform((g): Grant => ({
     role: g.role,
     slackUsers: g.slack_users,
     slackGroups: g.slack_groups,
@@ -100,7 +101,7 @@ const AlertRouteSchema = z
     (r) => r.slack_channel !== undefined || r.discord_channel !== undefined,
     { message: "a route needs slack_channel, discord_channel or both", when: noIssuesYet },
   )
-  .transform((r) => ({
+  .transform((r): AlertRoute => ({
     kinds: r.kinds,
     jails: r.jails,
     slackChannel: r.slack_channel,
@@ -314,8 +315,3 @@ export const ConfigFileSchema = z
   .describe("BanBot configuration file (YAML)");
 
 export type ConfigFile = z.output<typeof ConfigFileSchema>;
-export type Role = (typeof ROLES)[number];
-export type AlertKind = (typeof ALERT_KINDS)[number];
-export type Grant = z.output<typeof GrantSchema>;
-/** `console` is no file setting: only the demo posts to its own console. */
-export type AlertRoute = z.output<typeof AlertRouteSchema> & { console?: boolean };

@@ -1,6 +1,16 @@
-import type { Grant } from "../config/file-schema.js";
-import { ROLE_ORDER, roleAllows, type Role } from "./command/model.js";
+import { ROLES, roleAllows, type Role } from "./command/model.js";
 import type { Identity } from "./identity.js";
+
+/** A role given to platform users and groups, in every channel or only in some. */
+export interface Grant {
+  role: Role;
+  slackUsers: readonly string[];
+  slackGroups: readonly string[];
+  discordUsers: readonly string[];
+  discordRoles: readonly string[];
+  /** Undefined: every channel. */
+  channels: readonly string[] | undefined;
+}
 
 /** A confirmation is the asker's: someone else's click or cancel gets this. */
 export const NOT_YOURS = "Only the person who asked for this confirmation can confirm or cancel it; run the command yourself to get your own.";
@@ -74,5 +84,5 @@ function highest(grants: readonly Grant[]): Role | undefined {
 }
 
 function rank(role: Role): number {
-  return ROLE_ORDER.indexOf(role);
+  return ROLES.indexOf(role);
 }

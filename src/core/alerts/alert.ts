@@ -1,5 +1,7 @@
-import type { AlertKind } from "../../config/file-schema.js";
 import type { Reply } from "../reply.js";
+
+export const ALERT_KINDS = ["health", "spike", "blocklist", "silent", "digest"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /**
  * One message about an incident. An incident's messages share `incident`: the first posts, updates

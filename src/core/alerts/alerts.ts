@@ -1,10 +1,9 @@
-import type { AlertRoute } from "../../config/file-schema.js";
 import type { RunReport } from "../blocklist/importer.js";
 import type { AlertMutes } from "../ports/alert-mutes.js";
 import type { AlertState } from "../ports/alert-state.js";
 import type { Alert } from "./alert.js";
 import type { Outbox } from "../ports/outbox.js";
-import { routeAlert } from "./router.js";
+import { routeAlert, type AlertRoute } from "./router.js";
 import { SOURCES_KEY, describeSpikeSources, type SpikeSources } from "./spike-sources.js";
 
 export interface AlertsDeps {

@@ -1,6 +1,16 @@
-import type { AlertRoute } from "../../config/file-schema.js";
-import type { Alert } from "./alert.js";
+import type { Alert, AlertKind } from "./alert.js";
 import type { OutboxMessage } from "../ports/outbox.js";
+
+/** Where alerts of some kinds (and jails) are posted. */
+export interface AlertRoute {
+  kinds: readonly AlertKind[];
+  /** Undefined: every jail. */
+  jails: readonly string[] | undefined;
+  slackChannel: string | undefined;
+  discordChannel: string | undefined;
+  /** No file setting: only the demo posts to its own console. */
+  console?: boolean;
+}
 
 /** Is this alert muted by `alerts mute` (by kind, by jail, or by kind:jail)? */
 export type MuteCheck = (alert: Pick<Alert, "kind" | "jail">) => boolean;

@@ -1,7 +1,9 @@
 import type { Identity } from "../identity.js";
 import type { Reply } from "../reply.js";
 
-export type Role = "viewer" | "operator" | "admin";
+/** Each role allows what the ones before it do. */
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
 
 // The closed set of option kinds: every surface derives its input from these (the console/Slack
 // text parser, Discord's typed options), so adding a kind means teaching every adapter.
@@ -84,8 +86,6 @@ export function defineCommand<const O extends readonly OptionSpec[], C>(def: Com
   return def;
 }
 
-export const ROLE_ORDER: readonly Role[] = ["viewer", "operator", "admin"];
-
 export function roleAllows(has: Role | undefined, needs: Role): boolean {
-  return has !== undefined && ROLE_ORDER.indexOf(has) >= ROLE_ORDER.indexOf(needs);
+  return has !== undefined && ROLES.indexOf(has) >= ROLES.indexOf(needs);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Alert } from "../../../src/core/alerts/alert.js";
 import { routeAlert } from "../../../src/core/alerts/router.js";
-import type { AlertRoute } from "../../../src/config/file-schema.js";
+import type { AlertRoute } from "../../../src/core/alerts/router.js";
 
 const routes: AlertRoute[] = [
   { kinds: ["health", "spike"], jails: undefined, slackChannel: "C0ALL", discordChannel: "300000000000000000" },
