@@ -1,13 +1,10 @@
 import { ROLES, roleAllows, type Role } from "./command/model.js";
 import type { Identity } from "./identity.js";
+import { CHAT_PLATFORMS, platformLabel, type GrantIdField } from "./platforms.js";
 
-/** A role given to platform users and groups, in every channel or only in some. */
-export interface Grant {
+/** A role given to users and groups of each platform (`slackUsers`, `discordRoles`…), in every channel or only in some. */
+export interface Grant extends Record<GrantIdField, readonly string[]> {
   role: Role;
-  slackUsers: readonly string[];
-  slackGroups: readonly string[];
-  discordUsers: readonly string[];
-  discordRoles: readonly string[];
   /** Undefined: every channel. */
   channels: readonly string[] | undefined;
 }
@@ -34,7 +31,7 @@ export function refusalMessage(
   has: Role | undefined,
   grants: readonly Grant[] = [],
 ): string {
-  const id = `your ${PLATFORM_NAMES[identity.platform]} user ID \`${identity.userId}\``;
+  const id = `your ${platformLabel(identity.platform)} user ID \`${identity.userId}\``;
   const elsewhere = channelsGranting(identity, needed, grants);
   if (elsewhere.length > 0) {
     const shown = elsewhere.slice(0, 3).map((c) => `\`${c}\``).join(", ");
@@ -50,16 +47,10 @@ export function refusalMessage(
   return `You need the ${needed} role for this. Ask an admin to grant it to ${id}.`;
 }
 
-const PLATFORM_NAMES: Record<Identity["platform"], string> = { slack: "Slack", discord: "Discord", console: "console" };
-
 function namesIdentity(grant: Grant, identity: Identity): boolean {
-  const [users, groups] =
-    identity.platform === "slack"
-      ? [grant.slackUsers, grant.slackGroups]
-      : identity.platform === "discord"
-        ? [grant.discordUsers, grant.discordRoles]
-        : [[], []];
-  return users.includes(identity.userId) || identity.groups.some((g) => groups.includes(g));
+  if (identity.platform === "console") return false;
+  const { users, groups } = CHAT_PLATFORMS[identity.platform];
+  return grant[users.field].includes(identity.userId) || identity.groups.some((g) => grant[groups.field].includes(g));
 }
 
 // A grant limited to channels does not apply where the channel is unknown (e.g. a DM without an ID).

@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import type { Platform } from "../core/identity.js";
+import type { Platform } from "../core/platforms.js";
 import { truncate } from "../core/text.js";
 import type { AuditOutcome, AuditRow, AuditFilter, AuditLog } from "../core/ports/audit-log.js";
 

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { transaction } from "../db/transaction.js";
-import type { Platform } from "../core/identity.js";
+import type { Platform } from "../core/platforms.js";
 import type { Reply } from "../core/reply.js";
 import type { OutboxMode, OutboxMessage, OutboxRow, Outbox } from "../core/ports/outbox.js";
 

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { DeliveryError, type ChatAdapter } from "../chat.js";
-import type { Platform } from "../identity.js";
+import type { Platform } from "../platforms.js";
 import type { Outbox, OutboxRow } from "../ports/outbox.js";
 
 const BATCH = 20;

@@ -1,15 +1,22 @@
 import type { Alert, AlertKind } from "./alert.js";
 import type { OutboxMessage } from "../ports/outbox.js";
+import { CHAT_PLATFORMS, CHAT_PLATFORM_NAMES, type ChatPlatform, type RouteChannelField } from "../platforms.js";
 
-/** Where alerts of some kinds (and jails) are posted. */
-export interface AlertRoute {
+/** Where alerts of some kinds (and jails) are posted: a channel on any of the platforms (`slackChannel`…). */
+export interface AlertRoute extends Partial<Record<RouteChannelField, string>> {
   kinds: readonly AlertKind[];
   /** Undefined: every jail. */
   jails: readonly string[] | undefined;
-  slackChannel: string | undefined;
-  discordChannel: string | undefined;
   /** No file setting: only the demo posts to its own console. */
   console?: boolean;
+}
+
+/** The chat channels a route names, in the registry's order of platforms. */
+export function chatTargets(route: AlertRoute): { platform: ChatPlatform; channel: string }[] {
+  return CHAT_PLATFORM_NAMES.flatMap((platform) => {
+    const channel = route[CHAT_PLATFORMS[platform].channel.field];
+    return channel ? [{ platform, channel }] : [];
+  });
 }
 
 /** Is this alert muted by `alerts mute` (by kind, by jail, or by kind:jail)? */
@@ -25,11 +32,7 @@ export function routeAlert(alert: Alert, routes: readonly AlertRoute[], muted: M
   for (const route of routes) {
     if (alert.kind !== "test" && !route.kinds.includes(alert.kind)) continue;
     if (route.jails && alert.jail !== undefined && !route.jails.includes(alert.jail)) continue;
-    const targets = [
-      ...(route.slackChannel ? [{ platform: "slack" as const, channel: route.slackChannel }] : []),
-      ...(route.discordChannel ? [{ platform: "discord" as const, channel: route.discordChannel }] : []),
-      ...(route.console ? [{ platform: "console" as const, channel: "console" }] : []),
-    ];
+    const targets = [...chatTargets(route), ...(route.console ? [{ platform: "console" as const, channel: "console" }] : [])];
     for (const { platform, channel } of targets) {
       const at = `${platform}:${channel}`;
       if (reached.has(at)) continue;

@@ -1,4 +1,4 @@
-import type { Platform } from "../identity.js";
+import type { Platform } from "../platforms.js";
 
 export type AuditOutcome = "ok" | "refused" | "error" | "confirm" | "expired" | "cancelled";
 

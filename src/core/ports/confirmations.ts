@@ -1,4 +1,4 @@
-import type { Platform } from "../identity.js";
+import type { Platform } from "../platforms.js";
 
 export interface NewConfirmation {
   commandLine: string;

@@ -1,5 +1,5 @@
 import type { PostedMessage } from "../chat.js";
-import type { Platform } from "../identity.js";
+import type { Platform } from "../platforms.js";
 import type { Reply } from "../reply.js";
 
 export type OutboxMode = "post" | "follow_up" | "replace";
