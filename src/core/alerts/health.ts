@@ -3,6 +3,7 @@ import { isUserError } from "../errors.js";
 import { describeNoPing } from "../fail2ban/socket-errors.js";
 import { formatDuration, formatTime } from "../time-format.js";
 import type { AlertState } from "../ports/alert-state.js";
+import type { AuditLog } from "../ports/audit-log.js";
 import type { Alert } from "./alert.js";
 
 interface HealthMemory {
@@ -114,4 +115,12 @@ export async function checkHealth(deps: HealthDeps): Promise<void> {
     delete gone[jail];
   }
   state.set(KEY, { failures: 0, jails, gone }, at);
+}
+
+/**
+ * Whether a jail's disappearance at `at` was asked for: a `stop <jail>` through BanBot succeeded in
+ * the five minutes before. Such a jail is no news (HealthDeps.expectedGone).
+ */
+export function stoppedThroughBanBot(audit: Pick<AuditLog, "query">): (jail: string, at: number) => boolean {
+  return (jail, at) => audit.query({ since: at - 5 * 60_000, limit: 50 }).some((r) => r.command === "stop" && r.outcome === "ok" && r.commandLine === `stop ${jail}`);
 }

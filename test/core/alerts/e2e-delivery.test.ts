@@ -111,15 +111,15 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
 
   // What build.ts wires into the jobs, called directly.
   const raise = (alert: Alert) => void bot.core.services.alerts.raise(alert);
-  const deliver = () => deliverDue({ outbox: bot.core.internals.outbox, adapters: bot.adapters, now: () => clock.now(), log: silentLog });
+  const deliver = () => deliverDue({ outbox: bot.core.outbox, adapters: bot.adapters, now: () => clock.now(), log: silentLog });
   const healthCheck = () =>
-    checkHealth({ fail2ban: bot.core.services.fail2ban, state: bot.core.internals.alertState, raise, now: () => clock.now(), host: "web1", threshold: config.alerts.health.failures, timeoutMs: config.fail2ban.timeoutMs });
+    checkHealth({ fail2ban: bot.core.services.fail2ban, state: bot.core.alertState, raise, now: () => clock.now(), host: "web1", threshold: config.alerts.health.failures, timeoutMs: config.fail2ban.timeoutMs });
   // Without the history capture in this sandbox, the detector reads fail2ban's counter at each tick.
   const spikeDetector = () =>
     new SpikeDetector({
       ...config.alerts.spike,
       fail2ban: bot.core.services.fail2ban,
-      state: bot.core.internals.alertState,
+      state: bot.core.alertState,
       raise,
       now: () => clock.now(),
       host: "web1",
@@ -178,7 +178,7 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
     expect(threads.map((r) => r.path)).toEqual([`/api/v10/channels/${DISCORD_CHANNEL}/messages/${alertId}/threads`]);
     const inThread = discordCalls(d0, "POST", new RegExp(`^/channels/${alertId}/messages$`));
     expect(inThread.map(titleOf)).toEqual(["fail2ban is answering again on web1"]);
-    expect(bot.core.internals.outbox.pendingCount()).toBe(0);
+    expect(bot.core.outbox.pendingCount()).toBe(0);
   });
 
   it("a burst of bans opens one spike incident, updated in place, then resolved in its thread", async () => {
@@ -238,7 +238,7 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
     ];
     expect(bot.core.services.alerts.raise(alerts[0]!)).toBe(2);
     await deliver();
-    expect(bot.core.internals.outbox.pendingCount()).toBe(0);
+    expect(bot.core.outbox.pendingCount()).toBe(0);
 
     // Slack: three deliveries answer 500 (the outbox does the retrying), then two 429s.
     // Discord: one delivery's four tries (discord.js retries 5xx thrice) answer 500, then a 429 of 1 s.
@@ -252,7 +252,7 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
     // First try: both platforms fail; nothing of the three new messages gets out (each channel keeps its order).
     const first = await deliver();
     expect(first).toEqual({ sent: 0, waiting: 2 });
-    expect(bot.core.internals.outbox.pendingCount()).toBe(6);
+    expect(bot.core.outbox.pendingCount()).toBe(6);
     // Backoff is measured on the outbox clock: without moving it, nothing is retried.
     const before = [slack.requests.length, discord.requests.length];
     await deliver();
@@ -261,18 +261,18 @@ describe("alert delivery end to end (real fail2ban, real adapters, fake Slack an
     // Slack: the first 429, waited out on the outbox clock. Discord: @discordjs/rest waits the 429's
     // retry_after (1 s) itself inside the post, then that channel's three messages go out in order.
     await deliver();
-    expect(bot.core.internals.outbox.pendingCount()).toBe(3);
+    expect(bot.core.outbox.pendingCount()).toBe(3);
 
     // BanBot restarts mid-outage; the detectors raise the same alerts again.
     await bot.shutdown();
     bot = await boot();
     for (const a of alerts) expect(bot.core.services.alerts.raise(a)).toBe(0);
-    expect(bot.core.internals.outbox.pendingCount()).toBe(3);
+    expect(bot.core.outbox.pendingCount()).toBe(3);
 
     // About a minute of outage on the outbox clock, then everything is out.
     const started = Date.now();
-    while (bot.core.internals.outbox.pendingCount() > 0) {
-      if (Date.now() - started > 10_000) throw new Error(`still pending: ${bot.core.internals.outbox.pendingCount()}`);
+    while (bot.core.outbox.pendingCount() > 0) {
+      if (Date.now() - started > 10_000) throw new Error(`still pending: ${bot.core.outbox.pendingCount()}`);
       clock.advance(10_000);
       await deliver();
     }
@@ -327,7 +327,7 @@ function outboxKeys(db: Database, like: string): string[] {
 /** The platform's ID of the first post of the (latest) incident whose key starts with `prefix`. */
 function messageIdOf(bot: Instance, prefix: string, platform: "slack" | "discord"): string {
   const key = outboxKeys(bot.db, `${prefix}%:open:${platform}:%`).at(-1);
-  const id = key === undefined ? undefined : bot.core.internals.outbox.sent(key)?.id;
+  const id = key === undefined ? undefined : bot.core.outbox.sent(key)?.id;
   if (id === undefined) throw new Error(`no ${platform} post for ${prefix}`);
   return id;
 }

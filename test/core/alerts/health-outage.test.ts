@@ -55,7 +55,7 @@ alerts:
     await adapter?.stop();
     await slack?.close();
     await core?.close();
-    core?.internals.db.close();
+    core?.db.close();
   });
 
   const posts = () => slack.calls("chat.postMessage").filter((r) => r.args.channel === CHANNEL);

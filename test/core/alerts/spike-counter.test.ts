@@ -43,7 +43,7 @@ alerts:
     core = buildCore(config, db, silentLog);
     detector = new SpikeDetector({
       fail2ban: core.services.fail2ban,
-      state: core.internals.alertState,
+      state: core.alertState,
       raise: (a) => alerts.push(a),
       now: () => Date.now(),
       host: "web1",
@@ -56,11 +56,11 @@ alerts:
   });
   afterAll(async () => {
     await core?.close();
-    core?.internals.db.close();
+    core?.db.close();
   });
   const run = (line: string) => core.dispatcher.run(line, CONSOLE_IDENTITY);
   const outboxTitles = () =>
-    core.internals.db
+    core.db
       .prepare<[], { reply: string }>("SELECT reply FROM outbox ORDER BY id")
       .all()
       .map((r) => (JSON.parse(r.reply) as { title: string }).title);
