@@ -5,7 +5,7 @@ import type { Ctx } from "../src/core/services.js";
 import { formatRelative } from "../src/core/time-format.js";
 
 export const alerts = defineCommand({
-  name: "alerts",
+  path: ["alerts"],
   summary: "Alert routes, channels and mutes",
   examples: ["alerts"],
   options: [],

@@ -7,7 +7,7 @@ import { UserError } from "../src/core/errors.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const blocklistEdit = defineCommand({
-  name: "blocklist-edit",
+  path: ["blocklist", "edit"],
   summary: "Change a blocklist's URL, jail, schedule, duration, maximum or departure rule",
   examples: ['blocklist edit drop schedule "0 * * * *"', "blocklist edit drop for 7d max 20000", "blocklist edit drop for none departed keep"],
   options: [

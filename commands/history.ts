@@ -17,7 +17,7 @@ type HistoryCtx = { history: Pick<HistoryQueries, "events" | "count">; fail2ban:
 // `since` comes before `jail` because the parser gives a word to the first empty option that
 // accepts it: `7d` is a valid jail name too, so `history 7d` must try the duration first.
 export const history = defineCommand({
-  name: "history",
+  path: ["history"],
   summary: "Ban and unban events from BanBot's archive, newest first (it outlives fail2ban's purge)",
   examples: ["history", "history 203.0.113.5", "history 7d sshd", "history 2001:db8::5 30d"],
   options: [

@@ -16,7 +16,7 @@ const MAX_SERIES = 8;
 type StatsCtx = { history: Pick<HistoryQueries, "timeline" | "bans" | "addresses" | "count">; fail2ban: JailFilterDeps["fail2ban"]; clock: Clock } & Invocation;
 
 export const stats = defineCommand({
-  name: "stats",
+  path: ["stats"],
   summary: "Bans over time per jail, as a chart and a summary",
   examples: ["stats", "stats 24h", "stats 90d sshd"],
   options: [

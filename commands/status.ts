@@ -7,7 +7,7 @@ import { formatRelative } from "../src/core/time-format.js";
 import type { JobRuns } from "../src/core/ports/job-runs.js";
 
 export const status = defineCommand({
-  name: "status",
+  path: ["status"],
   summary: "Is fail2ban reachable? Version, jails, ban counts, and BanBot's background jobs",
   examples: ["status"],
   options: [],

@@ -22,7 +22,7 @@ type Ranked = TopRow & { label?: string };
 type TopCtx = { history: Pick<HistoryQueries, "top" | "bans" | "asOrg" | "count" | "unplaced">; fail2ban: JailFilterDeps["fail2ban"]; clock: Clock } & Invocation;
 
 export const top = defineCommand({
-  name: "top",
+  path: ["top"],
   summary: "The most banned addresses, countries, jails or networks, as a table and a chart",
   examples: ["top countries", "top ips 7d", "top asns 90d sshd", "top jails 24h"],
   options: [

@@ -40,36 +40,36 @@ export interface DiscordPlacement {
 }
 
 /**
- * Flat while the catalogue fits Discord's 25 subcommands. Beyond that, hyphenated commands that
- * share a first word (`blocklist-add`, `blocklist-edit`) become a group. A command named that word
- * alone joins its group as `show` when it takes no required option (`alerts` → `/f2b alerts show`
- * beside `/f2b alerts mute`); one that does (`unban` beside `unban-all`) keeps them all flat, since
- * a group and a subcommand cannot share a name. Still too many is an error: better a clear failure at
- * registration than a hidden command.
+ * Flat while the catalogue fits Discord's 25 subcommands, each under its name. Beyond that, commands
+ * whose paths share a first word (`blocklist add`, `blocklist edit`) become a group. A command whose
+ * path is that word alone joins its group as `show` when it takes no required option (`alerts` →
+ * `/f2b alerts show` beside `/f2b alerts mute`); one that does (`unban` beside `unban all`) keeps them
+ * all flat, since a group and a subcommand cannot share a name. Still too many is an error: better a
+ * clear failure at registration than a hidden command.
  */
 export function discordLayout(all: readonly CommandDef[]): DiscordPlacement[] {
   const catalogue = all.filter((c) => !c.internal);
   if (catalogue.length <= LIMIT.entries) return catalogue.map((command) => ({ command, subcommand: command.name }));
-  const prefixOf = (name: string): string | undefined => (name.includes("-") ? name.split("-")[0] : undefined);
+  const groupOf = ({ path }: CommandDef): string | undefined => (path.length > 1 ? path[0] : undefined);
   const count = new Map<string, number>();
-  for (const { name } of catalogue) {
-    const prefix = prefixOf(name);
-    if (prefix) count.set(prefix, (count.get(prefix) ?? 0) + 1);
+  for (const command of catalogue) {
+    const group = groupOf(command);
+    if (group) count.set(group, (count.get(group) ?? 0) + 1);
   }
-  const bare = (prefix: string) => catalogue.find((c) => c.name === prefix);
-  const grouped = (prefix: string | undefined): prefix is string =>
-    prefix !== undefined && (count.get(prefix) ?? 0) >= 2 && !bare(prefix)?.options.some((o) => o.required && !o.internal);
+  const bare = (word: string) => catalogue.find((c) => c.path.length === 1 && c.path[0] === word);
+  const grouped = (word: string | undefined): word is string =>
+    word !== undefined && (count.get(word) ?? 0) >= 2 && !bare(word)?.options.some((o) => o.required && !o.internal);
   const placements = catalogue.map((command): DiscordPlacement => {
-    const prefix = prefixOf(command.name);
-    if (grouped(prefix)) return { command, group: prefix, subcommand: command.name.slice(prefix.length + 1) };
-    if (grouped(command.name)) return { command, group: command.name, subcommand: "show" };
+    const group = groupOf(command);
+    if (grouped(group)) return { command, group, subcommand: command.path.slice(1).join("-") };
+    if (command.path.length === 1 && grouped(command.path[0])) return { command, group: command.path[0], subcommand: "show" };
     return { command, subcommand: command.name };
   });
   const entries = new Set(placements.map((p) => p.group ?? `/${p.subcommand}`)).size;
   if (entries > LIMIT.entries) {
     throw new Error(
       `Discord allows ${LIMIT.entries} subcommands under one command; the catalogue needs ${entries} even after ` +
-        "grouping `word-action` commands. Give related commands a shared first word, or merge some.",
+        "grouping commands by the first word of their path. Give related commands a shared first word, or merge some.",
     );
   }
   return placements;

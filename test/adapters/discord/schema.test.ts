@@ -7,10 +7,10 @@ import {
 } from "../../../src/adapters/discord/schema.js";
 import { defineCommand, type OptionSpec } from "../../../src/core/command/model.js";
 import { parseCommandLine } from "../../../src/core/command/parse.js";
-import { CATALOGUE, ban, banned, idle, status, tag, top } from "../../core/command/sample-commands.js";
+import { CATALOGUE, ban, banned, idle, pathOf, status, tag, top } from "../../core/command/sample-commands.js";
 
 function command(name: string, options: readonly OptionSpec[] = [], summary = `The ${name} command`) {
-  return defineCommand({ name, summary, examples: [], options, role: "viewer", effect: "read", run: () => Promise.resolve({ title: "ok", tone: "ok" }) });
+  return defineCommand({ path: pathOf(name), summary, examples: [], options, role: "viewer", effect: "read", run: () => Promise.resolve({ title: "ok", tone: "ok" }) });
 }
 
 const wordy = { name: "o", kind: "text", description: "e".repeat(100) } as const;
