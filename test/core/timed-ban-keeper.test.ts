@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
 import { TimedBanKeeper } from "../../src/core/timed-ban-keeper.js";
-import { InstanceLock } from "../../src/jobs/instance-lock.js";
+import { InstanceLock } from "../../src/store/instance-lock.js";
 import { createTimedBans } from "../../src/store/timed-bans.js";
 import { useBanBot } from "../harness/banbot.js";
 import { useFakeBanBot } from "../harness/fake-banbot.js";
@@ -15,7 +15,7 @@ const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeo
 describe("timed bans (the job), on a fail2ban whose clock is the test clock", () => {
   const bot = useFakeBanBot({ jails: JAILS });
   const fail2ban = () => bot.fail2ban;
-  const keeper = () => bot.core.internals.timedBanKeeper;
+  const keeper = () => bot.core.timedBanKeeper;
   const isBanned = async (ip: string, jail: string) => (await fail2ban().jailsBanning([ip]))[0]!.includes(jail);
 
   it("lifts a timed ban when its time is up, and only then", async () => {
@@ -122,7 +122,7 @@ describe("timed bans and the capture", () => {
   it("archives the end of a timed ban as the job's, for whom it banned", async () => {
     await bot.run("ban 192.0.2.164 alpha for 1s");
     await delay(1_100);
-    await bot.core.internals.timedBanKeeper.run();
+    await bot.core.timedBanKeeper.run();
     await eventually(() => expect(events("192.0.2.164")).toEqual(["alpha unban job:timed-ban-expiry console:console", "alpha ban manual console:console 1s"]));
   });
 
@@ -130,7 +130,7 @@ describe("timed bans and the capture", () => {
     await bot.run("ban 192.0.2.165 alpha for 1h");
     await fail2ban().unban("alpha", ["192.0.2.165"]);
     await eventually(() => expect(bot.core.services.timedBans.forIp("192.0.2.165")).toEqual([]));
-    await bot.core.internals.timedBanKeeper.run();
+    await bot.core.timedBanKeeper.run();
     expect(await isBanned("192.0.2.165", "alpha")).toBe(false);
   });
 });
