@@ -82,17 +82,22 @@ describe("SpikeDetector with the history capture (real fail2ban, real action and
     await vi.waitFor(() => expect(alerts).toHaveLength(1), { timeout: 10_000, interval: 50 });
     const [opened] = alerts;
     expect(opened).toMatchObject({ kind: "spike", jail: "alpha", step: "open", reply: { title: "Ban spike in alpha on web1", tone: "warn" } });
-    expect(opened!.reply.text).toBe("12 bans in the last 2 minutes, about none usually.");
-    // The breakdown describes the same 12 bans.
+    // It opens once 10 have arrived; the capture may deliver the last of the 12 a moment later.
+    const seen = Number(/^(\d+) bans in the last 2 minutes, about none usually\.$/.exec(opened!.reply.text ?? "")?.[1]);
+    expect(seen).toBeGreaterThanOrEqual(10);
+    expect(seen).toBeLessThanOrEqual(12);
+    // The breakdown describes the same bans.
     const field = (label: string) => opened!.reply.fields?.find((f) => f.label === label)?.value ?? "";
     expect(field("Latest addresses").split("\n").every((ip) => attack.includes(ip))).toBe(true);
-    expect(field("Countries").split("\n").sort()).toEqual(["🇩🇪 Germany (6)", "🇫🇷 France (6)"]);
-    expect(field("Networks")).toBe("AS64500 Example (6)");
+    const countries = new Map(field("Countries").split("\n").map((line) => /^(.+) \((\d+)\)$/.exec(line)!.slice(1, 3) as [string, string]));
+    expect([...countries.keys()].sort()).toEqual(["🇩🇪 Germany", "🇫🇷 France"]);
+    expect(Number(countries.get("🇩🇪 Germany")) + Number(countries.get("🇫🇷 France"))).toBe(seen);
+    expect(field("Networks")).toBe(`AS64500 Example (${countries.get("🇫🇷 France")})`);
     expect(opened!.reply.notes).toContain("Seen as the bans happened, from the history capture.");
-    // The rate chart counts the same 12 bans per minute of the window.
+    // The rate chart counts the same bans per minute of the window.
     const rate = opened!.reply.images?.[0]?.chart;
     expect(rate).toMatchObject({ kind: "timeline", title: "Bans per minute", series: [{ name: "alpha" }] });
-    expect(rate!.series[0]!.values.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(rate!.series[0]!.values.reduce((a, b) => a + b, 0)).toBe(seen);
     expect(opened!.reply.actions?.map((a) => a.command)).toEqual(["banned alpha", "alerts-mute spike:alpha for 1h", "stop alpha"]);
 
     // The incident is updated while it grows, and resolved after two calm ticks.
