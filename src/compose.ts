@@ -51,7 +51,7 @@ export interface Core {
     metrics: Metrics;
     db: Database;
     timedBanKeeper: TimedBanKeeper;
-    /** The same fail2ban client in the urgent lane: health checks and alert jobs, never queued behind commands. */
+    /** The same fail2ban client in the urgent lane, on a connection of its own: health checks and alert jobs never wait for commands or bulk work. */
     urgentFail2ban: Fail2ban;
     /** Whether the store takes writes now (another process may hold its lock); never waits. */
     storeWritable: () => boolean;
