@@ -16,11 +16,17 @@ const INVISIBLE = "[\\p{Cf}\\p{Cs}\\u034f\\u115f\\u1160\\u3164\\uffa0]";
 // Controls other than tab and newline, and the Unicode line/paragraph separators, become spaces:
 // they could forge line breaks or terminal escapes, yet mark where something was.
 const CONTROL = "[\\p{Cc}\\u2028\\u2029]";
+// Except a zero-width joiner between two emoji (the first maybe with its variation selector or skin
+// tone): that is how 👩‍💻 or 🏳️‍🌈 are written, and what it joins is plain to see.
+const EMOJI_JOINER = "(?<=\\p{Extended_Pictographic}[\\u{FE0F}\\u{1F3FB}-\\u{1F3FF}]*)\\u200d(?=\\p{Extended_Pictographic})";
 const HAS_HIDDEN = new RegExp(`${INVISIBLE}|${CONTROL}`, "u");
-const ALL_INVISIBLE = new RegExp(INVISIBLE, "gu");
+const ALL_INVISIBLE = new RegExp(`(?!${EMOJI_JOINER})${INVISIBLE}`, "gu");
 const ALL_CONTROL = new RegExp(CONTROL, "gu");
 
-/** `text` as it looks: invisible format characters dropped, control characters (bar tab and newline) made spaces. */
+/**
+ * `text` as it looks: invisible format characters dropped (bar the joiners inside emoji), control
+ * characters (bar tab and newline) made spaces.
+ */
 export function visibleText(text: string): string {
   if (!HAS_HIDDEN.test(text)) return text;
   return text.replace(ALL_INVISIBLE, "").replace(ALL_CONTROL, (c) => (c === "\n" || c === "\t" ? c : " "));

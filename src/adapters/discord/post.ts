@@ -3,6 +3,7 @@ import { DiscordAPIError, HTTPError, MessageFlags, RateLimitError, Routes, Snowf
 import type { Logger } from "pino";
 import { DeliveryError, type PostedMessage, type PostOptions } from "../../core/chat.js";
 import { withoutCodeMarks, type Reply } from "../../core/reply.js";
+import { visibleText } from "../../core/text.js";
 import { clip } from "./escape.js";
 import { THREAD_NAME } from "./limits.js";
 import type { DiscordMessage } from "./message.js";
@@ -131,7 +132,8 @@ export function postBody(msg: DiscordMessage) {
 
 async function threadOf(rest: REST, parent: PostedMessage, title: string): Promise<string> {
   try {
-    const body = { name: clip(withoutCodeMarks(title), THREAD_NAME) || "Follow-ups", auto_archive_duration: DAY_MINUTES };
+    // The thread's name is the alert's title, which the message itself shows cleaned: so is this.
+    const body = { name: clip(withoutCodeMarks(visibleText(title)), THREAD_NAME) || "Follow-ups", auto_archive_duration: DAY_MINUTES };
     return ((await rest.post(Routes.threads(parent.channel, parent.id), { body })) as APIChannel).id;
   } catch (err) {
     if (err instanceof DiscordAPIError && err.code === THREAD_ALREADY_CREATED) return parent.id;
