@@ -159,7 +159,8 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
 
 /**
  * Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order.
- * A `service` (start, the demo) never waits for another process's lock on the store.
+ * A `service` (`banbot start`) never waits for another process's lock on the store (the demo's store
+ * is its own: nobody else holds it).
  */
 async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>, { service = false } = {}): Promise<T> {
   const db = openStore(config.dataDir);

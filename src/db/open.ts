@@ -24,7 +24,7 @@ export function openDatabase(file: string): Database.Database {
 }
 
 /**
- * For a process that must stay responsive (`banbot start`, the demo): a write that meets another
+ * For a process that must stay responsive (`banbot start`): a write that meets another
  * process's lock fails at once (SQLITE_BUSY) instead of waiting, because better-sqlite3 waits
  * synchronously, with the event loop frozen: Socket Mode misses its pongs, commands go
  * unacknowledged. Such a process probes before writing and tries again later (the jobs at their
