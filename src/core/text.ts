@@ -18,7 +18,7 @@ const INVISIBLE = "[\\p{Cf}\\p{Cs}\\u034f\\u115f\\u1160\\u3164\\uffa0]";
 const CONTROL = "[\\p{Cc}\\u2028\\u2029]";
 // Except a zero-width joiner between two emoji (the first maybe with its variation selector or skin
 // tone): that is how 👩‍💻 or 🏳️‍🌈 are written, and what it joins is plain to see.
-const EMOJI_JOINER = "(?<=\\p{Extended_Pictographic}[\\u{FE0F}\\u{1F3FB}-\\u{1F3FF}]*)\\u200d(?=\\p{Extended_Pictographic})";
+const EMOJI_JOINER = "(?<=\\p{Extended_Pictographic}[\\u{FE0F}\\p{Emoji_Modifier}]*)\\u200d(?=\\p{Extended_Pictographic})";
 // And the tag characters of a subdivision flag (Scotland's: a black flag, "gbsct" in tags, a cancel
 // tag), only as many as a region's code has: a longer run could smuggle hidden text after the flag.
 const SUBDIVISION_FLAG = "\\u{1F3F4}[\\u{E0030}-\\u{E0039}\\u{E0061}-\\u{E007A}]{2,7}\\u{E007F}";
