@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { historyActionFile } from "../../src/core/history/capture-check.js";
+import { historyActionFile } from "../../src/cli/capture-check.js";
 import { FAKE_TOKENS, FakeSlack } from "../fakes/fake-slack.js";
 import { socketDriver } from "../fakes/fake-slack-driver.js";
 import { causeBansByLog, useFail2ban } from "../harness/fail2ban.js";

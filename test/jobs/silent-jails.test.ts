@@ -36,7 +36,7 @@ describe("the silent-jails job", () => {
   afterAll(async () => {
     await scheduler?.stop();
     await core?.close();
-    core?.internals.db.close();
+    core?.db.close();
   });
 
   const titles = () => shown.map((r) => r.title);
