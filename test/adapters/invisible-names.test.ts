@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMANDS } from "../../commands/index.js";
-import { createDiscordAdapter } from "../../src/adapters/discord/client.js";
-import { createSlackAdapter } from "../../src/adapters/slack/app.js";
 import type { ChatAdapter } from "../../src/core/chat.js";
-import { errorReply } from "../../src/core/reply.js";
 import { visibleText } from "../../src/core/text.js";
 import { FakeDiscord } from "../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../fakes/fake-discord-payloads.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
-import { silentLog } from "../harness/client.js";
-import { TEST_COMMANDS } from "../harness/test-commands.js";
+import { postingAdapters } from "../harness/alert-adapters.js";
 
 const ZWJ = "\u200d";
 // A region's code in tag characters, as subdivision flags write it, and the cancel tag that ends one.
@@ -59,15 +54,7 @@ describe("names and titles beside an alert", () => {
   beforeAll(async () => {
     slack = await FakeSlack.start();
     discord = await FakeDiscord.start(FAKE_GUILD);
-    slackAdapter = createSlackAdapter({ slack: slack.slackConfig(), commands: TEST_COMMANDS, dispatcher: { run: () => Promise.resolve(errorReply("unused")) }, log: silentLog });
-    discordAdapter = createDiscordAdapter({
-      discord: { token: "fake-bot-token", applicationId: FAKE_GUILD.applicationId, guildId: undefined, apiUrl: discord.apiUrl },
-      commands: TEST_COMMANDS,
-      dispatcher: { run: () => Promise.resolve(errorReply("unused")), mayRun: () => false },
-      fail2ban: { status: () => Promise.resolve({ jails: [] }), bannedIps: () => Promise.resolve([]), banned: () => Promise.resolve(new Map()) },
-      catalogue: COMMANDS,
-      log: silentLog,
-    });
+    ({ slack: slackAdapter, discord: discordAdapter } = postingAdapters(slack, discord));
   });
   afterAll(async () => {
     await slack.close();

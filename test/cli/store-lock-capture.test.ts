@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +10,7 @@ import { FAKE_TOKENS, FakeSlack } from "../fakes/fake-slack.js";
 import { socketDriver } from "../fakes/fake-slack-driver.js";
 import { causeBansByLog, useFail2ban } from "../harness/fail2ban.js";
 import { killIfRunning, spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
+import { holdWriteLock } from "../harness/store-lock.js";
 
 const ADMIN = "U0ADMIN";
 const LOCK_MS = 30_000;
@@ -20,25 +20,6 @@ const SLACK_ACK_DEADLINE_MS = 3_000;
 const dir = join(tmpdir(), `bb-lockcap-${randomBytes(4).toString("hex")}`);
 const dataDir = join(dir, "data");
 const storeFile = join(dataDir, "banbot.sqlite3");
-
-// Another process holds the store's write lock, as an admin in the sqlite3 shell does.
-function holdWriteLock(ms: number): { locked: Promise<void>; released: Promise<number | null> } {
-  const script = `
-    const Database = require("better-sqlite3");
-    const db = new Database(${JSON.stringify(storeFile)});
-    db.pragma("busy_timeout = 20000");
-    db.exec("BEGIN IMMEDIATE");
-    db.prepare("INSERT INTO alert_state (key, value, updated_at) VALUES ('held-by-test', '1', 0) ON CONFLICT (key) DO UPDATE SET updated_at = 0").run();
-    console.log("locked");
-    setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${ms});
-  `;
-  const child = spawn(process.execPath, ["-e", script], { cwd: join(import.meta.dirname, "../.."), stdio: ["ignore", "pipe", "inherit"] });
-  const locked = new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => d.toString().includes("locked") && resolve());
-    child.on("exit", (code) => reject(new Error(`the lock holder exited early (${code})`)));
-  });
-  return { locked, released: new Promise((resolve) => child.on("exit", resolve)) };
-}
 
 function archivedBans(ips: readonly string[]): string[] {
   const db = new Sqlite(storeFile, { readonly: true, fileMustExist: true });
@@ -114,7 +95,7 @@ describe("banbot start with the history capture, its store locked by another pro
     );
     const logsBefore = bot.logs().length;
 
-    const lock = holdWriteLock(LOCK_MS);
+    const lock = holdWriteLock(storeFile, LOCK_MS);
     await lock.locked;
     const lockedAt = performance.now();
     const attack: string[] = [];
