@@ -8,7 +8,7 @@ import { nearMiss, parseCommandLine, suggest, withConfirmToken } from "./command
 import { isUserError, UserError, type ErrorCode } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { newIncident } from "./incident.js";
-import { STORE_LOCKED_MESSAGE, isStoreBusy } from "./store-busy.js";
+import { STORE_LOCKED_MESSAGE, STORE_LOCKED_MIDWAY_MESSAGE, isStoreBusy } from "./store-busy.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { errorReply, type Reply } from "./reply.js";
 import type { AnyCommand, Services } from "./services.js";
@@ -154,8 +154,10 @@ export class Dispatcher {
     } catch (err) {
       if (isStoreBusy(err)) {
         log.warn({ err, commandLine, platform: actor.platform, userId: actor.userId }, "command failed: the store is locked");
-        this.audit(actor, who, "error", STORE_LOCKED_MESSAGE, started);
-        return result(errorReply(STORE_LOCKED_MESSAGE, "Not done"), "error");
+        // The store took writes when the command began: a change may have reached fail2ban already.
+        const midway = command.effect !== "read";
+        this.audit(actor, who, "error", midway ? STORE_LOCKED_MIDWAY_MESSAGE : STORE_LOCKED_MESSAGE, started);
+        return result(midway ? errorReply(STORE_LOCKED_MIDWAY_MESSAGE, "Maybe done, not recorded") : errorReply(STORE_LOCKED_MESSAGE, "Not done"), "error");
       }
       if (isUserError(err)) {
         const message = await this.withSuggestion(err, command, parsed.values);

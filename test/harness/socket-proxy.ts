@@ -8,6 +8,8 @@ export interface Shaping {
   delayMs?: number;
   pieceSize?: number;
   pieceDelayMs?: number;
+  /** Sees each chunk as it arrives, before it is passed on: to act at a precise moment of a request. */
+  onChunk?: (chunk: Buffer) => void;
 }
 
 /**
@@ -45,9 +47,10 @@ export function startChunkingProxy(listenPath: string, upstreamPath: string, pie
   return startSocketProxy(listenPath, upstreamPath, { toServer: { pieceSize }, toClient: { pieceSize } });
 }
 
-function relay(from: net.Socket, to: net.Socket, { delayMs = 0, pieceSize = Infinity, pieceDelayMs = 0 }: Shaping): void {
+function relay(from: net.Socket, to: net.Socket, { delayMs = 0, pieceSize = Infinity, pieceDelayMs = 0, onChunk }: Shaping): void {
   let chain = Promise.resolve();
   from.on("data", (chunk: Buffer) => {
+    onChunk?.(chunk);
     chain = chain.then(async () => {
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       for (let i = 0; i < chunk.length; i += pieceSize) {
