@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -16,6 +18,41 @@ const ADMIN = "U0ADMIN";
 const LOCK_MS = 30_000;
 // Slack shows the user an error when a command is not acknowledged within 3 s.
 const SLACK_ACK_DEADLINE_MS = 3_000;
+// What /healthz itself gives fail2ban to answer a ping: a health probe waits at least that long.
+const HEALTH_DEADLINE_MS = 2_000;
+
+// A port free on 127.0.0.1 a moment ago, for BanBot's health endpoint.
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+// Asks /healthz every 250 ms until stopped: how long each answer took, and its status (0: none).
+function pollHealth(url: string): { stop: () => Promise<{ ms: number; status: number }[]> } {
+  const answers: { ms: number; status: number }[] = [];
+  let polling = true;
+  const done = (async () => {
+    while (polling) {
+      const started = performance.now();
+      const status = await fetch(url, { signal: AbortSignal.timeout(15_000) }).then(
+        (res) => res.status,
+        () => 0,
+      );
+      answers.push({ ms: performance.now() - started, status });
+      await delay(250);
+    }
+  })();
+  return {
+    stop: async () => {
+      polling = false;
+      await done;
+      return answers;
+    },
+  };
+}
 // Known before the sandbox starts: its jails' action reports to BanBot's socket in the data dir.
 const dir = join(tmpdir(), `bb-lockcap-${randomBytes(4).toString("hex")}`);
 const dataDir = join(dir, "data");
@@ -71,7 +108,9 @@ describe("banbot start with the history capture, its store locked by another pro
   it("stays responsive through a 30 s lock and archives every ban made meanwhile once it is released", { timeout: 180_000 }, async () => {
     const configFile = join(dir, "banbot.yaml");
     await writeFile(configFile, `access:\n  grants:\n    - role: admin\n      slack_users: [${ADMIN}]\ncommands:\n  rate_limit:\n    per_minute: 1000\n`);
+    const port = await freePort();
     bot = spawnBanbot(["start"], {
+      BANBOT_HTTP_PORT: String(port),
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       BANBOT_CONFIG: configFile,
@@ -98,6 +137,7 @@ describe("banbot start with the history capture, its store locked by another pro
     const lock = holdWriteLock(storeFile, LOCK_MS);
     await lock.locked;
     const lockedAt = performance.now();
+    const health = pollHealth(`http://127.0.0.1:${port}/healthz`);
     const attack: string[] = [];
     const commands: Awaited<ReturnType<typeof typed>>[] = [];
     // Five rounds over 25 s: three addresses banned by fail2ban's filter, and commands typed.
@@ -111,6 +151,11 @@ describe("banbot start with the history capture, its store locked by another pro
       await delay(Math.max(0, lockedAt + (round + 1) * 5_000 - performance.now()));
     }
 
+    // The process never stalled: every health probe was answered within its deadline, healthy (a
+    // locked store is read as usual, and the jobs' waiting is no failure).
+    const probes = await health.stop();
+    expect(probes.length).toBeGreaterThan(20);
+    expect(probes.filter((p) => p.ms >= HEALTH_DEADLINE_MS || p.status !== 200).map((p) => `${p.status} after ${Math.round(p.ms)} ms`)).toEqual([]);
     // Every command was acknowledged in time and answered at once: reads answer, changes are
     // refused saying why.
     const late = commands.filter((c) => c.ackMs >= SLACK_ACK_DEADLINE_MS || c.replyMs >= SLACK_ACK_DEADLINE_MS);
