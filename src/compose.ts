@@ -76,15 +76,18 @@ export interface CoreDeps {
 export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }, deps: CoreDeps = {}): Core {
   const fail2banLog = log.child({ component: "fail2ban" });
   // Every round trip lands in the metrics' histogram; they are built below, on this client.
-  const conn = deps.fail2ban
-    ? undefined
-    : new Fail2banConnection({
+  let conn: Fail2banConnection | undefined;
+  const fail2ban =
+    deps.fail2ban ??
+    new SocketFail2ban(
+      (conn = new Fail2banConnection({
         socketPath: config.fail2ban.socket,
         timeoutMs: config.fail2ban.timeoutMs,
         log: fail2banLog,
         observe: (event) => metrics.observeFail2ban(event),
-      });
-  const fail2ban = deps.fail2ban ?? new SocketFail2ban(conn!, fail2banLog);
+      })),
+      fail2banLog,
+    );
   const host = hostname();
   const geoLog = log.child({ component: "geo" });
   const geoFiles = openGeoDatabases({ files: config.geo.databases, checkIntervalMs: config.geo.checkIntervalMs, embedded: embeddedCountryDatabase(), log: geoLog });
