@@ -32,11 +32,14 @@ export const reloadAll = defineCommand({
     }
     return parts.join(" ");
   },
-  async run(_values, { configOps, fail2ban, jailNotes, host, clock }: Ctx<"configOps" | "fail2ban" | "jailNotes" | "host" | "clock">) {
+  async run(_values, { configOps, fail2ban, jailNotes, timedBanKeeper, host, clock }: Ctx<"configOps" | "fail2ban" | "jailNotes" | "timedBanKeeper" | "host" | "clock">) {
+    const before = (await fail2ban.status()).jails;
     await configOps.reloadAll();
     const { jails } = await fail2ban.status();
     // fail2ban turns idle off on a reload; BanBot's notes must not say otherwise.
     for (const jail of jails) jailNotes.jailRestarted(host, jail, clock.now());
+    // A jail that was stopped started: as after `start`, its timed bans are banned again.
+    for (const jail of jails.filter((j) => !before.includes(j))) await timedBanKeeper.jailStarted(jail);
     return { title: `Reloaded fail2ban's configuration`, tone: "ok", text: `Running jails: ${jails.join(", ") || "none"}.` };
   },
 });

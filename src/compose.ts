@@ -136,6 +136,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     }),
     audit: createAuditLog(db),
     timedBans,
+    timedBanKeeper,
     jailNotes,
     confirmations: createConfirmations(db),
     clock,

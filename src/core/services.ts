@@ -4,6 +4,7 @@ import type { Fail2banConfigOps } from "./fail2ban/config-ops.js";
 import type { CommandDef, Invocation, OptionSpec } from "./command/model.js";
 import type { AuditLog } from "../store/audit-log.js";
 import type { TimedBans } from "../store/timed-bans.js";
+import type { TimedBanKeeper } from "./timed-ban-keeper.js";
 import type { JailNotes } from "../store/jail-notes.js";
 import type { Confirmations } from "../store/confirmations.js";
 import type { Blocklists } from "./blocklist/blocklists.js";
@@ -26,6 +27,8 @@ export interface Services {
   configOps: Fail2banConfigOps;
   audit: AuditLog;
   timedBans: TimedBans;
+  /** Bans a started jail's timed bans again: fail2ban restores only what its database still holds. */
+  timedBanKeeper: Pick<TimedBanKeeper, "jailStarted">;
   jailNotes: JailNotes;
   confirmations: Confirmations;
   clock: Clock;

@@ -14,6 +14,7 @@ export const TIMED_BAN_JOB = "job:timed-ban-expiry";
 // run (every 15 s) that is late or held while fail2ban does not answer.
 const RENEW_AHEAD_MS = 60_000;
 const BATCH = 500;
+const STOPPED_RETRY_MS = 60_000;
 
 export interface TimedBanKeeperDeps {
   timedBans: TimedBans;
@@ -94,9 +95,11 @@ export class TimedBanKeeper {
         ({ bantime } = await fail2ban.jailLimits(jail));
         added = await fail2ban.ban(jail, ips);
       } catch (err) {
-        // A stopped jail: its start report brings them back.
-        if (isUserError(err, "unknown_jail")) continue;
-        throw err;
+        if (!isUserError(err, "unknown_jail")) throw err;
+        // A stopped jail: `start` (or the action's start report) bans them again. Until then they
+        // are tried once a minute, not first in every run, where they would crowd out other jails'.
+        timedBans.renewed(jail, ips, this.deps.now() + STOPPED_RETRY_MS);
+        continue;
       }
       const now = this.deps.now();
       if (added > 0) {
