@@ -103,7 +103,9 @@ export const banned = defineCommand({
           b.ip,
           countryCell(places.get(b.ip)),
           b.start ? formatTime(b.start) : "unknown",
-          banEndLabel({ end: b.end, permanent: b.banSeconds === -1, timedUntil: timed.get(b.ip)?.until, jobsRun, now }),
+          // A timed ban's fail2ban end is where BanBot's last ban of it put it, which fail2ban's
+          // own times (the first ban's) do not show.
+          banEndLabel({ end: timed.get(b.ip)?.f2bUntil ?? b.end, permanent: b.banSeconds === -1, timedUntil: timed.get(b.ip)?.until, jobsRun, now }),
         ]),
         rowActions: rows.map((b) => ({ label: "Unban", command: `unban ${b.ip} ${jail}` })),
       },

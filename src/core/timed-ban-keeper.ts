@@ -107,8 +107,7 @@ export class TimedBanKeeper {
         for (const b of group) history.noteOrigin({ jail, ips: [b.ip], origin: "manual", actor: b.actor, at: now, banSeconds: Math.round((b.until - now) / 1000) });
         log.warn({ jail, banned: added, of: ips.length }, "timed bans had lapsed in fail2ban; banned again");
       }
-      const f2bUntil = bantime < 0 ? undefined : now + bantime * 1000;
-      for (const b of group) timedBans.renewed(jail, [b.ip], f2bUntil !== undefined && f2bUntil < b.until ? f2bUntil : undefined);
+      timedBans.renewed(jail, ips, bantime < 0 ? undefined : now + bantime * 1000);
     }
   }
 }

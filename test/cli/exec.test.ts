@@ -50,7 +50,7 @@ describe("banbot exec", () => {
   it("runs a command, prints its reply and exits 0", async () => {
     const { code, stdout } = await banbot("exec", "--", "ban", "203.0.113.5", "alpha", "for", "2h");
     expect(code).toBe(0);
-    expect(stdout).toContain("✔ Banned 203.0.113.5 in alpha for 2h");
+    expect(stdout).toContain("✔ Banned 203.0.113.5 in alpha for 1h, alpha's ban time");
     expect(await connect(f2b.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.5"])).toEqual([["alpha"]]);
   });
 
