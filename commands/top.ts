@@ -55,6 +55,8 @@ export const top = defineCommand({
         ),
         align: ["right", "left", what === "ips" ? "left" : "right", "right", "left"],
         rowActions: rows.map((r) => rowAction(what, r)),
+        // Buttons are named after the address, jail or country, not the rank.
+        subjectColumn: 1,
       },
       images: [
         rankedBarsChart({

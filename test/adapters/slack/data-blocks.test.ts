@@ -57,7 +57,7 @@ describe("Slack data blocks through bolt, per workspace", () => {
     const reply = await resultOf(s.fake, again);
     expect(s.fake.responses(again.responseUrl)).toHaveLength(1);
     expect(types(reply)).toEqual(["header", "section", "actions"]);
-    const clicked = await s.slack.click(findButton(reply, "History 1"));
+    const clicked = await s.slack.click(findButton(reply, "History 192.0.2.1"));
     expect(types(await resultOf(s.fake, clicked))).not.toContain("data_table");
     expect(s.fake.responses(clicked.responseUrl)).toHaveLength(1);
     expect(s.fake.refusedBlocks).toHaveLength(refusals);
