@@ -17,9 +17,7 @@ export const stop = defineCommand({
   effect: "destructive",
   async consequence({ jail }, ctx: Ctx<"fail2ban" | "timedBans" | "clock">) {
     const { currentlyBanned } = await ctx.fail2ban.jailStatus(jail, { short: true });
-    const timed = timedIn(jail, ctx);
-    const back = `\`start ${jail}\` brings back those still within their ban time${timed > 0 ? `, and bans its ${timed === 1 ? "timed ban" : `${timed} timed bans`} (\`ban … for\`) again until ${timed === 1 ? "its" : "their"} end` : ""}`;
-    return `Stops ${jail}: it reads no logs and bans nobody until started again, and its ${bans(currentlyBanned)} ${currentlyBanned === 1 ? "is" : "are"} lifted now (${back}).`;
+    return stopConsequence(jail, currentlyBanned, timedIn(jail, ctx));
   },
   async run({ jail }, ctx: Ctx<"fail2ban" | "timedBans" | "history" | "clock">) {
     const { fail2ban, history, clock, actor } = ctx;
@@ -39,3 +37,9 @@ export const stop = defineCommand({
     };
   },
 });
+
+/** What confirming `stop` does, for a jail with `banned` bans of which `timed` are timed bans. */
+export function stopConsequence(jail: string, banned: number, timed: number): string {
+  const back = `\`start ${jail}\` brings back those still within their ban time${timed > 0 ? `, and bans its ${timed === 1 ? "timed ban" : `${timed} timed bans`} (\`ban … for\`) again until ${timed === 1 ? "its" : "their"} end` : ""}`;
+  return `Stops ${jail}: it reads no logs and bans nobody until started again, and its ${bans(banned)} ${banned === 1 ? "is" : "are"} lifted now (${back}).`;
+}
