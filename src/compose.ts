@@ -11,7 +11,7 @@ import { Alerts } from "./alerts/alerts.js";
 import { createOutbox, type Outbox } from "./alerts/outbox.js";
 import { buildBlocklists } from "./core/blocklist/build.js";
 import { openGeoDatabases } from "./core/geo/databases.js";
-import { embeddedCountryDatabase } from "./core/geo/embedded.js";
+import { embeddedAsnDatabase, embeddedCountryDatabase } from "./core/geo/embedded.js";
 import { createGeoFallback } from "./core/geo/fallback.js";
 import { GeoService } from "./core/geo/service.js";
 import { createAlertMutes } from "./store/alert-mutes.js";
@@ -69,7 +69,13 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   const fail2ban = new SocketFail2ban(conn, fail2banLog);
   const host = hostname();
   const geoLog = log.child({ component: "geo" });
-  const geoFiles = openGeoDatabases({ files: config.geo.databases, checkIntervalMs: config.geo.checkIntervalMs, embedded: embeddedCountryDatabase(), log: geoLog });
+  const geoFiles = openGeoDatabases({
+    files: config.geo.databases,
+    checkIntervalMs: config.geo.checkIntervalMs,
+    embedded: embeddedCountryDatabase(),
+    ...(config.geo.builtinAsn ? { embeddedAsn: embeddedAsnDatabase() } : {}),
+    log: geoLog,
+  });
   const geo = new GeoService({
     databases: geoFiles,
     store: createGeoCacheStore(db),

@@ -2,6 +2,7 @@ import { readFileSync, statSync, type Stats } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import type { Logger } from "pino";
 import { UserError } from "../errors.js";
+import { AsnTable, type AsnTableFiles } from "./asn-table.js";
 import { MmdbReader } from "./mmdb-reader.js";
 import type { GeoDatabases, GeoReader, GeoRecord } from "./model.js";
 
@@ -12,6 +13,8 @@ export interface OpenGeoDatabasesOptions {
   checkIntervalMs: number;
   /** Used when no configured file has countries (none configured, or ASN files only). */
   embedded: { path: string; label?: string; note?: string };
+  /** The built-in ASN table, asked last when given (`geo.builtin_asn`). */
+  embeddedAsn?: AsnTableFiles;
   log: Logger;
 }
 
@@ -44,7 +47,9 @@ export function probeReader(reader: GeoReader): void {
  */
 export function openGeoDatabases(opts: OpenGeoDatabasesOptions): GeoDatabaseFiles {
   const files = opts.files.map((path) => openWatched(path, opts.log));
-  return new WatchedDatabases(files, opts.embedded, opts.checkIntervalMs, opts.log);
+  // Last, so a configured ASN file answers first; read at the first lookup, like the countries.
+  const asn = opts.embeddedAsn && new OnFirstUse(() => new AsnTable(opts.embeddedAsn!));
+  return new WatchedDatabases(files, opts.embedded, opts.checkIntervalMs, opts.log, asn);
 }
 
 // The embedded database is 8 MB that a command without a lookup (`exec -- status`) need not read.
@@ -104,6 +109,7 @@ class WatchedDatabases implements GeoDatabaseFiles {
     private readonly embedded: OpenGeoDatabasesOptions["embedded"],
     private readonly intervalMs: number,
     private readonly log: Logger,
+    private readonly asn?: GeoReader,
   ) {
     this.arrange();
     this.schedule();
@@ -115,13 +121,14 @@ class WatchedDatabases implements GeoDatabaseFiles {
    * when first needed.
    */
   private arrange(): void {
+    const asn = this.asn ? [this.asn] : [];
     if (this.files.some((f) => f.hasCountries)) {
-      this.readers = [...this.files];
+      this.readers = [...this.files, ...asn];
       return;
     }
     const { path, label, note } = this.embedded;
     this.builtIn ??= new OnFirstUse(() => new MmdbReader(readFileSync(path), { label, note }));
-    this.readers = [...this.files, this.builtIn];
+    this.readers = [...this.files, this.builtIn, ...asn];
   }
 
   close(): void {

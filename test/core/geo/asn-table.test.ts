@@ -1,0 +1,49 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { AsnTable } from "../../../src/core/geo/asn-table.js";
+import { openGeoDatabases } from "../../../src/core/geo/databases.js";
+import { embeddedAsnDatabase, embeddedCountryDatabase } from "../../../src/core/geo/embedded.js";
+import { lookupReaders } from "../../../src/core/geo/merge.js";
+import { silentLog } from "../../harness/client.js";
+import { useTempDir } from "../../harness/temp-dir.js";
+
+describe(AsnTable.name, () => {
+  const tmp = useTempDir("bbasn-");
+
+  it("GIVEN ip-location-db's numeric CSV THEN answers AS and organisation by range, IPv4 and IPv6", () => {
+    const ipv4 = join(tmp.path, "v4.csv");
+    const ipv6 = join(tmp.path, "v6.csv");
+    // Sorted, as the package's are: 1.0.0.0–1.0.0.255, 1.0.4.0–1.0.7.255 (a quoted name with a comma and
+    // a quote), 2.0.0.0/24 with a name in UTF-8, 8.8.8.0/24 with no name (the IPv6 line names its AS).
+    writeFileSync(ipv4, '16777216,16777471,13335,"Cloudflare, Inc."\n16778240,16779263,38803,"The ""Quoted"" Net"\n33554432,33554687,3352,Telefónica de España\n134744064,134744319,15169\n');
+    // 2001:4860::/32
+    writeFileSync(ipv6, "42541956123769884636017138956568135680,42541956202998047150281476550112083967,15169,Google LLC\n");
+    const table = new AsnTable({ ipv4, ipv6, name: "test asn" });
+    expect(table.get("1.0.0.1")).toEqual({ asn: 13335, org: "Cloudflare, Inc." });
+    expect(table.get("1.0.7.255")).toEqual({ asn: 38803, org: 'The "Quoted" Net' });
+    expect(table.get("8.8.8.8")).toEqual({ asn: 15169, org: "Google LLC" });
+    expect(table.get("2.0.0.1")).toEqual({ asn: 3352, org: "Telefónica de España" });
+    expect(table.get("2001:4860:4860::8888")).toEqual({ asn: 15169, org: "Google LLC" });
+    expect(table.get("1.0.1.1")).toBeUndefined();
+    expect(table.get("2001:db8::1")).toBeUndefined();
+  });
+
+  it("GIVEN the built-in table turned on THEN a lookup has the country and the AS, naming both sources", () => {
+    const dbs = openGeoDatabases({ files: [], checkIntervalMs: 0, embedded: embeddedCountryDatabase(), embeddedAsn: embeddedAsnDatabase(), log: silentLog });
+    try {
+      expect(lookupReaders(dbs.readers, "8.8.8.8")).toEqual({
+        countryCode: "US",
+        countryName: "United States",
+        asn: 15169,
+        org: "Google LLC",
+        source: expect.stringMatching(/^geo-whois-asn-country \d{4}-\d\d-\d\d \(built-in\) \+ ip-location-db asn \d{4}-\d\d-\d\d \(built-in\)$/),
+      });
+    } finally {
+      dbs.close();
+    }
+    const off = openGeoDatabases({ files: [], checkIntervalMs: 0, embedded: embeddedCountryDatabase(), log: silentLog });
+    expect(lookupReaders(off.readers, "8.8.8.8")?.asn).toBeUndefined();
+    off.close();
+  });
+});
