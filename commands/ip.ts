@@ -16,7 +16,8 @@ function geoFields(result: GeoResult): Field[] {
   const { info } = result;
   return [
     { label: "Location", value: [countryLabel(info), info.city].filter(Boolean).join(", ") },
-    ...(info.asn !== undefined ? [{ label: "Network", value: asLabel(info.asn, info.org) }] : []),
+    // Said plainly, not left out: an admin reading no Network line cannot tell "none" from "unknown".
+    { label: "Network", value: info.asn !== undefined ? asLabel(info.asn, info.org) : "unknown: no geo database names its AS (docs/geo.md)" },
     { label: "Geo source", value: info.source },
   ];
 }
