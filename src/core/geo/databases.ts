@@ -188,13 +188,14 @@ class WatchedDatabases implements GeoDatabaseFiles {
 
 /**
  * What `doctor` says about the geo files: each configured file opened and probed as a reload would
- * be. Throws with every problem and its fix; a file that opens but fails lookups still runs (its
- * addresses show as unknown), so only this check reports it.
+ * be, and where AS numbers come from (the built-in ASN table read and probed when turned on). Throws
+ * with every problem and its fix; a file that opens but fails lookups still runs (its addresses show
+ * as unknown), so only this check reports it.
  */
-export function checkGeoFiles(paths: readonly string[], embedded: OpenGeoDatabasesOptions["embedded"]): string {
-  if (paths.length === 0) return `none configured: the built-in country database (${embedded.label ?? embedded.path})`;
+export function checkGeoFiles(paths: readonly string[], embedded: OpenGeoDatabasesOptions["embedded"], embeddedAsn?: AsnTableFiles): string {
   const found: string[] = [];
   const problems: string[] = [];
+  const asnSources: string[] = [];
   for (const path of paths) {
     let reader: MmdbReader;
     try {
@@ -206,13 +207,31 @@ export function checkGeoFiles(paths: readonly string[], embedded: OpenGeoDatabas
     try {
       probeReader(reader);
       found.push(`${path} (${reader.name})`);
+      if (reader.hasAsn) asnSources.push(path);
     } catch (err) {
       problems.push(`${path} (${reader.name}) opens but ${(err as Error).message}: replace it (run geoipupdate again); meanwhile its addresses show as unknown`);
     }
   }
+  if (embeddedAsn) {
+    try {
+      const table = new AsnTable(embeddedAsn);
+      if (table.get(ASN_PROBE) === undefined) throw new Error(`it names no AS for ${ASN_PROBE}`);
+      asnSources.push(`the built-in ASN table (${table.name})`);
+    } catch (err) {
+      problems.push(`geo.builtin_asn: the built-in ASN table cannot be used (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): reinstall BanBot's npm packages (npm ci)`);
+    }
+  }
   if (problems.length > 0) throw new Error(problems.join("; "));
-  return found.join(", ");
+  const files = paths.length === 0 ? `none configured: the built-in country database (${embedded.label ?? embedded.path})` : found.join(", ");
+  const asn =
+    asnSources.length > 0
+      ? `AS numbers from ${asnSources.join(", ")}`
+      : "no AS numbers: `ip` and `top asns` show networks as unknown (add a GeoLite2-ASN file or set geo.builtin_asn: docs/geo.md)";
+  return `${files}; ${asn}`;
 }
+
+// An address every ASN table names (Google's public DNS), to tell a readable table from an empty one.
+const ASN_PROBE = "8.8.8.8";
 
 function openWatched(path: string, log: Logger): WatchedFile {
   let file: WatchedFile;

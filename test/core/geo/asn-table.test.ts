@@ -2,11 +2,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AsnTable } from "../../../src/core/geo/asn-table.js";
-import { openGeoDatabases } from "../../../src/core/geo/databases.js";
+import { checkGeoFiles, openGeoDatabases } from "../../../src/core/geo/databases.js";
 import { embeddedAsnDatabase, embeddedCountryDatabase } from "../../../src/core/geo/embedded.js";
 import { lookupReaders } from "../../../src/core/geo/merge.js";
 import { silentLog } from "../../harness/client.js";
 import { useTempDir } from "../../harness/temp-dir.js";
+import { asnDatabase, cityDatabase } from "./test-databases.js";
 
 describe(AsnTable.name, () => {
   const tmp = useTempDir("bbasn-");
@@ -45,5 +46,23 @@ describe(AsnTable.name, () => {
     const off = openGeoDatabases({ files: [], checkIntervalMs: 0, embedded: embeddedCountryDatabase(), log: silentLog });
     expect(lookupReaders(off.readers, "8.8.8.8")?.asn).toBeUndefined();
     off.close();
+  });
+
+  it("GIVEN doctor THEN it says where AS numbers come from, or that none do and how to get them", () => {
+    const embedded = embeddedCountryDatabase();
+    const city = join(tmp.path, "GeoLite2-City.mmdb");
+    const asn = join(tmp.path, "GeoLite2-ASN.mmdb");
+    writeFileSync(city, cityDatabase());
+    writeFileSync(asn, asnDatabase());
+    expect(checkGeoFiles([], embedded)).toBe(
+      "none configured: the built-in country database (geo-whois-asn-country); no AS numbers: `ip` and `top asns` show networks as unknown (add a GeoLite2-ASN file or set geo.builtin_asn: docs/geo.md)",
+    );
+    expect(checkGeoFiles([city], embedded)).toMatch(/^\S+GeoLite2-City\.mmdb \(GeoLite2-City [\d-]+\); no AS numbers: /);
+    expect(checkGeoFiles([city, asn], embedded)).toMatch(new RegExp(`; AS numbers from ${asn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+    expect(checkGeoFiles([], embedded, embeddedAsnDatabase())).toMatch(/; AS numbers from the built-in ASN table \(ip-location-db asn \d{4}-\d\d-\d\d \(built-in\)\)$/);
+    // A table that cannot be read is a problem with its fix, not a silent "no AS numbers".
+    expect(() => checkGeoFiles([], embedded, { ipv4: join(tmp.path, "missing.csv"), name: "gone" })).toThrow(
+      "geo.builtin_asn: the built-in ASN table cannot be used (ENOENT): reinstall BanBot's npm packages (npm ci)",
+    );
   });
 });
