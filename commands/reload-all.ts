@@ -4,7 +4,7 @@ import type { Ctx } from "../src/core/services.js";
 const list = (jails: readonly string[]) => jails.join(", ");
 
 export const reloadAll = defineCommand({
-  name: "reload-all",
+  path: ["reload", "all"],
   summary: "Reload every jail from fail2ban's configuration (jails still configured keep their bans)",
   examples: ["reload-all"],
   options: [],

@@ -9,7 +9,7 @@ const bans = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "ban" : "bans
 const timedIn = (jail: string, { timedBans, clock }: Ctx<"timedBans" | "clock">) => [...timedBans.forJail(jail).values()].filter((b) => b.until > clock.now()).length;
 
 export const stop = defineCommand({
-  name: "stop",
+  path: ["stop"],
   summary: "Stop a jail: its bans are lifted and it bans nobody until started again",
   examples: ["stop sshd"],
   options: [{ name: "jail", kind: "jail", required: true, description: "the jail", autocomplete: "jails" }],

@@ -23,7 +23,7 @@ describe("timed bans across a stop and start made in BanBot (no capture)", () =>
     // one fail2ban's database holds, runs out.
     await delay(1_200);
     realTime();
-    await bot.core.internals.timedBanKeeper.run();
+    await bot.core.timedBanKeeper.run();
     await delay(1_300);
     expect(await isBanned("192.0.2.170")).toBe(true);
 
@@ -47,7 +47,7 @@ describe("timed bans across a stop and start made in BanBot (no capture)", () =>
     realTime();
     await bot.run("ban 192.0.2.171 gamma for 1h");
     await bot.run(confirmOf(await bot.run("stop gamma")));
-    const keeper = bot.core.internals.timedBanKeeper;
+    const keeper = bot.core.timedBanKeeper;
     bot.clock.advance(5_000);
     await keeper.run();
     const tried = bot.core.services.timedBans.get("gamma", "192.0.2.171")?.f2bUntil;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InstanceLock } from "../../src/jobs/instance-lock.js";
+import { InstanceLock } from "../../src/store/instance-lock.js";
 import { useBanBot } from "../harness/banbot.js";
 import { useClients } from "../harness/client.js";
 
