@@ -66,6 +66,10 @@ class OnFirstUse implements GeoReader {
     return this.opened().get(ip);
   }
 
+  load(): void {
+    this.opened();
+  }
+
   private opened(): GeoReader {
     return (this.reader ??= this.open());
   }
@@ -134,6 +138,20 @@ class WatchedDatabases implements GeoDatabaseFiles {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+  }
+
+  // The built-in ASN table takes a second or two to read: in `banbot start` that would stall the
+  // first lookup, and with it a chat command waiting for its acknowledgement.
+  load(): void {
+    for (const reader of this.readers) {
+      if (!(reader instanceof OnFirstUse)) continue;
+      try {
+        reader.load();
+      } catch (err) {
+        // Left to the lookups, which count it as not knowing the address, and to `doctor`.
+        this.log.error({ err }, "a built-in geo database could not be read; its addresses show as unknown");
+      }
+    }
   }
 
   // A chain of timeouts, not an interval: a slow read of a large file must not overlap the next check.

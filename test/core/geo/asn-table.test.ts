@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AsnTable } from "../../../src/core/geo/asn-table.js";
@@ -64,5 +64,27 @@ describe(AsnTable.name, () => {
     expect(() => checkGeoFiles([], embedded, { ipv4: join(tmp.path, "missing.csv"), name: "gone" })).toThrow(
       "geo.builtin_asn: the built-in ASN table cannot be used (ENOENT): reinstall BanBot's npm packages (npm ci)",
     );
+  });
+
+  it("GIVEN load() THEN the table is read then, not at the first lookup", () => {
+    const table = (name: string) => {
+      const ipv4 = join(tmp.path, `${name}.csv`);
+      writeFileSync(ipv4, "134744064,134744319,15169,Google LLC\n");
+      return { ipv4, name };
+    };
+    const open = (files: { ipv4: string; name: string }) => openGeoDatabases({ files: [], checkIntervalMs: 0, embedded: embeddedCountryDatabase(), embeddedAsn: files, log: silentLog });
+    const loaded = table("loaded");
+    const early = open(loaded);
+    early.load();
+    // Gone after load(): the lookup still has the AS, so it was read at load().
+    rmSync(loaded.ipv4);
+    expect(lookupReaders(early.readers, "8.8.8.8")?.asn).toBe(15169);
+    early.close();
+
+    const lazy = table("lazy");
+    const late = open(lazy);
+    rmSync(lazy.ipv4);
+    expect(lookupReaders(late.readers, "8.8.8.8")?.asn).toBeUndefined();
+    late.close();
   });
 });
