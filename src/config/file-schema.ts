@@ -121,7 +121,7 @@ const GeoSchema = z
       .boolean()
       .default(false)
       .describe(
-        "also ask the built-in ASN table (ip-location-db's asn, CC BY 4.0: RouteViews, NRO, DB-IP) for AS numbers and organisations, behind the files above; reading it costs one to two seconds and 30–80 MB of memory at the first lookup",
+        "also ask the built-in ASN table (ip-location-db's asn, CC BY 4.0: RouteViews, NRO, DB-IP) for AS numbers and organisations, behind the files above; reading it costs one to two seconds and 30–80 MB of memory, at startup (a one-shot command: at its first lookup)",
       ),
     check_interval: duration({ ms: 1_000, text: "1s" }, { ms: DAY_MS, text: "1d" })
       .default(60_000)
