@@ -20,6 +20,7 @@ export interface OpenGeoDatabasesOptions {
 
 /** The open databases; `close()` stops watching the files. */
 export interface GeoDatabaseFiles extends GeoDatabases {
+  load(): void;
   close(): void;
 }
 
