@@ -12,7 +12,7 @@ import { createOutbox } from "./store/outbox.js";
 import type { Outbox } from "./core/ports/outbox.js";
 import { buildBlocklists } from "./compose/blocklists.js";
 import { openGeoDatabases } from "./core/geo/databases.js";
-import { embeddedCountryDatabase } from "./core/geo/embedded.js";
+import { embeddedAsnDatabase, embeddedCountryDatabase } from "./core/geo/embedded.js";
 import { createGeoFallback } from "./core/geo/fallback.js";
 import { GeoService } from "./core/geo/service.js";
 import { createAlertMutes } from "./store/alert-mutes.js";
@@ -90,7 +90,13 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     );
   const host = hostname();
   const geoLog = log.child({ component: "geo" });
-  const geoFiles = openGeoDatabases({ files: config.geo.databases, checkIntervalMs: config.geo.checkIntervalMs, embedded: embeddedCountryDatabase(), log: geoLog });
+  const geoFiles = openGeoDatabases({
+    files: config.geo.databases,
+    checkIntervalMs: config.geo.checkIntervalMs,
+    embedded: embeddedCountryDatabase(),
+    ...(config.geo.builtinAsn ? { embeddedAsn: embeddedAsnDatabase() } : {}),
+    log: geoLog,
+  });
   const geo = new GeoService({
     databases: geoFiles,
     store: createGeoCacheStore(db),
@@ -161,6 +167,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
       }),
     audit: createAuditLog(db),
     timedBans,
+    timedBanKeeper,
     jailNotes,
     confirmations: createConfirmations(db),
     clock,

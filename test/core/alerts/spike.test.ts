@@ -92,7 +92,8 @@ describe("SpikeDetector with the history capture (real fail2ban, real action and
     const countries = new Map(field("Countries").split("\n").map((line) => /^(.+) \((\d+)\)$/.exec(line)!.slice(1, 3) as [string, string]));
     expect([...countries.keys()].sort()).toEqual(["🇩🇪 Germany", "🇫🇷 France"]);
     expect(Number(countries.get("🇩🇪 Germany")) + Number(countries.get("🇫🇷 France"))).toBe(seen);
-    expect(field("Networks")).toBe(`AS64500 Example (${countries.get("🇫🇷 France")})`);
+    // Those of no known AS are counted as such, not left out.
+    expect(field("Networks").split("\n").sort()).toEqual([`AS64500 Example (${countries.get("🇫🇷 France")})`, `unknown (${countries.get("🇩🇪 Germany")})`]);
     expect(opened!.reply.notes).toContain("Seen as the bans happened, from the history capture.");
     // The rate chart counts the same bans per minute of the window.
     const rate = opened!.reply.images?.[0]?.chart;
