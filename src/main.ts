@@ -8,7 +8,7 @@ import { chartFiles } from "./adapters/console/chart-files.js";
 import { imageProtocol } from "./adapters/console/terminal-images.js";
 import { argsWithStdin, commandLineFrom, parseExecArgs, runExec } from "./cli/exec.js";
 import { openStore } from "./cli/store-path.js";
-import { buildCore, type Core } from "./compose.js";
+import { buildCore, type Core, type CoreOptions } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
 import { isUserError, type ErrorCode } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
@@ -44,6 +44,9 @@ BANBOT_CONFIG; see docs/configuration.md.`;
 
 // Exit 2: BanBot cannot run as set up (config, store); a service manager should not just retry.
 const CANNOT_START = new Set<ErrorCode>(["config_invalid", "store_unusable", "database_too_new"]);
+
+// A process that runs one command and ends: nothing scrapes its metrics.
+const ONE_SHOT: CoreOptions = { metrics: false };
 
 const COMMANDS = ["start", "demo", "console", "exec", "doctor", "migrate", "register", "slack-manifest"];
 
@@ -124,7 +127,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
       }
       case "doctor": {
         const { runDoctor } = await import("./cli/doctor.js");
-        return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, configOps: services.configOps, out: io.out }));
+        return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, configOps: services.configOps, out: io.out }), ONE_SHOT);
       }
       case "exec": {
         const args = parseExecArgs(rest);
@@ -136,7 +139,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         const line = commandLineFrom(await argsWithStdin(words, io.stdin));
         const saveImage = chartFiles({ dir: chartDir(config.dataDir) });
         const width = (io.stdout as NodeJS.WriteStream).isTTY === true ? (io.stdout as NodeJS.WriteStream).columns : undefined;
-        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage, width }, io.out));
+        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage, width }, io.out), ONE_SHOT);
       }
       case "console": {
         const { runConsole } = await import("./adapters/console/console.js");
@@ -157,11 +160,11 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
 }
 
 /** Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order. */
-async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>): Promise<T> {
+async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>, opts?: CoreOptions): Promise<T> {
   const db = openStore(config.dataDir);
   try {
     migrate(db, migrationsDir());
-    const core = buildCore(config, db, log);
+    const core = buildCore(config, db, log, undefined, opts);
     try {
       return await use(core);
     } finally {
