@@ -30,6 +30,8 @@ export async function bundle(file: string): Promise<void> {
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: "none",
+    // The default, stated because the loader relies on it (it reads the file as latin1).
+    charset: "ascii",
     logLevel: "warning",
   });
   // The cache is V8's and fits only the Node (and V8 flags) that made it: made by `node` without
