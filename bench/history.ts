@@ -43,13 +43,16 @@ export async function benchHistory(): Promise<void> {
       // Only rows after the year already archived are new to BanBot.
       const last = f2b.prepare("SELECT rowid, jail, ip, timeofban FROM bans ORDER BY rowid DESC LIMIT 1").get() as { rowid: number; jail: string; ip: string; timeofban: number };
       store.prepare("INSERT INTO history_backfill (host, source, last_rowid, last_jail, last_ip, last_time, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0)").run(hostname(), f2bFile, last.rowid, last.jail, last.ip, last.timeofban);
-      const rounds: number[] = [];
+      const rounds: { wall: number; cpu: number }[] = [];
       for (let round = 1; round <= BACKFILL_ROUNDS; round++) {
         clock = (NOW + round * DAY) * 1000;
         rounds.push(await syncRound(core, f2b, f2bFile, round));
       }
-      const took = median(rounds);
-      year.rows.push([`sync of ${NEW_ROWS.toLocaleString("en")} new fail2ban rows, geo included (median of ${BACKFILL_ROUNDS})`, ms(took), "", "< 2 s", verdict(took, 2_000)]);
+      const took = median(rounds.map((r) => r.wall));
+      // The process's CPU time beside the wall time: on a shared machine the wall time also counts
+      // waiting for a core, which the CPU time does not (the sync is one thread's work).
+      const cpu = median(rounds.map((r) => r.cpu));
+      year.rows.push([`sync of ${NEW_ROWS.toLocaleString("en")} new fail2ban rows, geo included (median of ${BACKFILL_ROUNDS})`, `${ms(took)} (CPU ${ms(cpu)})`, "", "< 2 s", verdict(took, 2_000)]);
     } finally {
       await core.close();
     }
@@ -126,7 +129,7 @@ async function askBoth(core: Core, f2b: Database.Database, events: readonly Benc
 }
 
 /** What fail2ban gained during a day BanBot was down (or a burst of blocklist bans), synced as the job does. */
-async function syncRound(core: Core, f2b: Database.Database, f2bFile: string, round: number): Promise<number> {
+async function syncRound(core: Core, f2b: Database.Database, f2bFile: string, round: number): Promise<{ wall: number; cpu: number }> {
   const fresh = generateEvents(NEW_ROWS * 1.2, NOW + round * DAY, { seed: 7 + round, span: DAY })
     .filter((e) => e.kind === "ban")
     .slice(0, NEW_ROWS)
@@ -134,9 +137,11 @@ async function syncRound(core: Core, f2b: Database.Database, f2bFile: string, ro
   fillFail2ban(f2b, fresh);
   let result = { read: 0, added: 0, rescanned: false };
   // The history-sync job's call; fail2ban only tells it where its database is.
-  const took = await time(async () => (result = await core.services.history.sync({ dbFile: () => Promise.resolve(f2bFile) })));
+  const cpu = process.cpuUsage();
+  const wall = await time(async () => (result = await core.services.history.sync({ dbFile: () => Promise.resolve(f2bFile) })));
+  const used = process.cpuUsage(cpu);
   if (result.read !== NEW_ROWS || result.rescanned) throw new Error(`sync round ${round}: ${JSON.stringify(result)}`);
-  return took;
+  return { wall, cpu: (used.user + used.system) / 1000 };
 }
 
 function fillFail2ban(db: Database.Database, events: readonly BenchEvent[]): void {
