@@ -22,8 +22,12 @@ function layerRules({ layer, may, why }) {
       files: [`${layer}/${"*/".repeat(depth - 1)}*.ts`],
       rules: {
         "no-restricted-imports": ["error", { patterns: [{ regex, message }, SNEAKY] }],
-        // import("…") too, which no-restricted-imports does not see.
-        "no-restricted-syntax": ["error", { selector: `ImportExpression > Literal[value=/${regex.replaceAll("/", "\\/")}/]`, message }],
+        // import("…"), import(`…`) and the type import("…") too, which no-restricted-imports does not see.
+        "no-restricted-syntax": ["error", ...[
+          "ImportExpression > Literal[value=/RE/]",
+          "ImportExpression > TemplateLiteral > TemplateElement[value.raw=/RE/]",
+          "TSImportType Literal[value=/RE/]",
+        ].map((shape) => ({ selector: shape.replace("RE", regex.replaceAll("/", "\\/")), message }))],
       },
     };
   });

@@ -12,6 +12,7 @@ import { buildCore, type Core, type CoreOptions } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
 import { isUserError, type ErrorCode } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
+import { failFastOnLocks } from "./db/open.js";
 import { createLogger, type Logger } from "./log.js";
 import { migrationsDir } from "./paths.js";
 
@@ -98,7 +99,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           const startOps = opsStarter({ http: config.http, core, scheduler, log });
           const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
           return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
-        });
+        }, { service: true });
       }
       case "register": {
         if (!config.discord) {
@@ -147,12 +148,17 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
   }
 }
 
-/** Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order. */
-async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>, opts?: CoreOptions): Promise<T> {
+/**
+ * Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order.
+ * A `service` (`banbot start`) never waits for another process's lock on the store (the demo's store
+ * is its own: nobody else holds it).
+ */
+async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>, { service = false, ...coreOptions }: CoreOptions & { service?: boolean } = {}): Promise<T> {
   const db = openStore(config.dataDir);
   try {
     migrate(db, migrationsDir());
-    const core = buildCore(config, db, log, undefined, opts);
+    if (service) failFastOnLocks(db);
+    const core = buildCore(config, db, log, undefined, coreOptions);
     try {
       return await use(core);
     } finally {

@@ -30,8 +30,20 @@ describe("the one-way layer rule", () => {
     ["commands/ban.ts", 'import { renderReply } from "../src/adapters/slack/render.js";'],
     ["src/store/outbox.ts", 'import type { Config } from "../config.js";'],
     ["src/db/open.ts", 'import { createAuditLog } from "../store/audit-log.js";'],
+    ["src/db/open.ts", 'import type { Config } from "../config.js";'],
+    ["src/store/outbox.ts", 'import { renderReply } from "../adapters/slack/render.js";'],
+    ["commands/ban.ts", 'const m = await import("../src/store/timed-bans.js");'],
+    ["src/core/history/history.ts", "const m = await import(`../../store/history-archive.js`);"],
+    ["src/core/access.ts", 'type G = import("../config/file-schema.js").Grant;'],
   ])("refuses, in %s, %s", async (file, code) => {
     expect(await refusals(file, code)).toEqual([expect.stringMatching(/Upward import: /)]);
+  });
+
+  it("finds no upward import in the project's own layers", async () => {
+    const results = await eslint.lintFiles(["src/core", "commands", "src/store", "src/db"]);
+    const upward = results.flatMap((r) => r.messages.filter((m) => m.ruleId !== null && LAYER_RULES.has(m.ruleId)).map((m) => `${r.filePath}:${m.line} ${m.message}`));
+    expect(results.length).toBeGreaterThan(100);
+    expect(upward).toEqual([]);
   });
 
   it("refuses a path that climbs back out of a folder, which it could not judge", async () => {
