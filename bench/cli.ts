@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import Database from "better-sqlite3";
 import pino from "pino";
 import { SocketFail2ban } from "../src/core/fail2ban/client.js";
 import { Fail2banConnection } from "../src/core/fail2ban/connection.js";
 import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
+import { recordedBans } from "./bench-core.js";
 import { median, ms, printTable, until, verdict } from "./report.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -132,15 +132,6 @@ async function expectBundleRuns(): Promise<void> {
   `;
   const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, env: { PATH: process.env.PATH } });
   if (stdout.trim() !== "true") throw new Error(`the built CLI does not run its bundle from V8's code cache (${stdout.trim() === "null" ? "no dist/banbot.cjs" : "cache refused"}): run npm run build`);
-}
-
-function recordedBans(file: string, jail: string): number {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare("SELECT count(*) FROM bans WHERE jail = ?").pluck().get(jail) as number);
-  } finally {
-    db.close();
-  }
 }
 
 /** Runs the contenders round robin, so that all of them meet the same load on a shared machine. */
