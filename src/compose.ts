@@ -12,7 +12,7 @@ import { createOutbox } from "./store/outbox.js";
 import type { Outbox } from "./core/ports/outbox.js";
 import { buildBlocklists } from "./compose/blocklists.js";
 import { openGeoDatabases } from "./core/geo/databases.js";
-import { embeddedCountryDatabase } from "./core/geo/embedded.js";
+import { embeddedAsnDatabase, embeddedCountryDatabase } from "./core/geo/embedded.js";
 import { createGeoFallback } from "./core/geo/fallback.js";
 import { GeoService } from "./core/geo/service.js";
 import { createAlertMutes } from "./store/alert-mutes.js";
@@ -91,7 +91,13 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   // blocklists; `banbot start` ends up building all of it as its jobs and adapters start.
   const geoLog = log.child({ component: "geo" });
   const geoFiles = once(() =>
-    openGeoDatabases({ files: config.geo.databases, checkIntervalMs: config.geo.checkIntervalMs, embedded: embeddedCountryDatabase(), log: geoLog }),
+    openGeoDatabases({
+      files: config.geo.databases,
+      checkIntervalMs: config.geo.checkIntervalMs,
+      embedded: embeddedCountryDatabase(),
+      ...(config.geo.builtinAsn ? { embeddedAsn: embeddedAsnDatabase() } : {}),
+      log: geoLog,
+    }),
   );
   const geo = once(
     () =>
@@ -171,6 +177,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
       }),
     audit: () => createAuditLog(db),
     timedBans,
+    timedBanKeeper,
     jailNotes,
     confirmations: () => createConfirmations(db),
     clock: () => clock,

@@ -125,8 +125,9 @@ describe("banned, without the capture", () => {
       ["192.0.2.2", 3600],
       ["192.0.2.0", 3600],
     ]);
-    const rows = (await bot.run("banned alpha")).table!.rows;
-    expect(compared(rows, expected, bot.clock.now())).toEqual(expected.map((b) => b.ip));
+    const reply = await bot.run("banned alpha");
+    expect(reply.table, JSON.stringify(reply)).toBeDefined();
+    expect(compared(reply.table!.rows, expected, bot.clock.now())).toEqual(expected.map((b) => b.ip));
   });
 
   it("continues from the page's edge even when the addresses there were unbanned meanwhile", async () => {
