@@ -28,8 +28,8 @@ import { createHistoryQueries } from "./store/history-queries.js";
 import { createJobRuns } from "./store/job-runs.js";
 import { Dispatcher } from "./core/dispatch.js";
 import { BanIndex } from "./core/fail2ban/ban-index.js";
-import { SocketFail2ban, type Fail2ban } from "./core/fail2ban/client.js";
-import { CliConfigOps } from "./core/fail2ban/config-ops.js";
+import { SocketFail2ban, type Fail2ban, type LanedFail2ban } from "./core/fail2ban/client.js";
+import { CliConfigOps, type Fail2banConfigOps } from "./core/fail2ban/config-ops.js";
 import { Fail2banConnection } from "./core/fail2ban/connection.js";
 import { RateLimiter } from "./core/rate-limit.js";
 import { isStoreBusy } from "./core/store-busy.js";
@@ -66,7 +66,10 @@ export interface Core {
   close(): Promise<void>;
 }
 
+/** What buildCore connects to itself unless given (tests give in-memory fakes), and how. */
 export interface CoreOptions {
+  fail2ban?: LanedFail2ban;
+  configOps?: Fail2banConfigOps;
   /**
    * Whether this process keeps Prometheus metrics from the start (the default). A one-shot command
    * ends before anything could scrape it: without them it never loads prom-client either.
@@ -78,13 +81,18 @@ export interface CoreOptions {
 export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }, opts: CoreOptions = {}): Core {
   const fail2banLog = log.child({ component: "fail2ban" });
   // Every round trip lands in the metrics' histogram, once there are metrics.
-  const conn = new Fail2banConnection({
-    socketPath: config.fail2ban.socket,
-    timeoutMs: config.fail2ban.timeoutMs,
-    log: fail2banLog,
-    observe: (event) => metrics.ifBuilt()?.observeFail2ban(event),
-  });
-  const fail2ban = new SocketFail2ban(conn, fail2banLog);
+  let conn: Fail2banConnection | undefined;
+  const fail2ban =
+    opts.fail2ban ??
+    new SocketFail2ban(
+      (conn = new Fail2banConnection({
+        socketPath: config.fail2ban.socket,
+        timeoutMs: config.fail2ban.timeoutMs,
+        log: fail2banLog,
+        observe: (event) => metrics.ifBuilt()?.observeFail2ban(event),
+      })),
+      fail2banLog,
+    );
   const host = hostname();
   // Everything below is built on first use: a one-shot command builds what its command reads
   // (`exec -- status`: the job runs and the alert state), not the geo databases, the history or the
@@ -167,6 +175,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     fail2ban: () => fail2ban,
     banIndex,
     configOps: () =>
+      opts.configOps ??
       new CliConfigOps({
         clientPath: config.fail2ban.clientPath,
         configDir: config.fail2ban.configDir,
@@ -205,7 +214,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     await blocklists.ifBuilt()?.close();
     await geo.ifBuilt()?.close();
     geoFiles.ifBuilt()?.close();
-    await conn.close();
+    await conn?.close();
   };
   // What the jobs and the ops endpoints use is built when first read, like the services.
   return {
