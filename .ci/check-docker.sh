@@ -108,6 +108,16 @@ else
   if [ ${#problems[@]} -eq 0 ]; then ok "$dockerfile (structural; hadolint not installed)"; else fail "$dockerfile: ${problems[*]}"; fi
 fi
 
+# --- the image builds what the CLI runs -------------------------------------------------------------
+# The built CLI runs the bundle and code cache that `npm run build` makes (scripts/bundle.ts); an image
+# without them still works, but every command in it would start several times slower.
+problems=()
+grep -Eq '^COPY scripts/bundle.ts ' "$dockerfile" || problems+=("the build stage copies scripts/bundle.ts")
+grep -qx '!scripts/bundle.ts' docker/Dockerfile.dockerignore || problems+=("Dockerfile.dockerignore lets scripts/bundle.ts in")
+grep -Eq '^RUN npm run build( |$)' "$dockerfile" || problems+=("the build stage runs npm run build")
+grep -Eq '"build": "[^"]*scripts/bundle.ts' package.json || problems+=("npm run build bundles (scripts/bundle.ts)")
+if [ ${#problems[@]} -eq 0 ]; then ok "the image builds the bundle the CLI runs"; else fail "bundle: ${problems[*]}"; fi
+
 # --- systemd unit ------------------------------------------------------------------------------------
 unit=docker/systemd/banbot.service
 if command -v systemd-analyze >/dev/null 2>&1; then

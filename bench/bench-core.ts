@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Database } from "better-sqlite3";
+import BetterSqlite3, { type Database } from "better-sqlite3";
 import pino, { type Logger } from "pino";
 import { storePath } from "../src/cli/store-path.js";
 import { buildCore, type Core } from "../src/compose.js";
@@ -51,4 +51,17 @@ export async function startBenchCore(yaml?: string, opts: { capture?: boolean } 
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * How many bans of `jail` fail2ban's database holds. fail2ban answers `banip` at once but records the
+ * bans for seconds after (its actions thread): a bench that goes on before then measures fail2ban's backlog.
+ */
+export function recordedBans(file: string, jail: string): number {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare("SELECT count(*) FROM bans WHERE jail = ?").pluck().get(jail) as number);
+  } finally {
+    db.close();
+  }
 }

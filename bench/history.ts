@@ -18,6 +18,7 @@ import { median, ms, printTable, time } from "./report.js";
 const EVENTS = 1_000_000;
 const NEW_ROWS = 100_000;
 const RUNS = 21;
+const F2B_RUNS = 5;
 const BACKFILL_ROUNDS = 3;
 const NOW = Date.UTC(2026, 10, 22, 12) / 1000;
 const DAY = 86_400;
@@ -43,19 +44,22 @@ export async function benchHistory(): Promise<void> {
       // Only rows after the year already archived are new to BanBot.
       const last = f2b.prepare("SELECT rowid, jail, ip, timeofban FROM bans ORDER BY rowid DESC LIMIT 1").get() as { rowid: number; jail: string; ip: string; timeofban: number };
       store.prepare("INSERT INTO history_backfill (host, source, last_rowid, last_jail, last_ip, last_time, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0)").run(hostname(), f2bFile, last.rowid, last.jail, last.ip, last.timeofban);
-      const rounds: number[] = [];
+      const rounds: { wall: number; cpu: number }[] = [];
       for (let round = 1; round <= BACKFILL_ROUNDS; round++) {
         clock = (NOW + round * DAY) * 1000;
         rounds.push(await syncRound(core, f2b, f2bFile, round));
       }
-      const took = median(rounds);
-      year.rows.push([`sync of ${NEW_ROWS.toLocaleString("en")} new fail2ban rows, geo included (median of ${BACKFILL_ROUNDS})`, ms(took), "", "< 2 s", verdict(took, 2_000)]);
+      const took = median(rounds.map((r) => r.wall));
+      // The process's CPU time beside the wall time: on a shared machine the wall time also counts
+      // waiting for a core, which the CPU time does not (the sync is one thread's work).
+      const cpu = median(rounds.map((r) => r.cpu));
+      year.rows.push([`sync of ${NEW_ROWS.toLocaleString("en")} new fail2ban rows, geo included (median of ${BACKFILL_ROUNDS})`, `${ms(took)} (CPU ${ms(cpu)})`, "", "< 2 s", verdict(took, 2_000)]);
     } finally {
       await core.close();
     }
     const archived = (store.prepare("SELECT count(*) AS n FROM history_events").get() as { n: number }).n;
     printTable(
-      `Ban history: ${archived.toLocaleString("en")} events over a year (archive filled in ${ms(year.fill)}, fail2ban's copy in ${ms(year.f2bFill)}), median of ${RUNS}`,
+      `Ban history: ${archived.toLocaleString("en")} events over a year (archive filled in ${ms(year.fill)}, fail2ban's copy in ${ms(year.f2bFill)}), median of ${RUNS} (fail2ban's database: of ${F2B_RUNS})`,
       ["question", "BanBot archive", "fail2ban's database", "target", "verdict"],
       year.rows,
     );
@@ -81,11 +85,13 @@ async function askAboutAYear(core: Core, store: Database.Database, f2b: Database
 /** The commands as a user runs them, next to the closest answer fail2ban's own bans table gives. */
 async function askBoth(core: Core, f2b: Database.Database, events: readonly BenchEvent[]): Promise<string[][]> {
   const { history } = core.services;
-  const sample = async (fn: () => unknown) => {
-    const runs: number[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await time(() => Promise.resolve(fn())));
-    return median(runs);
+  const sample = async (fn: () => unknown, runs = RUNS) => {
+    const took: number[] = [];
+    for (let i = 0; i < runs; i++) took.push(await time(() => Promise.resolve(fn())));
+    return median(took);
   };
+  // fail2ban's side takes seconds a question, for scale only: fewer runs keep `npm run bench` short.
+  const theirs = (fn: () => unknown) => sample(fn, F2B_RUNS);
   const command = (line: string) => async () => {
     const reply: Reply = await core.dispatcher.run(line, CONSOLE_IDENTITY);
     if (reply.tone !== "info" || !reply.images?.length && !reply.table) throw new Error(`${line}: ${reply.title} ${reply.text ?? ""}`);
@@ -114,19 +120,19 @@ async function askBoth(core: Core, f2b: Database.Database, events: readonly Benc
   const year = { since: (NOW - 365 * DAY) * 1000 };
   const row = (what: string, ours: number, theirs: string, target: number | undefined): string[] => [what, ms(ours), theirs, target === undefined ? "" : `< ${target} ms`, target === undefined ? "" : verdict(ours, target)];
   return [
-    row("top countries 30d: the data", await sample(() => [history.bans(month), history.top("country", month, 10)]), `${ms(await sample(f2bTop(30, "country")))} (group by address, then geo)`, 50),
+    row("top countries 30d: the data", await sample(() => [history.bans(month), history.top("country", month, 10)]), `${ms(await theirs(f2bTop(30, "country")))} (group by address, then geo)`, 50),
     row("top countries 30d: the chart alone", await sample(chart), "", undefined),
     row("top countries 30d: the whole command", await sample(command("top countries 30d")), "", 50),
-    row("stats 365d: the data", await sample(() => [history.timeline(year, { size: 7 * DAY, offset: 4 * DAY }), history.bans(year), history.addresses(year)]), `${ms(await sample(() => f2bStats.get({ since: NOW - 365 * DAY })))} (count, distinct, per week and jail)`, undefined),
+    row("stats 365d: the data", await sample(() => [history.timeline(year, { size: 7 * DAY, offset: 4 * DAY }), history.bans(year), history.addresses(year)]), `${ms(await theirs(() => f2bStats.get({ since: NOW - 365 * DAY })))} (count, distinct, per week and jail)`, undefined),
     row("stats 365d: the whole command", await sample(command("stats 365d")), "", 100),
-    row("top asns 90d: the whole command", await sample(command("top asns 90d")), `${ms(await sample(f2bTop(90, "asn")))} (group by address, then geo)`, 100),
+    row("top asns 90d: the whole command", await sample(command("top asns 90d")), `${ms(await theirs(f2bTop(90, "asn")))} (group by address, then geo)`, 100),
     row(`history <ip>, first page (${hotBans.toLocaleString("en")} events)`, await sample(command(`history ${hot}`)), `${ms(await sample(() => f2bIp.all(hot)))} (all its rows)`, 50),
     row("history <ip>, first page (a few events)", await sample(command(`history ${cold}`)), `${ms(await sample(() => f2bIp.all(cold)))} (all its rows)`, 50),
   ];
 }
 
 /** What fail2ban gained during a day BanBot was down (or a burst of blocklist bans), synced as the job does. */
-async function syncRound(core: Core, f2b: Database.Database, f2bFile: string, round: number): Promise<number> {
+async function syncRound(core: Core, f2b: Database.Database, f2bFile: string, round: number): Promise<{ wall: number; cpu: number }> {
   const fresh = generateEvents(NEW_ROWS * 1.2, NOW + round * DAY, { seed: 7 + round, span: DAY })
     .filter((e) => e.kind === "ban")
     .slice(0, NEW_ROWS)
@@ -134,9 +140,11 @@ async function syncRound(core: Core, f2b: Database.Database, f2bFile: string, ro
   fillFail2ban(f2b, fresh);
   let result = { read: 0, added: 0, rescanned: false };
   // The history-sync job's call; fail2ban only tells it where its database is.
-  const took = await time(async () => (result = await core.services.history.sync({ dbFile: () => Promise.resolve(f2bFile) })));
+  const cpu = process.cpuUsage();
+  const wall = await time(async () => (result = await core.services.history.sync({ dbFile: () => Promise.resolve(f2bFile) })));
+  const used = process.cpuUsage(cpu);
   if (result.read !== NEW_ROWS || result.rescanned) throw new Error(`sync round ${round}: ${JSON.stringify(result)}`);
-  return took;
+  return { wall, cpu: (used.user + used.system) / 1000 };
 }
 
 function fillFail2ban(db: Database.Database, events: readonly BenchEvent[]): void {

@@ -24,8 +24,16 @@ const benches: Record<string, () => Promise<void>> = {
   alerts: benchAlerts,
 };
 
+// Each bench's own time, and the total: `npm run bench` should stay within about ten minutes.
 const only = process.argv.slice(2);
+const took: [string, number][] = [];
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;
+  const started = performance.now();
   await bench();
+  took.push([name, performance.now() - started]);
 }
+const seconds = (v: number) => `${(v / 1000).toFixed(0)} s`;
+const total = took.reduce((sum, [, v]) => sum + v, 0);
+const target = only.length === 0 ? ` (target for all: about 10 minutes; ${total <= 660_000 ? "✔ met" : "✖ missed"})` : "";
+console.log(`\nBench times: ${took.map(([name, v]) => `${name} ${seconds(v)}`).join(", ")}; total ${seconds(total)}${target}`);

@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { main } from "./main.js";
+import { bundleFiles, loadBundle } from "./cli/bundle.js";
+import type * as Main from "./main.js";
+
+// Built, BanBot runs from its bundle with V8's code cache (dist/banbot.cjs); from the sources (tsx,
+// the tests) there is none, and main.ts is imported as usual.
+const { main } = (loadBundle(bundleFiles(import.meta.url))?.exports as typeof Main | undefined) ?? (await import("./main.js"));
 
 try {
   process.exitCode = await main(process.argv.slice(2), process.env, {

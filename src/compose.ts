@@ -66,97 +66,116 @@ export interface Core {
   close(): Promise<void>;
 }
 
-/** What buildCore connects to itself unless given (tests give in-memory fakes). */
-export interface CoreDeps {
+/** What buildCore connects to itself unless given (tests give in-memory fakes), and how. */
+export interface CoreOptions {
   fail2ban?: LanedFail2ban;
   configOps?: Fail2banConfigOps;
+  /**
+   * Whether this process keeps Prometheus metrics from the start (the default). A one-shot command
+   * ends before anything could scrape it: without them it never loads prom-client either.
+   */
+  metrics?: boolean;
 }
 
 /** Builds the platform-neutral core on an open, migrated store. Called from the composition root only. */
-export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }, deps: CoreDeps = {}): Core {
+export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }, opts: CoreOptions = {}): Core {
   const fail2banLog = log.child({ component: "fail2ban" });
-  // Every round trip lands in the metrics' histogram; they are built below, on this client.
+  // Every round trip lands in the metrics' histogram, once there are metrics.
   let conn: Fail2banConnection | undefined;
   const fail2ban =
-    deps.fail2ban ??
+    opts.fail2ban ??
     new SocketFail2ban(
       (conn = new Fail2banConnection({
         socketPath: config.fail2ban.socket,
         timeoutMs: config.fail2ban.timeoutMs,
         log: fail2banLog,
-        observe: (event) => metrics.observeFail2ban(event),
+        observe: (event) => metrics.ifBuilt()?.observeFail2ban(event),
       })),
       fail2banLog,
     );
   const host = hostname();
+  // Everything below is built on first use: a one-shot command builds what its command reads
+  // (`exec -- status`: the job runs and the alert state), not the geo databases, the history or the
+  // blocklists; `banbot start` ends up building all of it as its jobs and adapters start.
   const geoLog = log.child({ component: "geo" });
-  const geoFiles = openGeoDatabases({
-    files: config.geo.databases,
-    checkIntervalMs: config.geo.checkIntervalMs,
-    embedded: embeddedCountryDatabase(),
-    ...(config.geo.builtinAsn ? { embeddedAsn: embeddedAsnDatabase() } : {}),
-    log: geoLog,
+  const geoFiles = once(() =>
+    openGeoDatabases({
+      files: config.geo.databases,
+      checkIntervalMs: config.geo.checkIntervalMs,
+      embedded: embeddedCountryDatabase(),
+      ...(config.geo.builtinAsn ? { embeddedAsn: embeddedAsnDatabase() } : {}),
+      log: geoLog,
+    }),
+  );
+  const geo = once(
+    () =>
+      new GeoService({
+        databases: geoFiles(),
+        store: createGeoCacheStore(db),
+        fallback: createGeoFallback(config.geo.fallback, geoLog),
+        now: () => clock.now(),
+        log: geoLog,
+        memoryEntries: config.geo.cache.memoryEntries,
+        retentionMs: config.geo.cache.retentionMs,
+      }),
+  );
+  const banIndex = once(() => new BanIndex({ fail2ban, log: fail2banLog }));
+  const timedBans = once(() => createTimedBans(db, { host }));
+  const jailNotes = once(() => createJailNotes(db));
+  const timedBanKeeper = once(() => new TimedBanKeeper({ timedBans: timedBans(), fail2ban, history: history(), now: () => clock.now(), log: log.child({ component: "timed-bans" }) }));
+  const history = once(() => {
+    const built = createHistory({
+      host,
+      archive: createHistoryArchive(db),
+      queries: createHistoryQueries(db, { host }),
+      backfillState: createBackfillState(db),
+      retentionMs: config.history.retentionMs,
+      now: () => clock.now(),
+      log: log.child({ component: "history" }),
+      // Archived events carry where the address was at the time, when the geo databases know. Peeked,
+      // not cached: a backfill's 100,000 addresses would crowd out the cache that commands use.
+      enrich: (ips) => {
+        const tags = new Map<string, GeoTags>();
+        for (const [ip, r] of geo().peekMany(ips)) if (r.kind === "found") tags.set(ip, { countryCode: r.info.countryCode, asn: r.info.asn, org: r.info.org });
+        return tags;
+      },
+    });
+    built.subscribe((events) => banIndex().follow(events));
+    // Where this process listens to the capture, what it reports keeps timed bans and idle notes true.
+    // A store another process keeps locked is expected, and said once by the jobs: no error.
+    const failed = (what: string) => (err: unknown) => (isStoreBusy(err) ? log.warn({ err }, what) : log.error({ err }, what));
+    built.subscribe((events) => void timedBanKeeper().unbanned(events).catch(failed("keeping timed bans after unbans failed")));
+    built.subscribeJails((report) => {
+      if (report.event !== "stop") jailNotes().jailRestarted(host, report.jail, report.at);
+      if (report.event === "start") void timedBanKeeper().jailStarted(report.jail).catch(failed("renewing timed bans after a jail start failed"));
+    });
+    return built;
   });
-  const geo = new GeoService({
-    databases: geoFiles,
-    store: createGeoCacheStore(db),
-    fallback: createGeoFallback(config.geo.fallback, geoLog),
-    now: () => clock.now(),
-    log: geoLog,
-    memoryEntries: config.geo.cache.memoryEntries,
-    retentionMs: config.geo.cache.retentionMs,
-  });
-  const history = createHistory({
-    host,
-    archive: createHistoryArchive(db),
-    queries: createHistoryQueries(db, { host }),
-    backfillState: createBackfillState(db),
-    retentionMs: config.history.retentionMs,
-    now: () => clock.now(),
-    log: log.child({ component: "history" }),
-    // Archived events carry where the address was at the time, when the geo databases know. Peeked,
-    // not cached: a backfill's 100,000 addresses would crowd out the cache that commands use.
-    enrich: (ips) => {
-      const tags = new Map<string, GeoTags>();
-      for (const [ip, r] of geo.peekMany(ips)) if (r.kind === "found") tags.set(ip, { countryCode: r.info.countryCode, asn: r.info.asn, org: r.info.org });
-      return tags;
-    },
-  });
-  const banIndex = new BanIndex({ fail2ban, log: fail2banLog });
-  history.subscribe((events) => banIndex.follow(events));
   // Bans a blocklist makes are noted in the history, so their events carry the list as origin.
-  const blocklists = buildBlocklists(config.blocklists, {
-    db,
-    // Imports and expiries are bulk work: between their chunks, commands and checks go first.
-    fail2ban: fail2ban.inLane("bulk"),
-    clock,
-    host,
-    log: log.child({ component: "blocklists" }),
-    onBanned: ({ jail, entries, origin, at }) => history.noteOrigin({ jail, ips: entries, origin: origin as OriginNote["origin"], at }),
-    onUnbanning: ({ jail, entries, origin, at, actor }) => history.noteOrigin({ jail, ips: entries, origin: origin as OriginNote["origin"], at, actor, kind: "unban" }),
-  });
-  const timedBans = createTimedBans(db, { host });
-  const jailNotes = createJailNotes(db);
-  const timedBanKeeper = new TimedBanKeeper({ timedBans, fail2ban, history, now: () => clock.now(), log: log.child({ component: "timed-bans" }) });
-  // Where this process listens to the capture, what it reports keeps timed bans and idle notes true.
-  // A store another process keeps locked is expected, and said once by the jobs: no error.
-  const failed = (what: string) => (err: unknown) => (isStoreBusy(err) ? log.warn({ err }, what) : log.error({ err }, what));
-  history.subscribe((events) => void timedBanKeeper.unbanned(events).catch(failed("keeping timed bans after unbans failed")));
-  history.subscribeJails((report) => {
-    if (report.event !== "stop") jailNotes.jailRestarted(host, report.jail, report.at);
-    if (report.event === "start") void timedBanKeeper.jailStarted(report.jail).catch(failed("renewing timed bans after a jail start failed"));
-  });
-  const outbox = createOutbox(db);
-  const alertState = createAlertState(db);
-  const mutes = createAlertMutes(db);
-  const metrics = createMetrics({ fail2ban, pendingAlerts: () => outbox.pendingCount() });
+  const blocklists = once(() =>
+    buildBlocklists(config.blocklists, {
+      db,
+      // Imports and expiries are bulk work: between their chunks, commands and checks go first.
+      fail2ban: fail2ban.inLane("bulk"),
+      clock,
+      host,
+      log: log.child({ component: "blocklists" }),
+      onBanned: ({ jail, entries, origin, at }) => history().noteOrigin({ jail, ips: entries, origin: origin as OriginNote["origin"], at }),
+      onUnbanning: ({ jail, entries, origin, at, actor }) => history().noteOrigin({ jail, ips: entries, origin: origin as OriginNote["origin"], at, actor, kind: "unban" }),
+    }),
+  );
+  const outbox = once(() => createOutbox(db));
+  const alertState = once(() => createAlertState(db));
+  const mutes = once(() => createAlertMutes(db));
+  const metrics = once(() => createMetrics({ fail2ban, pendingAlerts: () => outbox().pendingCount() }));
+  if (opts.metrics !== false) metrics();
   const storeWritable = writeProbe(db);
   const rateLimiter = new RateLimiter({ perMinute: config.commands.rateLimit.perMinute, now: () => clock.now() });
-  const services: Services = {
-    fail2ban,
+  const services = built<Services>({
+    fail2ban: () => fail2ban,
     banIndex,
-    configOps:
-      deps.configOps ??
+    configOps: () =>
+      opts.configOps ??
       new CliConfigOps({
         clientPath: config.fail2ban.clientPath,
         configDir: config.fail2ban.configDir,
@@ -165,49 +184,84 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
         log: fail2banLog,
         jailExists: async (jail) => (await fail2ban.status()).jails.includes(jail),
       }),
-    audit: createAuditLog(db),
+    audit: () => createAuditLog(db),
     timedBans,
     timedBanKeeper,
     jailNotes,
-    confirmations: createConfirmations(db),
-    clock,
-    host,
-    hostAddresses: () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)),
-    catalogue: COMMANDS,
-    blocklists: blocklists.blocklists,
+    confirmations: () => createConfirmations(db),
+    clock: () => clock,
+    host: () => host,
+    hostAddresses: () => () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)),
+    catalogue: () => COMMANDS,
+    blocklists: () => blocklists().blocklists,
     geo,
-    alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, state: alertState, now: () => clock.now(), host, blocklistLargeChange: config.alerts.blocklist.largeChange }),
+    alerts: () =>
+      new Alerts({ routes: config.alerts.routes, mutes: mutes(), outbox: outbox(), state: alertState(), now: () => clock.now(), host, blocklistLargeChange: config.alerts.blocklist.largeChange }),
     mutes,
     history,
-    jobs: createJobRuns(db),
-  };
+    jobs: () => createJobRuns(db),
+  });
   const dispatcher = new Dispatcher({
     services,
     grants: config.access.grants,
     rateLimiter,
     log: log.child({ component: "commands" }),
     confirmTtlMs: config.commands.confirmTimeoutMs,
-    observe: (event) => metrics.observeCommand(event),
+    observe: (event) => metrics.ifBuilt()?.observeCommand(event),
     storeWritable: () => writableWithin(storeWritable, COMMAND_STORE_WAIT_MS),
   });
   const close = async (): Promise<void> => {
-    await blocklists.close();
-    await geo.close();
-    geoFiles.close();
+    await blocklists.ifBuilt()?.close();
+    await geo.ifBuilt()?.close();
+    geoFiles.ifBuilt()?.close();
     await conn?.close();
   };
+  // What the jobs and the ops endpoints use is built when first read, like the services.
   return {
     services,
     dispatcher,
     db,
     storeWritable,
     urgentFail2ban: fail2ban.inLane("urgent"),
-    outbox,
-    alertState,
-    geo,
-    timedBanKeeper,
+    get outbox() {
+      return outbox();
+    },
+    get alertState() {
+      return alertState();
+    },
+    get geo() {
+      return geo();
+    },
+    get timedBanKeeper() {
+      return timedBanKeeper();
+    },
     rateLimiter,
-    metrics,
+    get metrics() {
+      return metrics();
+    },
     close,
   };
+}
+
+/** `make` run once, on the first call; `ifBuilt` answers without building. */
+function once<T>(make: () => T): (() => T) & { ifBuilt(): T | undefined } {
+  let made: { value: T } | undefined;
+  return Object.assign(() => (made ??= { value: make() }).value, { ifBuilt: () => made?.value });
+}
+
+/** An object whose properties are built when first read, each once. */
+function built<T extends object>(factories: { [K in keyof T]: () => T[K] }): T {
+  const target = {} as T;
+  for (const key of Object.keys(factories) as (keyof T & string)[]) {
+    Object.defineProperty(target, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = factories[key]();
+        Object.defineProperty(target, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return target;
 }

@@ -8,7 +8,7 @@ import { chartFiles } from "./adapters/console/chart-files.js";
 import { imageProtocol } from "./adapters/console/terminal-images.js";
 import { argsWithStdin, commandLineFrom, parseExecArgs, runExec } from "./cli/exec.js";
 import { openStore } from "./cli/store-path.js";
-import { buildCore, type Core } from "./compose.js";
+import { buildCore, type Core, type CoreOptions } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
 import { isUserError, type ErrorCode } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
@@ -45,6 +45,9 @@ BANBOT_CONFIG; see docs/configuration.md.`;
 
 // Exit 2: BanBot cannot run as set up (config, store); a service manager should not just retry.
 const CANNOT_START = new Set<ErrorCode>(["config_invalid", "store_unusable", "database_too_new"]);
+
+// A process that runs one command and ends: nothing scrapes its metrics.
+const ONE_SHOT: CoreOptions = { metrics: false };
 
 const COMMANDS = ["start", "demo", "console", "exec", "doctor", "migrate", "register", "slack-manifest"];
 
@@ -113,7 +116,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
       }
       case "doctor": {
         const { runDoctor } = await import("./cli/doctor.js");
-        return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, configOps: services.configOps, out: io.out }));
+        return await withCore(config, log, ({ services }) => runDoctor({ config, fail2ban: services.fail2ban, configOps: services.configOps, out: io.out }), ONE_SHOT);
       }
       case "exec": {
         const args = parseExecArgs(rest);
@@ -125,7 +128,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         const line = commandLineFrom(await argsWithStdin(words, io.stdin));
         const saveImage = chartFiles({ dir: chartDir(config.dataDir) });
         const width = (io.stdout as NodeJS.WriteStream).isTTY === true ? (io.stdout as NodeJS.WriteStream).columns : undefined;
-        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage, width }, io.out));
+        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage, width }, io.out), ONE_SHOT);
       }
       case "console": {
         const { runConsole } = await import("./adapters/console/console.js");
@@ -150,12 +153,12 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
  * A `service` (`banbot start`) never waits for another process's lock on the store (the demo's store
  * is its own: nobody else holds it).
  */
-async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>, { service = false } = {}): Promise<T> {
+async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>, { service = false, ...coreOptions }: CoreOptions & { service?: boolean } = {}): Promise<T> {
   const db = openStore(config.dataDir);
   try {
     migrate(db, migrationsDir());
     if (service) failFastOnLocks(db);
-    const core = buildCore(config, db, log);
+    const core = buildCore(config, db, log, undefined, coreOptions);
     try {
       return await use(core);
     } finally {

@@ -1,4 +1,4 @@
-import { NetworkSet, parseEntry, rangeOf, type Network } from "./blocklist/address.js";
+import { parseEntry, rangeOf, type Network, type Range } from "./blocklist/address.js";
 import { networks, WIDEST_PREFIX } from "./blocklist/filter.js";
 import { classifyAddress, specialRanges } from "./ip-ranges.js";
 
@@ -16,28 +16,40 @@ export interface BanRiskInputs {
 
 /** Why banning these targets needs a confirmation, one line per risky target; undefined when none is risky. */
 export function banRisk(targets: readonly string[], inputs: BanRiskInputs): string | undefined {
-  const own = networks(inputs.hostAddresses);
-  const ignored = networks(inputs.ignoreList);
+  // Each candidate's range once, not once per target: 20,000 targets against a host's IPv6
+  // addresses made the question cost more than the bans.
+  const own = ranged(networks(inputs.hostAddresses));
+  const ignored = ranged(networks(inputs.ignoreList));
   const special = specialRanges()
     .filter((r) => r.category !== "documentation")
-    .flatMap((r) => networks([r.range]).map((network) => ({ network, label: r.label })));
+    .flatMap((r) => ranged(networks([r.range])).map((c) => ({ ...c, label: r.label })));
   const lines: string[] = [];
   for (const target of targets) {
     const net = parseEntry(target);
     if (!net) continue;
-    const why = riskOf(net, { own, ignored, special, jail: inputs.jail });
+    const why = riskOf(net, rangeOf(net), { own, ignored, special, jail: inputs.jail });
     if (why) lines.push(`${net.text}: ${why}`);
   }
   if (lines.length === 0) return undefined;
   return `This ban could lock out your own users or this machine:\n${lines.join("\n")}\nBan anyway?`;
 }
 
+interface Candidate {
+  network: Network;
+  range: Range;
+}
+
+const ranged = (list: readonly Network[]): Candidate[] => list.map((network) => ({ network, range: rangeOf(network) }));
+
+const touches = (a: Range, b: Range): boolean => a.version === b.version && a.start <= b.end && b.start <= a.end;
+
 function riskOf(
   net: Network,
-  sets: { own: Network[]; ignored: Network[]; special: { network: Network; label: string }[]; jail: string },
+  range: Range,
+  sets: { own: Candidate[]; ignored: Candidate[]; special: (Candidate & { label: string })[]; jail: string },
 ): string | undefined {
   const single = net.prefix === (net.version === 4 ? 32 : 128);
-  const hit = (candidates: readonly Network[]) => candidates.find((c) => new NetworkSet([c]).touches(rangeOf(net)));
+  const hit = (candidates: readonly Candidate[]) => candidates.find((c) => touches(c.range, range))?.network;
   const own = hit(sets.own);
   if (own) return single ? "an address of this machine (BanBot's host)" : `includes ${own.text}, an address of this machine (BanBot's host)`;
   const ignored = hit(sets.ignored);
@@ -48,6 +60,6 @@ function riskOf(
     return found?.kind === "special" && found.category !== "documentation" ? `${found.label} (${found.range})` : undefined;
   }
   if (net.prefix < WIDEST_PREFIX[net.version]) return `a network wider than /${WIDEST_PREFIX[net.version]}`;
-  const special = sets.special.find((s) => new NetworkSet([s.network]).touches(rangeOf(net)));
+  const special = sets.special.find((s) => touches(s.range, range));
   return special ? `overlaps ${special.label} (${special.network.text})` : undefined;
 }

@@ -130,7 +130,9 @@ export class Dispatcher {
       return result(errorReply(STORE_LOCKED_MESSAGE, "Not done"), "error");
     }
 
-    const ctx = { ...services, actor, commandLine, progress: opts.progress };
+    // The services are the prototype, not copied: they are built when a command first reads one, and
+    // a spread would build them all.
+    const ctx: Parameters<AnyCommand["run"]>[1] = Object.assign(Object.create(services) as Services, { actor, commandLine, progress: opts.progress });
     try {
       // A token is checked whatever the command: a confirmed `ban` of a risky address carries one too.
       if (command.effect === "destructive" || parsed.confirmToken !== undefined) {

@@ -83,11 +83,18 @@ interface Compiled extends SpecialRange {
   prefix: number;
 }
 
-const V4_RANGES = V4.map(compile);
-const V6_RANGES = V6.map(compile);
-// These carry an IPv4 address (NAT64 in the low 32 bits, 6to4 in bits 16–48) and reach that host.
-const NAT64 = compile(["64:ff9b::/96", "reserved", "NAT64"]);
-const SIX_TO_FOUR = compile(["2002::/16", "reserved", "6to4"]);
+// Compiled on first use, not on import: normalising the IPv6 ranges compiles node's IPv6 pattern,
+// a cost every one-shot command paid whether it looked at an address or not.
+let compiled: { V4_RANGES: Compiled[]; V6_RANGES: Compiled[]; NAT64: Compiled; SIX_TO_FOUR: Compiled } | undefined;
+function ranges() {
+  return (compiled ??= {
+    V4_RANGES: V4.map(compile),
+    V6_RANGES: V6.map(compile),
+    // These carry an IPv4 address (NAT64 in the low 32 bits, 6to4 in bits 16–48) and reach that host.
+    NAT64: compile(["64:ff9b::/96", "reserved", "NAT64"]),
+    SIX_TO_FOUR: compile(["2002::/16", "reserved", "6to4"]),
+  });
+}
 
 /**
  * Normalises an address (IPv6 compressed lower-case, IPv4-mapped IPv6 to IPv4) and says whether it is
@@ -95,6 +102,7 @@ const SIX_TO_FOUR = compile(["2002::/16", "reserved", "6to4"]);
  * A NAT64 or 6to4 address is as special as the IPv4 address it embeds.
  */
 export function classifyAddress(input: string): AddressClass | undefined {
+  const { V4_RANGES, V6_RANGES } = ranges();
   // Most addresses are dotted quads already in canonical form (isIP refuses leading zeros).
   if (isIP(input) === 4) return match(input, 4, v4Words(input), V4_RANGES);
   // Zone IDs (fe80::1%eth0) pass isIP but not the URL parser behind normalizeIp; fail2ban never prints them.
@@ -114,6 +122,7 @@ export function classifyAddress(input: string): AddressClass | undefined {
 
 /** Every special range, most specific first (e.g. to refuse networks that overlap one). */
 export function specialRanges(): SpecialRange[] {
+  const { V4_RANGES, V6_RANGES } = ranges();
   return [...V4_RANGES, ...V6_RANGES].map(({ range, category, label }) => ({ range, category, label }));
 }
 
@@ -150,6 +159,7 @@ function v4Words(address: string): number[] {
 }
 
 function embeddedIpv4(words: readonly number[]): string | undefined {
+  const { NAT64, SIX_TO_FOUR } = ranges();
   if (inside(words, NAT64)) return v4Text(words[6] ?? 0, words[7] ?? 0);
   if (inside(words, SIX_TO_FOUR)) return v4Text(words[1] ?? 0, words[2] ?? 0);
   return undefined;

@@ -1,4 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { createRequire } from "node:module";
+import type * as PromClient from "prom-client";
+import type { Registry } from "prom-client";
 import type { CommandEvent } from "../core/dispatch.js";
 import type { Fail2ban } from "../core/fail2ban/client.js";
 import type { RoundTripEvent } from "../core/fail2ban/connection.js";
@@ -19,6 +21,9 @@ export interface Metrics {
  * Node.js dashboards and alerts work on them.
  */
 export function createMetrics(deps: { fail2ban: Pick<Fail2ban, "status" | "jailStatus">; pendingAlerts: () => number }): Metrics {
+  // Loaded here, not on import: prom-client brings node's HTTP, TLS and zlib modules with it, which
+  // a one-shot command (that keeps no metrics) would load for nothing.
+  const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = createRequire(import.meta.url)("prom-client") as typeof PromClient;
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });

@@ -56,13 +56,13 @@ describe("banbot exec", () => {
     expect((await banbot("exec", "--", "audit")).stdout).toContain("ban 203.0.113.5 alpha for 2h");
   });
 
-  it("loads no chat SDK, chart renderer or HTTP client for a command that needs none", async () => {
+  it("loads no chat SDK, chart renderer, HTTP client or metrics library for a command that needs none", async () => {
     const log = join(dataDir.path, "modules.txt");
     const { code } = await banbotWith({ env: { MODULE_LOG_FILE: log }, nodeArgs: ["--import", join(ROOT, "test/harness/module-log.ts")] }, "exec", "--", "banned", "alpha");
     expect(code).toBe(0);
     const packages = new Set([...(await readFile(log, "utf8")).matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]));
     expect(packages).toContain("better-sqlite3");
-    for (const heavy of ["discord.js", "@slack/bolt", "echarts", "@resvg/resvg-js", "undici"]) expect(packages).not.toContain(heavy);
+    for (const heavy of ["discord.js", "@slack/bolt", "echarts", "@resvg/resvg-js", "undici", "prom-client"]) expect(packages).not.toContain(heavy);
   });
 
   it("prints the Reply as JSON", async () => {

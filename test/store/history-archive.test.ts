@@ -83,6 +83,17 @@ describe("createHistoryArchive", () => {
     expect(rows("192.0.2.5")).toMatchObject([{ origin: "fail2ban" }]);
   });
 
+  it("tags the archived events of a many-address note and keeps the note only for the addresses still to come", () => {
+    const ips = Array.from({ length: 500 }, (_, i) => `198.51.${100 + (i >> 8)}.${i & 255}`);
+    archive.add(ips.filter((_, i) => i % 2 === 0).map((ip) => ban(ip, { origin: "external", failures: 0 })));
+    archive.note("web1", { jail: "sshd", ips, origin: "manual", actor: "slack:U3", at: (T0 + 1) * 1000 });
+    expect(db.prepare("SELECT count(*) AS n FROM history_events WHERE origin = 'manual' AND actor = 'slack:U3'").get()).toEqual({ n: 250 });
+    expect(db.prepare("SELECT count(*) AS n FROM history_origin_notes").get()).toEqual({ n: 250 });
+    const later = archive.add(ips.filter((_, i) => i % 2 === 1).map((ip) => ban(ip, { origin: "external", failures: 0 })));
+    expect(new Set(later.map((e) => `${e.origin} ${e.actor}`))).toEqual(new Set(["manual slack:U3"]));
+    expect(db.prepare("SELECT count(*) AS n FROM history_origin_notes").get()).toEqual({ n: 0 });
+  });
+
   it("notes unbans separately from bans", () => {
     archive.note("web1", { jail: "sshd", ips: ["192.0.2.6"], origin: "manual", actor: "discord:1", at: T0 * 1000, kind: "unban" });
     archive.add([ban("192.0.2.6", { origin: "external", failures: 0 }), ban("192.0.2.6", { kind: "unban", origin: "external", at: (T0 + 2) * 1000 })]);
