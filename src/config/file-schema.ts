@@ -1,7 +1,8 @@
 import { isIP } from "node:net";
 import { z } from "zod";
-import { parseDuration } from "../core/duration.js";
 import { formatCidr, parseIpOrCidr } from "../core/ip.js";
+import { FleetSchema } from "./fleet-schema.js";
+import { duration, list } from "./schema-parts.js";
 
 // Loose shape checks: they catch pasted names, @handles and URLs, not every impossible ID.
 const slackUser = z
@@ -33,23 +34,6 @@ const host = z
 const ipOrCidr = z
   .string()
   .refine((text) => parseIpOrCidr(text) !== undefined, "expected an IP address or CIDR network like 192.0.2.10 or 198.51.100.0/24");
-
-const list = <T extends z.ZodType>(item: T) => z.array(item).default(() => []);
-
-function duration(min: { ms: number; text: string }, max: { ms: number; text: string }) {
-  const hint = "expected a duration like 10s or 1m30s, or a number of milliseconds";
-  return z
-    .union([z.int(), z.string()], { error: hint })
-    .transform((value, ctx) => {
-      const ms = typeof value === "number" ? value : parseDuration(value);
-      if (ms === undefined) ctx.addIssue({ code: "custom", message: hint });
-      else if (ms < min.ms || ms > max.ms) {
-        const message = `must be between ${min.text} and ${max.text} (a bare number means milliseconds)`;
-        ctx.addIssue({ code: "custom", message });
-      }
-      return ms ?? min.ms;
-    });
-}
 
 // Cross-field checks would only repeat what a misspelt key already explains.
 const noIssuesYet = (payload: z.core.ParsePayload) => payload.issues.length === 0;
@@ -310,6 +294,7 @@ export const ConfigFileSchema = z
       .transform((c) => ({ rateLimit: c.rate_limit, name: c.name, results: c.results, confirmTimeoutMs: c.confirm_timeout }))
       .describe("chat command settings"),
     geo: GeoSchema,
+    fleet: FleetSchema,
   })
   .describe("BanBot configuration file (YAML)");
 
