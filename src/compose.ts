@@ -7,7 +7,7 @@ import { createAuditLog } from "./store/audit-log.js";
 import { createConfirmations } from "./store/confirmations.js";
 import { createJailNotes } from "./store/jail-notes.js";
 import { createTimedBans } from "./store/timed-bans.js";
-import { Alerts } from "./alerts/alerts.js";
+import { Alerts, type AlertsDeps } from "./alerts/alerts.js";
 import { createOutbox, type Outbox } from "./alerts/outbox.js";
 import { buildBlocklists } from "./core/blocklist/build.js";
 import { openGeoDatabases } from "./core/geo/databases.js";
@@ -57,7 +57,7 @@ export interface Core {
 }
 
 /** Builds the platform-neutral core on an open, migrated store. Called from the composition root only. */
-export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }): Core {
+export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }, opts: { routeAlert?: AlertsDeps["route"] } = {}): Core {
   const fail2banLog = log.child({ component: "fail2ban" });
   // Every round trip lands in the metrics' histogram; they are built below, on this client.
   const conn = new Fail2banConnection({
@@ -67,7 +67,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     observe: (event) => metrics.observeFail2ban(event),
   });
   const fail2ban = new SocketFail2ban(conn, fail2banLog);
-  const host = hostname();
+  const host = config.fleet.host ?? hostname();
   const geoLog = log.child({ component: "geo" });
   const geoFiles = openGeoDatabases({ files: config.geo.databases, checkIntervalMs: config.geo.checkIntervalMs, embedded: embeddedCountryDatabase(), log: geoLog });
   const geo = new GeoService({
@@ -144,7 +144,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     catalogue: COMMANDS,
     blocklists: blocklists.blocklists,
     geo,
-    alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, state: alertState, now: () => clock.now(), host, blocklistLargeChange: config.alerts.blocklist.largeChange }),
+    alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, state: alertState, now: () => clock.now(), host, blocklistLargeChange: config.alerts.blocklist.largeChange, route: opts.routeAlert }),
     mutes,
     history,
     jobs: createJobRuns(db),

@@ -4,7 +4,7 @@ import type { Grant } from "../config/file-schema.js";
 import type { AuditOutcome } from "../store/audit-log.js";
 import { NOT_YOURS, refusalMessage, roleOf } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
-import { roleAllows } from "./command/model.js";
+import { roleAllows, type Role } from "./command/model.js";
 import { nearMiss, parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";
 import { isUserError, UserError, type ErrorCode } from "./errors.js";
 import type { Identity } from "./identity.js";
@@ -34,11 +34,34 @@ export interface DispatcherDeps {
   storeWritable?: () => boolean;
 }
 
+/**
+ * What a fleet agent is told with a command its front sends: the front is the only authority on chat
+ * roles (the agent has no grants) and asks for confirmations itself, with its own buttons.
+ */
+export interface Vouched {
+  /** The role the front found the actor has where they asked. */
+  role: Role;
+  /** The actor confirmed the command at the front; false: say what would need confirming, do nothing. */
+  confirmed: boolean;
+}
+
+export interface CommandResult {
+  reply: Reply;
+  /** Empty when the line named no known command. */
+  command: string;
+  outcome: CommandEvent["outcome"];
+}
+
 export interface CommandEvent {
   /** Empty when the line named no known command. */
   command: string;
   outcome: "ok" | "invalid" | "refused" | "confirm" | "error" | "incident";
   durationMs: number;
+}
+
+interface DispatchOptions {
+  progress?: (text: string) => void;
+  vouched?: Vouched;
 }
 
 /**
@@ -75,25 +98,33 @@ export class Dispatcher {
 
   /** `opts.progress` receives a long command's interim status, where the surface can show it. */
   async run(line: string, actor: Identity, opts: { progress?: (text: string) => void } = {}): Promise<Reply> {
+    return (await this.execute(line, actor, opts)).reply;
+  }
+
+  /**
+   * A command a fleet agent got from its front: `vouched` stands in for the grants and the rate
+   * limit, which are the front's; audited here like any other, under the actor the front names.
+   */
+  async runVouched(line: string, actor: Identity, vouched: Vouched): Promise<CommandResult> {
+    return await this.execute(line, actor, { vouched });
+  }
+
+  private async execute(line: string, actor: Identity, opts: DispatchOptions): Promise<CommandResult> {
     const started = this.deps.services.clock.now();
     this.inFlight++;
     try {
-      const { reply, command, outcome } = await this.dispatch(line, actor, opts, started);
-      this.deps.observe?.({ command, outcome, durationMs: this.deps.services.clock.now() - started });
-      return reply;
+      const result = await this.dispatch(line, actor, opts, started);
+      this.deps.observe?.({ command: result.command, outcome: result.outcome, durationMs: this.deps.services.clock.now() - started });
+      return result;
     } finally {
       if (--this.inFlight === 0) for (const wake of this.idle.splice(0)) wake();
     }
   }
 
-  private async dispatch(
-    line: string,
-    actor: Identity,
-    opts: { progress?: (text: string) => void },
-    started: number,
-  ): Promise<{ reply: Reply; command: string; outcome: CommandEvent["outcome"] }> {
+  private async dispatch(line: string, actor: Identity, opts: DispatchOptions, started: number): Promise<CommandResult> {
     const { services, log } = this.deps;
-    if (actor.platform !== "console") {
+    const { vouched } = opts;
+    if (actor.platform !== "console" && !vouched) {
       const taken = this.deps.rateLimiter.take(`${actor.platform}:${actor.userId}`);
       if (!taken.ok) {
         const message = `Slow down: try again in ${formatDuration(taken.retryAfterMs)}.`;
@@ -114,7 +145,7 @@ export class Dispatcher {
     const who = { command: command.name, commandLine };
     const result = (reply: Reply, outcome: CommandEvent["outcome"]) => ({ reply, command: command.name, outcome });
 
-    const role = roleOf(actor, this.deps.grants);
+    const role = vouched ? vouched.role : roleOf(actor, this.deps.grants);
     if (!roleAllows(role, command.role)) {
       const message = refusalMessage(actor, command.role, role, this.deps.grants);
       this.audit(actor, who, "refused", message, started);
@@ -129,8 +160,14 @@ export class Dispatcher {
 
     const ctx = { ...services, actor, commandLine, progress: opts.progress };
     try {
+      if (vouched && !vouched.confirmed) {
+        // The front asks with its own button; what it would ask is only known here (this host's jails, addresses).
+        const why = command.effect === "destructive" ? await this.consequenceOf(command, parsed.values, ctx) : await command.confirm?.(parsed.values as never, ctx);
+        if (why instanceof UserError) throw why;
+        if (why !== undefined) return result({ title: `Confirm: ${commandLine}`, tone: "warn", text: why, private: true }, "confirm");
+      }
       // A token is checked whatever the command: a confirmed `ban` of a risky address carries one too.
-      if (command.effect === "destructive" || parsed.confirmToken !== undefined) {
+      if (!vouched && (command.effect === "destructive" || parsed.confirmToken !== undefined)) {
         const consequence = command.effect === "destructive" && parsed.confirmToken === undefined ? await this.consequenceOf(command, parsed.values, ctx) : undefined;
         // What it would act on does not exist (no such jail or blocklist): no question to ask.
         if (consequence instanceof UserError) {
@@ -141,7 +178,7 @@ export class Dispatcher {
         const gate = this.confirmationGate(actor, who, parsed.confirmToken, started, consequence);
         if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
       }
-      const risk = parsed.confirmToken === undefined ? await command.confirm?.(parsed.values as never, ctx) : undefined;
+      const risk = parsed.confirmToken === undefined && !vouched ? await command.confirm?.(parsed.values as never, ctx) : undefined;
       if (risk !== undefined) return result(this.askConfirmation(actor, who, risk, started), "confirm");
       const reply = await command.run(parsed.values as never, ctx);
       // A command can answer a failure without throwing, to keep its details (a blocklist import's
