@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import pino from "pino";
@@ -37,6 +37,11 @@ Commands:
   migrate                          create or upgrade BanBot's SQLite store in BANBOT_DATA_DIR
   register                         register the /f2b command with Discord (globally, or in DISCORD_GUILD_ID)
   slack-manifest [--http <url>]    print a Slack app manifest (Socket Mode unless --http gives the public URL)
+  agent                            run this host's part of a fleet: fail2ban, history and jobs, commands
+                                   and alerts over NATS (BANBOT_NATS_URL; see docs/fleet.md)
+  fleet-config --hosts a,b,c [--fleet <name>] [--out <dir>]
+                                   print a least-privilege nats-server configuration, write each
+                                   process's NATS key
   help                             show this text
 
 Configuration comes from the environment (BANBOT_*, SLACK_*, DISCORD_*) and the YAML file named by
@@ -45,7 +50,7 @@ BANBOT_CONFIG; see docs/configuration.md.`;
 // Exit 2: BanBot cannot run as set up (config, store); a service manager should not just retry.
 const CANNOT_START = new Set<ErrorCode>(["config_invalid", "store_unusable", "database_too_new"]);
 
-const COMMANDS = ["start", "demo", "console", "exec", "doctor", "migrate", "register", "slack-manifest"];
+const COMMANDS = ["start", "demo", "console", "exec", "doctor", "migrate", "register", "slack-manifest", "agent", "fleet-config"];
 
 /** The composition root: reads the configuration once and builds everything in plain order. */
 export async function main(argv: readonly string[], env: Env, io: Io): Promise<number> {
@@ -106,8 +111,28 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
                     log: log.child({ component: "ops" }),
                   });
           const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
-          return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
+          // Fleet mode: the agents' alerts join this process's routing and outbox.
+          const { url } = config.fleet;
+          const front = url === undefined ? undefined : (await import("./fleet/front/front.js")).startFleetFront({ ...config.fleet, url }, core, log, () => void scheduler.runNow("alert-delivery"));
+          try {
+            return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
+          } finally {
+            await front?.close();
+          }
         });
+      }
+      case "agent": {
+        const { agentSetup, runAgent } = await import("./fleet/agent/agent.js");
+        const setup = agentSetup(config, hostname());
+        if ("error" in setup) {
+          io.err(setup.error);
+          return 2;
+        }
+        return await withCore(setup.config, log, (core) => runAgent({ ...setup, core, log, stopSignal: stopSignal() }), { routeAlert: setup.routeAlert });
+      }
+      case "fleet-config": {
+        const { runFleetConfig } = await import("./fleet/fleet-config.js");
+        return runFleetConfig(rest, { fleet: config.fleet.name }, io);
       }
       case "register": {
         if (!config.discord) {
@@ -157,11 +182,11 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
 }
 
 /** Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order. */
-async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>): Promise<T> {
+async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>, opts: Parameters<typeof buildCore>[4] = {}): Promise<T> {
   const db = openStore(config.dataDir);
   try {
     migrate(db, migrationsDir());
-    const core = buildCore(config, db, log);
+    const core = buildCore(config, db, log, undefined, opts);
     try {
       return await use(core);
     } finally {
