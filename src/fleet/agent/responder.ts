@@ -8,8 +8,6 @@ import { CommandAnswerSchema, CommandRequestSchema, decodeWire, encodeWire, with
 
 const KEEP_MS = 24 * 3_600_000;
 const PURGE_EVERY_MS = 3_600_000;
-// Room for the envelope around a reply whose images had to go.
-const MARGIN_BYTES = 1_024;
 
 export interface ResponderDeps {
   dispatcher: Pick<Dispatcher, "runVouched">;
@@ -110,11 +108,11 @@ export class CommandResponder {
 }
 
 /** The answer's bytes, within what the server carries: charts go first, then the reply says it was too large. */
-function fitted(answer: CommandAnswer, maxPayload = Number.POSITIVE_INFINITY): Uint8Array {
+export function fitted(answer: CommandAnswer, maxPayload = Number.POSITIVE_INFINITY): Uint8Array {
   let bytes = encodeWire(answer);
   if (bytes.length <= maxPayload) return bytes;
   bytes = encodeWire({ ...answer, reply: withoutImages(answer.reply, "The chart was left out: too large for the fleet's messages.") });
-  if (bytes.length <= maxPayload - MARGIN_BYTES) return bytes;
+  if (bytes.length <= maxPayload) return bytes;
   const text = "The answer is too large for the fleet's messages; ask for less (a page, a jail, a shorter period).";
   return encodeWire({ ...answer, reply: errorReply(text, "Answer too large") });
 }
