@@ -58,6 +58,8 @@ export async function rawConnection(url: string, seed: Uint8Array, inboxPrefix: 
 }
 
 export interface TestAgent {
+  /** Resolves once connected to NATS (BanBot's agent retries in the background until it is). */
+  connected(): Promise<void>;
   core: Core;
   db: Database;
   config: Config;
@@ -101,6 +103,7 @@ export async function startTestAgent(opts: {
     throw err;
   }
   return {
+    connected: () => agent.connected(),
     core,
     db,
     config: setup.config,

@@ -21,12 +21,12 @@ export interface NatsServer {
 }
 
 /**
- * Starts nats-server with `config` (a whole configuration file; default: no users, JetStream on)
- * listening on a free port on 127.0.0.1, its JetStream store in `dir`.
+ * Starts nats-server with `config` (a whole configuration file; default: no users, JetStream on,
+ * its store in `dir`) listening on a free port on 127.0.0.1.
  */
 export async function startNatsServer(opts: { dir: string; config?: string }): Promise<NatsServer> {
   const file = join(opts.dir, "nats-server.conf");
-  // The configuration's own listen line may ask for any port: the flags pin it to loopback.
+  // The configuration's own listen line may be a production's: the flags pin it to loopback and a free port.
   await writeFile(file, opts.config ?? `listen: "127.0.0.1:-1"\njetstream { store_dir: ${JSON.stringify(join(opts.dir, "js"))} }\n`);
   let log = "";
   let child: ChildProcess | undefined;

@@ -31,6 +31,8 @@ export interface AgentDeps {
 }
 
 export interface RunningAgent {
+  /** Resolves once first connected to NATS and listening for commands. */
+  connected(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startAgent({ config, core, options, log }: AgentDeps): Pro
   log.info({ host, fleet: config.fleet.name, servers: options.servers, jobs: scheduler.active }, "BanBot agent started");
 
   return {
+    connected: () => link.connected(),
     async stop() {
       const stopping = performance.now();
       await within(responder.stop(), SHUTDOWN.drainMs);
