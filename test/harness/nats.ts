@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
@@ -6,6 +7,8 @@ import { useTempDir } from "./temp-dir.js";
 
 const READY_TIMEOUT_MS = 10_000;
 const LISTENING = /Listening for client connections on [\d.]+:(\d+)/;
+// Debian installs it in /usr/sbin, which a non-root user's PATH often lacks.
+const NATS_SERVER = existsSync("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : "nats-server";
 
 /** A real nats-server (Debian's package; docs/fleet.md for production) on 127.0.0.1. */
 export interface NatsServer {
@@ -32,7 +35,7 @@ export async function startNatsServer(opts: { dir: string; config?: string }): P
   let child: ChildProcess | undefined;
   let port = -1;
   const spawnServer = async (): Promise<void> => {
-    const proc = spawn("nats-server", ["-c", file, "-a", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(NATS_SERVER, ["-c", file, "-a", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
     child = proc;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`nats-server was not ready within ${READY_TIMEOUT_MS} ms:\n${log.slice(-2_000)}`)), READY_TIMEOUT_MS);
