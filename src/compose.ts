@@ -9,6 +9,7 @@ import { createJailNotes } from "./store/jail-notes.js";
 import { createTimedBans } from "./store/timed-bans.js";
 import { Alerts, type AlertsDeps } from "./alerts/alerts.js";
 import { createOutbox, type Outbox } from "./alerts/outbox.js";
+import type { FleetHosts } from "./core/ports/fleet.js";
 import { buildBlocklists } from "./core/blocklist/build.js";
 import { openGeoDatabases } from "./core/geo/databases.js";
 import { embeddedCountryDatabase } from "./core/geo/embedded.js";
@@ -57,7 +58,7 @@ export interface Core {
 }
 
 /** Builds the platform-neutral core on an open, migrated store. Called from the composition root only. */
-export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }, opts: { routeAlert?: AlertsDeps["route"] } = {}): Core {
+export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }, opts: { routeAlert?: AlertsDeps["route"]; fleet?: FleetHosts } = {}): Core {
   const fail2banLog = log.child({ component: "fail2ban" });
   // Every round trip lands in the metrics' histogram; they are built below, on this client.
   const conn = new Fail2banConnection({
@@ -158,6 +159,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     observe: (event) => metrics.observeCommand(event),
     // A command waits a moment for another BanBot's transaction (a large backfill batch) to end.
     storeWritable: () => storeWritable(COMMAND_STORE_WAIT_MS),
+    fleet: opts.fleet,
   });
   const close = async (): Promise<void> => {
     await blocklists.close();

@@ -10,8 +10,10 @@ import { argsWithStdin, commandLineFrom, parseExecArgs, runExec } from "./cli/ex
 import { openStore } from "./cli/store-path.js";
 import { buildCore, type Core } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
+import { within } from "./core/deadline.js";
 import { isUserError, type ErrorCode } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
+import type { Front } from "./fleet/front/front.js";
 import { createLogger, type Logger } from "./log.js";
 import { migrationsDir } from "./paths.js";
 
@@ -95,30 +97,28 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           import("./ops/health.js"),
           import("./ops/server.js"),
         ]);
-        return await withCore(config, log, async (core) => {
-          const adapters = await createChatAdapters(config, core, log);
-          const scheduler = buildScheduler(config, core, adapters, log);
-          const { port, host } = config.http;
-          const startOps =
-            port === undefined
-              ? undefined
-              : (adaptersUp: () => Record<string, boolean>) =>
-                  startOpsServer({
-                    port,
-                    host,
-                    registry: core.internals.metrics.registry,
-                    health: healthCheck({ fail2ban: core.internals.urgentFail2ban, db: core.internals.db, adapters: adaptersUp, scheduler }),
-                    log: log.child({ component: "ops" }),
-                  });
-          const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
-          // Fleet mode: the agents' alerts join this process's routing and outbox.
-          const { url } = config.fleet;
-          const front = url === undefined ? undefined : (await import("./fleet/front/front.js")).startFleetFront({ ...config.fleet, url }, core, log, () => void scheduler.runNow("alert-delivery"));
-          try {
+        return await withFleet(config, log, "alerts", async (front) => {
+          const run = async (core: Core): Promise<number> => {
+            const adapters = await createChatAdapters(config, core, log);
+            const scheduler = buildScheduler(config, core, adapters, log);
+            const { port, host } = config.http;
+            const startOps =
+              port === undefined
+                ? undefined
+                : (adaptersUp: () => Record<string, boolean>) =>
+                    startOpsServer({
+                      port,
+                      host,
+                      registry: core.internals.metrics.registry,
+                      health: healthCheck({ fail2ban: core.internals.urgentFail2ban, db: core.internals.db, adapters: adaptersUp, scheduler }),
+                      log: log.child({ component: "ops" }),
+                    });
+            const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
+            // Fleet mode: the agents' alerts join this process's routing and outbox.
+            front?.start((await import("./fleet/front/front.js")).intoRouting(core, () => void scheduler.runNow("alert-delivery")));
             return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
-          } finally {
-            await front?.close();
-          }
+          };
+          return await withCore(config, log, run, { fleet: front?.hosts });
         });
       }
       case "agent": {
@@ -161,14 +161,23 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         const line = commandLineFrom(await argsWithStdin(words, io.stdin));
         const saveImage = chartFiles({ dir: chartDir(config.dataDir) });
         const width = (io.stdout as NodeJS.WriteStream).isTTY === true ? (io.stdout as NodeJS.WriteStream).columns : undefined;
-        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage, width }, io.out));
+        return await withFleet(config, log, "commands", (front) =>
+          withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage, width }, io.out), { fleet: front?.hosts }),
+        );
       }
       case "console": {
         const { runConsole } = await import("./adapters/console/console.js");
-        return await withCore(config, log, async ({ dispatcher }) => {
-          await runConsole({ dispatcher, input: io.stdin, output: io.stdout, ...terminalCharts(env, io, chartDir(config.dataDir)) });
-          return 0;
-        });
+        return await withFleet(config, log, "commands", (front) =>
+          withCore(
+            config,
+            log,
+            async ({ dispatcher }) => {
+              await runConsole({ dispatcher, input: io.stdin, output: io.stdout, ...terminalCharts(env, io, chartDir(config.dataDir)) });
+              return 0;
+            },
+            { fleet: front?.hosts },
+          ),
+        );
       }
       default:
         return await runDemo(config, env, log, io);
@@ -194,6 +203,29 @@ async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Pro
     }
   } finally {
     db.close();
+  }
+}
+
+/**
+ * Fleet mode (BANBOT_NATS_URL set): the front's NATS side around `use`, closed after it; undefined
+ * otherwise. `commands` (exec, console) waits for the connection first, so a one-shot command is not
+ * refused for being quick, and leaves the agents' alerts to `banbot start`; `alerts` connects in the
+ * background and is started by its caller, with the core to route them into.
+ */
+async function withFleet<T>(config: Config, log: Logger, mode: "alerts" | "commands", use: (front: Front | undefined) => Promise<T>): Promise<T> {
+  const { url } = config.fleet;
+  if (url === undefined) return await use(undefined);
+  const { createFleetFront } = await import("./fleet/front/front.js");
+  const front = createFleetFront({ ...config.fleet, url }, log);
+  try {
+    if (mode === "commands") {
+      front.start();
+      // Not connected by then: each host's answer says so.
+      await within(front.connected(), config.fleet.deadlineMs);
+    }
+    return await use(front);
+  } finally {
+    await front.close();
   }
 }
 

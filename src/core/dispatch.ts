@@ -12,6 +12,9 @@ import { newIncident } from "./incident.js";
 import { STORE_LOCKED_MESSAGE, isStoreBusy } from "./store-busy.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { errorReply, type Reply } from "./reply.js";
+import { runOnHosts } from "./fleet/run-on-hosts.js";
+import { splitTarget } from "./fleet/target.js";
+import type { FleetHosts } from "./ports/fleet.js";
 import type { AnyCommand, Services } from "./services.js";
 import { formatDuration } from "./time-format.js";
 
@@ -32,6 +35,8 @@ export interface DispatcherDeps {
   observe?: (event: CommandEvent) => void;
   /** Whether the store takes writes now; commands that change anything wait for it, and say so. */
   storeWritable?: () => boolean;
+  /** Fleet mode (the front): commands run on the hosts a line's `on …` names, or the default target. */
+  fleet?: FleetHosts;
 }
 
 /**
@@ -133,9 +138,12 @@ export class Dispatcher {
       }
     }
 
+    // The front takes the hosts off the line; an agent (vouched) gets lines without them.
+    const { fleet } = vouched ? {} : this.deps;
+    const targeted = fleet ? splitTarget(line) : { line };
     let parsed: ReturnType<typeof parseCommandLine>;
     try {
-      parsed = parseCommandLine(services.catalogue, line);
+      parsed = parseCommandLine(services.catalogue, targeted.line);
     } catch (err) {
       if (!isUserError(err)) throw err;
       return { reply: errorReply(err.message, "Cannot read that command"), command: "", outcome: "invalid" };
@@ -160,6 +168,19 @@ export class Dispatcher {
 
     const ctx = { ...services, actor, commandLine, progress: opts.progress };
     try {
+      if (fleet && command.front && targeted.target !== undefined) {
+        throw new UserError("invalid_argument", `\`${command.name}\` is about BanBot itself, not a host: leave out \`on ${targeted.target}\`.`);
+      }
+      if (fleet && !command.front) {
+        const { confirmToken } = parsed;
+        const gate = {
+          check: (line: string, token: string) => this.confirmationGate(actor, { ...who, commandLine: line }, token, started),
+          ask: (line: string, why: string) => this.askConfirmation(actor, { ...who, commandLine: line }, why, started),
+          audit: (line: string, outcome: "ok" | "error", message: string) => this.audit(actor, { ...who, commandLine: line }, outcome, message, started),
+        };
+        const { reply, outcome } = await runOnHosts({ fleet, actor, role: role!, commandLine, effect: command.effect, target: targeted.target, confirmToken }, gate);
+        return result(reply, outcome);
+      }
       if (vouched && !vouched.confirmed) {
         // The front asks with its own button; what it would ask is only known here (this host's jails, addresses).
         const why = command.effect === "destructive" ? await this.consequenceOf(command, parsed.values, ctx) : await command.confirm?.(parsed.values as never, ctx);

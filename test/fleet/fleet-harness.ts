@@ -9,7 +9,8 @@ import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { agentSetup, startAgent, type RunningAgent } from "../../src/fleet/agent/agent.js";
 import { fleetConnectionOptions } from "../../src/fleet/connection-options.js";
-import { startFront, type RunningFront } from "../../src/fleet/front/front.js";
+import { createFront, type Front } from "../../src/fleet/front/front.js";
+import type { Alert } from "../../src/alerts/alert.js";
 import { natsServerConfig } from "../../src/fleet/server-config.js";
 import { fleetSubjects } from "../../src/fleet/subjects.js";
 import { silentLog } from "../harness/client.js";
@@ -116,7 +117,7 @@ export async function startTestAgent(opts: {
 }
 
 export interface TestFront {
-  front: RunningFront;
+  front: Front;
   core: Core;
   db: Database;
   stop(): Promise<void>;
@@ -130,7 +131,9 @@ export async function startTestFront(opts: {
   socket: string;
   hosts?: readonly string[];
   /** What the front does with an agent's alert; default: its alert routing, as `banbot start`. */
-  deliver?: (core: Core) => Parameters<typeof startFront>[0]["deliver"];
+  deliver?: (core: Core) => (alert: Alert) => void;
+  /** The fleet: section's lines after `hosts:` (groups, default_target…), indented by two. */
+  fleetYaml?: string;
 }): Promise<TestFront> {
   await mkdir(opts.dataDir, { recursive: true });
   const yaml = `
@@ -142,18 +145,18 @@ fleet:
   name: ${FLEET}
   hosts: [${(opts.hosts ?? []).join(", ")}]
   nkey_seed_file: ${opts.seedFile}
-`;
+${opts.fleetYaml ?? ""}`;
   const config = loadConfig({ BANBOT_FAIL2BAN_SOCKET: opts.socket, BANBOT_DATA_DIR: opts.dataDir, BANBOT_NATS_URL: opts.url }, yaml);
   const db = migratedStore(join(opts.dataDir, "banbot.sqlite3"));
-  const core = buildCore(config, db, silentLog);
   const fleet = { ...config.fleet, url: opts.url };
-  const front = startFront({
+  const front = createFront({
     fleet,
     options: { ...fleetConnectionOptions(fleet, { kind: "front" }, (p) => readFileSync(p, "utf8")), reconnectTimeWait: 200 },
     log: silentLog,
     now: () => Date.now(),
-    deliver: opts.deliver?.(core) ?? ((alert) => void core.services.alerts.raise(alert)),
   });
+  const core = buildCore(config, db, silentLog, undefined, { fleet: front.hosts });
+  front.start(opts.deliver?.(core) ?? ((alert) => void core.services.alerts.raise(alert)));
   return {
     front,
     core,

@@ -4,24 +4,13 @@ import { errors, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { Role } from "../../core/command/model.js";
 import type { Identity } from "../../core/identity.js";
+import type { HostAnswer, NoAnswer } from "../../core/ports/fleet.js";
 import type { FleetSubjects } from "../subjects.js";
-import { CommandAnswerSchema, decodeWire, encodeWire, type CommandAnswer, type CommandRequest } from "../wire.js";
+import { CommandAnswerSchema, decodeWire, encodeWire, type CommandRequest } from "../wire.js";
 
 // A host with no listener now may be reconnecting: ask again after this, until the deadline.
 const NO_RESPONDERS_RETRY_MS = 250;
 const HOST = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** One host's part of a fleet command: its answer, or why there is none. */
-export type HostAnswer =
-  | ({ host: string; answered: true } & Pick<CommandAnswer, "outcome" | "repeated" | "reply">)
-  | { host: string; answered: false; reason: NoAnswer; detail?: string };
-
-/**
- * `no_agent`: nothing listens on its command subject (agent down, or not connected to NATS);
- * `timeout`: the deadline passed first; `not_connected`: the front itself has no NATS connection;
- * `bad_answer`: it answered something unreadable; `failed`: sending failed (see detail).
- */
-export type NoAnswer = "no_agent" | "timeout" | "not_connected" | "bad_answer" | "failed";
 
 export interface FleetCommand {
   actor: Identity;

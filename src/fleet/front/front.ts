@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Alert } from "../../alerts/alert.js";
 import type { Core } from "../../compose.js";
 import type { Config } from "../../config.js";
+import type { FleetHosts } from "../../core/ports/fleet.js";
 import { fleetConnectionOptions } from "../connection-options.js";
 import { FleetLink } from "../link.js";
 import { fleetSubjects } from "../subjects.js";
@@ -11,6 +12,7 @@ import type { AlertEvent } from "../wire.js";
 import { AlertConsumer } from "./alert-consumer.js";
 import { FleetClient } from "./client.js";
 import { HeartbeatTracker } from "./heartbeats.js";
+import { resolveTarget } from "./targets.js";
 
 export interface FrontDeps {
   fleet: Config["fleet"];
@@ -18,60 +20,74 @@ export interface FrontDeps {
   options: ConnectionOptions;
   log: Logger;
   now: () => number;
-  /** Queues an agent's alert in the front's own routing (see AlertConsumerDeps.deliver). */
-  deliver: (alert: Alert) => void;
 }
 
 /** The fleet as the front sees it: commands out, alerts in, who is alive. */
-export interface RunningFront {
+export interface Front {
   client: FleetClient;
   tracker: HeartbeatTracker;
+  /** The dispatcher's view: targets and running a line on hosts, within the fleet's deadline. */
+  hosts: FleetHosts;
+  /**
+   * Connects in the background (chat works whether or not NATS does). With `deliver`, the agents'
+   * alerts are consumed and handed to it (see AlertConsumerDeps.deliver): `banbot start` only, a
+   * one-shot `exec` leaves them for the front.
+   */
+  start(deliver?: (alert: Alert) => void): void;
   /** Resolves once connected with the stream set up (e.g. before a one-shot `exec` sends). */
   connected(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Connects the front to the fleet, in the background: chat works whether or not NATS does. */
-export function startFront({ fleet, options, log, now, deliver }: FrontDeps): RunningFront {
+/** The front's side of the fleet, not yet connected: the dispatcher can be built on `hosts` first. */
+export function createFront({ fleet, options, log, now }: FrontDeps): Front {
   const subjects = fleetSubjects(fleet.name);
   const natsLog = log.child({ component: "fleet" });
   const tracker = new HeartbeatTracker({ subjects, expected: fleet.hosts, now, log: natsLog });
-  const alerts = new AlertConsumer({ subjects, log: natsLog, deliver: (host, event) => deliver(hostAlert(host, event)) });
+  let alerts: AlertConsumer | undefined;
   const link = new FleetLink({
     options,
     log: natsLog,
     onConnection: async (nc) => {
       tracker.listen(nc);
-      await alerts.start(nc);
+      await alerts?.start(nc);
     },
   });
-  link.start();
+  const client = new FleetClient({ connection: () => link.connection, subjects, log: natsLog });
   return {
-    client: new FleetClient({ connection: () => link.connection, subjects, log: natsLog }),
+    client,
     tracker,
+    hosts: {
+      defaultTarget: fleet.defaultTarget,
+      resolve: (target) => resolveTarget(target, fleet, tracker.hosts().flatMap((h) => (h.lastSeen === undefined ? [] : [h.host]))),
+      run: (line, hosts, command) => client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs }),
+    },
+    start(deliver) {
+      if (deliver) alerts = new AlertConsumer({ subjects, log: natsLog, deliver: (host, event) => deliver(hostAlert(host, event)) });
+      link.start();
+    },
     connected: () => link.connected(),
     async close() {
-      await alerts.stop();
+      await alerts?.stop();
       tracker.stop();
       await link.close();
     },
   };
 }
 
+/** The front of `banbot start`, `exec` and `console` in fleet mode (BANBOT_NATS_URL set). */
+export function createFleetFront(fleet: Config["fleet"] & { url: string }, log: Logger): Front {
+  return createFront({ fleet, options: fleetConnectionOptions(fleet, { kind: "front" }, (path) => readFileSync(path, "utf8")), log, now: () => Date.now() });
+}
+
 /**
- * `banbot start` in fleet mode (BANBOT_NATS_URL set): the agents' alerts join this process's alert
- * routing and outbox; `deliverNow` runs the outbox delivery at once.
+ * `banbot start`'s alert intake: an agent's alert joins this process's routing and outbox, and
+ * `deliverNow` runs the outbox delivery at once.
  */
-export function startFleetFront(fleet: Config["fleet"] & { url: string }, core: Core, log: Logger, deliverNow: () => void): RunningFront {
-  return startFront({
-    fleet,
-    options: fleetConnectionOptions(fleet, { kind: "front" }, (path) => readFileSync(path, "utf8")),
-    log,
-    now: () => core.services.clock.now(),
-    deliver: (alert) => {
-      if (core.services.alerts.raise(alert) > 0) deliverNow();
-    },
-  });
+export function intoRouting(core: Core, deliverNow: () => void): (alert: Alert) => void {
+  return (alert) => {
+    if (core.services.alerts.raise(alert) > 0) deliverNow();
+  };
 }
 
 /**
