@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Sqlite from "better-sqlite3";
-import { historyActionFile } from "../src/core/history/capture-check.js";
+import { historyActionFile } from "../src/cli/capture-check.js";
 import { startFail2banSandbox, type SandboxJail } from "../src/sandbox/fail2ban-sandbox.js";
 import { FAKE_TOKENS, FakeSlack } from "../test/fakes/fake-slack.js";
 import { spawnBanbot } from "../test/harness/spawn-banbot.js";

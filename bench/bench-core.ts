@@ -6,7 +6,7 @@ import pino, { type Logger } from "pino";
 import { storePath } from "../src/cli/store-path.js";
 import { buildCore, type Core } from "../src/compose.js";
 import { loadConfig, type Config } from "../src/config.js";
-import { historyActionFile } from "../src/core/history/capture-check.js";
+import { historyActionFile } from "../src/cli/capture-check.js";
 import { startFail2banSandbox, type Fail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { migratedStore } from "../test/harness/store.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";

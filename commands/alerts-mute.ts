@@ -1,4 +1,4 @@
-import { ALERT_KINDS } from "../src/config/file-schema.js";
+import { ALERT_KINDS } from "../src/core/alerts/alert.js";
 import { defineCommand } from "../src/core/command/model.js";
 import { UserError } from "../src/core/errors.js";
 import type { Ctx } from "../src/core/services.js";
@@ -7,7 +7,7 @@ import { formatDuration } from "../src/core/time-format.js";
 const KINDS: readonly string[] = ALERT_KINDS;
 
 export const alertsMute = defineCommand({
-  name: "alerts-mute",
+  path: ["alerts", "mute"],
   summary: "Mute alerts of a kind, of a jail, or of a kind in a jail (spike:sshd), for a while or until unmuted",
   examples: ["alerts mute spike:sshd for 1h", "alerts mute health for 30m", "alerts mute nginx-http-auth"],
   options: [

@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const alertsTest = defineCommand({
-  name: "alerts-test",
+  path: ["alerts", "test"],
   summary: "Post a test alert to every configured alert channel",
   examples: ["alerts test"],
   options: [],

@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const alertsUnmute = defineCommand({
-  name: "alerts-unmute",
+  path: ["alerts", "unmute"],
   summary: "Lift a mute set with alerts mute",
   examples: ["alerts unmute spike:sshd"],
   options: [{ name: "what", kind: "text", required: true, description: "what was muted" }],

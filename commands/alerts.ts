@@ -1,9 +1,11 @@
+import { chatTargets } from "../src/core/alerts/router.js";
 import { defineCommand } from "../src/core/command/model.js";
+import { platformLabel } from "../src/core/platforms.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatRelative } from "../src/core/time-format.js";
 
 export const alerts = defineCommand({
-  name: "alerts",
+  path: ["alerts"],
   summary: "Alert routes, channels and mutes",
   examples: ["alerts"],
   options: [],
@@ -15,7 +17,9 @@ export const alerts = defineCommand({
     const routes = service.routes.map((r) => [
       r.kinds.join(", "),
       r.jails?.join(", ") ?? "all",
-      [r.slackChannel && `Slack ${r.slackChannel}`, r.discordChannel && `Discord ${r.discordChannel}`].filter(Boolean).join(", "),
+      chatTargets(r)
+        .map((t) => `${platformLabel(t.platform)} ${t.channel}`)
+        .join(", "),
     ]);
     const active = mutes.active(now);
     return Promise.resolve({

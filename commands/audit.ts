@@ -11,7 +11,7 @@ const COUNT_CAP = 10_000;
 // Paged like `history`: a page link names the entry at the edge of the page, so the next page starts
 // right after it however many entries were written meanwhile (every command writes one).
 export const audit = defineCommand({
-  name: "audit",
+  path: ["audit"],
   summary: "Who did what, when, from where, with what result, newest first",
   examples: ["audit", "audit 24h", "audit U01ADMIN 7d"],
   options: [

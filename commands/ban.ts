@@ -8,7 +8,7 @@ import { formatDuration, formatTime } from "../src/core/time-format.js";
 type BanCtx = Ctx<"fail2ban" | "timedBans" | "history" | "clock" | "host" | "hostAddresses" | "jobs">;
 
 export const ban = defineCommand({
-  name: "ban",
+  path: ["ban"],
   summary: "Ban addresses or networks in a jail now, optionally for a set time",
   examples: ["ban 203.0.113.5 sshd", "ban 203.0.113.5 2001:db8::5 sshd for 2h", "ban 198.51.100.0/24 sshd"],
   options: [

@@ -37,7 +37,7 @@ function countryCell(result: GeoResult | undefined): string {
 }
 
 export const banned = defineCommand({
-  name: "banned",
+  path: ["banned"],
   summary: "Banned addresses of a jail, newest first, with search and paging",
   examples: ["banned sshd", "banned sshd 2", "banned sshd 203.0.113"],
   options: [

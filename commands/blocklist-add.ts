@@ -4,7 +4,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const blocklistAdd = defineCommand({
-  name: "blocklist-add",
+  path: ["blocklist", "add"],
   summary: "Add a blocklist: a list URL banned in a jail on a schedule",
   examples: [
     "blocklist add drop https://www.spamhaus.org/drop/drop.txt sshd",

@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const blocklistDisable = defineCommand({
-  name: "blocklist-disable",
+  path: ["blocklist", "disable"],
   summary: "Stop running a blocklist on its schedule; its bans stay",
   examples: ["blocklist disable drop"],
   options: [{ name: "name", kind: "text", required: true, description: "the source" }],

@@ -1,13 +1,13 @@
 import { describeSettings } from "../src/core/blocklist/describe.js";
 import { MAX_ENTRIES_LIMIT } from "../src/core/blocklist/source-settings.js";
-import type { SourceSettings } from "../src/store/blocklist-sources.js";
+import type { SourceSettings } from "../src/core/ports/blocklist-sources.js";
 import { defineCommand } from "../src/core/command/model.js";
 import { parseDuration } from "../src/core/duration.js";
 import { UserError } from "../src/core/errors.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const blocklistEdit = defineCommand({
-  name: "blocklist-edit",
+  path: ["blocklist", "edit"],
   summary: "Change a blocklist's URL, jail, schedule, duration, maximum or departure rule",
   examples: ['blocklist edit drop schedule "0 * * * *"', "blocklist edit drop for 7d max 20000", "blocklist edit drop for none departed keep"],
   options: [

@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const blocklistEnable = defineCommand({
-  name: "blocklist-enable",
+  path: ["blocklist", "enable"],
   summary: "Run a blocklist on its schedule again",
   examples: ["blocklist enable drop"],
   options: [{ name: "name", kind: "text", required: true, description: "the source" }],

@@ -4,7 +4,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const blocklistImport = defineCommand({
-  name: "blocklist-import",
+  path: ["blocklist", "import"],
   summary: "Import a blocklist now; dry-run shows the diff without touching fail2ban",
   examples: ["blocklist import drop", "blocklist import drop dry-run"],
   options: [

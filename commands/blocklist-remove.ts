@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const blocklistRemove = defineCommand({
-  name: "blocklist-remove",
+  path: ["blocklist", "remove"],
   summary: "Remove a blocklist and unban what it banned (unless another lists it)",
   examples: ["blocklist remove drop"],
   options: [{ name: "name", kind: "text", required: true, description: "the source" }],

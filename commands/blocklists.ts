@@ -5,7 +5,7 @@ import type { Ctx } from "../src/core/services.js";
 import { formatRelative, formatTime } from "../src/core/time-format.js";
 
 export const blocklists = defineCommand({
-  name: "blocklists",
+  path: ["blocklists"],
   summary: "Blocklists with schedules and last runs, or one in detail",
   examples: ["blocklists", "blocklists drop"],
   options: [{ name: "name", kind: "text", description: "one source, in detail" }],

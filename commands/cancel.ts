@@ -4,7 +4,7 @@ import { UserError } from "../src/core/errors.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const cancel = defineCommand({
-  name: "cancel",
+  path: ["cancel"],
   summary: "Drop a pending confirmation (what a Cancel button runs)",
   examples: ["cancel 3k9sQ2xVbT1m"],
   options: [{ name: "token", kind: "text", required: true, description: "the confirmation to drop" }],

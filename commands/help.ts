@@ -1,9 +1,10 @@
 import { findCommand, renderCommandHelp, renderHelp } from "../src/core/command/help.js";
+import { subcommandsOf } from "../src/core/command/parse.js";
 import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const help = defineCommand({
-  name: "help",
+  path: ["help"],
   summary: "The command list, or how to use one command",
   examples: ["help", "help ban", "help blocklist", "help blocklist add"],
   options: [{ name: "command", kind: "text", rest: true, description: "a command name" }],
@@ -12,10 +13,11 @@ export const help = defineCommand({
   effect: "read",
   run({ command }, { catalogue }: Ctx<"catalogue">) {
     if (!command) return Promise.resolve(renderHelp(catalogue));
-    // `blocklist add` is how the command is typed (and shown on Discord) as well as `blocklist-add`;
-    // `help blocklist` lists that family.
-    const name = command.trim().split(/\s+/).join("-").toLowerCase();
-    const family = catalogue.filter((c) => !c.internal && c.name.startsWith(`${name}-`));
+    // A command is asked about as it is typed, by its path (`blocklist add`) or its name
+    // (`blocklist-add`); `help blocklist` lists the commands under that word.
+    const words = command.trim().split(/\s+/);
+    const name = words.join("-").toLowerCase();
+    const family = subcommandsOf(catalogue, words);
     if (family.length > 0 && !catalogue.some((c) => c.name === name)) return Promise.resolve(renderHelp(family));
     return Promise.resolve(renderCommandHelp(findCommand(catalogue, name)));
   },

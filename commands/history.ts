@@ -6,7 +6,7 @@ import { checkJailFilter, type JailFilterDeps } from "../src/core/history/jail-f
 import type { Action, Reply } from "../src/core/reply.js";
 import type { Clock } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
-import type { EventFilter, HistoryQueries } from "../src/store/history-queries.js";
+import type { EventFilter, HistoryQueries } from "../src/core/ports/history-queries.js";
 
 const PAGE_SIZE = 15;
 // Counting every match of a broad filter on a large archive is slow and says little: stop here.
@@ -17,7 +17,7 @@ type HistoryCtx = { history: Pick<HistoryQueries, "events" | "count">; fail2ban:
 // `since` comes before `jail` because the parser gives a word to the first empty option that
 // accepts it: `7d` is a valid jail name too, so `history 7d` must try the duration first.
 export const history = defineCommand({
-  name: "history",
+  path: ["history"],
   summary: "Ban and unban events from BanBot's archive, newest first (it outlives fail2ban's purge)",
   examples: ["history", "history 203.0.113.5", "history 7d sshd", "history 2001:db8::5 30d"],
   options: [

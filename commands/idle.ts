@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const idle = defineCommand({
-  name: "idle",
+  path: ["idle"],
   summary: "Pause (on) or resume (off) a jail without stopping it",
   examples: ["idle sshd on", "idle sshd off"],
   options: [

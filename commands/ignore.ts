@@ -3,7 +3,7 @@ import { UserError } from "../src/core/errors.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const ignore = defineCommand({
-  name: "ignore",
+  path: ["ignore"],
   summary: "Show or edit a jail's ignore list (addresses and networks it never bans)",
   examples: ["ignore sshd", "ignore sshd add 198.51.100.0/24", "ignore sshd del 198.51.100.7"],
   options: [

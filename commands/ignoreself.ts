@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const ignoreself = defineCommand({
-  name: "ignoreself",
+  path: ["ignoreself"],
   summary: "Make a jail ignore (or not) the server's own addresses",
   examples: ["ignoreself sshd on"],
   options: [

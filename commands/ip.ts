@@ -22,7 +22,7 @@ function geoFields(result: GeoResult): Field[] {
 }
 
 export const ip = defineCommand({
-  name: "ip",
+  path: ["ip"],
   summary: "What is known about an address: where it is, jails banning it, ignore lists, blocklists, ban history",
   examples: ["ip 203.0.113.5"],
   options: [{ name: "ip", kind: "ip", required: true, description: "the address", autocomplete: "banned-ips" }],

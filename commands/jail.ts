@@ -11,7 +11,7 @@ import { formatDuration } from "../src/core/time-format.js";
 const seconds = (s: number) => (s < 0 ? "forever" : formatDuration(s * 1000));
 
 export const jail = defineCommand({
-  name: "jail",
+  path: ["jail"],
   summary: "Full detail of one jail: filter, logs, actions, timings, ignore list",
   examples: ["jail sshd"],
   options: [{ name: "jail", kind: "jail", required: true, description: "the jail", autocomplete: "jails" }],

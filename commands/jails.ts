@@ -6,7 +6,7 @@ import type { Ctx } from "../src/core/services.js";
 import { formatDuration } from "../src/core/time-format.js";
 
 export const jails = defineCommand({
-  name: "jails",
+  path: ["jails"],
   summary: "Every jail with its counters and key settings, and configured jails that are stopped",
   examples: ["jails"],
   options: [],

@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const reloadAll = defineCommand({
-  name: "reload-all",
+  path: ["reload", "all"],
   summary: "Reload every jail from fail2ban's configuration (bans are kept)",
   examples: ["reload-all"],
   options: [],

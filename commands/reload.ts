@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const reload = defineCommand({
-  name: "reload",
+  path: ["reload"],
   summary: "Reload a jail from fail2ban's configuration files (bans are kept)",
   examples: ["reload sshd"],
   options: [{ name: "jail", kind: "jail", required: true, description: "the jail", autocomplete: "jails" }],

@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const start = defineCommand({
-  name: "start",
+  path: ["start"],
   summary: "Start a stopped jail from fail2ban's configuration",
   examples: ["start sshd"],
   options: [{ name: "jail", kind: "jail", required: true, description: "the jail" }],

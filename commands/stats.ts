@@ -7,7 +7,7 @@ import { bucketLabel, statsWindow } from "../src/core/history/window.js";
 import type { Field, Reply } from "../src/core/reply.js";
 import type { Clock } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
-import type { HistoryQueries, TimelinePoint } from "../src/store/history-queries.js";
+import type { HistoryQueries, TimelinePoint } from "../src/core/ports/history-queries.js";
 
 const DEFAULT_SINCE = 7 * 86_400_000;
 // More layers than this are unreadable in a stack: the smallest jails are summed as "other".
@@ -16,7 +16,7 @@ const MAX_SERIES = 8;
 type StatsCtx = { history: Pick<HistoryQueries, "timeline" | "bans" | "addresses" | "count">; fail2ban: JailFilterDeps["fail2ban"]; clock: Clock } & Invocation;
 
 export const stats = defineCommand({
-  name: "stats",
+  path: ["stats"],
   summary: "Bans over time per jail, as a chart and a summary",
   examples: ["stats", "stats 24h", "stats 90d sshd"],
   options: [

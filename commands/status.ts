@@ -4,10 +4,10 @@ import type { Field } from "../src/core/reply.js";
 import { liveJobRunner } from "../src/core/job-runner.js";
 import type { Ctx, Services } from "../src/core/services.js";
 import { formatRelative } from "../src/core/time-format.js";
-import type { JobRuns } from "../src/store/job-runs.js";
+import type { JobRuns } from "../src/core/ports/job-runs.js";
 
 export const status = defineCommand({
-  name: "status",
+  path: ["status"],
   summary: "Is fail2ban reachable? Version, jails, ban counts, and BanBot's background jobs",
   examples: ["status"],
   options: [],

@@ -5,7 +5,7 @@ import type { Ctx } from "../src/core/services.js";
 const bans = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "ban" : "bans"}`;
 
 export const stop = defineCommand({
-  name: "stop",
+  path: ["stop"],
   summary: "Stop a jail: its bans are lifted and it bans nobody until started again",
   examples: ["stop sshd"],
   options: [{ name: "jail", kind: "jail", required: true, description: "the jail", autocomplete: "jails" }],

@@ -7,7 +7,7 @@ import { classifyAddress } from "../src/core/ip-ranges.js";
 import type { Action, Reply } from "../src/core/reply.js";
 import type { Clock } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
-import type { BanFilter, HistoryQueries, TopKey, TopRow } from "../src/store/history-queries.js";
+import type { BanFilter, HistoryQueries, TopKey, TopRow } from "../src/core/ports/history-queries.js";
 
 const LIMIT = 10;
 const DEFAULT_SINCE = 30 * 86_400_000;
@@ -22,7 +22,7 @@ type Ranked = TopRow & { label?: string };
 type TopCtx = { history: Pick<HistoryQueries, "top" | "bans" | "asOrg" | "count" | "unplaced">; fail2ban: JailFilterDeps["fail2ban"]; clock: Clock } & Invocation;
 
 export const top = defineCommand({
-  name: "top",
+  path: ["top"],
   summary: "The most banned addresses, countries, jails or networks, as a table and a chart",
   examples: ["top countries", "top ips 7d", "top asns 90d sshd", "top jails 24h"],
   options: [

@@ -3,7 +3,7 @@ import { actorOf } from "../src/core/identity.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const unbanAll = defineCommand({
-  name: "unban-all",
+  path: ["unban", "all"],
   summary: "Lift every ban in a jail, or in all jails",
   examples: ["unban-all sshd", "unban-all all"],
   options: [{ name: "jail", kind: "jail", required: true, description: "the jail, or all", autocomplete: "jails" }],

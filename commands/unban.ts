@@ -2,7 +2,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Ctx } from "../src/core/services.js";
 
 export const unban = defineCommand({
-  name: "unban",
+  path: ["unban"],
   summary: "Lift bans of addresses in one jail, or in every jail",
   examples: ["unban 203.0.113.5", "unban 203.0.113.5 sshd", "unban 203.0.113.5 all"],
   options: [

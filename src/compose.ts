@@ -7,16 +7,18 @@ import { createAuditLog } from "./store/audit-log.js";
 import { createConfirmations } from "./store/confirmations.js";
 import { createJailNotes } from "./store/jail-notes.js";
 import { createTimedBans } from "./store/timed-bans.js";
-import { Alerts, type AlertsDeps } from "./alerts/alerts.js";
-import { createOutbox, type Outbox } from "./alerts/outbox.js";
+import { Alerts, type AlertsDeps } from "./core/alerts/alerts.js";
+import { createOutbox } from "./store/outbox.js";
+import type { Outbox } from "./core/ports/outbox.js";
+import { buildBlocklists } from "./compose/blocklists.js";
 import type { FleetHosts } from "./core/ports/fleet.js";
-import { buildBlocklists } from "./core/blocklist/build.js";
 import { openGeoDatabases } from "./core/geo/databases.js";
 import { embeddedCountryDatabase } from "./core/geo/embedded.js";
 import { createGeoFallback } from "./core/geo/fallback.js";
 import { GeoService } from "./core/geo/service.js";
 import { createAlertMutes } from "./store/alert-mutes.js";
-import { createAlertState, type AlertState } from "./store/alert-state.js";
+import { createAlertState } from "./store/alert-state.js";
+import type { AlertState } from "./core/ports/alert-state.js";
 import { createGeoCacheStore } from "./store/geo-cache.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
 import { createHistory } from "./core/history/history.js";
@@ -37,23 +39,28 @@ import { TimedBanKeeper } from "./core/timed-ban-keeper.js";
 
 const COMMAND_STORE_WAIT_MS = 1_000;
 
+/**
+ * What the composition builds, by name: the commands' services and their dispatcher, and what the
+ * jobs and the ops endpoints use besides. Built here so a process without jobs still shares the stores.
+ */
 export interface Core {
+  /** Everything a command may use. */
   services: Services;
   dispatcher: Dispatcher;
-  /** What the background jobs call; built here so a process without jobs still shares the stores. */
-  internals: {
-    geo: GeoService;
-    outbox: Outbox;
-    rateLimiter: RateLimiter;
-    alertState: AlertState;
-    metrics: Metrics;
-    db: Database;
-    timedBanKeeper: TimedBanKeeper;
-    /** The same fail2ban client in the urgent lane: health checks and alert jobs, never queued behind commands. */
-    urgentFail2ban: Fail2ban;
-    /** Whether the store takes writes now (another process may hold its lock), waiting at most `waitMs`. */
-    storeWritable: (waitMs?: number) => boolean;
-  };
+  /** BanBot's store, for what works on it directly: the instance lock, the health endpoint. */
+  db: Database;
+  /** Whether the store takes writes now (another process may hold its lock), waiting at most `waitMs`. */
+  storeWritable: (waitMs?: number) => boolean;
+  /** The same fail2ban client in the urgent lane: health checks and alert jobs, never queued behind commands. */
+  urgentFail2ban: Fail2ban;
+  /** Alerts waiting to be posted, and what the detectors remember between runs. */
+  outbox: Outbox;
+  alertState: AlertState;
+  /** The geo service with its cache upkeep (flush, retry, purge), which the jobs run. */
+  geo: GeoService;
+  timedBanKeeper: TimedBanKeeper;
+  rateLimiter: RateLimiter;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -167,6 +174,18 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     geoFiles.close();
     await conn.close();
   };
-  const internals = { geo, outbox, rateLimiter, alertState, metrics, db, timedBanKeeper, urgentFail2ban: fail2ban.inLane("urgent"), storeWritable };
-  return { services, dispatcher, internals, close };
+  return {
+    services,
+    dispatcher,
+    db,
+    storeWritable,
+    urgentFail2ban: fail2ban.inLane("urgent"),
+    outbox,
+    alertState,
+    geo,
+    timedBanKeeper,
+    rateLimiter,
+    metrics,
+    close,
+  };
 }

@@ -89,30 +89,18 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         return 0;
       }
       case "start": {
-        const [{ createChatAdapters }, { buildScheduler }, { runStart }, { historySocketPath }, { healthCheck }, { startOpsServer }] = await Promise.all([
+        const [{ createChatAdapters }, { buildScheduler }, { runStart }, { historySocketPath }, { opsStarter }] = await Promise.all([
           import("./adapters/index.js"),
           import("./jobs/build.js"),
           import("./cli/start.js"),
-          import("./core/history/capture-check.js"),
-          import("./ops/health.js"),
-          import("./ops/server.js"),
+          import("./cli/capture-check.js"),
+          import("./ops/start-ops.js"),
         ]);
         return await withFleet(config, log, "alerts", async (front) => {
           const run = async (core: Core): Promise<number> => {
             const adapters = await createChatAdapters(config, core, log);
             const scheduler = buildScheduler(config, core, adapters, log);
-            const { port, host } = config.http;
-            const startOps =
-              port === undefined
-                ? undefined
-                : (adaptersUp: () => Record<string, boolean>) =>
-                    startOpsServer({
-                      port,
-                      host,
-                      registry: core.internals.metrics.registry,
-                      health: healthCheck({ fail2ban: core.internals.urgentFail2ban, db: core.internals.db, adapters: adaptersUp, scheduler }),
-                      log: log.child({ component: "ops" }),
-                    });
+            const startOps = opsStarter({ http: config.http, core, scheduler, log });
             const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
             // Fleet mode: the agents' alerts join this process's routing and outbox.
             front?.start((await import("./fleet/front/front.js")).intoRouting(core, () => void scheduler.runNow("alert-delivery")));
@@ -237,7 +225,7 @@ async function runDemo(userConfig: Config, env: Env, log: Logger, io: Io): Promi
     await Promise.all([
       import("./adapters/console/console.js"),
       import("./adapters/console/chat.js"),
-      import("./core/history/capture-check.js"),
+      import("./cli/capture-check.js"),
       import("./demo/attack.js"),
       import("./demo/attackers.js"),
       import("./demo/banner.js"),

@@ -10,11 +10,11 @@ import { describeNoPing } from "../core/fail2ban/socket-errors.js";
 import { listMigrations } from "../db/migrate.js";
 import { checkGeoFiles } from "../core/geo/databases.js";
 import { embeddedCountryDatabase } from "../core/geo/embedded.js";
-import { checkHistoryCapture } from "../core/history/capture-check.js";
+import { checkHistoryCapture } from "./capture-check.js";
 import { migrationsDir } from "../paths.js";
 import { storePath } from "./store-path.js";
-import { CAPTURE_ACTION } from "../alerts/spike.js";
-import { describeSpikeSources } from "../alerts/spike-sources.js";
+import { CAPTURE_ACTION } from "../core/alerts/spike.js";
+import { describeSpikeSources } from "../core/alerts/spike-sources.js";
 
 const run = promisify(execFile);
 

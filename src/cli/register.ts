@@ -3,7 +3,7 @@ import { z } from "zod";
 import { apiBase } from "../adapters/discord/api-url.js";
 import { inviteUrl } from "../adapters/discord/invite.js";
 import type { Config, DiscordConfig } from "../config.js";
-import { discordCommandJson } from "../core/command/discord-schema.js";
+import { discordCommandJson } from "../adapters/discord/schema.js";
 import type { AnyCommand } from "../core/services.js";
 
 export interface RegisterOptions {

@@ -1,28 +1,15 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import type { Grant } from "../core/access.js";
+import { ALERT_KINDS } from "../core/alerts/alert.js";
+import type { AlertRoute } from "../core/alerts/router.js";
+import { ROLES } from "../core/command/model.js";
+import type { GrantIdField, RouteChannelField } from "../core/platforms.js";
 import { formatCidr, parseIpOrCidr } from "../core/ip.js";
+import { GRANT_ID_KEYS, PLATFORM_LABELS, ROUTE_CHANNEL_KEYS, anyChannel } from "./platform-keys.js";
 import { FleetSchema } from "./fleet-schema.js";
 import { duration, list } from "./schema-parts.js";
 
-// Loose shape checks: they catch pasted names, @handles and URLs, not every impossible ID.
-const slackUser = z
-  .string()
-  .regex(/^[UW][A-Z0-9]{2,}$/, "expected a Slack user ID like U01ABCDEF (the member ID, not the @name)");
-const slackGroup = z
-  .string()
-  .regex(/^S[A-Z0-9]{2,}$/, "expected a Slack user group ID like S01ABCDEF");
-const slackChannel = z
-  .string()
-  .regex(/^[CG][A-Z0-9]{2,}$/, "expected a Slack channel ID like C01ABCDEF (not the #name)");
-const snowflake = z
-  .string()
-  .regex(/^\d{17,20}$/, 'expected a Discord ID: 17–20 digits, e.g. "111111111111111111"');
-const channel = z
-  .string()
-  .regex(
-    /^(?:[CG][A-Z0-9]{2,}|\d{17,20})$/,
-    "expected a Slack channel ID like C01ABCDEF or a Discord channel ID (17–20 digits)",
-  );
 const jailName = z.string().regex(/^\S+$/, "expected a jail name like sshd");
 const host = z
   .string()
@@ -38,37 +25,35 @@ const ipOrCidr = z
 // Cross-field checks would only repeat what a misspelt key already explains.
 const noIssuesYet = (payload: z.core.ParsePayload) => payload.issues.length === 0;
 
-export const ROLES = ["viewer", "operator", "admin"] as const;
-export const ALERT_KINDS = ["health", "spike", "blocklist", "silent", "digest"] as const;
+// Each platform's ID lists and channel keys come from the platform registry (platform-keys.ts).
+const grantIds = Object.fromEntries(GRANT_ID_KEYS.map((k) => [k.key, list(k.schema).describe(k.about)]));
+const routeChannels = Object.fromEntries(ROUTE_CHANNEL_KEYS.map((k) => [k.key, k.schema.optional().describe(k.about)]));
+const keyList = (keys: readonly { key: string }[]) => keys.map((k) => k.key).join(", ");
+// zod types the fixed keys only; the registry's are read by name.
+const byKey = <T>(parsed: object, keys: readonly { field: string; key: string }[]) =>
+  Object.fromEntries(keys.map((k) => [k.field, (parsed as Record<string, unknown>)[k.key]])) as T;
 
 const GrantSchema = z
   .strictObject({
     role: z.enum(ROLES).describe("viewer ⊂ operator ⊂ admin"),
-    slack_users: list(slackUser).describe("Slack user IDs (U…/W…) given this role"),
-    slack_groups: list(slackGroup).describe("Slack user group IDs (S…) whose members get this role"),
-    discord_users: list(snowflake).describe("Discord user IDs given this role"),
-    discord_roles: list(snowflake).describe("Discord role IDs whose members get this role"),
+    ...grantIds,
     channels: z
-      .array(channel)
+      .array(anyChannel)
       .min(1, "list at least one channel, or leave channels out to allow every channel")
       .optional()
-      .describe("only in these Slack/Discord channels; default every channel"),
+      .describe(`only in these ${PLATFORM_LABELS} channels; default every channel`),
   })
-  .refine(
-    (g) => [g.slack_users, g.slack_groups, g.discord_users, g.discord_roles].some((ids) => ids.length > 0),
-    {
-      message: "a grant must name at least one of slack_users, slack_groups, discord_users, discord_roles",
-      when: noIssuesYet,
-    },
-  )
-  .transform((g) => ({
-    role: g.role,
-    slackUsers: g.slack_users,
-    slackGroups: g.slack_groups,
-    discordUsers: g.discord_users,
-    discordRoles: g.discord_roles,
-    channels: g.channels,
-  }));
+  .refine((g) => Object.values(byKey<Record<string, string[]>>(g, GRANT_ID_KEYS)).some((ids) => ids.length > 0), {
+    message: `a grant must name at least one of ${keyList(GRANT_ID_KEYS)}`,
+    when: noIssuesYet,
+  })
+  .transform(
+    (g): Grant => ({
+      role: g.role,
+      ...byKey<Pick<Grant, GrantIdField>>(g, GRANT_ID_KEYS),
+      channels: g.channels,
+    }),
+  );
 
 const AlertRouteSchema = z
   .strictObject({
@@ -77,19 +62,19 @@ const AlertRouteSchema = z
       .min(1, "list at least one alert kind")
       .describe("alert kinds sent along this route"),
     jails: z.array(jailName).min(1).optional().describe("only alerts about these jails; default every jail"),
-    slack_channel: slackChannel.optional().describe("Slack channel ID to post to"),
-    discord_channel: snowflake.optional().describe("Discord channel ID to post to"),
+    ...routeChannels,
   })
-  .refine(
-    (r) => r.slack_channel !== undefined || r.discord_channel !== undefined,
-    { message: "a route needs slack_channel, discord_channel or both", when: noIssuesYet },
-  )
-  .transform((r) => ({
-    kinds: r.kinds,
-    jails: r.jails,
-    slackChannel: r.slack_channel,
-    discordChannel: r.discord_channel,
-  }));
+  .refine((r) => Object.values(byKey<Record<string, string | undefined>>(r, ROUTE_CHANNEL_KEYS)).some((c) => c !== undefined), {
+    message: `a route needs ${keyList(ROUTE_CHANNEL_KEYS)} ${ROUTE_CHANNEL_KEYS.length === 2 ? "or both" : "or several"}`,
+    when: noIssuesYet,
+  })
+  .transform(
+    (r): AlertRoute => ({
+      kinds: r.kinds,
+      jails: r.jails,
+      ...byKey<Pick<AlertRoute, RouteChannelField>>(r, ROUTE_CHANNEL_KEYS),
+    }),
+  );
 
 const DAY_MS = 86_400_000;
 
@@ -162,7 +147,7 @@ export const ConfigFileSchema = z
         grants: list(GrantSchema).describe("who may do what; nobody has a role unless granted here"),
       })
       .prefault({})
-      .describe("roles granted to Slack/Discord users, groups and roles"),
+      .describe(`roles granted to ${PLATFORM_LABELS} users, groups and roles`),
     alerts: z
       .strictObject({
         routes: list(AlertRouteSchema).describe("where each kind of alert is posted"),
@@ -299,8 +284,3 @@ export const ConfigFileSchema = z
   .describe("BanBot configuration file (YAML)");
 
 export type ConfigFile = z.output<typeof ConfigFileSchema>;
-export type Role = (typeof ROLES)[number];
-export type AlertKind = (typeof ALERT_KINDS)[number];
-export type Grant = z.output<typeof GrantSchema>;
-/** `console` is no file setting: only the demo posts to its own console. */
-export type AlertRoute = z.output<typeof AlertRouteSchema> & { console?: boolean };

@@ -1,6 +1,13 @@
-import type { Grant } from "../config/file-schema.js";
-import { ROLE_ORDER, roleAllows, type Role } from "./command/model.js";
+import { ROLES, roleAllows, type Role } from "./command/model.js";
 import type { Identity } from "./identity.js";
+import { CHAT_PLATFORMS, platformLabel, type GrantIdField } from "./platforms.js";
+
+/** A role given to users and groups of each platform (`slackUsers`, `discordRoles`…), in every channel or only in some. */
+export interface Grant extends Record<GrantIdField, readonly string[]> {
+  role: Role;
+  /** Undefined: every channel. */
+  channels: readonly string[] | undefined;
+}
 
 /** A confirmation is the asker's: someone else's click or cancel gets this. */
 export const NOT_YOURS = "Only the person who asked for this confirmation can confirm or cancel it; run the command yourself to get your own.";
@@ -24,7 +31,7 @@ export function refusalMessage(
   has: Role | undefined,
   grants: readonly Grant[] = [],
 ): string {
-  const id = `your ${PLATFORM_NAMES[identity.platform]} user ID \`${identity.userId}\``;
+  const id = `your ${platformLabel(identity.platform)} user ID \`${identity.userId}\``;
   const elsewhere = channelsGranting(identity, needed, grants);
   if (elsewhere.length > 0) {
     const shown = elsewhere.slice(0, 3).map((c) => `\`${c}\``).join(", ");
@@ -40,16 +47,10 @@ export function refusalMessage(
   return `You need the ${needed} role for this. Ask an admin to grant it to ${id}.`;
 }
 
-const PLATFORM_NAMES: Record<Identity["platform"], string> = { slack: "Slack", discord: "Discord", console: "console" };
-
 function namesIdentity(grant: Grant, identity: Identity): boolean {
-  const [users, groups] =
-    identity.platform === "slack"
-      ? [grant.slackUsers, grant.slackGroups]
-      : identity.platform === "discord"
-        ? [grant.discordUsers, grant.discordRoles]
-        : [[], []];
-  return users.includes(identity.userId) || identity.groups.some((g) => groups.includes(g));
+  if (identity.platform === "console") return false;
+  const { users, groups } = CHAT_PLATFORMS[identity.platform];
+  return grant[users.field].includes(identity.userId) || identity.groups.some((g) => grant[groups.field].includes(g));
 }
 
 // A grant limited to channels does not apply where the channel is unknown (e.g. a DM without an ID).
@@ -74,5 +75,5 @@ function highest(grants: readonly Grant[]): Role | undefined {
 }
 
 function rank(role: Role): number {
-  return ROLE_ORDER.indexOf(role);
+  return ROLES.indexOf(role);
 }

@@ -1,4 +1,4 @@
-import type { Platform } from "./identity.js";
+import type { Platform } from "./platforms.js";
 import type { Reply } from "./reply.js";
 
 /** Where a posted message ended up, so follow-ups can thread under it or update it. */

@@ -1,8 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
-import type { Grant } from "../config/file-schema.js";
-import type { AuditOutcome } from "../store/audit-log.js";
-import { NOT_YOURS, refusalMessage, roleOf } from "./access.js";
+import type { AuditOutcome } from "./ports/audit-log.js";
+import { NOT_YOURS, refusalMessage, roleOf, type Grant } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
 import { roleAllows, type Role } from "./command/model.js";
 import { nearMiss, parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";

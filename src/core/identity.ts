@@ -1,4 +1,4 @@
-export type Platform = "console" | "slack" | "discord";
+import type { Platform } from "./platforms.js";
 
 /** Who runs a command, as the platform vouches for it. */
 export interface Identity {

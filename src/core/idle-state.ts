@@ -1,4 +1,4 @@
-import { JAIL_RESTARTED, type JailIdle } from "../store/jail-notes.js";
+import { JAIL_RESTARTED, type JailIdle } from "./ports/jail-notes.js";
 import type { Fail2ban } from "./fail2ban/client.js";
 import { formatRelative } from "./time-format.js";
 

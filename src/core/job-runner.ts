@@ -1,4 +1,4 @@
-import type { JobRuns, LockHolder } from "../store/job-runs.js";
+import type { JobRuns, LockHolder } from "./ports/job-runs.js";
 
 // The process running the jobs renews its lock every 10 s; a heartbeat older than this means none does.
 const STALE_MS = 60_000;

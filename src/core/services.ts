@@ -2,16 +2,16 @@ import type { BanIndex } from "./fail2ban/ban-index.js";
 import type { Fail2ban } from "./fail2ban/client.js";
 import type { Fail2banConfigOps } from "./fail2ban/config-ops.js";
 import type { CommandDef, Invocation, OptionSpec } from "./command/model.js";
-import type { AuditLog } from "../store/audit-log.js";
-import type { TimedBans } from "../store/timed-bans.js";
-import type { JailNotes } from "../store/jail-notes.js";
-import type { Confirmations } from "../store/confirmations.js";
+import type { AuditLog } from "./ports/audit-log.js";
+import type { TimedBans } from "./ports/timed-bans.js";
+import type { JailNotes } from "./ports/jail-notes.js";
+import type { Confirmations } from "./ports/confirmations.js";
 import type { Blocklists } from "./blocklist/blocklists.js";
 import type { GeoLookup } from "./geo/model.js";
-import type { Alerts } from "../alerts/alerts.js";
+import type { Alerts } from "./alerts/alerts.js";
 import type { History } from "./history/history.js";
-import type { JobRuns } from "../store/job-runs.js";
-import type { AlertMutes } from "../store/alert-mutes.js";
+import type { JobRuns } from "./ports/job-runs.js";
+import type { AlertMutes } from "./ports/alert-mutes.js";
 
 export interface Clock {
   /** Unix milliseconds. */

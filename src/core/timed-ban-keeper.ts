@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { TimedBan, TimedBans } from "../store/timed-bans.js";
+import type { TimedBan, TimedBans } from "./ports/timed-bans.js";
 import { isUserError } from "./errors.js";
 import type { Fail2ban } from "./fail2ban/client.js";
 import type { HistoryEvent } from "./history/event.js";

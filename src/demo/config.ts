@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Config } from "../config.js";
-import { ALERT_KINDS, type AlertRoute } from "../config/file-schema.js";
+import { ALERT_KINDS } from "../core/alerts/alert.js";
+import type { AlertRoute } from "../core/alerts/router.js";
 
 // Every alert kind goes to the demo's console.
 const CONSOLE_ROUTE: AlertRoute = { kinds: [...ALERT_KINDS], jails: undefined, slackChannel: undefined, discordChannel: undefined, console: true };

@@ -5,7 +5,7 @@ import { postBody } from "../adapters/discord/post.js";
 import { renderText } from "../adapters/console/render.js";
 import { commandResponses } from "../adapters/slack/responses.js";
 import { renderReply as renderSlack } from "../adapters/slack/render.js";
-import { spikeRateChart } from "../alerts/spike-chart.js";
+import { spikeRateChart } from "../core/alerts/spike-chart.js";
 import { stackedBarsChart } from "../core/charts/stacked-bars.js";
 import type { Reply } from "../core/reply.js";
 

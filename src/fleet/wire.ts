@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ALERT_KINDS, ROLES } from "../config/file-schema.js";
+import { ALERT_KINDS } from "../core/alerts/alert.js";
+import { ROLES } from "../core/command/model.js";
 import type { Reply } from "../core/reply.js";
 import { ReplySchema } from "./reply-schema.js";
 

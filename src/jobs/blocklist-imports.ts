@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
-import type { Alert } from "../alerts/alert.js";
+import type { Alert } from "../core/alerts/alert.js";
 import { describeRun } from "../core/blocklist/describe.js";
 import type { Blocklists, RunReport } from "../core/blocklist/blocklists.js";
-import type { AlertState } from "../store/alert-state.js";
-import type { AuditLog } from "../store/audit-log.js";
+import type { AlertState } from "../core/ports/alert-state.js";
+import type { AuditLog } from "../core/ports/audit-log.js";
 import type { Job } from "./scheduler.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Alert } from "../alerts/alert.js";
+import type { Alert } from "../core/alerts/alert.js";
 import type { Dispatcher } from "../core/dispatch.js";
 import { CONSOLE_IDENTITY } from "../core/identity.js";
 import type { Job } from "./scheduler.js";

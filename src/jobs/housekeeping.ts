@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { RateLimiter } from "../core/rate-limit.js";
-import type { Confirmations } from "../store/confirmations.js";
+import type { Confirmations } from "../core/ports/confirmations.js";
 import type { Job } from "./scheduler.js";
 
 /** Drops expired confirmations and rested rate-limit buckets, so neither grows with time. */

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { within } from "../core/deadline.js";
 import { isUserError } from "../core/errors.js";
 import { isStoreBusy } from "../core/store-busy.js";
-import type { InstanceLock } from "./instance-lock.js";
+import type { InstanceLock } from "../store/instance-lock.js";
 
 export interface Job {
   name: string;
@@ -12,6 +12,8 @@ export interface Job {
   run(): Promise<void>;
   /** Why this run should not happen now (a dependency known to be down); the job waits for its next tick. */
   holdReason?: () => string | undefined;
+  /** A subscription the job keeps while the jobs run (see Scheduler.follow); returns the unsubscribe. */
+  follow?: () => () => void;
 }
 
 export interface JobStatus {
@@ -59,6 +61,7 @@ export class Scheduler {
 
   add(job: Job): void {
     this.jobs.push(job);
+    if (job.follow) this.follow(job.follow);
     this.status.set(job.name, { name: job.name, schedule: job.schedule, runs: 0, failures: 0, running: false });
   }
 

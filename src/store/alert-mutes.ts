@@ -1,19 +1,5 @@
 import type { Database } from "better-sqlite3";
-
-export interface Mute {
-  what: string;
-  /** Unix ms; undefined until unmuted by hand. */
-  until?: number;
-  by: string;
-  at: number;
-}
-
-export interface AlertMutes {
-  mute(mute: Mute): void;
-  unmute(what: string): boolean;
-  /** Mutes in force at `now`. */
-  active(now: number): Mute[];
-}
+import type { AlertMutes } from "../core/ports/alert-mutes.js";
 
 export function createAlertMutes(db: Database): AlertMutes {
   const upsert = db.prepare(

@@ -1,10 +1,5 @@
 import type { Database } from "better-sqlite3";
-
-/** Small JSON documents the alert detectors keep between runs and across restarts. */
-export interface AlertState {
-  get<T>(key: string): T | undefined;
-  set(key: string, value: unknown, now: number): void;
-}
+import type { AlertState } from "../core/ports/alert-state.js";
 
 export function createAlertState(db: Database): AlertState {
   const read = db.prepare<[string], { value: string }>("SELECT value FROM alert_state WHERE key = ?");

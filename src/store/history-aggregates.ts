@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { DAY_S, UNKNOWN_ASN } from "./history-rollups.js";
 import { defined, seconds, statementCache, type Params } from "./history-sql.js";
-import type { BanFilter, Bucketing, TimelinePoint, TopKey, TopRow } from "./history-queries.js";
+import type { BanFilter, HistoryAggregates } from "../core/ports/history-queries.js";
 
 const DAY = DAY_S;
 // Far enough in the future to stand for "no end" in SQL comparisons.
@@ -17,15 +17,6 @@ interface Rollup {
 
 const BY_COUNTRY: Rollup = { table: "history_daily", column: "country", eventKey: "coalesce(country, '')", unknown: "''" };
 const BY_ASN: Rollup = { table: "history_daily_asn", column: "asn", eventKey: `coalesce(asn, ${UNKNOWN_ASN})`, unknown: String(UNKNOWN_ASN) };
-
-export interface HistoryAggregates {
-  top(by: TopKey, filter: BanFilter, limit: number): TopRow[];
-  timeline(filter: BanFilter, bucketing: Bucketing): TimelinePoint[];
-  /** Bans in the window. */
-  bans(filter: BanFilter): number;
-  /** Distinct addresses banned in the window. */
-  addresses(filter: BanFilter): number;
-}
 
 /**
  * Counts over bans in a time window. Whole UTC days come from the daily rollups (a few rows per day

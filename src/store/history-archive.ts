@@ -1,26 +1,10 @@
 import type { Database } from "better-sqlite3";
-import type { EventKind, HistoryEvent, Origin, OriginNote } from "../core/history/event.js";
+import type { EventKind, HistoryEvent, Origin } from "../core/history/event.js";
 import { mayBeBanBots } from "../core/history/origin.js";
 import { transaction } from "../db/transaction.js";
 import { DAY_S, createHistoryRollups } from "./history-rollups.js";
 import { seconds, type EventRow } from "./history-sql.js";
-
-/** The write side of ban history. Reads are in history-queries.ts. */
-export interface HistoryArchive {
-  /**
-   * Adds the events not archived yet and returns those that were new, as archived (an event BanBot
-   * noted as its own takes that origin). With `refresh`, events already archived take the new ban time and count
-   * (fail2ban's database is authoritative for them: bantime.increment raises both after the ban).
-   * With `notedOnly`, only events BanBot noted as its own are added (the unbans of a jail it stopped).
-   */
-  add(events: readonly HistoryEvent[], opts?: { refresh?: boolean; notedOnly?: boolean }): HistoryEvent[];
-  /** Tags archived events that match (when the note comes late), and keeps the rest for later ones. */
-  note(host: string, note: OriginNote): void;
-  /** Deletes events older than the retention and stale notes; returns how many events went. */
-  purge(opts: { now: number; retentionMs: number }): number;
-  /** Runs `fn` in one transaction (with the backfill's watermark, say). */
-  atomically<T>(fn: () => T): T;
-}
+import type { HistoryArchive } from "../core/ports/history-archive.js";
 
 // A note matches an event from a minute before BanBot acted to an hour after (a large blocklist
 // import bans in chunks for minutes); notes nothing matched are dropped after a day.

@@ -1,18 +1,5 @@
 import type { Database } from "better-sqlite3";
-
-/** The last fail2ban database row the backfill archived, with what it held. */
-export interface Watermark {
-  rowid: number;
-  jail: string;
-  ip: string;
-  /** fail2ban's timeofban, Unix seconds. */
-  time: number;
-}
-
-export interface BackfillState {
-  get(host: string, source: string): Watermark | undefined;
-  set(host: string, source: string, mark: Watermark, now: number): void;
-}
+import type { BackfillState } from "../core/ports/history-backfill-state.js";
 
 export function createBackfillState(db: Database): BackfillState {
   const get = db.prepare<[string, string], { rowid: number; jail: string | null; ip: string | null; time: number | null }>(

@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { ArchivedEvent } from "../core/history/event.js";
 import { defined, seconds, statementCache, type EventRow, type Params } from "./history-sql.js";
-import type { EventFilter, HistoryQueries, IpSummary } from "./history-queries.js";
+import type { EventFilter, HistoryQueries, IpSummary } from "../core/ports/history-queries.js";
 
 type EventColumns = EventRow & { id: number };
 

@@ -1,80 +1,8 @@
 import type { Database } from "better-sqlite3";
-import type { ArchivedEvent } from "../core/history/event.js";
-import { createHistoryAggregates, type HistoryAggregates } from "./history-aggregates.js";
+import { createHistoryAggregates } from "./history-aggregates.js";
 import { createEventQueries } from "./history-event-queries.js";
 import { createUnplacedQuery } from "./history-unplaced.js";
-
-export interface EventFilter {
-  ip?: string;
-  jail?: string;
-  /** Unix milliseconds: only events at or after it. */
-  since?: number;
-}
-
-/** Bans in a window, for aggregates. */
-export interface BanFilter {
-  /** Unix milliseconds. */
-  since: number;
-  /** Unix milliseconds, exclusive; default no end. */
-  until?: number;
-  jail?: string;
-}
-
-export type TopKey = "ip" | "country" | "jail" | "asn";
-
-export interface TopRow {
-  /** The address, country code, jail or AS number; undefined for bans whose country or ASN is unknown. */
-  key: string | undefined;
-  bans: number;
-  /** Unix milliseconds of the latest ban. */
-  lastAt: number;
-  /** For addresses: the country they were in when banned. */
-  country?: string;
-}
-
-/** Buckets of `size` seconds starting at `offset` seconds past the epoch (Monday for weeks). */
-export interface Bucketing {
-  size: number;
-  offset: number;
-}
-
-export interface TimelinePoint {
-  /** Unix milliseconds, the start of the bucket. */
-  at: number;
-  jail: string;
-  bans: number;
-}
-
-export interface IpSummary {
-  bans: number;
-  unbans: number;
-  /** Unix milliseconds of the first and last ban. */
-  first?: number;
-  last?: number;
-  perJail: { jail: string; bans: number; last: number }[];
-  /** Newest first; only bans that carried log lines. */
-  recentMatches: { at: number; jail: string; matches: string }[];
-  country?: string;
-  asn?: number;
-  asOrg?: string;
-}
-
-/** The read side of ban history, for one fail2ban host. */
-export interface HistoryQueries extends HistoryAggregates {
-  /**
-   * Newest first; an address's events by ban, each unban just above its ban. `after` and `before`
-   * are the id of the event at the edge of the current page: the next page comes after it, the
-   * previous one before it. A cursor whose event was purged meanwhile matches nothing.
-   */
-  events(filter: EventFilter, page: { limit: number; after?: number; before?: number }): ArchivedEvent[];
-  /** How many events match, counting no further than `cap`; `newerThan` counts those before an event (by id). */
-  count(filter: EventFilter & { newerThan?: number }, cap: number): number;
-  /** The name an AS had in the newest ban that recorded it. */
-  asOrg(asn: number): string | undefined;
-  /** Addresses banned in the window whose bans carry no country, most bans first, at most `cap`. */
-  unplaced(filter: BanFilter, cap: number): { ip: string; bans: number; lastAt: number }[];
-  ipSummary(ip: string): IpSummary;
-}
+import type { HistoryQueries } from "../core/ports/history-queries.js";
 
 export function createHistoryQueries(db: Database, { host }: { host: string }): HistoryQueries {
   return { ...createEventQueries(db, host), ...createHistoryAggregates(db, host), ...createUnplacedQuery(db, host) };

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { defined, seconds, statementCache, type Params } from "./history-sql.js";
-import type { HistoryQueries } from "./history-queries.js";
+import type { HistoryQueries } from "../core/ports/history-queries.js";
 
 /**
  * Addresses whose bans carry no country, for `top countries` to tell special ranges (which geo never

@@ -1,26 +1,5 @@
 import type { Database } from "better-sqlite3";
-
-export interface JobRun {
-  name: string;
-  lastRunAt: number;
-  ok: boolean;
-  lastError?: string;
-  runs: number;
-  failures: number;
-}
-
-export interface LockHolder {
-  owner: string;
-  acquiredAt: number;
-  heartbeatAt: number;
-}
-
-export interface JobRuns {
-  record(name: string, at: number, error?: string): void;
-  list(): JobRun[];
-  /** Who runs the jobs now: the instance lock's holder and its last heartbeat. */
-  holder(): LockHolder | undefined;
-}
+import type { LockHolder, JobRuns } from "../core/ports/job-runs.js";
 
 /** Reads the instance lock's row: the lease InstanceLock (src/jobs/instance-lock.ts) takes and renews. */
 export function lockHolderReader(db: Database): () => LockHolder | undefined {

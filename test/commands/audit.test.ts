@@ -5,7 +5,8 @@ import type { CommandDef } from "../../src/core/command/model.js";
 import { parseCommandLine } from "../../src/core/command/parse.js";
 import { CONSOLE_IDENTITY } from "../../src/core/identity.js";
 import type { Reply } from "../../src/core/reply.js";
-import { createAuditLog, type AuditLog } from "../../src/store/audit-log.js";
+import { createAuditLog } from "../../src/store/audit-log.js";
+import type { AuditLog } from "../../src/core/ports/audit-log.js";
 import { TestClock } from "../harness/banbot.js";
 import { migratedStore } from "../harness/store.js";
 

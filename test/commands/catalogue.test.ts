@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../commands/index.js";
-import { discordCommandJson } from "../../src/core/command/discord-schema.js";
+import { discordCommandJson } from "../../src/adapters/discord/schema.js";
 import { formatCommandLine } from "../../src/core/command/format.js";
 import { parseCommandLine } from "../../src/core/command/parse.js";
 

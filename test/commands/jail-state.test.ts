@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import type { Reply } from "../../src/core/reply.js";
-import { JAIL_RESTARTED } from "../../src/store/jail-notes.js";
+import { JAIL_RESTARTED } from "../../src/core/ports/jail-notes.js";
 import { slackUser, useBanBot } from "../harness/banbot.js";
 import { useClients } from "../harness/client.js";
 

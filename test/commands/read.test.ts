@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InstanceLock } from "../../src/jobs/instance-lock.js";
+import { InstanceLock } from "../../src/store/instance-lock.js";
 import { useBanBot } from "../harness/banbot.js";
 import { useClients } from "../harness/client.js";
 import { causeBanByLog } from "../harness/fail2ban.js";
@@ -33,7 +33,7 @@ describe("viewer commands", () => {
     const spikes = () => bot.run("status").then((r) => r.fields?.find((f) => f.label === "Spike detection")?.value);
     expect(await spikes()).toBe("starting: the first check runs within a minute");
     // What the detector found at its last tick: one jail reports through the capture, one does not.
-    bot.core.internals.alertState.set("spike:sources", { events: ["alpha"], counter: ["beta"], at: bot.clock.now() }, bot.clock.now());
+    bot.core.alertState.set("spike:sources", { events: ["alpha"], counter: ["beta"], at: bot.clock.now() }, bot.clock.now());
     expect(await spikes()).toBe(
       "from the history capture's ban events for alpha; from fail2ban's ban counter once a minute for beta: the history capture is not installed there (docs/history.md)",
     );

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Grant } from "../../src/config/file-schema.js";
-import { refusalMessage, roleOf } from "../../src/core/access.js";
+import { refusalMessage, roleOf, type Grant } from "../../src/core/access.js";
 import type { Role } from "../../src/core/command/model.js";
 import type { Identity } from "../../src/core/identity.js";
 import { CONSOLE_IDENTITY } from "../../src/core/identity.js";

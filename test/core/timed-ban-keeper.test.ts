@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
 import { TimedBanKeeper } from "../../src/core/timed-ban-keeper.js";
-import { InstanceLock } from "../../src/jobs/instance-lock.js";
+import { InstanceLock } from "../../src/store/instance-lock.js";
 import { createTimedBans } from "../../src/store/timed-bans.js";
 import { useBanBot } from "../harness/banbot.js";
 import { silentLog, useClients } from "../harness/client.js";
@@ -15,7 +15,7 @@ describe("timed bans against a real fail2ban (the job)", () => {
   const bot = useBanBot({ jails: JAILS });
   const connect = useClients();
   const fail2ban = () => connect(bot.sandbox.socketPath).fail2ban;
-  const keeper = () => bot.core.internals.timedBanKeeper;
+  const keeper = () => bot.core.timedBanKeeper;
   const isBanned = async (ip: string, jail: string) => (await fail2ban().jailsBanning([ip]))[0]!.includes(jail);
   // fail2ban runs on real time; so must BanBot's clock in these tests.
   const realTime = () => void (bot.clock.at = Date.now());
@@ -128,7 +128,7 @@ describe("timed bans and the capture", () => {
   it("archives the end of a timed ban as the job's, for whom it banned", async () => {
     await bot.run("ban 192.0.2.164 alpha for 1s");
     await delay(1_100);
-    await bot.core.internals.timedBanKeeper.run();
+    await bot.core.timedBanKeeper.run();
     await eventually(() => expect(events("192.0.2.164")).toEqual(["alpha unban job:timed-ban-expiry console:console", "alpha ban manual console:console 1s"]));
   });
 
@@ -136,7 +136,7 @@ describe("timed bans and the capture", () => {
     await bot.run("ban 192.0.2.165 alpha for 1h");
     await fail2ban().unban("alpha", ["192.0.2.165"]);
     await eventually(() => expect(bot.core.services.timedBans.forIp("192.0.2.165")).toEqual([]));
-    await bot.core.internals.timedBanKeeper.run();
+    await bot.core.timedBanKeeper.run();
     expect(await isBanned("192.0.2.165", "alpha")).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Alert } from "../../src/alerts/alert.js";
+import type { Alert } from "../../src/core/alerts/alert.js";
 import { buildCore } from "../../src/compose.js";
 import { loadConfig } from "../../src/config.js";
 import { AlertConsumer } from "../../src/fleet/front/alert-consumer.js";

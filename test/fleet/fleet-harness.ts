@@ -10,7 +10,7 @@ import { loadConfig, type Config } from "../../src/config.js";
 import { agentSetup, startAgent, type RunningAgent } from "../../src/fleet/agent/agent.js";
 import { fleetConnectionOptions } from "../../src/fleet/connection-options.js";
 import { createFront, type Front } from "../../src/fleet/front/front.js";
-import type { Alert } from "../../src/alerts/alert.js";
+import type { Alert } from "../../src/core/alerts/alert.js";
 import { natsServerConfig } from "../../src/fleet/server-config.js";
 import { fleetSubjects } from "../../src/fleet/subjects.js";
 import { silentLog } from "../harness/client.js";

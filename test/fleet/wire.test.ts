@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Alert } from "../../src/alerts/alert.js";
+import type { Alert } from "../../src/core/alerts/alert.js";
 import type { Reply } from "../../src/core/reply.js";
 import { alertEventOf, fleetAlertRoute } from "../../src/fleet/agent/alert-route.js";
 import { fitted } from "../../src/fleet/agent/responder.js";

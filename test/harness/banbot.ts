@@ -5,7 +5,7 @@ import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll } from "vitest";
 import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
-import { historyActionFile } from "../../src/core/history/capture-check.js";
+import { historyActionFile } from "../../src/cli/capture-check.js";
 import type { HistoryListener } from "../../src/core/history/listener.js";
 import { CONSOLE_IDENTITY, type Identity } from "../../src/core/identity.js";
 import type { SandboxJail } from "../../src/sandbox/fail2ban-sandbox.js";
@@ -101,7 +101,7 @@ export function useBanBot(opts: { yaml?: string; env?: Record<string, string>; j
     /** fail2ban round trips of this command (`get banip`, `banned`, …) BanBot has made, per its metrics. */
     async roundTrips(command: string): Promise<number> {
       if (!core) throw new Error("useBanBot: only inside tests");
-      const text = await core.internals.metrics.registry.getSingleMetricAsString("banbot_fail2ban_round_trip_seconds");
+      const text = await core.metrics.registry.getSingleMetricAsString("banbot_fail2ban_round_trip_seconds");
       const counts = [...text.matchAll(/_count\{command="([^"]*)",outcome="\w+"\} (\d+)/g)].filter((m) => m[1] === command);
       return counts.reduce((n, m) => n + Number(m[2]), 0);
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Alert } from "../../src/alerts/alert.js";
+import type { Alert } from "../../src/core/alerts/alert.js";
 import { blocklistImportsJob } from "../../src/jobs/blocklist-imports.js";
 import { createAlertState } from "../../src/store/alert-state.js";
 import { useBanBot } from "../harness/banbot.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Alert } from "../../src/alerts/alert.js";
+import type { Alert } from "../../src/core/alerts/alert.js";
 import { digestJob } from "../../src/jobs/digest.js";
 import { useBanBot } from "../harness/banbot.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InstanceLock } from "../../src/jobs/instance-lock.js";
+import { InstanceLock } from "../../src/store/instance-lock.js";
 import { Scheduler } from "../../src/jobs/scheduler.js";
 import { silentLog } from "../harness/client.js";
 import { migratedStore } from "../harness/store.js";

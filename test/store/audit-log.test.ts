@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AuditEntry, AuditLog } from "../../src/store/audit-log.js";
+import type { AuditEntry, AuditLog } from "../../src/core/ports/audit-log.js";
 import { createAuditLog } from "../../src/store/audit-log.js";
 import { migratedStore } from "../harness/store.js";
 

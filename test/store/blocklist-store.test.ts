@@ -1,8 +1,11 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createBlocklistMembers, type BlocklistMembers, type Member } from "../../src/store/blocklist-members.js";
-import { createBlocklistRuns, type BlocklistRuns, type RunCounts } from "../../src/store/blocklist-runs.js";
-import { createBlocklistSources, type BlocklistSources, type SourceSettings } from "../../src/store/blocklist-sources.js";
+import { createBlocklistMembers } from "../../src/store/blocklist-members.js";
+import type { BlocklistMembers, Member } from "../../src/core/ports/blocklist-members.js";
+import { createBlocklistRuns } from "../../src/store/blocklist-runs.js";
+import type { BlocklistRuns, RunCounts } from "../../src/core/ports/blocklist-runs.js";
+import { createBlocklistSources } from "../../src/store/blocklist-sources.js";
+import type { BlocklistSources, SourceSettings } from "../../src/core/ports/blocklist-sources.js";
 import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Confirmations } from "../../src/store/confirmations.js";
+import type { Confirmations } from "../../src/core/ports/confirmations.js";
 import { createConfirmations } from "../../src/store/confirmations.js";
 import { migratedStore } from "../harness/store.js";
 

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createGeoCacheStore, type GeoCacheEntry, type GeoCacheStore } from "../../src/store/geo-cache.js";
+import { createGeoCacheStore } from "../../src/store/geo-cache.js";
+import type { GeoCacheEntry, GeoCacheStore } from "../../src/core/ports/geo-cache.js";
 import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;

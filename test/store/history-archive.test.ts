@@ -7,8 +7,10 @@ import { migrate } from "../../src/db/migrate.js";
 import { openDatabase } from "../../src/db/open.js";
 import { migrationsDir } from "../../src/paths.js";
 import type { HistoryEvent } from "../../src/core/history/event.js";
-import { createHistoryArchive, type HistoryArchive } from "../../src/store/history-archive.js";
-import { createHistoryQueries, type HistoryQueries } from "../../src/store/history-queries.js";
+import { createHistoryArchive } from "../../src/store/history-archive.js";
+import type { HistoryArchive } from "../../src/core/ports/history-archive.js";
+import { createHistoryQueries } from "../../src/store/history-queries.js";
+import type { HistoryQueries } from "../../src/core/ports/history-queries.js";
 import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_790_000_000; // Unix seconds

@@ -2,7 +2,8 @@ import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HistoryEvent } from "../../src/core/history/event.js";
 import { createHistoryArchive } from "../../src/store/history-archive.js";
-import { createHistoryQueries, type HistoryQueries } from "../../src/store/history-queries.js";
+import { createHistoryQueries } from "../../src/store/history-queries.js";
+import type { HistoryQueries } from "../../src/core/ports/history-queries.js";
 import { migratedStore } from "../harness/store.js";
 
 const DAY = 86_400;

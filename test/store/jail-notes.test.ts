@@ -1,7 +1,8 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { JailNotes } from "../../src/store/jail-notes.js";
-import { JAIL_RESTARTED, createJailNotes } from "../../src/store/jail-notes.js";
+import type { JailNotes } from "../../src/core/ports/jail-notes.js";
+import { createJailNotes } from "../../src/store/jail-notes.js";
+import { JAIL_RESTARTED } from "../../src/core/ports/jail-notes.js";
 import { migratedStore } from "../harness/store.js";
 
 const T0 = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { TimedBan, TimedBans } from "../../src/store/timed-bans.js";
+import type { TimedBan, TimedBans } from "../../src/core/ports/timed-bans.js";
 import { createTimedBans } from "../../src/store/timed-bans.js";
 import { migratedStore } from "../harness/store.js";
 

@@ -3,7 +3,7 @@ import { Client, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits,
 import type { Logger } from "pino";
 import type { Config, DiscordConfig } from "../../config.js";
 import type { ChatAdapter } from "../../core/chat.js";
-import { discordLayout } from "../../core/command/discord-schema.js";
+import { discordLayout } from "./schema.js";
 import type { Dispatcher } from "../../core/dispatch.js";
 import { UserError } from "../../core/errors.js";
 import type { Fail2ban } from "../../core/fail2ban/client.js";

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
-import type { DiscordPlacement } from "../../core/command/discord-schema.js";
+import { commandOfLine } from "../../core/command/parse.js";
+import type { DiscordPlacement } from "./schema.js";
 import type { Dispatcher } from "../../core/dispatch.js";
 import type { Reply } from "../../core/reply.js";
 import type { AnyCommand } from "../../core/services.js";
@@ -26,6 +27,5 @@ export function render(ctx: HandlerContext, reply: Reply, opts: MessageOptions =
 
 /** The line again when running it again is harmless (it only reads), so a long table can show its other views. */
 export function rerunnable(ctx: HandlerContext, line: string): string | undefined {
-  const name = line.trim().split(/\s+/)[0]?.toLowerCase();
-  return ctx.catalogue.find((c) => c.name === name)?.effect === "read" ? line : undefined;
+  return commandOfLine(ctx.catalogue, line)?.effect === "read" ? line : undefined;
 }

@@ -1,5 +1,5 @@
 import type { ChatInputCommandInteraction } from "discord.js";
-import { valuesFromDiscord } from "../../core/command/discord-schema.js";
+import { valuesFromDiscord } from "./schema.js";
 import { isUserError } from "../../core/errors.js";
 import { errorReply, type Reply } from "../../core/reply.js";
 import { render, rerunnable, type HandlerContext } from "./context.js";

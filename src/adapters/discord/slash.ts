@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType, type CommandInteractionOption } from "discord.js";
-import type { DiscordPlacement } from "../../core/command/discord-schema.js";
+import type { DiscordPlacement } from "./schema.js";
 import type { AnyCommand } from "../../core/services.js";
 
 export interface LeafOption {

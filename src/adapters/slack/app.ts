@@ -14,7 +14,7 @@ import {
 } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Config, SlackConfig } from "../../config.js";
-import type { Grant } from "../../config/file-schema.js";
+import type { Grant } from "../../core/access.js";
 import type { ChatAdapter } from "../../core/chat.js";
 import type { Dispatcher } from "../../core/dispatch.js";
 import { UserError } from "../../core/errors.js";

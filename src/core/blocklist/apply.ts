@@ -1,5 +1,4 @@
-import { transaction } from "../../db/transaction.js";
-import type { BlocklistMembers, Member } from "../../store/blocklist-members.js";
+import type { BlocklistMembers, Member } from "../ports/blocklist-members.js";
 import type { Fail2ban } from "../fail2ban/client.js";
 import { NetworkSet, parseEntry, rangeOf, type Network } from "./address.js";
 
@@ -28,7 +27,6 @@ export interface BlocklistBanEvent {
 export interface ApplyDeps {
   fail2ban: Pick<Fail2ban, "ban" | "unban" | "jailLimits">;
   members: BlocklistMembers;
-  db: Parameters<typeof transaction>[0];
   now: () => number;
   chunkSize: number;
   origin: string;
@@ -57,7 +55,7 @@ export async function liftRows(rows: readonly Member[], deps: ApplyDeps): Promis
     const [only] = sources;
     const others = sources.size === 1 && only !== undefined ? deps.members.othersInJail(jail, only) : deps.members.inJail(jail);
     const { unban, forget } = splitLeaving(group, others);
-    transaction(deps.db, () => {
+    deps.members.atomically(() => {
       for (const row of forget) {
         if (row.owned) deps.members.handOver(jail, row.entry, row.sourceId);
         deps.members.remove(row.sourceId, jail, [row.entry]);
@@ -74,7 +72,7 @@ export async function liftRows(rows: readonly Member[], deps: ApplyDeps): Promis
       chunkSize: deps.chunkSize,
       onProgress: (count, total) => {
         const chunk = entries.slice(done, count);
-        transaction(deps.db, () => {
+        deps.members.atomically(() => {
           for (const row of chunk.flatMap((e) => byEntry.get(e) ?? [])) deps.members.remove(row.sourceId, jail, [row.entry]);
         });
         done = count;

@@ -1,9 +1,8 @@
-import type { Database } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
-import { createBlocklistMembers, type BlocklistMembers, type MemberState } from "../../store/blocklist-members.js";
-import { createBlocklistRuns, type BlocklistRuns, type Run } from "../../store/blocklist-runs.js";
-import { createBlocklistSources, type BlocklistSources, type Source, type SourceSettings } from "../../store/blocklist-sources.js";
+import type { BlocklistMembers, MemberState } from "../ports/blocklist-members.js";
+import type { BlocklistRuns, Run } from "../ports/blocklist-runs.js";
+import type { BlocklistSources, Source, SourceSettings } from "../ports/blocklist-sources.js";
 import { UserError } from "../errors.js";
 import type { Fail2ban } from "../fail2ban/client.js";
 import type { Clock } from "../services.js";
@@ -43,8 +42,15 @@ export interface Blocklists {
   listing(entry: string): { source: string; jail: string }[];
 }
 
+/** Where blocklists keep their sources, runs and membership rows. */
+export interface BlocklistStores {
+  sources: BlocklistSources;
+  runs: BlocklistRuns;
+  members: BlocklistMembers;
+}
+
 export interface BlocklistsDeps {
-  db: Database;
+  stores: BlocklistStores;
   fail2ban: Pick<Fail2ban, "ban" | "unban" | "bannedIps" | "jailLimits" | "ignoreList" | "status">;
   clock: Clock;
   host: string;
@@ -65,7 +71,7 @@ export interface BlocklistsDeps {
 const DEFAULT_CHUNK = 1000;
 
 export function createBlocklists(deps: BlocklistsDeps): Blocklists {
-  return new BlocklistService(deps, createBlocklistSources(deps.db, { host: deps.host }), createBlocklistRuns(deps.db), createBlocklistMembers(deps.db));
+  return new BlocklistService(deps, deps.stores.sources, deps.stores.runs, deps.stores.members);
 }
 
 class BlocklistService implements Blocklists {
@@ -179,10 +185,9 @@ class BlocklistService implements Blocklists {
   }
 
   private applyDeps(source: Source | undefined, progress?: (p: ImportProgress) => void, actor?: string): ApplyDeps {
-    const { fail2ban, db, clock, chunkSize, onBanned } = this.deps;
+    const { fail2ban, clock, chunkSize, onBanned } = this.deps;
     return {
       fail2ban,
-      db,
       members: this.members,
       now: () => clock.now(),
       chunkSize: chunkSize ?? DEFAULT_CHUNK,

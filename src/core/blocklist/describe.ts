@@ -1,5 +1,5 @@
-import type { Run, RunOutcome } from "../../store/blocklist-runs.js";
-import type { Source } from "../../store/blocklist-sources.js";
+import type { Run, RunOutcome } from "../ports/blocklist-runs.js";
+import type { Source } from "../ports/blocklist-sources.js";
 import type { Field, Reply } from "../reply.js";
 import { formatDuration } from "../time-format.js";
 import type { ImportProgress } from "./apply.js";

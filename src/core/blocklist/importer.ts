@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
-import type { Member } from "../../store/blocklist-members.js";
-import type { BlocklistRuns, RunCounts, RunTrigger } from "../../store/blocklist-runs.js";
-import type { BlocklistSources, Source } from "../../store/blocklist-sources.js";
+import type { Member } from "../ports/blocklist-members.js";
+import type { BlocklistRuns, RunCounts, RunTrigger } from "../ports/blocklist-runs.js";
+import type { BlocklistSources, Source } from "../ports/blocklist-sources.js";
 import { isUserError, UserError } from "../errors.js";
 import type { Fail2ban } from "../fail2ban/client.js";
 import { liftRows, sendBans, splitLeaving, type ApplyDeps, type ImportProgress } from "./apply.js";

@@ -1,4 +1,4 @@
-import type { Member } from "../../store/blocklist-members.js";
+import type { Member } from "../ports/blocklist-members.js";
 
 // The diff of one import, pure: what the list says now against what this source has on record:
 // its settled rows (banned, in the jail, fail2ban's ban not past its end) by entry only, the rest whole.

@@ -1,4 +1,4 @@
-import type { SourceSettings } from "../../store/blocklist-sources.js";
+import type { SourceSettings } from "../ports/blocklist-sources.js";
 import { UserError } from "../errors.js";
 import type { Fail2ban } from "../fail2ban/client.js";
 import { isJailName } from "../fail2ban/validate.js";

@@ -1,7 +1,9 @@
 import type { Identity } from "../identity.js";
 import type { Reply } from "../reply.js";
 
-export type Role = "viewer" | "operator" | "admin";
+/** Each role allows what the ones before it do. */
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
 
 // The closed set of option kinds: every surface derives its input from these (the console/Slack
 // text parser, Discord's typed options), so adding a kind means teaching every adapter.
@@ -55,8 +57,14 @@ export interface Invocation {
   progress?: (text: string) => void;
 }
 
-export interface CommandDef<O extends readonly OptionSpec[] = readonly OptionSpec[], C = never> {
-  name: string;
+/** A command as its file declares it (defineCommand names it after its path). */
+export interface CommandSpec<O extends readonly OptionSpec[] = readonly OptionSpec[], C = never> {
+  /**
+   * The words that name it, as typed: `["blocklist", "add"]`, `["status"]`. The parser takes the
+   * longest path a line starts with; help lists a first word's commands; Discord makes a first word
+   * shared by several commands a subcommand group.
+   */
+  path: readonly [string, ...string[]];
   summary: string;
   /** Complete example lines, without the `/f2b` prefix. */
   examples: readonly string[];
@@ -81,13 +89,19 @@ export interface CommandDef<O extends readonly OptionSpec[] = readonly OptionSpe
   run(values: Values<O>, ctx: C & Invocation): Promise<Reply>;
 }
 
-/** Keeps option names and kinds as literal types so `run` sees exact value types. */
-export function defineCommand<const O extends readonly OptionSpec[], C>(def: CommandDef<O, C>): CommandDef<O, C> {
-  return def;
+export interface CommandDef<O extends readonly OptionSpec[] = readonly OptionSpec[], C = never> extends CommandSpec<O, C> {
+  /**
+   * The path as one word, `blocklist-add`: what the audit log records, what canonical lines (and
+   * so buttons) start with, and another way to type it.
+   */
+  name: string;
 }
 
-export const ROLE_ORDER: readonly Role[] = ["viewer", "operator", "admin"];
+/** Names the command after its path, and keeps option names and kinds as literal types so `run` sees exact value types. */
+export function defineCommand<const O extends readonly OptionSpec[], C>(spec: CommandSpec<O, C>): CommandDef<O, C> {
+  return { ...spec, name: spec.path.join("-") };
+}
 
 export function roleAllows(has: Role | undefined, needs: Role): boolean {
-  return has !== undefined && ROLE_ORDER.indexOf(has) >= ROLE_ORDER.indexOf(needs);
+  return has !== undefined && ROLES.indexOf(has) >= ROLES.indexOf(needs);
 }

@@ -17,8 +17,8 @@ import { tokenize, type Token } from "./tokenize.js";
 //      evidently meant for (`history 999.9.9.9`: an address, not a jail). `rest` text takes the
 //      remainder of the line.
 // Only unquoted tokens are keywords or `--…=`; quoting makes any word a plain value.
-// A command named `word-sub` may also be typed as two words, `word sub` (what Discord shows as a
-// subcommand group): `blocklist add …` is `blocklist-add …`. The joined name wins when it exists.
+// A command is named by its declared path, `blocklist add …`, or by its name, the path's words
+// joined, `blocklist-add …`. The longest path a line starts with wins over a shorter one's options.
 
 export interface ParsedCommand {
   command: CommandDef;
@@ -57,25 +57,54 @@ export function parseCommandLine(catalogue: readonly CommandDef[], line: string)
     }
     confirmToken = value;
   }
-  const [head, second] = tokens;
-  if (!head) throw new UserError("invalid_argument", "No command given. Type `help` for the list.");
-  const joined = second && !second.quoted ? findExact(catalogue, `${head.text}-${second.text}`) : undefined;
-  const command = joined ?? findCommand(catalogue, head.text);
-  const values = readArguments(command, tokens.slice(joined ? 2 : 1));
+  if (tokens.length === 0) throw new UserError("invalid_argument", "No command given. Type `help` for the list.");
+  const { command, words } = commandAt(catalogue, tokens);
+  const values = readArguments(command, tokens.slice(words));
   return confirmToken === undefined ? { command, values } : { command, values, confirmToken };
 }
 
+/** The command a line runs, or undefined when it names none: for surfaces that look before they dispatch. */
+export function commandOfLine(catalogue: readonly CommandDef[], line: string): CommandDef | undefined {
+  try {
+    const tokens = tokenize(withoutConfirmToken(line));
+    return tokens.length === 0 ? undefined : commandAt(catalogue, tokens).command;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The command the tokens start with and how many tokens name it: the longest declared path (its
+ * words after the first unquoted, any case), else the first token as a command's name.
+ */
+function commandAt(catalogue: readonly CommandDef[], tokens: readonly Token[]): { command: CommandDef; words: number } {
+  let longest: CommandDef | undefined;
+  for (const command of catalogue) {
+    const { path } = command;
+    if (path.length < 2 || path.length > tokens.length || path.length <= (longest?.path.length ?? 1)) continue;
+    if (path.every((word, i) => (i === 0 || !tokens[i]!.quoted) && tokens[i]!.text.toLowerCase() === word.toLowerCase())) longest = command;
+  }
+  return longest ? { command: longest, words: longest.path.length } : { command: findCommand(catalogue, tokens[0]!.text), words: 1 };
+}
+
+/** The command of that name (`blocklist-add`); a UserError with a guess, or the subcommands when `name` is a first word (`blocklist`). */
 export function findCommand(catalogue: readonly CommandDef[], name: string): CommandDef {
   const command = findExact(catalogue, name);
   if (command) return command;
   const guess = suggest(name, catalogue.map((c) => c.name));
   const hint = guess === undefined ? "" : ` Did you mean \`${guess}\`?`;
-  const family = catalogue.filter((c) => !c.internal && c.name.toLowerCase().startsWith(`${name.toLowerCase()}-`));
+  const family = subcommandsOf(catalogue, [name]);
   if (family.length > 0) {
-    const subs = family.map((c) => c.name.slice(name.length + 1));
-    throw new UserError("invalid_argument", `\`${shown(name)}\` needs one of ${orList(subs)}, e.g. \`${family[0]!.name.replace("-", " ")}\`.${hint}`);
+    const subs = family.map((c) => c.path.slice(1).join(" "));
+    throw new UserError("invalid_argument", `\`${shown(name)}\` needs one of ${orList(subs)}, e.g. \`${family[0]!.path.join(" ")}\`.${hint}`);
   }
   throw new UserError("invalid_argument", `Unknown command \`${shown(name)}\`.${hint} Type \`help\` for the list.`);
+}
+
+/** The commands whose path continues `words` (`blocklist` → `blocklist add`, `blocklist edit`…), in catalogue order. */
+export function subcommandsOf(catalogue: readonly CommandDef[], words: readonly string[]): CommandDef[] {
+  const lower = words.map((w) => w.toLowerCase());
+  return catalogue.filter((c) => !c.internal && c.path.length > lower.length && lower.every((w, i) => c.path[i]!.toLowerCase() === w));
 }
 
 function findExact(catalogue: readonly CommandDef[], name: string): CommandDef | undefined {

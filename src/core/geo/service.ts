@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Logger } from "pino";
-import type { GeoCacheEntry, GeoCacheStore } from "../../store/geo-cache.js";
+import type { GeoCacheEntry, GeoCacheStore } from "../ports/geo-cache.js";
 import { classifyAddress } from "../ip-ranges.js";
 import { BoundedCache } from "./bounded-cache.js";
 import { describeResult } from "./country.js";

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { DbBan, Fail2banDatabase } from "../fail2ban/database.js";
-import type { BackfillState, Watermark } from "../../store/history-backfill-state.js";
-import type { HistoryArchive } from "../../store/history-archive.js";
+import type { BackfillState, Watermark } from "../ports/history-backfill-state.js";
+import type { HistoryArchive } from "../ports/history-archive.js";
 import type { CapturedEvent, HistoryEvent } from "./event.js";
 
 export interface BackfillDeps {

@@ -1,5 +1,5 @@
 import type { Field } from "../reply.js";
-import type { HistoryQueries } from "../../store/history-queries.js";
+import type { HistoryQueries } from "../ports/history-queries.js";
 import { formatRelative, formatTime } from "../time-format.js";
 import { asLabel, countryLabel, plural } from "./describe.js";
 

@@ -1,4 +1,4 @@
-import type { HistoryQueries } from "../../store/history-queries.js";
+import type { HistoryQueries } from "../ports/history-queries.js";
 import { UserError } from "../errors.js";
 import type { Fail2ban } from "../fail2ban/client.js";
 

@@ -1,4 +1,4 @@
-import type { Bucketing } from "../../store/history-queries.js";
+import type { Bucketing } from "../ports/history-queries.js";
 
 const HOUR = 3_600;
 const DAY = 86_400;

@@ -5,7 +5,7 @@ import type { Core } from "../../compose.js";
 import type { Config } from "../../config.js";
 import { within } from "../../core/deadline.js";
 import { isUserError } from "../../core/errors.js";
-import { historySocketPath } from "../../core/history/capture-check.js";
+import { historySocketPath } from "../../cli/capture-check.js";
 import { buildScheduler } from "../../jobs/build.js";
 import { createFleetRequests } from "../../store/fleet-requests.js";
 import { fleetConnectionOptions } from "../connection-options.js";
@@ -65,7 +65,7 @@ export async function startAgent({ config, core, options, log }: AgentDeps): Pro
   const scheduler = buildScheduler(config, core, [new AlertPublisher({ connection, subject: subjects.alert(host) })], log);
   const responder = new CommandResponder({
     dispatcher: core.dispatcher,
-    requests: createFleetRequests(core.internals.db),
+    requests: createFleetRequests(core.db),
     effectOf: (name) => core.services.catalogue.find((c) => c.name === name)?.effect,
     now,
     log: log.child({ component: "fleet-commands" }),

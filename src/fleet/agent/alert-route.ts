@@ -1,5 +1,5 @@
-import type { Alert } from "../../alerts/alert.js";
-import type { OutboxMessage } from "../../alerts/outbox.js";
+import type { Alert } from "../../core/alerts/alert.js";
+import type { OutboxMessage } from "../../core/ports/outbox.js";
 import { AlertEventSchema, type AlertEvent } from "../wire.js";
 
 // An agent's alerts wait in its own outbox until NATS takes them, like a chat post waits for Slack.

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { CommandResult, Dispatcher } from "../../core/dispatch.js";
 import { newIncident } from "../../core/incident.js";
 import { errorReply } from "../../core/reply.js";
-import type { FleetRequests } from "../../store/fleet-requests.js";
+import type { FleetRequests } from "../../core/ports/fleet-requests.js";
 import { CommandAnswerSchema, CommandRequestSchema, decodeWire, encodeWire, withoutImages, type CommandAnswer, type CommandRequest } from "../wire.js";
 
 const KEEP_MS = 24 * 3_600_000;

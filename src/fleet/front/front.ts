@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import type { Alert } from "../../alerts/alert.js";
+import type { Alert } from "../../core/alerts/alert.js";
 import type { Core } from "../../compose.js";
 import type { Config } from "../../config.js";
 import type { FleetHosts } from "../../core/ports/fleet.js";

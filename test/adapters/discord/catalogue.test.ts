@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../../commands/index.js";
-import { discordLayout } from "../../../src/core/command/discord-schema.js";
+import { discordLayout } from "../../../src/adapters/discord/schema.js";
 import type { OptionSpec } from "../../../src/core/command/model.js";
 import { useBanBot } from "../../harness/banbot.js";
 import { titleOf, useDiscord } from "./harness.js";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../../commands/index.js";
 import { registerCommands } from "../../../src/cli/register.js";
 import type { DiscordConfig } from "../../../src/config.js";
-import { discordCommandJson, discordLayout } from "../../../src/core/command/discord-schema.js";
+import { discordCommandJson, discordLayout } from "../../../src/adapters/discord/schema.js";
 import { FakeDiscord } from "../../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../../fakes/fake-discord-payloads.js";
 import { TEST_COMMANDS } from "../../harness/test-commands.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planImport, type PlanInput } from "../../../src/core/blocklist/plan.js";
-import type { Member } from "../../../src/store/blocklist-members.js";
+import type { Member } from "../../../src/core/ports/blocklist-members.js";
 
 const NOW = 1_000_000;
 const row = (entry: string, extra: Partial<Member> = {}): Member => ({

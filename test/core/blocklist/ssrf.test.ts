@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Blocklists, BlocklistsDeps } from "../../../src/core/blocklist/blocklists.js";
-import { buildBlocklists } from "../../../src/core/blocklist/build.js";
+import { buildBlocklists } from "../../../src/compose/blocklists.js";
 import { loadConfig } from "../../../src/config.js";
 import { silentLog } from "../../harness/client.js";
 import { migratedStore } from "../../harness/store.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach } from "vitest";
 import type { Blocklists } from "../../../src/core/blocklist/blocklists.js";
-import { buildBlocklists } from "../../../src/core/blocklist/build.js";
+import { buildBlocklists } from "../../../src/compose/blocklists.js";
 import { useBanBot } from "../../harness/banbot.js";
 import { silentLog } from "../../harness/client.js";
 import { useListServer } from "./list-server.js";

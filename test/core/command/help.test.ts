@@ -63,7 +63,7 @@ describe("renderCommandHelp", () => {
 
   it("GIVEN a destructive command without options THEN says it asks first and has no option table", () => {
     const reloadAll = defineCommand({
-      name: "reload-all",
+      path: ["reload", "all"],
       summary: "Reload every jail",
       examples: [],
       options: [],

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { defineCommand, type OptionSpec } from "../../../src/core/command/model.js";
 import { parseCommandLine } from "../../../src/core/command/parse.js";
+import { pathOf } from "./sample-commands.js";
 
 // `word sub …` may be typed for a command named `word-sub` (Discord shows those as a group).
 const ok = () => Promise.resolve({ title: "ok", tone: "ok" as const });
 const command = <const O extends readonly OptionSpec[]>(name: string, options: O) =>
-  defineCommand({ name, summary: name, examples: [], options, role: "viewer", effect: "read", run: ok });
+  defineCommand({ path: pathOf(name), summary: name, examples: [], options, role: "viewer", effect: "read", run: ok });
 
 const listAdd = command("list-add", [
   { name: "name", kind: "text", required: true, description: "name" },

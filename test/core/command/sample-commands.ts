@@ -6,11 +6,17 @@ import { defineCommand, type OptionSpec } from "../../../src/core/command/model.
 const ok = () => Promise.resolve({ title: "ok", tone: "ok" as const });
 
 function command<const O extends readonly OptionSpec[]>(name: string, options: O, role: "viewer" | "operator" | "admin" = "viewer") {
-  return defineCommand({ name, summary: `The ${name} command`, examples: [], options, role, effect: "read", run: ok });
+  return defineCommand({ path: pathOf(name), summary: `The ${name} command`, examples: [], options, role, effect: "read", run: ok });
+}
+
+// Fixtures are named by their path's words joined with hyphens.
+export function pathOf(name: string): [string, ...string[]] {
+  const [first = "", ...rest] = name.split("-");
+  return [first, ...rest];
 }
 
 export const ban = defineCommand({
-  name: "ban",
+  path: ["ban"],
   summary: "Ban addresses in a jail now",
   examples: ["ban 192.0.2.1 sshd", "ban 192.0.2.1 sshd for 2h"],
   options: [

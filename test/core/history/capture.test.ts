@@ -6,7 +6,7 @@ import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { history as historyCommand } from "../../../commands/history.js";
 import { unban as unbanCommand } from "../../../commands/unban.js";
-import { historyActionFile } from "../../../src/core/history/capture-check.js";
+import { historyActionFile } from "../../../src/cli/capture-check.js";
 import type { History } from "../../../src/core/history/history.js";
 import type { HistoryListener } from "../../../src/core/history/listener.js";
 import { CONSOLE_IDENTITY } from "../../../src/core/identity.js";
