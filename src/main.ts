@@ -99,7 +99,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         return await withFleet(config, log, "alerts", async (front) => {
           const run = async (core: Core): Promise<number> => {
             const adapters = await createChatAdapters(config, core, log);
-            const scheduler = buildScheduler(config, core, adapters, log);
+            const scheduler = buildScheduler(config, core, adapters, log, { fleet: front?.hosts });
             const startOps = opsStarter({ http: config.http, core, scheduler, log });
             const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
             // Fleet mode: the agents' alerts join this process's routing and outbox.

@@ -17,6 +17,17 @@ export type HostAnswer =
   | { host: string; answered: true; outcome: HostOutcome; repeated: boolean; reply: Reply }
   | { host: string; answered: false; reason: NoAnswer; detail?: string };
 
+/** What the front knows of a host's life, from its heartbeats. */
+export interface HostPresence {
+  host: string;
+  /** `alive`: beats on time; `gone`: beats stopped (or never came); `stopped`: it said it was stopping. */
+  state: "alive" | "gone" | "stopped";
+  /** When its last beat arrived, by the front's clock; undefined if none has since the front started. */
+  lastSeen?: number;
+  /** When its agent started, by its own clock. */
+  startedAt?: number;
+}
+
 /**
  * The fleet as the front's dispatcher needs it (fleet mode only): which hosts a target names, and
  * running a command line on them. The front is the authority on roles and confirmation: `role` is
@@ -29,4 +40,6 @@ export interface FleetHosts {
   resolve(target: string): string[];
   /** Every host's answer or why there is none, within the fleet's deadline. */
   run(line: string, hosts: readonly string[], command: { actor: Identity; role: Role; confirmed: boolean }): Promise<HostAnswer[]>;
+  /** The hosts the config lists and every other heard from, by name. */
+  presence(): HostPresence[];
 }

@@ -61,6 +61,7 @@ export function createFront({ fleet, options, log, now }: FrontDeps): Front {
       defaultTarget: fleet.defaultTarget,
       resolve: (target) => resolveTarget(target, fleet, tracker.hosts().flatMap((h) => (h.lastSeen === undefined ? [] : [h.host]))),
       run: (line, hosts, command) => client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs }),
+      presence: () => tracker.hosts(),
     },
     start(deliver) {
       if (deliver) alerts = new AlertConsumer({ subjects, log: natsLog, deliver: (host, event) => deliver(hostAlert(host, event)) });

@@ -1,21 +1,11 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { Logger } from "pino";
+import type { HostPresence } from "../../core/ports/fleet.js";
 import type { FleetSubjects } from "../subjects.js";
 import { HeartbeatSchema, decodeWire } from "../wire.js";
 
 // An agent is gone after this many of its own intervals without a beat.
 const MISSED_BEATS = 3;
-
-/** What the front knows of a host's life. */
-export interface HostPresence {
-  host: string;
-  /** `alive`: beats on time; `gone`: beats stopped (or never came); `stopped`: it said it was stopping. */
-  state: "alive" | "gone" | "stopped";
-  /** When its last beat arrived, by the front's clock; undefined if none has since the front started. */
-  lastSeen?: number;
-  /** When its agent started, by its own clock. */
-  startedAt?: number;
-}
 
 export interface HeartbeatTrackerDeps {
   subjects: FleetSubjects;
