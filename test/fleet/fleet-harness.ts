@@ -118,6 +118,7 @@ export async function startTestAgent(opts: {
 
 export interface TestFront {
   front: Front;
+  config: Config;
   core: Core;
   db: Database;
   stop(): Promise<void>;
@@ -159,6 +160,7 @@ ${opts.fleetYaml ?? ""}`;
   front.start(opts.deliver?.(core) ?? ((alert) => void core.services.alerts.raise(alert)));
   return {
     front,
+    config,
     core,
     db,
     async stop() {
