@@ -15,10 +15,11 @@ export const help = defineCommand({
     if (!command) return Promise.resolve(renderHelp(catalogue));
     // A command is asked about as it is typed, by its path (`blocklist add`) or its name
     // (`blocklist-add`); `help blocklist` lists the commands under that word.
-    const words = command.trim().split(/\s+/);
-    const name = words.join("-").toLowerCase();
+    const words = command.trim().toLowerCase().split(/\s+/);
+    const exact = catalogue.find((c) => c.path.length === words.length && c.path.every((w, i) => w.toLowerCase() === words[i]));
+    if (exact) return Promise.resolve(renderCommandHelp(exact));
     const family = subcommandsOf(catalogue, words);
-    if (family.length > 0 && !catalogue.some((c) => c.name === name)) return Promise.resolve(renderHelp(family));
-    return Promise.resolve(renderCommandHelp(findCommand(catalogue, name)));
+    if (family.length > 0) return Promise.resolve(renderHelp(family));
+    return Promise.resolve(renderCommandHelp(findCommand(catalogue, words.join("-"))));
   },
 });

@@ -1,7 +1,7 @@
 import type { Reply, Table } from "../reply.js";
 import { expectation, isRest } from "./kinds.js";
 import { roleAllows, type CommandDef, type OptionSpec, type Role } from "./model.js";
-import { usageOf } from "./parse.js";
+import { typed, usageOf } from "./parse.js";
 
 // Help is generated from the definitions, so it cannot drift from what the parser accepts.
 // findCommand lives in parse.ts (the parser needs it, and this module imports the parser).
@@ -28,7 +28,7 @@ export function renderHelp(catalogue: readonly CommandDef[], role?: Role): Reply
 export function renderCommandHelp(command: CommandDef): Reply {
   const confirm = command.effect === "destructive" ? " (asks for confirmation first)" : "";
   const reply: Reply = {
-    title: `Help: ${command.name}`,
+    title: `Help: ${typed(command)}`,
     tone: "info",
     text: command.summary,
     fields: [

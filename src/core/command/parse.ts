@@ -169,7 +169,7 @@ function specialOf(command: CommandDef, text: string): { spec: OptionSpec; value
     const name = named[1]!.toLowerCase();
     const spec = command.options.find((o) => o.name.toLowerCase() === name);
     if (!spec) {
-      throw new UserError("invalid_argument", `\`${command.name}\` has no option \`${shown(name)}\`: ${usageOf(command)}`);
+      throw new UserError("invalid_argument", `\`${typed(command)}\` has no option \`${shown(name)}\`: ${usageOf(command)}`);
     }
     return { spec, value: named[2] ?? "" };
   }
@@ -192,13 +192,13 @@ function choosePositional(
     if (spec.required || claims(spec, text)) throw new UserError("invalid_argument", read.message);
     firstError ??= read.message;
   }
-  throw new UserError("invalid_argument", firstError ?? `\`${command.name}\` does not take “${shown(text)}”: ${usageOf(command)}`);
+  throw new UserError("invalid_argument", firstError ?? `\`${typed(command)}\` does not take “${shown(text)}”: ${usageOf(command)}`);
 }
 
 function finish(command: CommandDef, values: Record<string, unknown>): Record<string, unknown> {
   const missing = command.options.find((o) => o.required && !(o.name in values));
   if (missing) {
-    throw new UserError("invalid_argument", `\`${command.name}\` needs ${needed(missing)}: ${usageOf(command)}`);
+    throw new UserError("invalid_argument", `\`${typed(command)}\` needs ${needed(missing)}: ${usageOf(command)}`);
   }
   return values;
 }
@@ -216,8 +216,13 @@ function singular(name: string): string {
 }
 
 /** `ban <ip>… <jail> [for <duration>]`, from the definition. */
-export function usageOf(command: Pick<CommandDef, "name" | "options">): string {
-  return [command.name, ...command.options.filter((o) => !o.internal).map(usagePart)].join(" ");
+export function usageOf(command: Pick<CommandDef, "path" | "options">): string {
+  return [typed(command), ...command.options.filter((o) => !o.internal).map(usagePart)].join(" ");
+}
+
+/** The command as it is typed: `blocklist add`, not its name `blocklist-add`. */
+export function typed(command: Pick<CommandDef, "path">): string {
+  return command.path.join(" ");
 }
 
 function usagePart(spec: OptionSpec): string {

@@ -13,7 +13,7 @@ type Check = (fail2ban: SocketFail2ban) => Promise<void>;
 // Destructive commands only ask here; confirming them is in buttons.test.ts. `{list}` is the URL of
 // a blocklist served on 127.0.0.1.
 const ROWS: [line: string, reply: RegExp, check?: Check][] = [
-  ["help", /BanBot commands[\s\S]*unban-all/],
+  ["help", /BanBot commands[\s\S]*unban all/],
   ["status", /fail2ban 1\.\d+\.\d+ is up on [\s\S]*\*Jails\*\n2 \(alpha, beta\)/],
   ["jails", /2 jails[\s\S]*alpha +0/],
   ["jail alpha", /Jail alpha[\s\S]*\*Max retry\*\n3/],

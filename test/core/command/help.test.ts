@@ -72,11 +72,11 @@ describe("renderCommandHelp", () => {
       run: () => Promise.resolve({ title: "ok", tone: "ok" }),
     });
     expect(renderCommandHelp(reloadAll)).toEqual({
-      title: "Help: reload-all",
+      title: "Help: reload all",
       tone: "info",
       text: "Reload every jail",
       fields: [
-        { label: "Usage", value: "`reload-all`" },
+        { label: "Usage", value: "`reload all`" },
         { label: "Role", value: "admin (asks for confirmation first)" },
       ],
     });

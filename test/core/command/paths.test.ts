@@ -40,7 +40,7 @@ describe("declared command paths", () => {
 
   it("list a first word's commands in help", async () => {
     const reply = await help.run({ command: "list" }, { catalogue: CATALOGUE, actor: CONSOLE_IDENTITY, commandLine: "help list" });
-    expect(reply.table?.rows.map((r) => r[0])).toEqual(["`list-add <name>`", "`list-drop`"]);
+    expect(reply.table?.rows.map((r) => r[0])).toEqual(["`list add <name>`", "`list drop`"]);
   });
 
   it("group Discord subcommands by path, not by hyphens", () => {
