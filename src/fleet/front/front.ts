@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Alert } from "../../core/alerts/alert.js";
 import type { Core } from "../../compose.js";
 import type { Config } from "../../config.js";
+import { titleFor } from "../../core/fleet/aggregate.js";
 import type { FleetHosts } from "../../core/ports/fleet.js";
 import { fleetConnectionOptions } from "../connection-options.js";
 import { FleetLink } from "../link.js";
@@ -98,6 +99,5 @@ export function intoRouting(core: Core, deliverNow: () => void): (alert: Alert) 
  */
 export function hostAlert(host: string, event: AlertEvent): Alert {
   const { kind, jail, incident, step, seq, reply } = event;
-  const named = reply.title.split(/[^A-Za-z0-9_-]+/).includes(host);
-  return { kind, jail, incident: `${host}/${incident}`, step, seq, reply: named ? reply : { ...reply, title: `${host}: ${reply.title}` } };
+  return { kind, jail, incident: `${host}/${incident}`, step, seq, reply: { ...reply, title: titleFor(host, reply.title) } };
 }
