@@ -11,7 +11,7 @@ const KEY = "fleet-hosts";
 
 interface Memory {
   /** The open incident per host that is not answering. */
-  down: Record<string, { incident: string; since: number }>;
+  down: Record<string, { incident: string; since: number; hosts?: string[] }>;
 }
 
 export interface UnreachableDeps {
@@ -29,44 +29,54 @@ export interface UnreachableDeps {
 export function checkFleetHosts(deps: UnreachableDeps): void {
   const at = deps.now();
   const memory = deps.state.get<Memory>(KEY) ?? { down: {} };
-  let changed = false;
+  const before = JSON.stringify(memory);
+  const newlyDown: HostPresence[] = [];
   for (const p of deps.presence()) {
     const open = memory.down[p.host];
     if (p.state === "alive") {
       if (!open) continue;
       delete memory.down[p.host];
-      changed = true;
+      // An incident of several hosts ends with the last of them.
+      if (Object.values(memory.down).some((d) => d.incident === open.incident)) continue;
       deps.raise({
         kind: "health",
         incident: open.incident,
         step: "resolve",
-        reply: { title: `${p.host} is answering again`, tone: "ok", text: `Its agent was unreachable for ${formatDuration(at - open.since)}.` },
+        reply: { title: `${open.hosts?.join(", ") ?? p.host} ${open.hosts ? "are" : "is"} answering again`, tone: "ok", text: `Unreachable for ${formatDuration(at - open.since)}.` },
       });
       continue;
     }
-    if (open || (p.lastSeen === undefined && at < deps.graceUntil)) continue;
-    const since = p.lastSeen ?? deps.graceUntil;
-    const incident = `host:${p.host}:${since}`;
-    memory.down[p.host] = { incident, since };
-    changed = true;
-    const why =
-      p.state === "stopped"
+    if (!open && !(p.lastSeen === undefined && at < deps.graceUntil)) newlyDown.push(p);
+  }
+  if (newlyDown.length > 0) raiseDown(newlyDown, memory, deps, at);
+  if (JSON.stringify(memory) !== before) deps.state.set(KEY, memory, at);
+}
+
+/** One alert for the hosts found down in one check: ten hosts failing together are one incident. */
+function raiseDown(hosts: readonly HostPresence[], memory: Memory, deps: UnreachableDeps, at: number): void {
+  const since = Math.min(...hosts.map((p) => p.lastSeen ?? deps.graceUntil));
+  const names = hosts.map((p) => p.host);
+  const incident = `host:${names.join(",")}:${since}`;
+  for (const host of names) memory.down[host] = { incident, since, ...(names.length > 1 ? { hosts: names } : {}) };
+  const p = hosts[0]!;
+  const why =
+    hosts.length > 1
+      ? "Their agents' heartbeats stopped together: look at what they share (the network, NATS) first."
+      : p.state === "stopped"
         ? "Its agent said it was stopping (a restart, or `banbot agent` stopped): commands and alerts of this host wait until it is back."
         : p.lastSeen === undefined
           ? "No heartbeat from its agent since BanBot's front started: is `banbot agent` running there, and can it reach NATS?"
           : "Its agent's heartbeats stopped: the host, its agent or its path to NATS is down.";
-    deps.raise({
-      kind: "health",
-      incident,
-      step: "open",
-      reply: {
-        title: `${p.host} is unreachable`,
-        tone: "error",
-        text: why,
-        fields: p.lastSeen === undefined ? [] : [{ label: "Last heartbeat", value: formatTime(p.lastSeen) }],
-        actions: [{ label: "Status", command: `status on ${p.host}` }],
-      },
-    });
-  }
-  if (changed) deps.state.set(KEY, memory, at);
+  deps.raise({
+    kind: "health",
+    incident,
+    step: "open",
+    reply: {
+      title: hosts.length > 1 ? `${hosts.length} hosts are unreachable: ${names.join(", ")}` : `${p.host} is unreachable`,
+      tone: "error",
+      text: why,
+      fields: hosts.flatMap((h) => (h.lastSeen === undefined ? [] : [{ label: hosts.length > 1 ? `${h.host}: last heartbeat` : "Last heartbeat", value: formatTime(h.lastSeen) }])),
+      actions: [{ label: "Status", command: `status on ${names.join(",")}` }],
+    },
+  });
 }

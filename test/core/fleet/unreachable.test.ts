@@ -38,7 +38,7 @@ describe("host unreachable alerts", () => {
     t.check();
     t.check();
     expect(t.raised.slice(1)).toEqual([
-      { kind: "health", incident: "host:web1:999000", step: "resolve", reply: { title: "web1 is answering again", tone: "ok", text: "Its agent was unreachable for 1m1s." } },
+      { kind: "health", incident: "host:web1:999000", step: "resolve", reply: { title: "web1 is answering again", tone: "ok", text: "Unreachable for 1m1s." } },
     ]);
   });
 
@@ -52,24 +52,37 @@ describe("host unreachable alerts", () => {
     expect(t.raised).toMatchObject([{ step: "open", incident: "host:db1:1030000", reply: { text: expect.stringContaining("since BanBot's front started") } }]);
   });
 
-  it("raise one alert per host, each with its own recovery, also for an agent that stopped on purpose", () => {
+  it("make hosts that fail together one incident, resolved with the last of them; a later one gets its own", () => {
     const t = setup();
     t.set([
       { host: "web1", state: "stopped", lastSeen: 999_000 },
       { host: "web2", state: "gone", lastSeen: 998_000 },
+      { host: "db1", state: "alive", lastSeen: 1_000_000 },
     ]);
     t.check();
     t.check();
-    expect(t.raised.map((a) => [a.incident, a.step])).toEqual([
-      ["host:web1:999000", "open"],
-      ["host:web2:998000", "open"],
-    ]);
-    expect(t.raised[0]?.reply.text).toMatch(/said it was stopping/);
+    expect(t.raised).toMatchObject([{ step: "open", incident: "host:web1,web2:998000", reply: { title: "2 hosts are unreachable: web1, web2", actions: [{ command: "status on web1,web2" }] } }]);
     t.set([
       { host: "web1", state: "alive", lastSeen: 1_000_000 },
       { host: "web2", state: "gone", lastSeen: 998_000 },
+      { host: "db1", state: "gone", lastSeen: 1_000_000 },
     ]);
     t.check();
-    expect(t.raised.slice(2).map((a) => [a.incident, a.step])).toEqual([["host:web1:999000", "resolve"]]);
+    expect(t.raised.slice(1).map((a) => [a.incident, a.step, a.reply.title])).toEqual([["host:db1:1000000", "open", "db1 is unreachable"]]);
+    t.set([
+      { host: "web1", state: "alive", lastSeen: 1_000_000 },
+      { host: "web2", state: "alive", lastSeen: 1_000_000 },
+      { host: "db1", state: "gone", lastSeen: 1_000_000 },
+    ]);
+    t.check();
+    t.check();
+    expect(t.raised.slice(2).map((a) => [a.incident, a.step, a.reply.title])).toEqual([["host:web1,web2:998000", "resolve", "web1, web2 are answering again"]]);
+  });
+
+  it("say when a single agent stopped on purpose", () => {
+    const t = setup();
+    t.set([{ host: "web1", state: "stopped", lastSeen: 999_000 }]);
+    t.check();
+    expect(t.raised[0]?.reply.text).toMatch(/said it was stopping/);
   });
 });
