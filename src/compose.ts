@@ -33,11 +33,14 @@ import { SocketFail2ban, type Fail2ban } from "./core/fail2ban/client.js";
 import { CliConfigOps } from "./core/fail2ban/config-ops.js";
 import { Fail2banConnection } from "./core/fail2ban/connection.js";
 import { RateLimiter } from "./core/rate-limit.js";
-import { writeProbe } from "./db/write-probe.js";
+import { isStoreBusy } from "./core/store-busy.js";
+import { writableWithin, writeProbe } from "./db/write-probe.js";
 import type { Clock, Services } from "./core/services.js";
 import { TimedBanKeeper } from "./core/timed-ban-keeper.js";
 
-const COMMAND_STORE_WAIT_MS = 1_000;
+// How long a change command waits, the event loop free, for another BanBot's transaction (a
+// backfill batch, a bulk ban's notes) to end before it says the store is locked.
+const COMMAND_STORE_WAIT_MS = 250;
 
 /**
  * What the composition builds, by name: the commands' services and their dispatcher, and what the
@@ -49,9 +52,9 @@ export interface Core {
   dispatcher: Dispatcher;
   /** BanBot's store, for what works on it directly: the instance lock, the health endpoint. */
   db: Database;
-  /** Whether the store takes writes now (another process may hold its lock), waiting at most `waitMs`. */
-  storeWritable: (waitMs?: number) => boolean;
-  /** The same fail2ban client in the urgent lane: health checks and alert jobs, never queued behind commands. */
+  /** Whether the store takes writes now (another process may hold its lock); never waits. */
+  storeWritable: () => boolean;
+  /** The same fail2ban client in the urgent lane, on a connection of its own: health checks and alert jobs never wait for commands or bulk work. */
   urgentFail2ban: Fail2ban;
   /** Alerts waiting to be posted, and what the detectors remember between runs. */
   outbox: Outbox;
@@ -120,10 +123,12 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   const jailNotes = createJailNotes(db);
   const timedBanKeeper = new TimedBanKeeper({ timedBans, fail2ban, history, now: () => clock.now(), log: log.child({ component: "timed-bans" }) });
   // Where this process listens to the capture, what it reports keeps timed bans and idle notes true.
-  history.subscribe((events) => void timedBanKeeper.unbanned(events).catch((err: unknown) => log.error({ err }, "keeping timed bans after unbans failed")));
+  // A store another process keeps locked is expected, and said once by the jobs: no error.
+  const failed = (what: string) => (err: unknown) => (isStoreBusy(err) ? log.warn({ err }, what) : log.error({ err }, what));
+  history.subscribe((events) => void timedBanKeeper.unbanned(events).catch(failed("keeping timed bans after unbans failed")));
   history.subscribeJails((report) => {
     if (report.event !== "stop") jailNotes.jailRestarted(host, report.jail, report.at);
-    if (report.event === "start") void timedBanKeeper.jailStarted(report.jail).catch((err: unknown) => log.error({ err }, "renewing timed bans after a jail start failed"));
+    if (report.event === "start") void timedBanKeeper.jailStarted(report.jail).catch(failed("renewing timed bans after a jail start failed"));
   });
   const outbox = createOutbox(db);
   const alertState = createAlertState(db);
@@ -164,8 +169,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     log: log.child({ component: "commands" }),
     confirmTtlMs: config.commands.confirmTimeoutMs,
     observe: (event) => metrics.observeCommand(event),
-    // A command waits a moment for another BanBot's transaction (a large backfill batch) to end.
-    storeWritable: () => storeWritable(COMMAND_STORE_WAIT_MS),
+    storeWritable: () => writableWithin(storeWritable, COMMAND_STORE_WAIT_MS),
     fleet: opts.fleet,
   });
   const close = async (): Promise<void> => {

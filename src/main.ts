@@ -14,6 +14,7 @@ import { within } from "./core/deadline.js";
 import { isUserError, type ErrorCode } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
 import type { Front } from "./fleet/front/front.js";
+import { failFastOnLocks } from "./db/open.js";
 import { createLogger, type Logger } from "./log.js";
 import { migrationsDir } from "./paths.js";
 
@@ -106,7 +107,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
             front?.start((await import("./fleet/front/front.js")).intoRouting(core, () => void scheduler.runNow("alert-delivery")));
             return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
           };
-          return await withCore(config, log, run, { fleet: front?.hosts });
+          return await withCore(config, log, run, { service: true, fleet: front?.hosts });
         });
       }
       case "agent": {
@@ -116,7 +117,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           io.err(setup.error);
           return 2;
         }
-        return await withCore(setup.config, log, (core) => runAgent({ ...setup, core, log, stopSignal: stopSignal() }), { routeAlert: setup.routeAlert });
+        return await withCore(setup.config, log, (core) => runAgent({ ...setup, core, log, stopSignal: stopSignal() }), { service: true, routeAlert: setup.routeAlert });
       }
       case "fleet-config": {
         const { runFleetConfig } = await import("./fleet/fleet-config.js");
@@ -178,11 +179,21 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
   }
 }
 
-/** Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order. */
-async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>, opts: Parameters<typeof buildCore>[4] = {}): Promise<T> {
+/**
+ * Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order.
+ * A `service` (`banbot start`, `banbot agent`) never waits for another process's lock on the store
+ * (the demo's store is its own: nobody else holds it).
+ */
+async function withCore<T>(
+  config: Config,
+  log: Logger,
+  use: (core: Core) => Promise<T>,
+  { service = false, ...opts }: { service?: boolean } & Parameters<typeof buildCore>[4] = {},
+): Promise<T> {
   const db = openStore(config.dataDir);
   try {
     migrate(db, migrationsDir());
+    if (service) failFastOnLocks(db);
     const core = buildCore(config, db, log, undefined, opts);
     try {
       return await use(core);

@@ -8,7 +8,7 @@ import { nearMiss, parseCommandLine, suggest, withConfirmToken } from "./command
 import { isUserError, UserError, type ErrorCode } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { newIncident } from "./incident.js";
-import { STORE_LOCKED_MESSAGE, isStoreBusy } from "./store-busy.js";
+import { STORE_LOCKED_MESSAGE, STORE_LOCKED_MIDWAY_MESSAGE, isStoreBusy } from "./store-busy.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { errorReply, type Reply } from "./reply.js";
 import { runOnHosts } from "./fleet/run-on-hosts.js";
@@ -32,8 +32,11 @@ export interface DispatcherDeps {
   confirmTtlMs: number;
   /** Told about every command run, for metrics. */
   observe?: (event: CommandEvent) => void;
-  /** Whether the store takes writes now; commands that change anything wait for it, and say so. */
-  storeWritable?: () => boolean;
+  /**
+   * Whether the store takes writes (another process may hold its lock); commands that change
+   * anything are refused, saying so, when it does not. Must not block the event loop.
+   */
+  storeWritable?: () => boolean | Promise<boolean>;
   /** Fleet mode (the front): commands run on the hosts a line's `on …` names, or the default target. */
   fleet?: FleetHosts;
 }
@@ -160,7 +163,7 @@ export class Dispatcher {
     }
 
     // A change BanBot could not record (nor audit) is not made: refused at once, not after the busy timeout.
-    if (command.effect !== "read" && this.deps.storeWritable?.() === false) {
+    if (command.effect !== "read" && (await this.deps.storeWritable?.()) === false) {
       log.warn({ commandLine, platform: actor.platform, userId: actor.userId }, "command refused: the store is locked");
       return result(errorReply(STORE_LOCKED_MESSAGE, "Not done"), "error");
     }
@@ -209,8 +212,10 @@ export class Dispatcher {
     } catch (err) {
       if (isStoreBusy(err)) {
         log.warn({ err, commandLine, platform: actor.platform, userId: actor.userId }, "command failed: the store is locked");
-        this.audit(actor, who, "error", STORE_LOCKED_MESSAGE, started);
-        return result(errorReply(STORE_LOCKED_MESSAGE, "Not done"), "error");
+        // The store took writes when the command began: a change may have reached fail2ban already.
+        const midway = command.effect !== "read";
+        this.audit(actor, who, "error", midway ? STORE_LOCKED_MIDWAY_MESSAGE : STORE_LOCKED_MESSAGE, started);
+        return result(midway ? errorReply(STORE_LOCKED_MIDWAY_MESSAGE, "Maybe done, not recorded") : errorReply(STORE_LOCKED_MESSAGE, "Not done"), "error");
       }
       if (isUserError(err)) {
         const message = await this.withSuggestion(err, command, parsed.values);
@@ -321,8 +326,10 @@ export class Dispatcher {
         durationMs: services.clock.now() - started,
       });
     } catch (err) {
-      // A full disk must not turn every command into an error; it must not go unnoticed either.
-      log.error({ err }, "audit write failed");
+      // A full disk must not turn every command into an error; it must not go unnoticed either. A
+      // store another process locked is expected, and the command said so.
+      if (isStoreBusy(err)) log.warn({ err }, "audit write failed: the store is locked");
+      else log.error({ err }, "audit write failed");
     }
   }
 }

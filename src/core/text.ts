@@ -16,12 +16,22 @@ const INVISIBLE = "[\\p{Cf}\\p{Cs}\\u034f\\u115f\\u1160\\u3164\\uffa0]";
 // Controls other than tab and newline, and the Unicode line/paragraph separators, become spaces:
 // they could forge line breaks or terminal escapes, yet mark where something was.
 const CONTROL = "[\\p{Cc}\\u2028\\u2029]";
+// Except a zero-width joiner between two emoji (the first maybe with its variation selector or skin
+// tone): that is how 👩‍💻 or 🏳️‍🌈 are written, and what it joins is plain to see.
+const EMOJI_JOINER = "(?<=\\p{Extended_Pictographic}[\\u{FE0F}\\p{Emoji_Modifier}]*)\\u200d(?=\\p{Extended_Pictographic})";
+// And the tag characters of a subdivision flag (Scotland's: a black flag, "gbsct" in tags, a cancel
+// tag), only as many as a region's code has: a longer run could smuggle hidden text after the flag.
+const SUBDIVISION_FLAG = "\\u{1F3F4}[\\u{E0030}-\\u{E0039}\\u{E0061}-\\u{E007A}]{2,7}\\u{E007F}";
 const HAS_HIDDEN = new RegExp(`${INVISIBLE}|${CONTROL}`, "u");
-const ALL_INVISIBLE = new RegExp(INVISIBLE, "gu");
+// A whole flag is matched (and kept) before its tags could be taken one by one.
+const ALL_INVISIBLE = new RegExp(`(${SUBDIVISION_FLAG})|(?!${EMOJI_JOINER})${INVISIBLE}`, "gu");
 const ALL_CONTROL = new RegExp(CONTROL, "gu");
 
-/** `text` as it looks: invisible format characters dropped, control characters (bar tab and newline) made spaces. */
+/**
+ * `text` as it looks: invisible format characters dropped (bar those emoji are written with),
+ * control characters (bar tab and newline) made spaces.
+ */
 export function visibleText(text: string): string {
   if (!HAS_HIDDEN.test(text)) return text;
-  return text.replace(ALL_INVISIBLE, "").replace(ALL_CONTROL, (c) => (c === "\n" || c === "\t" ? c : " "));
+  return text.replace(ALL_INVISIBLE, (_, flag: string | undefined) => flag ?? "").replace(ALL_CONTROL, (c) => (c === "\n" || c === "\t" ? c : " "));
 }

@@ -11,6 +11,8 @@ export function openDatabase(file: string): Database.Database {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("foreign_keys = ON");
+  // A one-shot command waits for another process's transaction; a long-running BanBot does not (see
+  // failFastOnLocks).
   db.pragma("busy_timeout = 5000");
   // NORMAL is durable against application crashes in WAL mode; only a power loss can drop the last commits.
   db.pragma("synchronous = NORMAL");
@@ -19,4 +21,17 @@ export function openDatabase(file: string): Database.Database {
   // indexes, and checkpointing them ten times as often made up a third of a first sync.
   db.pragma("wal_autocheckpoint = 10000");
   return db;
+}
+
+/**
+ * For a process that must stay responsive (`banbot start`): a write that meets another process's
+ * lock waits at most a tenth of a second, then fails (SQLITE_BUSY), because better-sqlite3 waits
+ * synchronously, with the event loop frozen: 5 s and Socket Mode misses its pongs, commands go
+ * unacknowledged. A tenth of a second still covers another BanBot's transactions (an `exec`'s
+ * audit row, a batch of a sync), which would otherwise refuse changes for a lock held a few
+ * milliseconds. Such a process probes before writing and tries again later (the jobs at their next
+ * tick, the history capture holding its events); a write that still meets the lock is refused.
+ */
+export function failFastOnLocks(db: Database.Database): void {
+  db.pragma("busy_timeout = 100");
 }

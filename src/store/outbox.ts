@@ -56,9 +56,8 @@ export function createOutbox(db: Database): Outbox {
   const dueRows = db.prepare<[number, number], Row>("SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY id LIMIT ?");
   const byKey = db.prepare<[string], Row>("SELECT * FROM outbox WHERE dedupe_key = ?");
   const sent = db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, message_id = ?, thread = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?");
-  const later = db.prepare(
-    "UPDATE outbox SET next_at = ?, attempts = attempts + 1, last_error = ?, unsure_since = COALESCE(unsure_since, ?) WHERE id = ?",
-  );
+  const later = db.prepare("UPDATE outbox SET next_at = ?, attempts = attempts + 1, last_error = ?, unsure_since = ? WHERE id = ?");
+  const attempting = db.prepare("UPDATE outbox SET unsure_since = COALESCE(unsure_since, ?) WHERE id = ?");
   const failed = db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?");
   const pending = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'");
   const held = db.prepare<[number], { platform: string; channel: string; id: number }>(
@@ -84,6 +83,7 @@ export function createOutbox(db: Database): Outbox {
     due: (now, limit) => dueRows.all(now, limit).map(toRow),
     delivery,
     sent: (key) => delivery(key)?.posted,
+    attempting: (id, at) => void attempting.run(at, id),
     markSent: (id, posted, now) => void sent.run(now, posted.id, posted.thread ?? null, id),
     retryLater: (id, nextAt, error, unsureSince) => void later.run(nextAt, error.slice(0, 500), unsureSince ?? null, id),
     markFailed: (id, error) => void failed.run(error.slice(0, 500), id),

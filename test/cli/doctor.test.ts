@@ -22,8 +22,9 @@ describe("banbot doctor", () => {
   it("says fail2ban answered a ping, and how ban spikes are detected", { timeout: 30_000 }, async () => {
     const lines = await doctor(f2b.sandbox.socketPath);
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^✓ fail2ban socket: fail2ban 1\\.\\d+\\.\\d+ answered a ping on ${f2b.sandbox.socketPath} in \\d+ ms, with 2 jail\\(s\\)$`)));
+    // The counter fallback works, later than the capture would: a warning, not a failure.
     expect(lines).toContain(
-      "✓ spike detection: from fail2ban's ban counter once a minute for alpha, beta: the history capture is not installed there (docs/history.md)",
+      "⚠ spike detection: from fail2ban's ban counter once a minute for alpha, beta: the history capture is not installed there (docs/history.md)",
     );
   });
 

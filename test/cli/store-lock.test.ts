@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -6,31 +5,12 @@ import { FAKE_TOKENS, FakeSlack } from "../fakes/fake-slack.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
 import { askOverSlack } from "../harness/slack-ask.js";
+import { holdWriteLock } from "../harness/store-lock.js";
 import { killIfRunning, spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
 import { useTempDir } from "../harness/temp-dir.js";
 
 const ADMIN = "U0ADMIN";
 const LOCK_MS = 30_000;
-
-// Another process holds the write lock on BanBot's store, as an admin in the sqlite3 shell (`BEGIN
-// IMMEDIATE;` and then a coffee) or a backup tool does: BanBot keeps running and answering.
-function holdWriteLock(file: string, ms: number): { locked: Promise<void>; released: Promise<number | null> } {
-  const script = `
-    const Database = require("better-sqlite3");
-    const db = new Database(${JSON.stringify(file)});
-    db.pragma("busy_timeout = 20000");
-    db.exec("BEGIN IMMEDIATE");
-    db.prepare("INSERT INTO alert_state (key, value, updated_at) VALUES ('held-by-test', '1', 0) ON CONFLICT (key) DO UPDATE SET updated_at = 0").run();
-    console.log("locked");
-    setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${ms});
-  `;
-  const child = spawn(process.execPath, ["-e", script], { cwd: join(import.meta.dirname, "../.."), stdio: ["ignore", "pipe", "inherit"] });
-  const locked = new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => d.toString().includes("locked") && resolve());
-    child.on("exit", (code) => reject(new Error(`the lock holder exited early (${code})`)));
-  });
-  return { locked, released: new Promise((resolve) => child.on("exit", resolve)) };
-}
 
 describe("banbot start with its store locked by another process", () => {
   const f2b = useFail2ban();

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/open.js";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { failFastOnLocks, openDatabase } from "../../src/db/open.js";
 
 describe("openDatabase", () => {
   const dirs: string[] = [];
@@ -44,5 +46,27 @@ describe("openDatabase", () => {
     const second = openDatabase(file);
     expect(second.prepare("SELECT x FROM t").pluck().get()).toBe(42);
     second.close();
+  });
+
+  it("in a service, waits out another process's short transaction instead of refusing the write", async () => {
+    const file = join(tempDir(), "banbot.sqlite");
+    const db = openDatabase(file);
+    db.exec("CREATE TABLE audit (line TEXT)");
+    failFastOnLocks(db);
+    // Another BanBot process (an exec writing its audit row) holds the write lock for 30 ms.
+    const holder = spawn(process.execPath, ["-e", `
+      const db = new (require("better-sqlite3"))(process.argv[1]);
+      db.exec("BEGIN IMMEDIATE"); db.exec("INSERT INTO audit VALUES ('exec')");
+      process.stdout.write("locked\\n");
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30);
+      db.exec("COMMIT"); db.close();`, file], { stdio: ["ignore", "pipe", "inherit"] });
+    await once(holder.stdout, "data");
+    try {
+      db.prepare("INSERT INTO audit VALUES ('start')").run();
+      expect(db.prepare("SELECT line FROM audit ORDER BY rowid").pluck().all()).toEqual(["exec", "start"]);
+    } finally {
+      await once(holder, "exit");
+      db.close();
+    }
   });
 });

@@ -25,7 +25,7 @@ export class FakeDiscord {
   /** Flags of the messages an edit may change: channel messages by ID, interaction originals by token. */
   private readonly flagsOf = new Map<string, number>();
   /** Messages created per channel (thread channels included), oldest first. */
-  readonly messages = new Map<string, { id: string; nonce?: string; body: Record<string, unknown> | undefined }[]>();
+  readonly messages = new Map<string, { id: string; nonce?: string; body: Record<string, unknown> | undefined; at: number }[]>();
   // Discord remembers a nonce "for the past few minutes" per author; the fake, five.
   private readonly nonces = new Map<string, { id: string; at: number }>();
   private readonly sockets = new Set<WebSocket>();
@@ -67,6 +67,11 @@ export class FakeDiscord {
 
   failNext(fault: Fault): void {
     this.faults.push(fault);
+  }
+
+  /** Discord's few minutes have passed: no create's nonce is remembered any more. */
+  forgetNonces(): void {
+    this.nonces.clear();
   }
 
   /** A one-shot 429 as Discord sends it; @discordjs/rest waits `seconds` and retries. */
@@ -195,6 +200,8 @@ export class FakeDiscord {
       }
       case "message-edit":
         return answer(200, messageJson(route.message!, route.channel!, this.guild.bot, body));
+      case "messages-list":
+        return answer(200, this.list(route.channel!, request.query));
       case "thread-create":
         if (this.threads.has(route.message!)) return answer(400, { message: "A thread has already been created for this message", code: 160004 });
         this.threads.add(route.message!);
@@ -211,8 +218,24 @@ export class FakeDiscord {
     if (known && Date.now() - known.at < 5 * 60_000) return messageJson(known.id, channel, this.guild.bot, body);
     const id = this.id();
     if (nonce !== undefined) this.nonces.set(`${channel}:${nonce}`, { id, at: Date.now() });
-    this.messages.set(channel, [...(this.messages.get(channel) ?? []), { id, nonce, body }]);
+    this.messages.set(channel, [...(this.messages.get(channel) ?? []), { id, nonce, body, at: Date.now() }]);
     return messageJson(id, channel, this.guild.bot, body);
+  }
+
+  /**
+   * GET a channel's messages, newest first, as Discord lists them: `after` a message ID (a snowflake,
+   * so a moment: IDs grow with time), at most `limit` (50 by default, 100 at most). A nonce is not
+   * kept with a message: the list never shows one.
+   */
+  private list(channel: string, query: URLSearchParams) {
+    const after = query.get("after");
+    const since = after === null ? 0 : Number((BigInt(after) >> 22n) + DISCORD_EPOCH);
+    const limit = Math.min(100, Number(query.get("limit") ?? 50));
+    return (this.messages.get(channel) ?? [])
+      .filter((m) => m.at > since)
+      .reverse()
+      .slice(0, limit)
+      .map((m) => messageJson(m.id, channel, this.guild.bot, m.body));
   }
 }
 
@@ -238,6 +261,9 @@ function messageOf(route: Route, body: Record<string, unknown> | undefined): { b
   }
 }
 
+// Snowflakes count milliseconds from the first second of 2015.
+const DISCORD_EPOCH = 1_420_070_400_000n;
+
 type Route = { name: string; path: string; channel?: string; message?: string; token?: string };
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
 
@@ -253,6 +279,7 @@ function routeOf(method: string, path: string): Route | undefined {
     ["GET", /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/, "commands-get"],
     ["PUT", /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/, "commands-put"],
     ["POST", /^\/channels\/(?<channel>\d+)\/messages$/, "message-create"],
+    ["GET", /^\/channels\/(?<channel>\d+)\/messages$/, "messages-list"],
     ["PATCH", /^\/channels\/(?<channel>\d+)\/messages\/(?<message>\d+)$/, "message-edit"],
     ["POST", /^\/channels\/(?<channel>\d+)\/messages\/(?<message>\d+)\/threads$/, "thread-create"],
   ];

@@ -1,9 +1,15 @@
 import net from "node:net";
 
-/** How the proxy reshapes one direction: each chunk held back `delayMs`, then written `pieceSize` bytes per event-loop turn. */
+/**
+ * How the proxy reshapes one direction: each chunk held back `delayMs`, then written `pieceSize`
+ * bytes per event-loop turn, `pieceDelayMs` apart (a slow link: a large reply trickles in).
+ */
 export interface Shaping {
   delayMs?: number;
   pieceSize?: number;
+  pieceDelayMs?: number;
+  /** Sees each chunk as it arrives, before it is passed on: to act at a precise moment of a request. */
+  onChunk?: (chunk: Buffer) => void;
 }
 
 /**
@@ -41,14 +47,15 @@ export function startChunkingProxy(listenPath: string, upstreamPath: string, pie
   return startSocketProxy(listenPath, upstreamPath, { toServer: { pieceSize }, toClient: { pieceSize } });
 }
 
-function relay(from: net.Socket, to: net.Socket, { delayMs = 0, pieceSize = Infinity }: Shaping): void {
+function relay(from: net.Socket, to: net.Socket, { delayMs = 0, pieceSize = Infinity, pieceDelayMs = 0, onChunk }: Shaping): void {
   let chain = Promise.resolve();
   from.on("data", (chunk: Buffer) => {
+    onChunk?.(chunk);
     chain = chain.then(async () => {
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       for (let i = 0; i < chunk.length; i += pieceSize) {
         to.write(chunk.subarray(i, i + pieceSize));
-        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => (pieceDelayMs > 0 ? setTimeout(r, pieceDelayMs) : setImmediate(r)));
       }
     });
   });

@@ -116,7 +116,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): ChatAdapter {
       await client.destroy();
     },
     async post(channel, reply, postOpts) {
-      return await postMessage(client.rest, threads, { channel, reply, msg: renderMessage(reply, keys.ref, { alert: true }), opts: postOpts ?? {} });
+      return await postMessage(client.rest, threads, { channel, reply, msg: renderMessage(reply, keys.ref, { alert: true }), opts: postOpts ?? {}, log });
     },
   };
 }

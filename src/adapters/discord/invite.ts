@@ -2,7 +2,8 @@ import { OAuth2Scopes, PermissionFlagsBits, PermissionsBitField } from "discord.
 
 /**
  * The least BanBot needs in a channel: read it, answer and post alerts (with embeds and chart
- * images), and follow alerts up in a thread. Interactions themselves need no permission.
+ * images), follow alerts up in a thread, and look back for an alert whose answer was lost.
+ * Interactions themselves need no permission.
  */
 const BOT_PERMISSIONS = new PermissionsBitField([
   PermissionFlagsBits.ViewChannel,
@@ -11,6 +12,7 @@ const BOT_PERMISSIONS = new PermissionsBitField([
   PermissionFlagsBits.CreatePublicThreads,
   PermissionFlagsBits.EmbedLinks,
   PermissionFlagsBits.AttachFiles,
+  PermissionFlagsBits.ReadMessageHistory,
 ]).bitfield;
 
 /** The URL a server admin opens to add the bot with those permissions and the slash commands. */

@@ -43,7 +43,9 @@ export interface SlackAdapterOptions {
   progressAfterMs?: number;
   /** Progress updates closer together than this are merged (a response_url takes five messages). */
   progressIntervalMs?: number;
+  /** How long user-group membership is cached, and how soon a failed refresh is tried again. */
   groupsTtlMs?: number;
+  groupsRetryMs?: number;
 }
 
 export interface SlackAdapter extends ChatAdapter {
@@ -83,7 +85,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   let stopping = new AbortController();
   const deps: ListenerDeps = {
     dispatcher: opts.dispatcher,
-    directory: createGroupDirectory({ client, groups: opts.grants?.flatMap((g) => g.slackGroups), log, ttlMs: opts.groupsTtlMs }),
+    directory: createGroupDirectory({ client, groups: opts.grants?.flatMap((g) => g.slackGroups), log, ttlMs: opts.groupsTtlMs, retryMs: opts.groupsRetryMs }),
     client,
     results: opts.commands.results,
     progressAfterMs: opts.progressAfterMs ?? 2000,

@@ -23,13 +23,17 @@ export interface GroupDirectory {
 
 interface Snapshot {
   byUser: ReadonlyMap<string, string[]>;
+  /** When Slack last answered with this membership. */
+  readAt?: number;
   until: number;
 }
 
 /**
  * Group membership from one `usergroups.list` call (with its members) per `ttlMs`, however many
- * commands arrive. When Slack cannot be asked, everybody has no groups until the retry: an outage
- * may take rights away for a while, never grant them.
+ * commands arrive. When Slack cannot be asked, the membership it last gave stays in force until a
+ * refresh succeeds (asked again every `retryMs`): people granted through a group keep their rights
+ * through a Web API outage. Before Slack has ever answered, nobody has groups: an outage may take
+ * rights away, never grant them.
  */
 export function createGroupDirectory(opts: GroupDirectoryOptions): GroupDirectory {
   const { client, log, ttlMs = 5 * 60_000, retryMs = 30_000, now = () => Date.now() } = opts;
@@ -37,7 +41,7 @@ export function createGroupDirectory(opts: GroupDirectoryOptions): GroupDirector
   let snapshot: Snapshot | undefined;
   let loading: Promise<Snapshot> | undefined;
 
-  const load = async (): Promise<Snapshot> => {
+  const load = async (last: Snapshot | undefined): Promise<Snapshot> => {
     try {
       const res = await client.usergroups.list({ include_users: true });
       const byUser = new Map<string, string[]>();
@@ -45,10 +49,14 @@ export function createGroupDirectory(opts: GroupDirectoryOptions): GroupDirector
         if (group.id === undefined || (wanted && !wanted.has(group.id))) continue;
         for (const user of group.users ?? []) byUser.set(user, [...(byUser.get(user) ?? []), group.id]);
       }
-      return { byUser, until: now() + ttlMs };
+      return { byUser, readAt: now(), until: now() + ttlMs };
     } catch (err) {
-      log.warn({ err }, "cannot read Slack user groups; group grants do not apply until they can be read");
-      return { byUser: new Map(), until: now() + retryMs };
+      if (last?.readAt === undefined) {
+        log.warn({ err }, "cannot read Slack user groups; group grants do not apply until they can be read");
+        return { byUser: new Map(), until: now() + retryMs };
+      }
+      log.warn({ err, readAt: new Date(last.readAt).toISOString() }, "cannot refresh Slack user groups; group grants keep the membership Slack last gave");
+      return { ...last, until: now() + retryMs };
     }
   };
 
@@ -57,7 +65,7 @@ export function createGroupDirectory(opts: GroupDirectoryOptions): GroupDirector
       if (wanted?.size === 0) return [];
       if (snapshot === undefined || snapshot.until <= now()) {
         // One request at a time, shared by every command that arrives while it runs.
-        loading ??= load().finally(() => {
+        loading ??= load(snapshot).finally(() => {
           loading = undefined;
         });
         snapshot = await loading;

@@ -1,6 +1,7 @@
 import type { RespondFn, webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Image } from "../../core/reply.js";
+import { visibleText } from "../../core/text.js";
 
 /**
  * Shares a reply's images (charts) in a channel, or in a thread of it, with the files API: Block
@@ -16,12 +17,11 @@ export async function shareImages(
   await client.files.uploadV2({
     channel_id: where.channel,
     ...(where.threadTs === undefined ? {} : { thread_ts: where.threadTs }),
-    file_uploads: images.map((image) => ({
-      file: Buffer.from(image.png),
-      filename: image.name.endsWith(".png") ? image.name : `${image.name}.png`,
-      title: image.alt,
-      alt_text: image.alt,
-    })),
+    // Names and titles show in the channel like the message does: cleaned the same way.
+    file_uploads: images.map((image) => {
+      const name = visibleText(image.name);
+      return { file: Buffer.from(image.png), filename: name.endsWith(".png") ? name : `${name}.png`, title: visibleText(image.alt), alt_text: visibleText(image.alt) };
+    }),
   });
 }
 

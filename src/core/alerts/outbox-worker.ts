@@ -54,6 +54,10 @@ export async function deliverDue(deps: DeliveryDeps): Promise<{ sent: number; wa
       continue;
     }
     const attemptAt = now();
+    // Noted first: if the outcome cannot be recorded (the process dies, another process locks the
+    // store meanwhile), the next attempt still knows to look for the post. A store that refuses even
+    // this stops the run before anything is posted.
+    outbox.attempting(row.id, attemptAt);
     try {
       const opts = row.mode === "follow_up" ? { followUpOf: parent } : row.mode === "replace" ? { replace: parent } : {};
       const posted = await adapter.post(row.channel, row.reply, { ...opts, key: row.dedupeKey, unsureSince: row.unsureSince });
@@ -81,5 +85,5 @@ function handleFailure({ outbox, now, log }: DeliveryDeps, row: OutboxRow, err: 
   // Whatever an adapter did not vouch for may have been posted: the next attempt looks first.
   const uncertain = !(err instanceof DeliveryError) || err.opts.uncertain === true;
   log.warn({ err, key: row.dedupeKey, attempts: row.attempts + 1, retryInMs: wait, uncertain }, "alert delivery failed; will retry");
-  outbox.retryLater(row.id, now() + wait, message, uncertain ? attemptAt : undefined);
+  outbox.retryLater(row.id, now() + wait, message, uncertain ? (row.unsureSince ?? attemptAt) : row.unsureSince);
 }

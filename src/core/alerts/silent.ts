@@ -40,7 +40,8 @@ const EXPECTED_FAILURES = 10;
  * — never bans again, silently. One check per jail: fail2ban's total-failed counter has not moved for
  * `afterMs` while the jail's learnt rate says it should have counted at least ten failures by now, or
  * the log files it watches no longer exist. One alert per incident, one recovery once failures are
- * counted again (or, for missing files, once they are back). Off for jails that never had a failure.
+ * counted again (or, for missing files, once they are back, saying only that). Off for jails that
+ * never had a failure.
  */
 export async function checkSilentJails(deps: SilentDeps): Promise<void> {
   const { fail2ban, state, now } = deps;
@@ -57,9 +58,16 @@ export async function checkSilentJails(deps: SilentDeps): Promise<void> {
     const quiet = memory.perHour !== undefined && quietMs >= deps.afterMs && (memory.perHour * quietMs) / HOUR >= EXPECTED_FAILURES;
 
     if (memory.incident) {
-      const back = moved || (memory.incident.why === "files" && missing.length === 0 && !quiet);
-      if (back) {
-        deps.raise({ kind: "silent", jail, incident: memory.incident.id, step: "resolve", reply: { title: `Jail ${jail} on ${deps.host} sees failures again`, tone: "ok", text: `It was silent for ${formatDuration(at - memory.incident.openedAt)}.` } });
+      const filesBack = memory.incident.why === "files" && missing.length === 0 && !quiet;
+      if (moved || filesBack) {
+        const reply = moved
+          ? { title: `Jail ${jail} on ${deps.host} sees failures again`, text: `It was silent for ${formatDuration(at - memory.incident.openedAt)}.` }
+          : // Only the files are known to be back: whether the jail sees anything in them is not.
+            {
+              title: `Jail ${jail} on ${deps.host} has its log files back`,
+              text: `The files it watches exist again (they were missing for ${formatDuration(at - memory.incident.openedAt)}). No failure has been counted in it since; if it stays quieter than usual, BanBot says so.`,
+            };
+        deps.raise({ kind: "silent", jail, incident: memory.incident.id, step: "resolve", reply: { ...reply, tone: "ok" } });
         delete memory.incident;
       }
     } else if (memory.everFailed && (missing.length > 0 || quiet)) {

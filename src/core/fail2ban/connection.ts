@@ -1,10 +1,7 @@
-import net from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { UserError, isUserError } from "../errors.js";
-import { ReplyAssembler } from "./framing.js";
-import { END_MARKER, encodeCommand, type PickleValue } from "./pickle.js";
-import { connectError, lostError, timeoutError } from "./socket-errors.js";
+import { encodeCommand, type PickleValue } from "./pickle.js";
+import { SocketLine } from "./socket-line.js";
 
 export interface ConnectionOptions {
   socketPath: string;
@@ -42,19 +39,9 @@ export interface Reachability {
 
 // Failures that mean fail2ban cannot be reached at all (as opposed to a refused or unreadable command).
 const UNREACHABLE = new Set(["fail2ban_socket_missing", "fail2ban_permission_denied", "fail2ban_refused", "fail2ban_timeout", "fail2ban_unavailable"]);
-const CLOSE_FRAME = Buffer.concat([Buffer.from("<F2B_CLOSE_COMMAND>", "latin1"), END_MARKER]);
-// A refused connection means a stale socket (fail2ban crashed) or a server between bind and listen:
-// worth retrying briefly, never for a whole command timeout.
-const REFUSED_RETRY_MS = 1_000;
 // While fail2ban is down because it stopped answering (not because its socket is gone or refuses),
 // one request at most this often tries again; the others fail at once.
 const SILENT_PROBE_MS = 5_000;
-
-class ConnectionLost extends Error {
-  constructor(readonly bytesReceived: number) {
-    super("connection to fail2ban lost");
-  }
-}
 
 interface Request {
   args: readonly string[];
@@ -73,29 +60,34 @@ interface Outage {
 }
 
 /**
- * One persistent connection with one outstanding request at a time. fail2ban's server has a listen
- * backlog of 1 and handles every connection in one thread, so more connections only add EAGAIN
- * failures; and nothing in the protocol pairs replies with requests except their order.
+ * Persistent connections to fail2ban, each with one outstanding request at a time (nothing in the
+ * protocol pairs replies with requests except their order): one for the urgent lane, one that
+ * interactive and bulk work share. fail2ban serves every connection from one thread and its listen
+ * backlog of 1 allows a couple at most, so a second one does not make it faster; it means a health
+ * check never waits for a reply owed on the other (a bulk chunk with a two-minute timeout), and a
+ * hung fail2ban is found within the check's own timeout.
  *
- * Waiting requests are taken by lane (urgent, then interactive, then bulk), first come first served
- * within one. Once fail2ban is known unreachable (a request found its socket gone or refusing, or a
- * health check got no answer in time), the others fail at once with the same message instead of each
- * waiting out its timeout; the first request that gets an answer (a health check, or a command that
- * tries the socket again) ends the outage.
+ * Waiting requests on the shared connection are taken by lane (interactive, then bulk), first come
+ * first served within one. Once fail2ban is known unreachable (a request found its socket gone or
+ * refusing, or a health check got no answer in time), the others fail at once with the same message
+ * instead of each waiting out its timeout; the first request that gets an answer (a health check, or
+ * a command that tries the socket again) ends the outage.
  */
 export class Fail2banConnection {
-  private socket: net.Socket | undefined;
+  private readonly lines: Record<"urgent" | "shared", Line>;
   private readonly queues: Record<Lane, Request[]> = { urgent: [], interactive: [], bulk: [] };
-  private busy = false;
   private readonly idle: (() => void)[] = [];
   private outage: Outage | undefined;
 
-  constructor(private readonly opts: ConnectionOptions) {}
+  constructor(private readonly opts: ConnectionOptions) {
+    const line = () => ({ socket: new SocketLine({ socketPath: opts.socketPath, log: opts.log }), busy: false });
+    this.lines = { urgent: line(), shared: line() };
+  }
 
   send(args: readonly string[], timeoutMs = this.opts.timeoutMs, lane: Lane = "interactive"): Promise<PickleValue> {
     return new Promise((resolve, reject) => {
       this.queues[lane].push({ args, timeoutMs, lane, resolve, reject });
-      this.pump();
+      this.pump(lane === "urgent" ? "urgent" : "shared");
     });
   }
 
@@ -104,48 +96,53 @@ export class Fail2banConnection {
   }
 
   async close(): Promise<void> {
-    if (this.busy || LANES.some((l) => this.queues[l].length > 0)) await new Promise<void>((resolve) => this.idle.push(resolve));
-    const sock = this.socket;
-    this.socket = undefined;
-    if (!sock || sock.destroyed) return;
-    await new Promise<void>((resolve) => {
-      sock.once("close", () => resolve());
-      sock.end(CLOSE_FRAME);
-      setTimeout(() => sock.destroy(), 1000).unref();
-    });
+    if (!this.idleNow()) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await Promise.all(Object.values(this.lines).map((line) => line.socket.close()));
   }
 
-  private pump(): void {
-    if (this.busy) return;
-    const next = LANES.map((l) => this.queues[l]).find((q) => q.length > 0)?.shift();
+  private idleNow(): boolean {
+    return !this.lines.urgent.busy && !this.lines.shared.busy && LANES.every((l) => this.queues[l].length === 0);
+  }
+
+  private pump(which: "urgent" | "shared"): void {
+    const line = this.lines[which];
+    if (line.busy) return;
+    const lanes: readonly Lane[] = which === "urgent" ? ["urgent"] : ["interactive", "bulk"];
+    const next = lanes.map((l) => this.queues[l]).find((q) => q.length > 0)?.shift();
     if (!next) {
-      for (const wake of this.idle.splice(0)) wake();
+      if (this.idleNow()) for (const wake of this.idle.splice(0)) wake();
       return;
     }
-    this.busy = true;
-    this.attempt(next)
+    line.busy = true;
+    this.attempt(next, line.socket)
       .then(next.resolve, next.reject)
       // One turn of the event loop before choosing the next request: a command that makes several
       // requests in a row queues its next one meanwhile, instead of losing its turn to a bulk chunk.
       .finally(() =>
         setImmediate(() => {
-          this.busy = false;
-          this.pump();
+          line.busy = false;
+          this.pump(which);
         }),
       );
   }
 
-  private async attempt(req: Request): Promise<PickleValue> {
+  private async attempt(req: Request, line: SocketLine): Promise<PickleValue> {
     const outage = this.outage;
     const probing = outage !== undefined && req.lane !== "urgent";
     if (probing && outage.silent) {
       if (Date.now() - outage.lastProbe < SILENT_PROBE_MS) throw outage.cause;
       outage.lastProbe = Date.now();
     }
+    let frame: Buffer;
+    try {
+      frame = encodeCommand(req.args);
+    } catch (err) {
+      throw new UserError("invalid_argument", "That argument cannot be sent to fail2ban.", { cause: err });
+    }
     try {
       // While down, a command tries the socket once instead of retrying: it fails at once, or finds
       // fail2ban back.
-      const reply = await this.observed(req.args, () => this.exchange(req.args, req.timeoutMs, { retryConnect: !probing }));
+      const reply = await this.observed(req.args, () => line.exchange(frame, req.timeoutMs, { retryConnect: !probing }));
       if (this.outage) this.opts.log.info({ downMs: Date.now() - this.outage.since }, "fail2ban answers again");
       this.outage = undefined;
       return reply;
@@ -174,112 +171,11 @@ export class Fail2banConnection {
       observe({ command: commandName(args), seconds: (performance.now() - started) / 1000, outcome });
     }
   }
+}
 
-  private async exchange(args: readonly string[], timeoutMs: number, opts: { retryConnect: boolean }): Promise<PickleValue> {
-    let frame: Buffer;
-    try {
-      frame = encodeCommand(args);
-    } catch (err) {
-      throw new UserError("invalid_argument", "That argument cannot be sent to fail2ban.", { cause: err });
-    }
-    const deadline = Date.now() + timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      const reused = this.socket !== undefined;
-      const sock = await this.connected(deadline, opts.retryConnect);
-      try {
-        return await this.roundTrip(sock, frame, deadline);
-      } catch (err) {
-        // A kept-alive connection may have died while idle (fail2ban restarted). If nothing came
-        // back, send once more on a fresh connection; every fail2ban command is safe to repeat.
-        if (err instanceof ConnectionLost && err.bytesReceived === 0 && reused && attempt === 0) {
-          this.opts.log.debug("fail2ban connection was stale; reconnecting");
-          continue;
-        }
-        if (err instanceof ConnectionLost) throw lostError(err);
-        throw err;
-      }
-    }
-  }
-
-  private async connected(deadline: number, retry: boolean): Promise<net.Socket> {
-    if (this.socket && !this.socket.destroyed) return this.socket;
-    this.socket = undefined;
-    const refusedUntil = Math.min(deadline, Date.now() + REFUSED_RETRY_MS);
-    for (let delay = 10; ; delay = Math.min(delay * 2, 500)) {
-      try {
-        const sock = await this.connectOnce(deadline);
-        sock.on("close", () => {
-          if (this.socket === sock) this.socket = undefined;
-        });
-        this.socket = sock;
-        return sock;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        // EAGAIN: the backlog of 1 is full (fail2ban is busy, not gone); ECONNREFUSED: the server
-        // may be between bind and listen, or dead with its socket left behind.
-        const until = code === "EAGAIN" ? deadline : code === "ECONNREFUSED" ? refusedUntil : 0;
-        if (!retry || Date.now() + delay >= until) throw connectError(err, this.opts.socketPath);
-        await sleep(delay);
-      }
-    }
-  }
-
-  private connectOnce(deadline: number): Promise<net.Socket> {
-    return new Promise((resolve, reject) => {
-      const sock = net.createConnection(this.opts.socketPath);
-      const timer = setTimeout(() => {
-        sock.destroy();
-        reject(Object.assign(new Error("connect timed out"), { code: "ETIMEDOUT" }));
-      }, Math.max(1, deadline - Date.now()));
-      sock.once("connect", () => {
-        clearTimeout(timer);
-        sock.removeAllListeners("error");
-        sock.on("error", (err) => this.opts.log.debug({ err }, "fail2ban socket error"));
-        resolve(sock);
-      });
-      sock.once("error", (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-    });
-  }
-
-  private roundTrip(sock: net.Socket, frame: Buffer, deadline: number): Promise<PickleValue> {
-    return new Promise((resolve, reject) => {
-      const assembler = new ReplyAssembler();
-      const done = () => {
-        clearTimeout(timer);
-        sock.off("data", onData);
-        sock.off("close", onClose);
-      };
-      const onData = (chunk: Buffer) => {
-        try {
-          const reply = assembler.push(chunk);
-          if (!reply) return;
-          done();
-          if (reply.rest.length > 0) this.opts.log.warn({ bytes: reply.rest.length }, "unexpected bytes after a fail2ban reply");
-          resolve(reply.value);
-        } catch (err) {
-          done();
-          sock.destroy();
-          reject(new UserError("fail2ban_protocol", "fail2ban sent a reply BanBot cannot read.", { cause: err }));
-        }
-      };
-      const onClose = () => {
-        done();
-        reject(new ConnectionLost(assembler.bytesReceived));
-      };
-      // Once a request timed out its late reply would be taken for the next one's: drop the socket.
-      const timer = setTimeout(() => {
-        done();
-        sock.destroy();
-        reject(timeoutError());
-      }, Math.max(1, deadline - Date.now()));
-      sock.on("data", onData);
-      sock.on("close", onClose);
-      sock.write(frame);
-    });
-  }
+interface Line {
+  socket: SocketLine;
+  busy: boolean;
 }
 
 // Server-wide settings read and written with `get <key>` / `set <key> <value>`; every other get/set

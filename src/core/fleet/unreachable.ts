@@ -48,12 +48,12 @@ export function checkFleetHosts(deps: UnreachableDeps): void {
     }
     if (!open && !(p.lastSeen === undefined && at < deps.graceUntil)) newlyDown.push(p);
   }
-  if (newlyDown.length > 0) raiseDown(newlyDown, memory, deps, at);
+  if (newlyDown.length > 0) raiseDown(newlyDown, memory, deps);
   if (JSON.stringify(memory) !== before) deps.state.set(KEY, memory, at);
 }
 
 /** One alert for the hosts found down in one check: ten hosts failing together are one incident. */
-function raiseDown(hosts: readonly HostPresence[], memory: Memory, deps: UnreachableDeps, at: number): void {
+function raiseDown(hosts: readonly HostPresence[], memory: Memory, deps: UnreachableDeps): void {
   const since = Math.min(...hosts.map((p) => p.lastSeen ?? deps.graceUntil));
   const names = hosts.map((p) => p.host);
   const incident = `host:${names.join(",")}:${since}`;

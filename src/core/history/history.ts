@@ -3,6 +3,7 @@ import type { HistoryArchive } from "../ports/history-archive.js";
 import type { BackfillState } from "../ports/history-backfill-state.js";
 import type { HistoryQueries } from "../ports/history-queries.js";
 import type { Fail2ban } from "../fail2ban/client.js";
+import { isStoreBusy } from "../store-busy.js";
 import { Fail2banDatabase, locateFail2banDb } from "../fail2ban/database.js";
 import type { JailReport } from "./action-line.js";
 import { backfill, type BackfillResult } from "./backfill.js";
@@ -34,7 +35,9 @@ export interface History extends HistoryQueries {
   subscribe(fn: ArchivedListener): () => void;
   /**
    * Calls `fn` when the action reports that a jail started, stopped or reloaded (fail2ban turned its
-   * idle flag off, restored its bans without BanBot's renewals); returns the unsubscribe.
+   * idle flag off, restored its bans without BanBot's renewals); returns the unsubscribe. A `fn`
+   * that throws the store's "database is locked" is called again, with the others, once it is
+   * released: make it safe to repeat.
    */
   subscribeJails(fn: (report: JailReport) => void): () => void;
 }
@@ -57,16 +60,20 @@ export function createHistory(deps: HistoryDeps): History {
   const { host, archive, queries, log } = deps;
   const listeners = new Set<ArchivedListener>();
   const jailListeners = new Set<(report: JailReport) => void>();
-  const tellAll = <A extends unknown[]>(fns: Iterable<(...args: A) => void>, ...args: A): void => {
+  // `retryBusy`: a subscriber that met a locked store stops the telling, and the caller tries again
+  // later (jail reports, which their subscribers record); otherwise it only costs that subscriber.
+  const tellAll = <A extends unknown[]>(fns: Iterable<(...args: A) => void>, args: A, { retryBusy = false } = {}): void => {
     for (const fn of fns) {
       try {
         fn(...args);
       } catch (err) {
-        log.error({ err }, "a ban history subscriber failed");
+        if (!isStoreBusy(err)) log.error({ err }, "a ban history subscriber failed");
+        else if (retryBusy) throw err;
+        else log.warn({ err }, "a ban history subscriber met the locked store");
       }
     }
   };
-  const tell = (events: readonly HistoryEvent[], source: "action" | "backfill"): void => tellAll(listeners, events, source);
+  const tell = (events: readonly HistoryEvent[], source: "action" | "backfill"): void => tellAll(listeners, [events, source]);
   const prepare = (events: Parameters<typeof prepareEvents>[0]) => prepareEvents(events, { host, enrich: deps.enrich, log });
   const archiveNow = (items: readonly ListenedEvent[]): number => {
     const events = prepare(items.map((i) => i.event));
@@ -95,7 +102,7 @@ export function createHistory(deps: HistoryDeps): History {
         sink: async (items) => {
           await ingest(items);
         },
-        onJail: (report) => tellAll(jailListeners, report),
+        onJail: (report) => tellAll(jailListeners, [report], { retryBusy: true }),
       }),
     async sync(fail2ban) {
       const source = await locateFail2banDb(fail2ban);

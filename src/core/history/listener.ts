@@ -3,6 +3,7 @@ import net from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import { parseActionLine, type JailReport } from "./action-line.js";
+import { isStoreBusy } from "../store-busy.js";
 import { Batcher } from "./batcher.js";
 import type { CapturedEvent } from "./event.js";
 import { LineSplitter } from "./line-splitter.js";
@@ -22,9 +23,15 @@ export interface HistoryListenerOptions {
   path: string;
   /** File mode of the socket: who may report events (0o600: BanBot's user and root only). */
   mode: number;
-  /** Writes a batch to the archive. */
+  /**
+   * Writes a batch to the archive. Throwing the store's "database is locked" keeps the batch, in
+   * memory, for a later attempt; any other error loses it (the backfill recovers bans).
+   */
   sink: (events: ListenedEvent[]) => Promise<void>;
-  /** Told at once when a jail starts, stops or reloads (before events that came later are written). */
+  /**
+   * Told when a jail starts, stops or reloads, in order with the events: after those that came
+   * before are written, before those that came later. A locked store is retried as for `sink`.
+   */
   onJail?: (report: JailReport) => void;
   log: Logger;
   maxBatch?: number;
@@ -38,7 +45,7 @@ export interface ListenerStats {
   invalid: number;
   /** Events the action reported dropping while BanBot was not listening. */
   droppedByAction: number;
-  /** Events lost because the archive write failed. */
+  /** Events lost because the archive write failed (or the store was still locked at shutdown). */
   failed: number;
   /** Jails whose action said hello. */
   jails: string[];
@@ -52,8 +59,13 @@ export interface HistoryListener {
   close(): Promise<void>;
 }
 
+// What arrived, in order: an event, or a jail's start, stop or reload.
+type Received = ListenedEvent | { report: JailReport };
+
 const MAX_LINE_BYTES = 64 * 1024;
-// Reading pauses while this many events wait for the archive, so a flood cannot exhaust memory.
+// Reading pauses while this many events wait for the archive (a flood, or a store another process
+// keeps locked), so memory stays bounded: the action then keeps (and at worst counts as dropped)
+// what it cannot send.
 const HIGH_WATER = 50_000;
 const WARN_EVERY_MS = 60_000;
 const CLOSE_GRACE_MS = 500;
@@ -65,16 +77,49 @@ export async function startHistoryListener(opts: HistoryListenerOptions): Promis
   const jails = new Set<string>();
   const sockets = new Set<net.Socket>();
   let lastWarning = -Infinity;
-  const batcher = new Batcher<ListenedEvent>({
+  // Hands a batch on in order; stops at a locked store and says how far it got, so the rest waits.
+  const deliver = async (items: Received[]): Promise<number> => {
+    let done = 0;
+    while (done < items.length) {
+      const first = items[done]!;
+      if ("report" in first) {
+        try {
+          opts.onJail?.(first.report);
+        } catch (err) {
+          if (isStoreBusy(err)) return done;
+          opts.log.error({ err, report: first.report }, "handling a jail report failed");
+        }
+        done++;
+        continue;
+      }
+      let end = done + 1;
+      while (end < items.length && !("report" in items[end]!)) end++;
+      const events = items.slice(done, end) as ListenedEvent[];
+      try {
+        await opts.sink(events);
+      } catch (err) {
+        if (isStoreBusy(err)) return done;
+        stats.failed += events.length;
+        opts.log.error({ err, count: events.length }, "ban history write failed; the backfill recovers the bans");
+      }
+      done = end;
+    }
+    return done;
+  };
+  const batcher = new Batcher<Received>({
     maxItems: opts.maxBatch ?? 1_000,
     maxDelayMs: opts.maxDelayMs ?? 50,
-    flush: opts.sink,
+    flush: deliver,
     onError: (err, count) => {
       stats.failed += count;
       opts.log.error({ err, count }, "ban history write failed; the backfill recovers the bans");
     },
     onFlushed: (pending) => {
       if (pending < HIGH_WATER / 2) for (const s of sockets) s.resume();
+    },
+    onHeld: (waiting) => {
+      if (waiting > 0) opts.log.warn({ waiting }, "BanBot's store is locked by another process: ban history events wait in memory until it is released");
+      else opts.log.info("ban history events that waited for the store are archived");
     },
   });
   const invalid = (reason: string): void => {
@@ -97,11 +142,7 @@ export async function startHistoryListener(opts: HistoryListenerOptions): Promis
     }
     if (parsed.kind === "jail") {
       stats.jailReports++;
-      try {
-        opts.onJail?.(parsed.report);
-      } catch (err) {
-        opts.log.error({ err, report: parsed.report }, "handling a jail report failed");
-      }
+      batcher.add({ report: parsed.report });
       return;
     }
     stats.events++;
@@ -144,7 +185,11 @@ export async function startHistoryListener(opts: HistoryListenerOptions): Promis
       await Promise.race([closed, delay(CLOSE_GRACE_MS, undefined, { ref: false })]);
       for (const socket of sockets) socket.destroy();
       await closed;
-      await batcher.drain();
+      const left = (await batcher.drain()).filter((item) => !("report" in item)).length;
+      if (left > 0) {
+        stats.failed += left;
+        opts.log.warn({ events: left }, "stopped with ban history events the locked store never took; the backfill recovers the bans");
+      }
       await unlink(opts.path).catch(() => undefined);
     },
   };

@@ -33,9 +33,14 @@ export interface Outbox {
   /** The delivery state of a queued message and, once sent, its post; undefined when nothing was queued under that key. */
   delivery(key: string): { state: OutboxRow["state"]; posted: PostedMessage | undefined } | undefined;
   sent(key: string): PostedMessage | undefined;
+  /**
+   * Notes, before a post is made, that from `at` on it may be out (unless an earlier attempt's time is
+   * noted already): should its outcome never be recorded, the next attempt looks for it first.
+   */
+  attempting(id: number, at: number): void;
   markSent(id: number, posted: PostedMessage, now: number): void;
-  /** `unsureSince`: this attempt may have been posted (kept from the first such attempt on). */
-  retryLater(id: number, nextAt: number, error: string, unsureSince?: number): void;
+  /** `unsureSince`: since when the message may have been posted (undefined: no attempt may have). */
+  retryLater(id: number, nextAt: number, error: string, unsureSince: number | undefined): void;
   markFailed(id: number, error: string): void;
   pendingCount(): number;
   /** Per `platform:channel`, the oldest pending message whose retry time has not come yet. */

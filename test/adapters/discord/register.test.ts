@@ -36,7 +36,7 @@ describe("banbot register", () => {
     expect(lines).toEqual([
       `Registered /f2b in guild ${FAKE_GUILD.id}:`,
       `  added: ${names.join(", ")}`,
-      `Add the bot to a server with: https://discord.com/oauth2/authorize?client_id=${APP}&scope=bot+applications.commands&permissions=309237697536`,
+      `Add the bot to a server with: https://discord.com/oauth2/authorize?client_id=${APP}&scope=bot+applications.commands&permissions=309237763072`,
     ]);
   });
 

@@ -1,21 +1,17 @@
 import type { Database } from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { COMMANDS } from "../../../commands/index.js";
-import { createDiscordAdapter } from "../../../src/adapters/discord/client.js";
 import { nonceOf } from "../../../src/adapters/discord/post.js";
-import { createSlackAdapter } from "../../../src/adapters/slack/app.js";
 import { createOutbox } from "../../../src/store/outbox.js";
 import type { Outbox, OutboxMessage } from "../../../src/core/ports/outbox.js";
 import { deliverDue } from "../../../src/core/alerts/outbox-worker.js";
 import type { ChatAdapter } from "../../../src/core/chat.js";
-import { errorReply } from "../../../src/core/reply.js";
 import { FakeDiscord } from "../../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../../fakes/fake-discord-payloads.js";
 import { titleOfBody } from "../../fakes/fake-discord-v2.js";
 import { FakeSlack } from "../../fakes/fake-slack.js";
+import { postingAdapters } from "../../harness/alert-adapters.js";
 import { silentLog } from "../../harness/client.js";
 import { migratedStore } from "../../harness/store.js";
-import { TEST_COMMANDS } from "../../harness/test-commands.js";
 
 // A platform takes a post and the answer never arrives (a timeout, a dropped connection). The
 // outbox retries, and must not post a second time: Slack is searched for the post's metadata
@@ -36,19 +32,10 @@ describe("an alert post whose answer was lost", () => {
   beforeAll(async () => {
     slack = await FakeSlack.start();
     discord = await FakeDiscord.start(FAKE_GUILD);
+    const posting = postingAdapters(slack, discord);
     adapters = new Map<"slack" | "discord", ChatAdapter>([
-      ["slack", createSlackAdapter({ slack: slack.slackConfig(), commands: TEST_COMMANDS, dispatcher: { run: () => Promise.resolve(errorReply("unused")) }, log: silentLog })],
-      [
-        "discord",
-        createDiscordAdapter({
-          discord: { token: "fake-bot-token", applicationId: FAKE_GUILD.applicationId, guildId: undefined, apiUrl: discord.apiUrl },
-          commands: TEST_COMMANDS,
-          dispatcher: { run: () => Promise.resolve(errorReply("unused")), mayRun: () => false },
-          fail2ban: { status: () => Promise.resolve({ jails: [] }), bannedIps: () => Promise.resolve([]), banned: () => Promise.resolve(new Map()) },
-          catalogue: COMMANDS,
-          log: silentLog,
-        }),
-      ],
+      ["slack", posting.slack],
+      ["discord", posting.discord],
     ]);
   });
   afterAll(async () => {

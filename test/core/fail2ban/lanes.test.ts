@@ -23,8 +23,8 @@ describe("Fail2banConnection lanes and outages, against a real server", () => {
       const interactive = Array.from({ length: 20 }, (_, i) => conn.send(["echo", `n${i}`]).then(() => done.push(`n${i}`)));
       const urgent = conn.send(["echo", "health"], undefined, "urgent").then(() => done.push("health"));
       await Promise.all([...interactive, urgent]);
-      // Only the request already on the wire goes first.
-      expect(done.indexOf("health")).toBe(1);
+      // At most the request already on the wire goes first: health has a connection of its own.
+      expect(done.indexOf("health")).toBeLessThanOrEqual(1);
       expect(done.filter((d) => d !== "health")).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`));
     } finally {
       await proxy.close();
