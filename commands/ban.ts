@@ -2,6 +2,7 @@ import { banRisk } from "../src/core/ban-risk.js";
 import { defineCommand } from "../src/core/command/model.js";
 import { actorOf } from "../src/core/identity.js";
 import { liveJobRunner } from "../src/core/job-runner.js";
+import type { Field } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
 
@@ -30,27 +31,36 @@ export const ban = defineCommand({
     history.noteOrigin({ jail, ips, origin: "manual", actor: who, at: now, ...(duration !== undefined ? { banSeconds: Math.round(duration / 1000) } : {}) });
     const added = await fail2ban.ban(jail, ips);
     const notes: string[] = [];
+    const subject = ips.length === 1 ? ips[0]! : `${ips.length} addresses`;
+    let title = `Banned ${subject} in ${jail}`;
+    let fields: Field[] | undefined;
     if (duration !== undefined) {
       const until = now + duration;
       const { bantime } = await fail2ban.jailLimits(jail);
-      // fail2ban lifts it after the jail's bantime; BanBot bans it again before then, until `until`.
-      const f2bEnd = bantime < 0 ? undefined : now + bantime * 1000;
-      const f2bUntil = f2bEnd !== undefined && f2bEnd < until ? f2bEnd : undefined;
+      // fail2ban lifts it after the jail's bantime from now (also one it had banned already: banning
+      // it again moves its end there); BanBot bans it again before then, until `until`.
+      const f2bUntil = bantime < 0 ? undefined : now + bantime * 1000;
       // Recorded so the jobs renew and lift it when the time comes, also after a restart.
       for (const ip of ips) timedBans.upsert({ host, jail, ip, until, createdAt: now, actor: who, f2bUntil });
       const own = bantime < 0 ? `${jail} bans forever` : `${jail}'s own ban time is ${formatDuration(bantime * 1000)}`;
       if (!liveJobRunner(jobs, now)) {
+        // Nothing keeps the timed ban: what will happen is fail2ban's own end, so that is what it says.
+        title += bantime < 0 ? " (it bans forever)" : ` for ${formatDuration(bantime * 1000)}, ${jail}'s ban time`;
+        fields = [{ label: "Until", value: f2bUntil === undefined ? "never: fail2ban bans forever" : `${formatTime(f2bUntil)} (fail2ban's end)` }];
         notes.push(
           `No BanBot process runs the background jobs now (\`banbot start\` does), and only they keep a timed ban: until one runs, fail2ban keeps its own end (${own}), not ${formatTime(until)}.`,
         );
-      } else if (f2bUntil !== undefined) notes.push(`${own}: BanBot bans it again before fail2ban's end, until ${formatTime(until)}.`);
+      } else {
+        title += ` for ${formatDuration(duration)}`;
+        fields = [{ label: "Until", value: formatTime(until) }];
+        if (f2bUntil !== undefined && f2bUntil < until) notes.push(`${own}: BanBot bans it again before fail2ban's end, until ${formatTime(until)}.`);
+      }
     }
     const already = ips.length - added;
-    const subject = ips.length === 1 ? ips[0]! : `${ips.length} addresses`;
     return {
-      title: `Banned ${subject} in ${jail}${duration !== undefined ? ` for ${formatDuration(duration)}` : ""}`,
+      title,
       tone: "ok",
-      fields: duration !== undefined ? [{ label: "Until", value: formatTime(now + duration) }] : undefined,
+      fields,
       notes: [...(already > 0 ? [`${already} ${already === 1 ? "was" : "were"} already banned.`] : []), ...notes],
       actions: ips.length === 1 ? [{ label: "Unban", command: `unban ${ips[0]} ${jail}` }] : [{ label: "Unban all of them", command: `unban ${ips.join(" ")} ${jail}` }],
     };

@@ -6,7 +6,7 @@ import type { GeoResult } from "../src/core/geo/model.js";
 import { banEndLabel } from "../src/core/ban-end.js";
 import { normalizeIp } from "../src/core/ip.js";
 import { liveJobRunner } from "../src/core/job-runner.js";
-import type { Action } from "../src/core/reply.js";
+import type { Action, Table } from "../src/core/reply.js";
 import type { Ctx } from "../src/core/services.js";
 import { formatTime } from "../src/core/time-format.js";
 
@@ -90,6 +90,7 @@ export const banned = defineCommand({
     const places = geo.lookupMany(rows.map((b) => b.ip));
     const timed = timedBans.forJail(jail);
     const jobsRun = liveJobRunner(jobs, now) !== undefined;
+    const table = bannedTable(jail, rows, { places, timed, jobsRun, now });
     const base = `banned ${jail}${search ? ` ${JSON.stringify(search)}` : ""}`;
     const prev: Action | undefined = start > 0 ? { label: "Prev", command: `${base} before ${cursorOf(rows[0]!, rows[1])}` } : undefined;
     const next: Action | undefined =
@@ -97,17 +98,28 @@ export const banned = defineCommand({
     return {
       title: `${total} banned in ${jail}${what}`,
       tone: "info",
-      table: {
-        columns: ["address", "country", "banned", "ends"],
-        rows: rows.map((b) => [
-          b.ip,
-          countryCell(places.get(b.ip)),
-          b.start ? formatTime(b.start) : "unknown",
-          banEndLabel({ end: b.end, permanent: b.banSeconds === -1, timedUntil: timed.get(b.ip)?.until, jobsRun, now }),
-        ]),
-        rowActions: rows.map((b) => ({ label: "Unban", command: `unban ${b.ip} ${jail}` })),
-      },
+      table,
       paging: { page: Math.floor(start / PAGE_SIZE) + 1, pages: Math.ceil(total / PAGE_SIZE), total, prev, next },
     };
   },
 });
+
+/** A page's rows as `banned` shows them: where each address is, when it was banned and when that ends. */
+export function bannedTable(
+  jail: string,
+  rows: readonly BanEntry[],
+  { places, timed, jobsRun, now }: { places: ReadonlyMap<string, GeoResult>; timed: ReadonlyMap<string, { until: number; f2bUntil?: number }>; jobsRun: boolean; now: number },
+): Table {
+  return {
+    columns: ["address", "country", "banned", "ends"],
+    rows: rows.map((b) => [
+      b.ip,
+      countryCell(places.get(b.ip)),
+      b.start ? formatTime(b.start) : "unknown",
+      // A timed ban's fail2ban end is where BanBot's last ban of it put it, which fail2ban's
+      // own times (the first ban's) do not show.
+      banEndLabel({ end: timed.get(b.ip)?.f2bUntil ?? b.end, permanent: b.banSeconds === -1, timedUntil: timed.get(b.ip)?.until, jobsRun, now }),
+    ]),
+    rowActions: rows.map((b) => ({ label: "Unban", command: `unban ${b.ip} ${jail}` })),
+  };
+}

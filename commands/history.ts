@@ -59,6 +59,7 @@ export const history = defineCommand({
           return cells;
         }),
         rowActions: ip ? undefined : rows.map((e) => ({ label: "History", command: `history ${e.ip}` })),
+        subjectColumn: ip ? undefined : 2,
       },
       paging: { page: Math.floor(newer / PAGE_SIZE) + 1, pages: Math.ceil(total / PAGE_SIZE), total, prev, next },
       notes: capped ? [`${COUNT_CAP.toLocaleString("en")} or more events match: narrow it with an address, a jail or a time like 24h.`] : undefined,

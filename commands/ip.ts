@@ -16,7 +16,8 @@ function geoFields(result: GeoResult): Field[] {
   const { info } = result;
   return [
     { label: "Location", value: [countryLabel(info), info.city].filter(Boolean).join(", ") },
-    ...(info.asn !== undefined ? [{ label: "Network", value: asLabel(info.asn, info.org) }] : []),
+    // Said plainly, not left out: an admin reading no Network line cannot tell "none" from "unknown".
+    { label: "Network", value: info.asn !== undefined ? asLabel(info.asn, info.org) : "unknown: no geo database names its AS (docs/geo.md)" },
     { label: "Geo source", value: info.source },
   ];
 }
@@ -44,12 +45,15 @@ export const ip = defineCommand({
     ];
     if (timed.length > 0) {
       const jobsRun = liveJobRunner(jobs, now) !== undefined;
-      // fail2ban's end of a renewed ban is what BanBot last made it (f2bUntil); without one, not known here.
-      const ends = timed.map((t) => {
-        const label = banEndLabel({ end: t.f2bUntil, permanent: false, timedUntil: t.until, jobsRun, now });
+      // fail2ban's end is where BanBot's last ban of it put it (f2bUntil). A record without one is of
+      // a jail that bans forever, or older than BanBot keeping it: the jail's bantime tells which.
+      const ends: string[] = [];
+      for (const t of timed) {
+        const permanent = !jobsRun && t.f2bUntil === undefined && (await fail2ban.jailLimits(t.jail).then((l) => l.bantime < 0, () => false));
+        const label = banEndLabel({ end: t.f2bUntil, permanent, timedUntil: t.until, jobsRun, now });
         const over = (jobsRun ? t.until : (t.f2bUntil ?? Infinity)) <= now;
-        return `${t.jail}: ${over ? "ended" : "ends"} ${label}${jobsRun ? ` (${formatTime(t.until)})` : ""}`;
-      });
+        ends.push(`${t.jail}: ${over ? "ended" : "ends"} ${label}${jobsRun ? ` (${formatTime(t.until)})` : ""}`);
+      }
       fields.push({ label: "Timed bans", value: ends.join("\n") });
     }
     const listed = blocklists.listing(addr);

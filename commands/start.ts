@@ -9,10 +9,14 @@ export const start = defineCommand({
   role: "admin",
   effect: "destructive",
   consequence: ({ jail }) =>
-    Promise.resolve(`Starts ${jail} from fail2ban's configuration: it reads its logs and bans again, and fail2ban restores its bans still within their ban time. \`stop ${jail}\` stops it again.`),
-  async run({ jail }, { configOps, jailNotes, host, clock }: Ctx<"configOps" | "jailNotes" | "host" | "clock">) {
+    Promise.resolve(
+      `Starts ${jail} from fail2ban's configuration: it reads its logs and bans again, fail2ban restores its bans still within their ban time, and BanBot bans its timed bans (\`ban … for\`) again until their end. \`stop ${jail}\` stops it again.`,
+    ),
+  async run({ jail }, { configOps, jailNotes, timedBanKeeper, host, clock }: Ctx<"configOps" | "jailNotes" | "timedBanKeeper" | "host" | "clock">) {
     await configOps.startJail(jail);
     jailNotes.jailRestarted(host, jail, clock.now());
+    // Not left to the capture's start report: without the action installed there is none.
+    await timedBanKeeper.jailStarted(jail);
     return { title: `Started ${jail}`, tone: "ok" };
   },
 });

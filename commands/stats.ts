@@ -3,7 +3,7 @@ import { defineCommand } from "../src/core/command/model.js";
 import type { Invocation } from "../src/core/command/model.js";
 import { plural } from "../src/core/history/describe.js";
 import { checkJailFilter, type JailFilterDeps } from "../src/core/history/jail-filter.js";
-import { bucketLabel, statsWindow } from "../src/core/history/window.js";
+import { bucketLabel, statsWindow, type StatsWindow } from "../src/core/history/window.js";
 import type { Field, Reply } from "../src/core/reply.js";
 import type { Clock } from "../src/core/services.js";
 import { formatDuration, formatTime } from "../src/core/time-format.js";
@@ -33,35 +33,51 @@ export const stats = defineCommand({
     const points = history.timeline({ since: win.since, jail }, win.bucketing);
     if (points.length === 0) return { title: `No bans in the ${span}`, tone: "info" };
 
-    const bans = history.bans({ since: win.since, jail });
-    const before = history.bans({ since: win.since - (now - win.since), until: win.since, jail });
-    const series = stack(points, win.buckets);
-    const perBucket = win.buckets.map((_, i) => series.reduce((n, s) => n + s.values[i]!, 0));
-    const peak = perBucket.indexOf(Math.max(...perBucket));
-    const fields: Field[] = [
-      { label: "Bans", value: `${bans.toLocaleString("en")}${change(bans, before, since)}` },
-      { label: "Addresses", value: history.addresses({ since: win.since, jail }).toLocaleString("en") },
-      { label: `Busiest ${win.unit}`, value: `${bucketName(win.buckets[peak]!, win.unit)}: ${plural(perBucket[peak]!, "ban")}` },
-    ];
-    if (!jail) fields.push({ label: "Per jail", value: series.map((s) => `${s.name} ${s.total.toLocaleString("en")}`).join(", ") });
-    return {
-      title: `Bans, ${span}`,
-      tone: "info",
-      fields,
-      images: [
-        stackedBarsChart({
-          title: `Bans per ${win.unit}`,
-          subtitle: `${span} · ${plural(bans, "ban")} · UTC`,
-          categories: win.buckets.map((at) => bucketLabel(at, win.unit)),
-          series,
-          name: "bans-over-time.png",
-          valueLabel: "bans",
-          alt: `Stacked bar chart of bans per ${win.unit}, ${span}, by jail: ${series.map((s) => `${s.name} ${s.total}`).join(", ")}`,
-        }),
-      ],
-    };
+    return statsReply({
+      span,
+      spanMs: since,
+      win,
+      points,
+      bans: history.bans({ since: win.since, jail }),
+      before: history.bans({ since: win.since - (now - win.since), until: win.since, jail }),
+      addresses: history.addresses({ since: win.since, jail }),
+      perJail: !jail,
+    });
   },
 });
+
+/**
+ * The reply from the archive's numbers: `bans` in the window and `before` it (as long again),
+ * distinct `addresses`, and the `points` of the timeline.
+ */
+export function statsReply(input: { span: string; spanMs: number; win: StatsWindow; points: readonly TimelinePoint[]; bans: number; before: number; addresses: number; perJail: boolean }): Reply {
+  const { span, spanMs, win, points, bans, before, addresses, perJail } = input;
+  const series = stack(points, win.buckets);
+  const perBucket = win.buckets.map((_, i) => series.reduce((n, s) => n + s.values[i]!, 0));
+  const peak = perBucket.indexOf(Math.max(...perBucket));
+  const fields: Field[] = [
+    { label: "Bans", value: `${bans.toLocaleString("en")}${change(bans, before, spanMs)}` },
+    { label: "Addresses", value: addresses.toLocaleString("en") },
+    { label: `Busiest ${win.unit}`, value: `${bucketName(win.buckets[peak]!, win.unit)}: ${plural(perBucket[peak]!, "ban")}` },
+  ];
+  if (perJail) fields.push({ label: "Per jail", value: series.map((s) => `${s.name} ${s.total.toLocaleString("en")}`).join(", ") });
+  return {
+    title: `Bans, ${span}`,
+    tone: "info",
+    fields,
+    images: [
+      stackedBarsChart({
+        title: `Bans per ${win.unit}`,
+        subtitle: `${span} · ${plural(bans, "ban")} · UTC`,
+        categories: win.buckets.map((at) => bucketLabel(at, win.unit)),
+        series,
+        name: "bans-over-time.png",
+        valueLabel: "bans",
+        alt: `Stacked bar chart of bans per ${win.unit}, ${span}, by jail: ${series.map((s) => `${s.name} ${s.total}`).join(", ")}`,
+      }),
+    ],
+  };
+}
 
 /** One series per jail, largest first, values aligned with the buckets; the tail summed as "other". */
 function stack(points: readonly TimelinePoint[], buckets: readonly number[]): { name: string; values: number[]; total: number }[] {

@@ -55,6 +55,8 @@ export const top = defineCommand({
         ),
         align: ["right", "left", what === "ips" ? "left" : "right", "right", "left"],
         rowActions: rows.map((r) => rowAction(what, r)),
+        // Buttons are named after the address, jail or country, not the rank.
+        subjectColumn: 1,
       },
       images: [
         rankedBarsChart({
@@ -66,9 +68,22 @@ export const top = defineCommand({
           alt: `Bar chart of the ${rows.length} ${what} with the most bans, ${window}: ${rows.map((r, i) => `${labels[i]} ${r.bans}`).join(", ")}`,
         }),
       ],
+      ...(what === "asns" ? unknownNetworksNote(rows, total) : {}),
     };
   },
 });
+
+/** Says plainly how many bans no database named an AS for, and where AS numbers come from. */
+function unknownNetworksNote(rows: readonly Ranked[], total: number): Pick<Reply, "notes"> {
+  const unknown = rows.find((r) => r.key === undefined);
+  if (!unknown) return {};
+  const of = unknown.bans < total ? `${unknown.bans} of ${plural(total, "ban")}` : total === 1 ? "the ban" : `all ${plural(total, "ban")}`;
+  return {
+    notes: [
+      `unknown: no geo database named an AS for the addresses of ${of} when they were banned. AS numbers come from a GeoLite2-ASN file or the built-in ASN table (geo.builtin_asn; docs/geo.md).`,
+    ],
+  };
+}
 
 /**
  * Countries, with the bans of no country split the way `ip` labels them ("private network",

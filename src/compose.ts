@@ -13,7 +13,7 @@ import type { Outbox } from "./core/ports/outbox.js";
 import { buildBlocklists } from "./compose/blocklists.js";
 import type { FleetHosts } from "./core/ports/fleet.js";
 import { openGeoDatabases } from "./core/geo/databases.js";
-import { embeddedCountryDatabase } from "./core/geo/embedded.js";
+import { embeddedAsnDatabase, embeddedCountryDatabase } from "./core/geo/embedded.js";
 import { createGeoFallback } from "./core/geo/fallback.js";
 import { GeoService } from "./core/geo/service.js";
 import { createAlertMutes } from "./store/alert-mutes.js";
@@ -80,7 +80,13 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   const fail2ban = new SocketFail2ban(conn, fail2banLog);
   const host = config.fleet.host ?? hostname();
   const geoLog = log.child({ component: "geo" });
-  const geoFiles = openGeoDatabases({ files: config.geo.databases, checkIntervalMs: config.geo.checkIntervalMs, embedded: embeddedCountryDatabase(), log: geoLog });
+  const geoFiles = openGeoDatabases({
+    files: config.geo.databases,
+    checkIntervalMs: config.geo.checkIntervalMs,
+    embedded: embeddedCountryDatabase(),
+    ...(config.geo.builtinAsn ? { embeddedAsn: embeddedAsnDatabase() } : {}),
+    log: geoLog,
+  });
   const geo = new GeoService({
     databases: geoFiles,
     store: createGeoCacheStore(db),
@@ -149,6 +155,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     }),
     audit: createAuditLog(db),
     timedBans,
+    timedBanKeeper,
     jailNotes,
     confirmations: createConfirmations(db),
     clock,

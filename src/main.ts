@@ -257,6 +257,8 @@ async function runDemo(userConfig: Config, env: Env, log: Logger, io: Io): Promi
   try {
     const config = demoConfig(userConfig, sandbox, dataDir);
     return await withCore(config, log, async (core) => {
+      // Before the console opens: the first ban's lookup would otherwise stall it reading the ASN table.
+      core.geo.load();
       const consoleChat = new ConsoleChat();
       const scheduler = buildScheduler(config, core, [consoleChat], log);
       const capture = await core.services.history.listen({ path: historySocket, mode: 0o600 });

@@ -9,7 +9,7 @@ import { Fail2banDatabase, locateFail2banDb } from "../core/fail2ban/database.js
 import { describeNoPing } from "../core/fail2ban/socket-errors.js";
 import { listMigrations } from "../db/migrate.js";
 import { checkGeoFiles } from "../core/geo/databases.js";
-import { embeddedCountryDatabase } from "../core/geo/embedded.js";
+import { embeddedAsnDatabase, embeddedCountryDatabase } from "../core/geo/embedded.js";
 import { checkHistoryCapture } from "./capture-check.js";
 import { migrationsDir } from "../paths.js";
 import { storePath } from "./store-path.js";
@@ -75,7 +75,10 @@ export async function runDoctor({ config, fail2ban, configOps, out }: DoctorDeps
     },
     { name: "history capture", run: () => checkHistoryCapture(config, fail2ban, configOps) },
     { name: "spike detection", run: () => spikeDetection(fail2ban) },
-    { name: "geo databases", run: () => Promise.resolve(checkGeoFiles(config.geo.databases, embeddedCountryDatabase())) },
+    {
+      name: "geo databases",
+      run: () => Promise.resolve(checkGeoFiles(config.geo.databases, embeddedCountryDatabase(), config.geo.builtinAsn ? embeddedAsnDatabase() : undefined)),
+    },
     {
       name: "BanBot store",
       run: () => Promise.resolve(checkStore(storePath(config.dataDir))),

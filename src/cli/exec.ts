@@ -62,7 +62,7 @@ export function parseExecArgs(args: readonly string[]): (Pick<ExecOptions, "json
   if (stray !== undefined) {
     const where = dashes >= 0 ? "after `--`" : "after the command";
     const fixed = ["banbot", "exec", ...new Set([...flags, ...words.filter(isFlag)]), "--", ...words.filter((w) => !isFlag(w))];
-    return { error: `${stray} comes ${where}, so it is part of the command line, not a flag of exec. Put exec's flags first: ${commandLineFrom(fixed)}` };
+    return { error: `${stray} comes ${where}, where it would be read as part of the command line, so nothing was run; put exec's flags first: ${commandLineFrom(fixed)}` };
   }
   if (words.length === 0) return { error: EXEC_USAGE };
   return { json: flags.includes("--json"), yes: flags.includes("--yes"), words };

@@ -45,6 +45,7 @@ export async function runStart({ core, adapters, scheduler, log, stopSignal, sta
   let ops: OpsServer | undefined;
   let history: { close(): Promise<void> } | undefined;
   try {
+    core.geo.load();
     try {
       history = await listenHistory();
     } catch (err) {

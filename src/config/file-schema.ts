@@ -101,6 +101,12 @@ const GeoSchema = z
     databases: list(z.string().min(1)).describe(
       "MaxMind GeoLite2/GeoIP2 City, Country or ASN .mmdb files (e.g. kept current by geoipupdate), asked in this order; empty: the built-in CC0 country database",
     ),
+    builtin_asn: z
+      .boolean()
+      .default(false)
+      .describe(
+        "also ask the built-in ASN table (ip-location-db's asn, CC BY 4.0: RouteViews, NRO, DB-IP) for AS numbers and organisations, behind the files above; reading it costs one to two seconds and 30–80 MB of memory, at startup (a one-shot command: at its first lookup)",
+      ),
     check_interval: duration({ ms: 1_000, text: "1s" }, { ms: DAY_MS, text: "1d" })
       .default(60_000)
       .describe("how often the database files are checked for replacement, which is then loaded without a restart; default 1m"),
@@ -137,7 +143,7 @@ const GeoSchema = z
       .describe("online fallback, off by default; asked only by the background retry job, never while a command waits"),
   })
   .prefault({})
-  .transform((g) => ({ databases: g.databases, checkIntervalMs: g.check_interval, cache: g.cache, fallback: g.fallback }))
+  .transform((g) => ({ databases: g.databases, builtinAsn: g.builtin_asn, checkIntervalMs: g.check_interval, cache: g.cache, fallback: g.fallback }))
   .describe("IP geolocation");
 
 export const ConfigFileSchema = z

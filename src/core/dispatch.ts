@@ -4,12 +4,13 @@ import type { AuditOutcome } from "./ports/audit-log.js";
 import { NOT_YOURS, refusalMessage, roleOf, type Grant } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
 import { roleAllows, type Role } from "./command/model.js";
-import { nearMiss, parseCommandLine, suggest, withConfirmToken } from "./command/parse.js";
+import { nearMiss, parseCommandLine, suggest } from "./command/parse.js";
 import { isUserError, UserError, type ErrorCode } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { newIncident } from "./incident.js";
 import { STORE_LOCKED_MESSAGE, STORE_LOCKED_MIDWAY_MESSAGE, isStoreBusy } from "./store-busy.js";
 import type { RateLimiter } from "./rate-limit.js";
+import { confirmationReply } from "./confirmation-reply.js";
 import { errorReply, type Reply } from "./reply.js";
 import { runOnHosts } from "./fleet/run-on-hosts.js";
 import { splitTarget } from "./fleet/target.js";
@@ -277,16 +278,7 @@ export class Dispatcher {
     const { commandLine } = who;
     const created = this.deps.services.confirmations.create({ commandLine, platform: actor.platform, userId: actor.userId, now, ttlMs: this.deps.confirmTtlMs });
     this.audit(actor, who, "confirm", "confirmation asked", now);
-    return {
-      title: `Confirm: ${commandLine}`,
-      tone: "warn",
-      text: `${why} The button expires in ${formatDuration(this.deps.confirmTtlMs)}.`,
-      private: true,
-      actions: [
-        { label: "Confirm", command: withConfirmToken(commandLine, created), style: "danger" },
-        { label: "Cancel", command: `cancel ${created}` },
-      ],
-    };
+    return confirmationReply({ commandLine, why, token: created, ttlMs: this.deps.confirmTtlMs });
   }
 
   /** An unknown jail's message plus what the word was probably meant to be: a jail, or another option's value (`stats 7x`). */

@@ -28,6 +28,8 @@ export interface Table {
   align?: ("left" | "right")[];
   /** One optional action per row (e.g. Unban), aligned with `rows`. */
   rowActions?: (Action | undefined)[];
+  /** The column that names what a row is about (the address, the jail), when not the first. */
+  subjectColumn?: number;
 }
 
 export interface Paging {
@@ -79,6 +81,23 @@ export interface Reply {
 /** A cell as people read it: counts with thousands separators ("12,345"). */
 export function cellText(cell: Cell): string {
   return typeof cell === "number" ? cell.toLocaleString("en") : cell;
+}
+
+/**
+ * What a row's button says where it stands apart from its row (a Slack actions block, a Discord
+ * accessory or menu): the action and the row's subject, "Unban 192.0.2.1", "History 203.0.113.5".
+ */
+export function rowActionLabel(table: Table, row: number): string | undefined {
+  const action = table.rowActions?.[row];
+  if (!action) return undefined;
+  const subject = withoutCodeMarks(cellText(table.rows[row]?.[table.subjectColumn ?? 0] ?? ""));
+  return `${action.label} ${subject}`.trim();
+}
+
+/** The cells of a row other than its subject, for a description beside its button. */
+export function rowDetail(table: Table, row: number): string {
+  const subject = table.subjectColumn ?? 0;
+  return withoutCodeMarks((table.rows[row] ?? []).filter((_, c) => c !== subject).map(cellText).filter(Boolean).join(" · "));
 }
 
 /** "Page 2 of 5 · 93 in all", under a paged listing. */

@@ -6,6 +6,7 @@ import type { AuditLog } from "./ports/audit-log.js";
 import type { TimedBans } from "./ports/timed-bans.js";
 import type { JailNotes } from "./ports/jail-notes.js";
 import type { Confirmations } from "./ports/confirmations.js";
+import type { TimedBanKeeper } from "./timed-ban-keeper.js";
 import type { Blocklists } from "./blocklist/blocklists.js";
 import type { GeoLookup } from "./geo/model.js";
 import type { Alerts } from "./alerts/alerts.js";
@@ -26,6 +27,8 @@ export interface Services {
   configOps: Fail2banConfigOps;
   audit: AuditLog;
   timedBans: TimedBans;
+  /** Bans a started jail's timed bans again: fail2ban restores only what its database still holds. */
+  timedBanKeeper: Pick<TimedBanKeeper, "jailStarted">;
   jailNotes: JailNotes;
   confirmations: Confirmations;
   clock: Clock;

@@ -14,6 +14,7 @@ export const TIMED_BAN_JOB = "job:timed-ban-expiry";
 // run (every 15 s) that is late or held while fail2ban does not answer.
 const RENEW_AHEAD_MS = 60_000;
 const BATCH = 500;
+const STOPPED_RETRY_MS = 60_000;
 
 export interface TimedBanKeeperDeps {
   timedBans: TimedBans;
@@ -94,9 +95,11 @@ export class TimedBanKeeper {
         ({ bantime } = await fail2ban.jailLimits(jail));
         added = await fail2ban.ban(jail, ips);
       } catch (err) {
-        // A stopped jail: its start report brings them back.
-        if (isUserError(err, "unknown_jail")) continue;
-        throw err;
+        if (!isUserError(err, "unknown_jail")) throw err;
+        // A stopped jail: `start` (or the action's start report) bans them again. Until then they
+        // are tried once a minute, not first in every run, where they would crowd out other jails'.
+        timedBans.renewed(jail, ips, this.deps.now() + STOPPED_RETRY_MS);
+        continue;
       }
       const now = this.deps.now();
       if (added > 0) {
@@ -104,8 +107,7 @@ export class TimedBanKeeper {
         for (const b of group) history.noteOrigin({ jail, ips: [b.ip], origin: "manual", actor: b.actor, at: now, banSeconds: Math.round((b.until - now) / 1000) });
         log.warn({ jail, banned: added, of: ips.length }, "timed bans had lapsed in fail2ban; banned again");
       }
-      const f2bUntil = bantime < 0 ? undefined : now + bantime * 1000;
-      for (const b of group) timedBans.renewed(jail, [b.ip], f2bUntil !== undefined && f2bUntil < b.until ? f2bUntil : undefined);
+      timedBans.renewed(jail, ips, bantime < 0 ? undefined : now + bantime * 1000);
     }
   }
 }

@@ -1,13 +1,15 @@
 import { readFileSync } from "node:fs";
-import { embeddedCountryDatabase } from "../core/geo/embedded.js";
+import { AsnTable } from "../core/geo/asn-table.js";
+import { embeddedAsnDatabase, embeddedCountryDatabase } from "../core/geo/embedded.js";
 import type { GeoReader } from "../core/geo/model.js";
 import { MmdbReader } from "../core/geo/mmdb-reader.js";
 import { classifyAddress } from "../core/ip-ranges.js";
 
 // The demo's attackers are drawn from public address space that the built-in country database
-// places in a country, so `ip`, `banned`, `top countries` and the charts show what BanBot does with
-// real traffic. They are random picks, not known attackers: the banner says the traffic is
-// synthetic, and the sandbox's ban action touches no firewall.
+// places in a country and the built-in ASN table in an AS, so `ip`, `banned`, `top countries`,
+// `top asns` and the charts show what BanBot does with real traffic. They are random picks, not
+// known attackers: the banner says the traffic is synthetic, and the sandbox's ban action touches no
+// firewall.
 
 // No country gets more than this share of the addresses handed out at once, so several show up
 // (a uniform draw alone gives the United States about a third).
@@ -21,6 +23,8 @@ export class SyntheticAttackers {
   constructor(
     private readonly countries: GeoReader,
     private readonly random: () => number = Math.random,
+    /** Where AS numbers come from: only addresses it names an AS for are handed out. */
+    private readonly networks?: GeoReader,
   ) {}
 
   /** `count` public IPv4 addresses never handed out before, in several countries (fewer if the database knows too few). */
@@ -34,6 +38,7 @@ export class SyntheticAttackers {
       if (this.used.has(ip) || classifyAddress(ip)?.kind !== "public") continue;
       const country = this.countries.get(ip)?.countryCode;
       if (country === undefined || (perCountry.get(country) ?? 0) >= cap) continue;
+      if (this.networks && this.networks.get(ip)?.asn === undefined) continue;
       perCountry.set(country, (perCountry.get(country) ?? 0) + 1);
       this.used.add(ip);
       picked.push(ip);
@@ -42,8 +47,11 @@ export class SyntheticAttackers {
   }
 }
 
-/** Attackers drawn from the country database BanBot ships. */
+/**
+ * Attackers drawn from the country database BanBot ships, each in an AS its ASN table names, so
+ * `top asns` and `ip` show real AS numbers for them (the demo turns that table on for its geo).
+ */
 export function builtInAttackers(): SyntheticAttackers {
   const { path, label, note } = embeddedCountryDatabase();
-  return new SyntheticAttackers(new MmdbReader(readFileSync(path), { label, note }));
+  return new SyntheticAttackers(new MmdbReader(readFileSync(path), { label, note }), Math.random, new AsnTable(embeddedAsnDatabase()));
 }

@@ -9,8 +9,8 @@ const CONSOLE_ROUTE: AlertRoute = { kinds: [...ALERT_KINDS], jails: undefined, s
 /**
  * The user's configuration (BANBOT_CONFIG and environment: geo files, confirmation timeout, spike
  * thresholds…) pointed at the sandbox: its fail2ban socket and config dir, a throwaway store and
- * history socket. No chat platform runs in the demo, so alerts go to its console only: synthetic
- * attacks must never reach a real channel.
+ * history socket, and the built-in ASN table on. No chat platform runs in the demo, so alerts go to
+ * its console only: synthetic attacks must never reach a real channel.
  */
 export function demoConfig(config: Config, sandbox: { socketPath: string; dir: string }, dataDir: string): Config {
   return {
@@ -19,6 +19,8 @@ export function demoConfig(config: Config, sandbox: { socketPath: string; dir: s
     fail2ban: { ...config.fail2ban, socket: sandbox.socketPath, configDir: join(sandbox.dir, "conf") },
     history: { ...config.history, socket: join(dataDir, "history.sock") },
     alerts: { ...config.alerts, routes: [CONSOLE_ROUTE] },
+    // The built-in country database has no AS numbers; the demo's `top asns` and `ip` show them.
+    geo: { ...config.geo, builtinAsn: true },
     http: { ...config.http, port: undefined },
     slack: undefined,
     discord: undefined,

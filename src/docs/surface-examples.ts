@@ -5,13 +5,22 @@ import { postBody } from "../adapters/discord/post.js";
 import { renderText } from "../adapters/console/render.js";
 import { commandResponses } from "../adapters/slack/responses.js";
 import { renderReply as renderSlack } from "../adapters/slack/render.js";
-import { spikeRateChart } from "../core/alerts/spike-chart.js";
-import { stackedBarsChart } from "../core/charts/stacked-bars.js";
+import { bannedTable } from "../../commands/banned.js";
+import { statsReply } from "../../commands/stats.js";
+import { stopConsequence } from "../../commands/stop.js";
+import { BanWindow } from "../core/alerts/ban-window.js";
+import { spikeReply } from "../core/alerts/spike-reply.js";
+import { confirmationReply } from "../core/confirmation-reply.js";
+import type { BanEntry } from "../core/fail2ban/parse.js";
+import { countryName, describeResult } from "../core/geo/country.js";
+import type { GeoResult } from "../core/geo/model.js";
+import { asLabel } from "../core/history/describe.js";
+import { statsWindow } from "../core/history/window.js";
 import type { Reply } from "../core/reply.js";
 
 // docs/slack.md, docs/discord.md and docs/console.md show what BanBot sends for one reply of each
-// kind, rendered here by the real renderers from replies shaped as the commands give them, so the
-// pages cannot drift from the code: a test fails when a committed page differs.
+// kind, built by the real reply builders and rendered by the real renderers, so the pages cannot
+// drift from the code: a test fails when a committed page differs.
 
 export interface SurfaceExample {
   kind: "table" | "chart" | "alert" | "confirmation";
@@ -21,99 +30,75 @@ export interface SurfaceExample {
 }
 
 const AT = Date.UTC(2026, 10, 22, 9, 41);
+const MINUTE = 60_000;
+const DAY = 86_400_000;
 const DATA_BLOCKS = new Set(["data_table", "data_visualization"] as const);
 
-/** The example replies; charts are drawn (PNG and data) by the chart code the commands use. */
+// Where the example addresses are, as the geo databases would answer (documentation ranges stand
+// in for real addresses; BanBot itself labels them "documentation range" and looks nothing up).
+const NETWORKS: [prefix: string, country: string, asn: number, org: string][] = [
+  ["203.0.113.", "CN", 4134, "CHINANET-BACKBONE"],
+  ["198.51.100.", "US", 14061, "DIGITALOCEAN-ASN"],
+];
+
+function geoResult(ip: string): GeoResult {
+  const network = NETWORKS.find(([prefix]) => ip.startsWith(prefix));
+  if (!network) return { kind: "special", ip, label: "documentation range", range: "192.0.2.0/24" };
+  const [, code, asn, org] = network;
+  return { kind: "found", ip, info: { countryCode: code, countryName: countryName(code), asn, org, source: "GeoLite2-City 2026-11-18 + GeoLite2-ASN 2026-11-18" } };
+}
+
+/**
+ * The example replies, built by the code the commands and the spike alert use (their reply and
+ * table builders, the chart code, the confirmation), from example numbers: the documented payloads
+ * change when what BanBot sends does.
+ */
 export function surfaceExamples(): SurfaceExample[] {
-  const days = ["Nov 16", "Nov 17", "Nov 18", "Nov 19", "Nov 20", "Nov 21", "Nov 22"];
+  const bans: BanEntry[] = [
+    { ip: "203.0.113.7", start: new Date(AT - 3 * MINUTE), banSeconds: 600, end: new Date(AT + 7 * MINUTE) },
+    { ip: "198.51.100.23", start: new Date(AT - 29 * MINUTE), banSeconds: 600, end: new Date(AT + 3 * MINUTE) },
+    { ip: "192.0.2.150", start: new Date(AT - 11 * 3_600_000 - 37 * MINUTE), banSeconds: -1, end: undefined },
+  ];
+  const places = new Map(bans.map((b) => [b.ip, geoResult(b.ip)]));
+  const timed = new Map([["198.51.100.23", { until: AT + 2 * 3_600_000, f2bUntil: AT + 3 * MINUTE }]]);
+
+  const win = statsWindow(AT, 7 * DAY);
+  const perDay: Record<string, number[]> = { sshd: [96, 120, 141, 98, 260, 157, 118, 22], "nginx-botsearch": [28, 30, 22, 41, 51, 44, 40, 16] };
+  const points = Object.entries(perDay).flatMap(([jail, values]) => values.map((n, i) => ({ at: win.buckets[i]!, jail, bans: n })));
+
+  // 42 filter bans in sshd over the last five minutes, in the window the spike detector keeps.
+  const window = new BanWindow(5 * MINUTE);
+  let banned = 0;
+  [3, 5, 9, 12, 13].forEach((n, minute) => {
+    for (let k = 0; k < n; k++, banned++) {
+      // About one in four from the second network.
+      const ip = banned % 4 === 3 ? `198.51.100.${100 + banned}` : `203.0.113.${100 + banned}`;
+      const geo = geoResult(ip);
+      const network = geo.kind === "found" ? asLabel(geo.info.asn, geo.info.org) : undefined;
+      window.add(AT - (5 - minute) * MINUTE + Math.floor((k * MINUTE) / n) + 1, { ip, place: { country: describeResult(geo).label, network } });
+    }
+  });
+
   return [
     {
       kind: "table",
       origin: "banned sshd",
-      reply: {
-        title: "3 banned in sshd",
-        tone: "info",
-        table: {
-          columns: ["address", "country", "banned", "ends"],
-          rows: [
-            ["203.0.113.7", "🇨🇳 CN China", "2026-11-22 09:38 UTC", "in 7m"],
-            ["198.51.100.23", "🇺🇸 US United States", "2026-11-22 09:12 UTC", "in 2h (timed)"],
-            ["192.0.2.150", "documentation range", "2026-11-21 22:04 UTC", "never"],
-          ],
-          rowActions: ["203.0.113.7", "198.51.100.23", "192.0.2.150"].map((ip) => ({ label: "Unban", command: `unban ${ip} sshd` })),
-        },
-        paging: { page: 1, pages: 1, total: 3 },
-      },
+      reply: { title: "3 banned in sshd", tone: "info", table: bannedTable("sshd", bans, { places, timed, jobsRun: true, now: AT }), paging: { page: 1, pages: 1, total: 3 } },
     },
     {
       kind: "chart",
       origin: "stats 7d",
-      reply: {
-        title: "Bans, last 7d",
-        tone: "info",
-        fields: [
-          { label: "Bans", value: "1,284 (+12% on the 7d before)" },
-          { label: "Addresses", value: "902" },
-          { label: "Busiest day", value: "2026-11-20: 311 bans" },
-          { label: "Per jail", value: "sshd 1,012, nginx-botsearch 272" },
-        ],
-        images: [
-          stackedBarsChart({
-            title: "Bans per day",
-            subtitle: "last 7d · 1,284 bans · UTC",
-            categories: days,
-            series: [
-              { name: "sshd", values: [120, 141, 98, 260, 157, 118, 118] },
-              { name: "nginx-botsearch", values: [30, 22, 41, 51, 44, 40, 44] },
-            ],
-            name: "bans-over-time.png",
-            alt: "Stacked bar chart of bans per day, last 7d, by jail: sshd 1012, nginx-botsearch 272",
-            valueLabel: "bans",
-          }),
-        ],
-      },
+      reply: statsReply({ span: "last 7d", spanMs: 7 * DAY, win, points, bans: 1_284, before: 1_146, addresses: 902, perJail: true }),
     },
     {
       kind: "alert",
       origin: "a burst of sshd bans",
-      reply: {
-        title: "Ban spike in sshd on web1",
-        tone: "warn",
-        text: "42 bans in the last 5 minutes, about 3 usually.",
-        fields: [
-          { label: "Latest addresses", value: "203.0.113.7\n203.0.113.9\n198.51.100.23" },
-          { label: "Countries", value: "🇨🇳 China (31)\n🇺🇸 United States (11)" },
-        ],
-        images: [
-          spikeRateChart({
-            jail: "sshd",
-            host: "web1",
-            // 2, 3, 5, 9, 12 and 11 bans in the six minutes to 09:41.
-            bans: [2, 3, 5, 9, 12, 11].map((n, minute) => ({ at: AT - (5 - minute) * 60_000, n })),
-            since: AT - 5 * 60_000,
-            now: AT,
-          }),
-        ],
-        actions: [
-          { label: "Show banned", command: "banned sshd" },
-          { label: "Mute 1h", command: "alerts-mute spike:sshd for 1h" },
-          { label: "Stop jail", command: "stop sshd", style: "danger" },
-        ],
-      },
+      reply: spikeReply({ jail: "sshd", host: "web1", windowMinutes: 5, sample: window.sample(AT), expected: 3, source: "events", now: AT }),
     },
     {
       kind: "confirmation",
       origin: "stop sshd",
-      reply: {
-        title: "Confirm: stop sshd",
-        tone: "warn",
-        text: "This cannot be undone from here. The button expires in 5m.",
-        private: true,
-        actions: [
-          { label: "Confirm", command: "stop sshd --confirm=q3J8f0hV2kWm9xYtRz1bQa", style: "danger" },
-          { label: "Cancel", command: "cancel q3J8f0hV2kWm9xYtRz1bQa" },
-        ],
-      },
+      reply: confirmationReply({ commandLine: "stop sshd", why: stopConsequence("sshd", 3, 1), token: "q3J8f0hV2kWm9xYtRz1bQa", ttlMs: 5 * MINUTE }),
     },
   ];
 }

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { escapeRegExp } from "../harness/escape-regexp.js";
@@ -38,6 +39,12 @@ function startDemo(env: Record<string, string | undefined> = {}) {
   };
 }
 
+/** Every AS number in the built-in ASN table, read from its CSV apart from BanBot's reader. */
+function tableAsns(): Set<number> {
+  const csv = readFileSync(createRequire(import.meta.url).resolve("@ip-location-db/asn/asn-ipv4-num.csv"), "utf8");
+  return new Set(csv.split("\n").flatMap((line) => (line ? [Number(line.split(",")[2])] : [])));
+}
+
 // The README's first command ends in `banbot demo`; this drives it as a newcomer would.
 describe("banbot demo", () => {
   const configDir = useTempDir("bbdc-");
@@ -72,6 +79,7 @@ describe("banbot demo", () => {
     try {
       let { end: at } = await demo.waitFor(/f2b> /);
       expect(demo.stdout).toMatch(/The attacks hitting them are synthetic: random public addresses/);
+      expect(demo.stdout).toMatch(/its asn table CC BY 4\.0 by RouteViews, NRO, DB-IP/);
 
       demo.send("ban 8.8.4.4 sshd for 3s");
       ({ end: at } = await demo.waitFor(/✔ Banned 8\.8\.4\.4 in sshd for 3s/, { from: at }));
@@ -88,13 +96,24 @@ describe("banbot demo", () => {
       demo.send("1");
       ({ end: at } = await demo.waitFor(new RegExp(`→ banned ${jail}\\n(?:⚑.*\\n)*• \\d+ banned in ${jail}\\n`), { from: spike.end }));
 
+      // The demo asks the built-in ASN table too: networks are named, not unknown.
+      expect(spike.match[0]).toMatch(/Networks {10}AS\d+/);
       demo.send("ip 8.8.4.4");
-      ({ end: at } = await demo.waitFor(/• Address 8\.8\.4\.4\n {2}Location +🇺🇸 United States\n[\s\S]*?Banned in +no jail/, { from: at }));
+      ({ end: at } = await demo.waitFor(/• Address 8\.8\.4\.4\n {2}Location +🇺🇸 United States\n {2}Network +AS15169 Google LLC\n[\s\S]*?Banned in +no jail/, { from: at }));
       demo.send("top countries");
       const top = await demo.waitFor(/• Top countries, last 30d\n\n.*\n.*\n((?: +\d+ .*\n)+) {2}Chart: /, { from: at });
       const rows = top.match[1]!.trim().split("\n");
       expect(rows.length).toBeGreaterThanOrEqual(3);
       for (const row of rows) expect(row.trim()).toMatch(/^\d+ +[A-Z]{2} \S/);
+      // Every attacker is in an AS the table names: no "unknown" row, and each number is the table's.
+      demo.send("top asns");
+      const asns = await demo.waitFor(/• Top asns, last 30d\n\n.*\n.*\n((?: +\d+ .*\n)+) {2}Chart: /, { from: at });
+      const known = tableAsns();
+      for (const row of asns.match[1]!.trim().split("\n").map((r) => r.trim())) {
+        const asn = /^\d+ +AS(\d+) \S/.exec(row)?.[1];
+        expect(asn, row).toBeDefined();
+        expect(known.has(Number(asn)), row).toBe(true);
+      }
 
       demo.send("exit");
       expect(await demo.exited).toBe(0);

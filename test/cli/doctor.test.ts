@@ -26,6 +26,9 @@ describe("banbot doctor", () => {
     expect(lines).toContain(
       "⚠ spike detection: from fail2ban's ban counter once a minute for alpha, beta: the history capture is not installed there (docs/history.md)",
     );
+    expect(lines).toContain(
+      "✓ geo databases: none configured: the built-in country database (geo-whois-asn-country); no AS numbers: `ip` and `top asns` show networks as unknown (add a GeoLite2-ASN file or set geo.builtin_asn: docs/geo.md)",
+    );
   });
 
   it("does not take a socket that accepts connections for a running fail2ban (systemd socket activation)", { timeout: 30_000 }, async () => {

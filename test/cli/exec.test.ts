@@ -50,7 +50,7 @@ describe("banbot exec", () => {
   it("runs a command, prints its reply and exits 0", async () => {
     const { code, stdout } = await banbot("exec", "--", "ban", "203.0.113.5", "alpha", "for", "2h");
     expect(code).toBe(0);
-    expect(stdout).toContain("✔ Banned 203.0.113.5 in alpha for 2h");
+    expect(stdout).toContain("✔ Banned 203.0.113.5 in alpha for 1h, alpha's ban time");
     expect(await connect(f2b.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.5"])).toEqual([["alpha"]]);
   });
 
@@ -150,7 +150,7 @@ describe("banbot exec", () => {
     const { code, stdout, stderr } = await banbot("exec", "--", "ban", "203.0.113.77", "alpha", "--yes");
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toContain("--yes comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --yes -- ban 203.0.113.77 alpha");
+    expect(stderr).toContain("--yes comes after `--`, where it would be read as part of the command line, so nothing was run; put exec's flags first: banbot exec --yes -- ban 203.0.113.77 alpha");
     expect(await connect(f2b.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.77"])).toEqual([[]]);
   });
 
@@ -185,9 +185,9 @@ describe("parseExecArgs", () => {
   });
 
   it.each([
-    [["--", "help", "ban", "--json"], "--json comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --json -- help ban"],
-    [["audit", "--json"], "--json comes after the command, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --json -- audit"],
-    [["--yes", "--", "stop", "sshd", "--json"], "--json comes after `--`, so it is part of the command line, not a flag of exec. Put exec's flags first: banbot exec --yes --json -- stop sshd"],
+    [["--", "help", "ban", "--json"], "--json comes after `--`, where it would be read as part of the command line, so nothing was run; put exec's flags first: banbot exec --json -- help ban"],
+    [["audit", "--json"], "--json comes after the command, where it would be read as part of the command line, so nothing was run; put exec's flags first: banbot exec --json -- audit"],
+    [["--yes", "--", "stop", "sshd", "--json"], "--json comes after `--`, where it would be read as part of the command line, so nothing was run; put exec's flags first: banbot exec --yes --json -- stop sshd"],
     [["--jsno", "--", "status"], "exec has no flag --jsno (it takes --json and --yes).\nUsage: banbot exec [--json] [--yes] -- <command line>   (a lone - reads addresses from standard input)"],
     [["--json"], "Usage: banbot exec [--json] [--yes] -- <command line>   (a lone - reads addresses from standard input)"],
   ])("GIVEN %j THEN refuses: %s", (args, error) => {

@@ -35,7 +35,7 @@ describe("addresses and networks in commands", () => {
 
   it("bans a network as fail2ban lists it, and its Unban button lifts it", async () => {
     const ban = await bot.run("ban 198.51.100.77/26 beta for 1h");
-    expect(ban.title).toBe("Banned 198.51.100.64/26 in beta for 1h");
+    expect(ban.title).toBe("Banned 198.51.100.64/26 in beta for 1h, beta's ban time");
     expect(await fail2ban().bannedIps("beta")).toContain("198.51.100.64/26");
     expect(bot.core.services.timedBans.forJail("beta").has("198.51.100.64/26")).toBe(true);
 

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
 import type { Reply } from "../../src/core/reply.js";
 import { slackUser, useBanBot } from "../harness/banbot.js";
@@ -59,5 +60,46 @@ describe("the archive attributes what BanBot lifts", () => {
     await eventually(() => expect(why("203.0.113.210")).toBe("ban blocklist:drop"));
     await confirmed("blocklist remove drop");
     await eventually(() => expect([why("203.0.113.210"), why("203.0.113.211")]).toEqual(["unban blocklist:drop slack:U0ADMIN", "unban blocklist:drop slack:U0ADMIN"]));
+  });
+
+  // What a blocklist lifts without anyone removing it (an entry that left the list, a kept entry
+  // whose time ran out) goes through the capture like any unban: the archive names the list.
+  // The list did it, whoever asked for the run: its bans are archived the same way.
+  it("an entry that left the list, on an import someone ran and on a scheduled one", async () => {
+    server.route("/left.txt", serveList("203.0.113.220\n203.0.113.221\n203.0.113.222\n"));
+    await bot.run(`blocklist add left ${server.url("/left.txt")} beta`, ADMIN);
+    await bot.run("blocklist import left", ADMIN);
+    await eventually(() => expect(why("203.0.113.221")).toBe("ban blocklist:left"));
+
+    server.route("/left.txt", serveList("203.0.113.220\n203.0.113.222\n"));
+    await bot.run("blocklist import left", ADMIN);
+    await eventually(() => expect(why("203.0.113.221")).toBe("unban blocklist:left"));
+    expect(await fail2ban().jailsBanning(["203.0.113.221"])).toEqual([[]]);
+
+    // As the job runs it.
+    server.route("/left.txt", serveList("203.0.113.220\n"));
+    await bot.core.services.blocklists.runImport("left");
+    await eventually(() => expect(why("203.0.113.222")).toBe("unban blocklist:left"));
+    expect(why("203.0.113.220")).toBe("ban blocklist:left");
+  });
+
+  it("a departed entry kept for its time, lifted when that time is up", async () => {
+    server.route("/kept.txt", serveList("198.51.100.230\n198.51.100.231\n"));
+    await bot.run(`blocklist add kept ${server.url("/kept.txt")} alpha for 3s departed keep`, ADMIN);
+    await bot.run("blocklist import kept", ADMIN);
+    await eventually(() => expect(why("198.51.100.231")).toBe("ban blocklist:kept"));
+
+    server.route("/kept.txt", serveList("198.51.100.230\n"));
+    await bot.run("blocklist import kept", ADMIN);
+    // Off the list, still banned for its time.
+    expect(await fail2ban().jailsBanning(["198.51.100.231"])).toEqual([["alpha"]]);
+    expect(why("198.51.100.231")).toBe("ban blocklist:kept");
+
+    // Their time after each was last listed, with no import since: both expire, as the job lifts
+    // them. Waited for, not moved on the clock: the capture dates events by fail2ban's own clock.
+    await delay(3_200);
+    expect(await bot.core.services.blocklists.expireDue(bot.clock.now())).toBe(2);
+    await eventually(() => expect([why("198.51.100.231"), why("198.51.100.230")]).toEqual(["unban blocklist:kept", "unban blocklist:kept"]));
+    expect(await fail2ban().jailsBanning(["198.51.100.231", "198.51.100.230"])).toEqual([[], []]);
   });
 });

@@ -124,7 +124,14 @@ describe("history, top and stats", () => {
     ]);
     expect(ips.table?.rowActions?.[0]).toEqual({ label: "History", command: "history 192.0.2.1" });
     expect((await run("top jails")).table?.rows.map((r) => r[1])).toEqual(["postfix", "sshd", "nginx"]);
-    expect((await run("top asns")).table?.rows.map((r) => r[1])).toEqual(["unknown", "AS4134 Chinanet", "AS15169 Google"]);
+    const asns = await run("top asns");
+    expect(asns.table?.rows.map((r) => r[1])).toEqual(["unknown", "AS4134 Chinanet", "AS15169 Google"]);
+    // What "unknown" means is said, with where AS numbers come from; a window of known ones needs no note.
+    expect(asns.notes).toEqual([
+      "unknown: no geo database named an AS for the addresses of 21 of 23 bans when they were banned. AS numbers come from a GeoLite2-ASN file or the built-in ASN table (geo.builtin_asn; docs/geo.md).",
+    ]);
+    expect((await run("top asns 3d nginx")).notes).toBeUndefined();
+    expect((await run("top asns 6h")).notes?.[0]).toMatch(/^unknown: no geo database named an AS for the addresses of 1 of 2 bans /);
     expect((await run("top ips 1h")).title).toBe("No bans in the last 1h");
   });
 

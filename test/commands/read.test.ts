@@ -76,7 +76,10 @@ describe("viewer commands", () => {
     expect(reply.actions).toEqual([{ label: "Unban", command: "unban 192.0.2.101" }]);
     expect((await bot.run("ip 2001:db8::dead")).fields?.[1]).toEqual({ label: "Banned in", value: "no jail" });
     // With no configuration at all, the embedded database answers for a public address.
-    expect((await bot.run("ip 8.8.8.8")).fields?.[0]).toEqual({ label: "Location", value: "🇺🇸 United States" });
+    const placed = await bot.run("ip 8.8.8.8");
+    expect(placed.fields?.[0]).toEqual({ label: "Location", value: "🇺🇸 United States" });
+    // The built-in country database has no AS numbers: the reply says so instead of leaving the line out.
+    expect(placed.fields?.[1]).toEqual({ label: "Network", value: "unknown: no geo database names its AS (docs/geo.md)" });
     expect((await bot.run("ip nonsense")).tone).toBe("error");
   });
 

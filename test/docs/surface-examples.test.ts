@@ -26,7 +26,7 @@ describe("the reply examples in docs/", () => {
     expect(slack).toEqual([
       ["header", "data_table", "actions", "context"],
       ["header", "section", "data_visualization"],
-      ["header", "section", "section", "data_visualization", "actions"],
+      ["header", "section", "section", "data_visualization", "context", "actions"],
       ["header", "section", "actions"],
     ]);
     const bodies = json("discord.md") as { flags?: number; components?: unknown[]; files?: string[]; attachments?: { filename: string }[] }[];
@@ -34,6 +34,15 @@ describe("the reply examples in docs/", () => {
     // Replies name their files; an alert's REST body lists them as attachments.
     for (const body of bodies) expect(componentsRefusal(body, { files: body.files ?? body.attachments?.map((a) => a.filename) })).toBeUndefined();
     expect(bodies.map((b) => ((b.flags ?? 0) & (1 << 15) ? "v2" : "embed"))).toEqual(["v2", "embed", "v2", "embed"]);
+  });
+
+  // The examples come from the reply builders the alert and the commands use, so what drifted
+  // when they were written by hand (the alert's Networks and notes, stop's confirmation) shows.
+  it("documents the alert and the confirmation as BanBot words them", () => {
+    const alert = examples.find((e) => e.kind === "alert")!.reply;
+    expect(alert.fields?.map((f) => f.label)).toEqual(["Latest addresses", "Countries", "Networks"]);
+    expect(alert.notes).toEqual(["Counted: bans fail2ban's filters made. BanBot's own, blocklists' and hand-made bans are not.", "Seen as the bans happened, from the history capture."]);
+    expect(examples.find((e) => e.kind === "confirmation")!.reply.text).toMatch(/^Stops sshd: it reads no logs .* The button expires in 5m\.$/);
   });
 
   it("has the charts as PNGs in docs/images, drawn at the size the chart code draws them", () => {

@@ -7,7 +7,7 @@ import {
   type APISelectMenuOption,
   type APIStringSelectComponent,
 } from "discord.js";
-import { cellText, withoutCodeMarks, type Action, type Reply } from "../../core/reply.js";
+import { rowActionLabel, rowDetail, withoutCodeMarks, type Action, type Reply } from "../../core/reply.js";
 import { chunk } from "../chunk.js";
 import { clip } from "./escape.js";
 import { COMPONENTS } from "./limits.js";
@@ -58,7 +58,7 @@ export function renderComponents(reply: Reply, ref: ActionRef): Rows {
   const left = room - actionRows.length;
   let tableRows: ActionRow[] = [];
   if (perRow.length > 0 && perRow.length <= ROW_BUTTONS && left > 0) {
-    tableRows = [row(perRow.map(({ action, subject }) => button(action, `${action.label} ${subject}`)))];
+    tableRows = [row(perRow.map(({ action, label }) => button(action, label)))];
   } else if (perRow.length > 0) {
     const menus = chunk(dedupe(perRow, ref), COMPONENTS.selectOptions);
     tableRows = menus.slice(0, left).map((options, i) => row([select(`s${i}`, options, perRow)]));
@@ -84,28 +84,27 @@ export function buttonMaker(ref: ActionRef): (action: Action, label?: string, pr
 
 interface RowAction {
   action: Action;
-  /** The row's first cell (an address, a jail), naming what the action acts on. */
-  subject: string;
+  /** "Unban 192.0.2.1": the action and the row's subject. */
+  label: string;
   detail: string;
 }
 
 function rowActions({ table }: Reply): RowAction[] {
   if (!table?.rowActions) return [];
-  return table.rows.flatMap((cells, i) => {
+  return table.rows.flatMap((_, i) => {
     const action = table.rowActions?.[i];
-    const texts = cells.map(cellText);
-    return action ? [{ action, subject: withoutCodeMarks(texts[0] ?? ""), detail: withoutCodeMarks(texts.slice(1).filter(Boolean).join(" · ")) }] : [];
+    return action ? [{ action, label: rowActionLabel(table, i) ?? action.label, detail: rowDetail(table, i) }] : [];
   });
 }
 
 function dedupe(actions: readonly RowAction[], ref: ActionRef): APISelectMenuOption[] {
   const seen = new Set<string>();
   const options: APISelectMenuOption[] = [];
-  for (const { action, subject, detail } of actions) {
+  for (const { action, label, detail } of actions) {
     const value = ref(action.command, COMPONENTS.selectText);
     if (seen.has(value)) continue;
     seen.add(value);
-    const option: APISelectMenuOption = { label: clip(`${action.label} ${subject}`, COMPONENTS.selectText), value };
+    const option: APISelectMenuOption = { label: clip(label, COMPONENTS.selectText), value };
     if (detail) option.description = clip(detail, COMPONENTS.selectText);
     options.push(option);
   }

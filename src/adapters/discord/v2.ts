@@ -7,7 +7,7 @@ import {
   type APIMessageTopLevelComponent,
   type APITextDisplayComponent,
 } from "discord.js";
-import { cellText, pageLabel, withoutCodeMarks, type Action, type Reply, type Table } from "../../core/reply.js";
+import { cellText, pageLabel, rowActionLabel, type Action, type Reply, type Table } from "../../core/reply.js";
 import { chunk } from "../chunk.js";
 import { buttonMaker, type ActionRef } from "./components.js";
 import { clip, fitMarkdown, markdown } from "./escape.js";
@@ -176,8 +176,7 @@ function tableViews(table: Table, room: { components: number; text: number }): T
           const content: APITextDisplayComponent = { type: ComponentType.TextDisplay, content: line(i) };
           const action: Action | undefined = table.rowActions?.[i];
           if (!action) return content;
-          const subject = withoutCodeMarks(cellText(cells[0] ?? ""));
-          return { type: ComponentType.Section, components: [content], accessory: button(action, `${action.label} ${subject}`.trim()) };
+          return { type: ComponentType.Section, components: [content], accessory: button(action, rowActionLabel(table, i) ?? action.label) };
         }),
     };
   }

@@ -4,6 +4,7 @@ import { reportFailure } from "./failure.js";
 import type { DataBlockKind } from "./data-blocks.js";
 import { imagesToUpload } from "./render.js";
 import { clickResponses, progressMessage } from "./responses.js";
+import { responseUrlPoster } from "./response-url.js";
 import { respondAll, runLine, type ListenerDeps } from "./slash-command.js";
 import { shareImagesOrSay } from "./upload.js";
 
@@ -13,8 +14,9 @@ import { shareImagesOrSay } from "./upload.js";
  * result and who pressed what.
  */
 export function buttonClickListener(deps: ListenerDeps): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>> {
-  return async ({ ack, body, action, respond }) => {
+  return async ({ ack, body, action }) => {
     await ack();
+    const respond = responseUrlPoster(body.response_url);
     const line = action.value ?? "";
     const channelId = body.channel?.id ?? stringOr(body.container.channel_id);
     const context = { userId: body.user.id, channelId, line };

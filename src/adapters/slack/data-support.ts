@@ -35,13 +35,17 @@ export function kindsIn(blocks: readonly { type: string }[] | undefined): DataBl
   return ALL.filter((kind) => blocks?.some((b) => b.type === kind));
 }
 
+// What Slack answers for blocks it cannot show; any other error (a 400 for an expired response_url,
+// a message too long) says nothing about the blocks and must not cost a workspace its tables.
+const BLOCK_REFUSALS: readonly unknown[] = ["invalid_blocks", "invalid_blocks_format"];
+
 /**
- * Slack refused a message's blocks: a Web API `invalid_blocks` (also inside a DeliveryError's
- * cause), or a response_url that answered 400, which is how it refuses a message it cannot show.
+ * Slack refused a message's blocks: the Web API's `invalid_blocks` (also inside a DeliveryError's
+ * cause), or a response_url whose answer says so (responseUrlPoster reads it into `refusal`).
  */
 export function isBlocksRefusal(err: unknown): boolean {
-  for (let e = err as { data?: { error?: unknown }; statusCode?: unknown; refusal?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.data?.error === "invalid_blocks" || e.refusal === "invalid_blocks" || e.statusCode === 400) return true;
+  for (let e = err as { data?: { error?: unknown }; refusal?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (BLOCK_REFUSALS.includes(e.data?.error) || BLOCK_REFUSALS.includes(e.refusal)) return true;
   }
   return false;
 }

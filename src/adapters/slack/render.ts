@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { cellText, pageLabel, visibleReply, withoutCodeMarks, type Image, type Paging, type Reply, type Table } from "../../core/reply.js";
+import { pageLabel, rowActionLabel, visibleReply, type Image, type Paging, type Reply, type Table } from "../../core/reply.js";
 import { actionsBlocks, contextBlocks, fieldsBlocks, headerBlock, packLines, sectionBlock } from "./blocks.js";
 import { createButtonMaker, type ButtonMaker } from "./buttons.js";
 import { chartBlock, dataTableBlock, type DataBlockKind, type DataVisualizationBlock } from "./data-blocks.js";
@@ -71,10 +71,8 @@ function tableBlocks(table: Table, buttons: ButtonMaker, caption: string | undef
   const native = caption === undefined ? undefined : dataTableBlock(table, caption);
   const wrap = (text: string) => `${FENCE}\n${text}\n${FENCE}`;
   const sections = native ? [native] : packLines(tableLines(table).map(preformatted), SLACK_LIMITS.textChars, wrap("").length, wrap).map(sectionBlock);
-  // A per-row button is named after the row's first cell, the thing it acts on ("Unban 192.0.2.1").
-  const rowButtons = (table.rowActions ?? []).map((action, i) =>
-    action ? buttons.make(action, `${action.label} ${withoutCodeMarks(cellText(table.rows[i]?.[0] ?? ""))}`.trim()) : undefined,
-  );
+  // A per-row button is named after the row's subject, the thing it acts on ("Unban 192.0.2.1").
+  const rowButtons = (table.rowActions ?? []).map((action, i) => (action ? buttons.make(action, rowActionLabel(table, i)) : undefined));
   return [...sections, ...actionsBlocks(present(rowButtons))];
 }
 

@@ -10,6 +10,7 @@ import { decodeSlashText } from "./parse.js";
 import { createProgressNote, runWithProgress, type ProgressNoteOptions } from "./progress.js";
 import { imagesToUpload } from "./render.js";
 import { RESPOND_RETRY, respondUntilDelivered } from "./respond-retry.js";
+import { responseUrlPoster } from "./response-url.js";
 import { commandResponses, progressMessage, visibilityOf, type ResponseMessage, type Visibility } from "./responses.js";
 import { shareImagesOrSay } from "./upload.js";
 
@@ -34,9 +35,10 @@ const PROGRESS_SENDS = 3;
 
 /** `/f2b <command line>`: the line runs through the dispatcher as the Slack user who typed it. */
 export function slashCommandListener(deps: ListenerDeps): Middleware<SlackCommandMiddlewareArgs> {
-  return async ({ ack, command, respond }) => {
+  return async ({ ack, command }) => {
     // Slack shows the user an error after 3 s without an acknowledgement: nothing may come first.
     await ack();
+    const respond = responseUrlPoster(command.response_url);
     const line = decodeSlashText(command.text) || "help";
     const context = { userId: command.user_id, channelId: command.channel_id, line };
     try {

@@ -26,6 +26,8 @@ interface Bucket {
 const BUCKET_MS = 10_000;
 const LATEST = 5;
 const TOP = 5;
+// As `top asns` labels bans of no known AS.
+const UNKNOWN_NETWORK = "unknown";
 
 /**
  * One jail's recent bans in 10-second buckets: counts and breakdowns, never the whole list, so a
@@ -45,7 +47,8 @@ export class BanWindow {
     if (!ban) return;
     bucket.latest = [...bucket.latest, { ip: ban.ip, at }].sort((a, b) => b.at - a.at).slice(0, LATEST);
     if (ban.place) bump(bucket.countries, ban.place.country);
-    if (ban.place?.network) bump(bucket.networks, ban.place.network);
+    // A ban whose AS no database knows counts as "unknown", so the networks add up to the bans.
+    if (ban.place) bump(bucket.networks, ban.place.network ?? UNKNOWN_NETWORK);
   }
 
   /** Bans within `spanMs` (default the window) before `now`. */
@@ -89,7 +92,7 @@ export function sampleOf(bans: readonly { ip: string; at: number }[], places: Re
   for (const { ip } of bans) {
     const place = places?.get(ip);
     if (place) bump(countries, place.country);
-    if (place?.network) bump(networks, place.network);
+    if (place) bump(networks, place.network ?? UNKNOWN_NETWORK);
   }
   return {
     count: bans.length,

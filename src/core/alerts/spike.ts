@@ -1,11 +1,10 @@
 import type { Fail2ban } from "../fail2ban/client.js";
 import type { HistoryEvent } from "../history/event.js";
-import type { Reply } from "../reply.js";
 import { formatDuration } from "../time-format.js";
 import type { AlertState } from "../ports/alert-state.js";
 import type { Alert } from "./alert.js";
 import { BanWindow, sampleOf, type BanSample, type Place } from "./ban-window.js";
-import { spikeRateChart } from "./spike-chart.js";
+import { spikeReply } from "./spike-reply.js";
 import { SOURCES_KEY, type SpikeSources } from "./spike-sources.js";
 
 interface JailMemory {
@@ -168,7 +167,8 @@ export class SpikeDetector {
 
   private announce(jail: string, memory: JailMemory, at: number, sample: BanSample, source: Source): void {
     const expected = memory.baseline * this.deps.windowMinutes;
-    const reply = this.reply(jail, sample, expected, source);
+    const { host, windowMinutes } = this.deps;
+    const reply = spikeReply({ jail, host, windowMinutes, sample, expected, source, now: this.deps.now() });
     if (!memory.incident) {
       memory.incident = { id: `spike:${this.deps.host}:${jail}:${at}`, openedAt: at, peak: sample.count, seq: 0, calmTicks: 0, updatedAt: at };
       this.deps.raise({ kind: "spike", jail, incident: memory.incident.id, step: "open", reply });
@@ -184,33 +184,6 @@ export class SpikeDetector {
     const text = `It lasted ${formatDuration(at - openedAt)} and peaked at ${peak} bans in the window.`;
     this.deps.raise({ kind: "spike", jail, incident: id, step: "resolve", reply: { title: `Ban spike in ${jail} is over`, tone: "ok", text } });
     delete memory.incident;
-  }
-
-  private reply(jail: string, s: BanSample, expected: number, source: Source): Reply {
-    const now = this.deps.now();
-    const list = (rows: [string, number][]) => rows.map(([label, n]) => `${label} (${n})`).join("\n");
-    return {
-      title: `Ban spike in ${jail} on ${this.deps.host}`,
-      tone: "warn",
-      text: `${s.count} bans in the last ${this.deps.windowMinutes} minutes, about ${expected < 1 ? "none" : Math.round(expected)} usually.`,
-      fields: [
-        { label: "Latest addresses", value: s.latest.join("\n") || "none still banned" },
-        ...(s.countries.length ? [{ label: "Countries", value: list(s.countries) }] : []),
-        ...(s.networks.length ? [{ label: "Networks", value: list(s.networks) }] : []),
-      ],
-      images: [spikeRateChart({ jail, host: this.deps.host, bans: s.rate, since: now - this.deps.windowMinutes * MINUTE, now })],
-      notes: [
-        "Counted: bans fail2ban's filters made. BanBot's own, blocklists' and hand-made bans are not.",
-        source === "events"
-          ? "Seen as the bans happened, from the history capture."
-          : "Read from fail2ban's ban counter once a minute: install the history capture (docs/history.md) to be told within seconds.",
-      ],
-      actions: [
-        { label: "Show banned", command: `banned ${jail}` },
-        { label: "Mute 1h", command: `alerts-mute spike:${jail} for 1h` },
-        { label: "Stop jail", command: `stop ${jail}`, style: "danger" },
-      ],
-    };
   }
 
   private window(jail: string, kind: Source = "events"): BanWindow {

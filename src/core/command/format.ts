@@ -1,5 +1,6 @@
 import { accepts, isRest, textOf } from "./kinds.js";
 import type { CommandDef, OptionSpec } from "./model.js";
+import { nearMiss } from "./parse.js";
 import { needsQuotes, quote, tokenize } from "./tokenize.js";
 
 // The inverse of parse.ts: the line a person would type, which must parse back to the same values.
@@ -29,10 +30,10 @@ export function formatRawLine(command: CommandDef, texts: ReadonlyMap<string, re
   const rests: OptionSpec[] = [];
   let appendTo: OptionSpec | undefined;
   const order = (spec: OptionSpec): number => command.options.indexOf(spec);
-  // Whether parse.ts would give `first` to another option: an empty one earlier in the definition,
-  // or the `multiple` one just written.
+  // Whether parse.ts would give `first` to another option: an empty one earlier in the definition
+  // (or refuse it as free text, as a slip meant for that one: `7x`), or the `multiple` one just written.
   const captured = (spec: OptionSpec, first: string): boolean =>
-    passed.some((p) => order(p) < order(spec) && accepts(p, first)) ||
+    passed.some((p) => order(p) < order(spec) && (accepts(p, first) || (spec.kind === "text" && nearMiss(p, first) !== undefined))) ||
     (appendTo !== undefined && accepts(appendTo, first));
   const emit = (spec: OptionSpec, words: string[] | undefined): void => {
     out.push(...(words ?? [named(spec, texts.get(spec.name) ?? [])]));

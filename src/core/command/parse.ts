@@ -184,15 +184,24 @@ function choosePositional(
   values: Record<string, unknown>,
   text: string,
 ): OptionSpec {
-  let firstError: string | undefined;
+  let passed: { spec: OptionSpec; message: string } | undefined;
   for (const spec of positionals) {
     if (spec.name in values) continue;
     const read = readValue(spec, text, labelOf(spec, command));
-    if (read.ok) return spec;
+    if (read.ok) {
+      // Free text takes anything, also a slip meant for an option passed over (`audit 7x`: not a
+      // user named 7x but a duration); answering for it as text would state a falsehood.
+      const meant = spec.kind === "text" && passed ? nearMiss(passed.spec, text) : undefined;
+      if (meant !== undefined) throw new UserError("invalid_argument", `“${shown(text)}” is not ${expectation(passed!.spec)}. Did you mean \`${meant}\`?`);
+      return spec;
+    }
     if (spec.required || claims(spec, text)) throw new UserError("invalid_argument", read.message);
-    firstError ??= read.message;
+    passed ??= { spec, message: read.message };
   }
-  throw new UserError("invalid_argument", firstError ?? `\`${typed(command)}\` does not take “${shown(text)}”: ${usageOf(command)}`);
+  // Named, so a line with several words says which one is left over (`banned sshd foo bar`).
+  const why = passed ? ` (${passed.message.replace(/\.$/, "")})` : "";
+  const meant = passed && nearMiss(passed.spec, text);
+  throw new UserError("invalid_argument", `\`${typed(command)}\` does not take “${shown(text)}”${why}: ${usageOf(command)}${meant ? `. Did you mean \`${meant}\`?` : ""}`);
 }
 
 function finish(command: CommandDef, values: Record<string, unknown>): Record<string, unknown> {

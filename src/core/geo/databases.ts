@@ -2,6 +2,7 @@ import { readFileSync, statSync, type Stats } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import type { Logger } from "pino";
 import { UserError } from "../errors.js";
+import { AsnTable, type AsnTableFiles } from "./asn-table.js";
 import { MmdbReader } from "./mmdb-reader.js";
 import type { GeoDatabases, GeoReader, GeoRecord } from "./model.js";
 
@@ -12,11 +13,14 @@ export interface OpenGeoDatabasesOptions {
   checkIntervalMs: number;
   /** Used when no configured file has countries (none configured, or ASN files only). */
   embedded: { path: string; label?: string; note?: string };
+  /** The built-in ASN table, asked last when given (`geo.builtin_asn`). */
+  embeddedAsn?: AsnTableFiles;
   log: Logger;
 }
 
 /** The open databases; `close()` stops watching the files. */
 export interface GeoDatabaseFiles extends GeoDatabases {
+  load(): void;
   close(): void;
 }
 
@@ -44,7 +48,9 @@ export function probeReader(reader: GeoReader): void {
  */
 export function openGeoDatabases(opts: OpenGeoDatabasesOptions): GeoDatabaseFiles {
   const files = opts.files.map((path) => openWatched(path, opts.log));
-  return new WatchedDatabases(files, opts.embedded, opts.checkIntervalMs, opts.log);
+  // Last, so a configured ASN file answers first; read at the first lookup, like the countries.
+  const asn = opts.embeddedAsn && new OnFirstUse(() => new AsnTable(opts.embeddedAsn!));
+  return new WatchedDatabases(files, opts.embedded, opts.checkIntervalMs, opts.log, asn);
 }
 
 // The embedded database is 8 MB that a command without a lookup (`exec -- status`) need not read.
@@ -59,6 +65,10 @@ class OnFirstUse implements GeoReader {
 
   get(ip: string): GeoRecord | undefined {
     return this.opened().get(ip);
+  }
+
+  load(): void {
+    this.opened();
   }
 
   private opened(): GeoReader {
@@ -104,6 +114,7 @@ class WatchedDatabases implements GeoDatabaseFiles {
     private readonly embedded: OpenGeoDatabasesOptions["embedded"],
     private readonly intervalMs: number,
     private readonly log: Logger,
+    private readonly asn?: GeoReader,
   ) {
     this.arrange();
     this.schedule();
@@ -115,18 +126,33 @@ class WatchedDatabases implements GeoDatabaseFiles {
    * when first needed.
    */
   private arrange(): void {
+    const asn = this.asn ? [this.asn] : [];
     if (this.files.some((f) => f.hasCountries)) {
-      this.readers = [...this.files];
+      this.readers = [...this.files, ...asn];
       return;
     }
     const { path, label, note } = this.embedded;
     this.builtIn ??= new OnFirstUse(() => new MmdbReader(readFileSync(path), { label, note }));
-    this.readers = [...this.files, this.builtIn];
+    this.readers = [...this.files, this.builtIn, ...asn];
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+  }
+
+  // The built-in ASN table takes a second or two to read: in `banbot start` that would stall the
+  // first lookup, and with it a chat command waiting for its acknowledgement.
+  load(): void {
+    for (const reader of this.readers) {
+      if (!(reader instanceof OnFirstUse)) continue;
+      try {
+        reader.load();
+      } catch (err) {
+        // Left to the lookups, which count it as not knowing the address, and to `doctor`.
+        this.log.error({ err }, "a built-in geo database could not be read; its addresses show as unknown");
+      }
+    }
   }
 
   // A chain of timeouts, not an interval: a slow read of a large file must not overlap the next check.
@@ -181,13 +207,14 @@ class WatchedDatabases implements GeoDatabaseFiles {
 
 /**
  * What `doctor` says about the geo files: each configured file opened and probed as a reload would
- * be. Throws with every problem and its fix; a file that opens but fails lookups still runs (its
- * addresses show as unknown), so only this check reports it.
+ * be, and where AS numbers come from (the built-in ASN table read and probed when turned on). Throws
+ * with every problem and its fix; a file that opens but fails lookups still runs (its addresses show
+ * as unknown), so only this check reports it.
  */
-export function checkGeoFiles(paths: readonly string[], embedded: OpenGeoDatabasesOptions["embedded"]): string {
-  if (paths.length === 0) return `none configured: the built-in country database (${embedded.label ?? embedded.path})`;
+export function checkGeoFiles(paths: readonly string[], embedded: OpenGeoDatabasesOptions["embedded"], embeddedAsn?: AsnTableFiles): string {
   const found: string[] = [];
   const problems: string[] = [];
+  const asnSources: string[] = [];
   for (const path of paths) {
     let reader: MmdbReader;
     try {
@@ -199,13 +226,31 @@ export function checkGeoFiles(paths: readonly string[], embedded: OpenGeoDatabas
     try {
       probeReader(reader);
       found.push(`${path} (${reader.name})`);
+      if (reader.hasAsn) asnSources.push(path);
     } catch (err) {
       problems.push(`${path} (${reader.name}) opens but ${(err as Error).message}: replace it (run geoipupdate again); meanwhile its addresses show as unknown`);
     }
   }
+  if (embeddedAsn) {
+    try {
+      const table = new AsnTable(embeddedAsn);
+      if (table.get(ASN_PROBE) === undefined) throw new Error(`it names no AS for ${ASN_PROBE}`);
+      asnSources.push(`the built-in ASN table (${table.name})`);
+    } catch (err) {
+      problems.push(`geo.builtin_asn: the built-in ASN table cannot be used (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): reinstall BanBot's npm packages (npm ci)`);
+    }
+  }
   if (problems.length > 0) throw new Error(problems.join("; "));
-  return found.join(", ");
+  const files = paths.length === 0 ? `none configured: the built-in country database (${embedded.label ?? embedded.path})` : found.join(", ");
+  const asn =
+    asnSources.length > 0
+      ? `AS numbers from ${asnSources.join(", ")}`
+      : "no AS numbers: `ip` and `top asns` show networks as unknown (add a GeoLite2-ASN file or set geo.builtin_asn: docs/geo.md)";
+  return `${files}; ${asn}`;
 }
+
+// An address every ASN table names (Google's public DNS), to tell a readable table from an empty one.
+const ASN_PROBE = "8.8.8.8";
 
 function openWatched(path: string, log: Logger): WatchedFile {
   let file: WatchedFile;

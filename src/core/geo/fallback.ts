@@ -119,7 +119,8 @@ export function parseFallbackAnswer(body: unknown, source: string): GeoInfo | un
   // "AS15169 Google LLC" (ipinfo's org, ip-api's as) carries both the number and the name.
   const labelled = AS_PREFIX.exec(a.as ?? a.org ?? "");
   const asn = typeof a.asn === "number" ? a.asn : (a.connection?.asn ?? numberOf(a.asn) ?? numberOf(labelled?.[1]));
-  if (asn !== undefined) info.asn = asn;
+  // AS 0 is "no AS" (RFC 7607): unknown, not a number to show.
+  if (asn !== undefined && asn !== 0) info.asn = asn;
   const org = a.connection?.org ?? (labelled ? labelled[2] : a.org) ?? a.isp;
   if (org) info.org = org;
   return info.countryCode !== undefined || info.asn !== undefined ? info : undefined;

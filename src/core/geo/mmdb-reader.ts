@@ -16,6 +16,8 @@ export class MmdbReader implements GeoReader {
   readonly name: string;
   /** Only ASN/organisation data: the embedded country database is still needed beside it. */
   readonly asnOnly: boolean;
+  /** Has AS numbers (ASN, ISP, Enterprise). */
+  readonly hasAsn: boolean;
   private readonly reader: Reader<Response>;
   private readonly v4Only: boolean;
   // The decoder hands out the same object for a cached offset, so each record is validated once.
@@ -30,6 +32,7 @@ export class MmdbReader implements GeoReader {
       throw new Error(`unsupported database type "${databaseType}": expected a City, Country or ASN database`);
     }
     this.asnOnly = ASN_ONLY_TYPE.test(databaseType) && !/city|country|enterprise/i.test(databaseType);
+    this.hasAsn = /asn|isp|enterprise/i.test(databaseType);
     this.v4Only = ipVersion === 4;
     const built = Number.isNaN(buildEpoch.getTime()) ? "" : ` ${buildEpoch.toISOString().slice(0, 10)}`;
     this.name = `${opts.label ?? databaseType}${built}${opts.note ? ` (${opts.note})` : ""}`;

@@ -52,4 +52,6 @@ export interface GeoReader {
 export interface GeoDatabases {
   readonly readers: readonly GeoReader[];
   readonly generation: number;
+  /** Reads now what is otherwise read at the first lookup, so that no lookup of a long-running process waits for it. */
+  load?(): void;
 }

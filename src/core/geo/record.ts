@@ -39,7 +39,8 @@ export function normaliseRecord(raw: unknown): GeoRecord | undefined {
   const city = typeof r.city === "string" ? r.city : r.city?.names?.en;
   if (city) out.city = city;
   const asn = r.autonomous_system_number ?? r.traits?.autonomous_system_number;
-  if (asn !== undefined) out.asn = asn;
+  // AS 0 is "no AS" (RFC 7607), what some databases write for unrouted space: shown as unknown, not as AS0.
+  if (asn !== undefined && asn !== 0) out.asn = asn;
   const org = r.autonomous_system_organization ?? r.traits?.autonomous_system_organization;
   if (org) out.org = org;
   return Object.keys(out).length > 0 ? out : undefined;

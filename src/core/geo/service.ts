@@ -65,6 +65,11 @@ export class GeoService implements GeoLookup {
     this.generation = opts.databases.generation;
   }
 
+  /** Reads the databases now rather than at the first lookup (`banbot start`, the demo). */
+  load(): void {
+    this.opts.databases.load?.();
+  }
+
   lookup(ip: string): GeoResult {
     const now = this.opts.now();
     const hit = this.hit(ip, now);

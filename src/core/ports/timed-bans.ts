@@ -8,8 +8,9 @@ export interface TimedBan {
   /** Who banned, e.g. `slack:U0123ABC`. */
   actor: string;
   /**
-   * When fail2ban lifts it unless BanBot bans it again first (its bantime is shorter than the timed
-   * ban); undefined when fail2ban holds it at least until `until`.
+   * When fail2ban lifts it unless BanBot bans it again first: BanBot's last ban of it plus the jail's
+   * bantime (banning a banned address moves fail2ban's end there). Renewed only while before
+   * `until`. Undefined when the jail bans forever (or the record predates BanBot keeping it).
    */
   f2bUntil?: number;
 }
@@ -30,7 +31,7 @@ export interface TimedBans {
   due(now: number, limit: number): TimedBan[];
   /** Bans fail2ban lifts by `before` though they must outlast that (and `now`), soonest first. */
   renewable(opts: { now: number; before: number; limit: number }): TimedBan[];
-  /** After BanBot banned them again: when fail2ban now lifts them (undefined: not before their end). */
+  /** After BanBot banned them again: when fail2ban now lifts them (undefined: never). */
   renewed(jail: string, ips: readonly string[], f2bUntil: number | undefined): void;
   get(jail: string, ip: string): TimedBan | undefined;
   forIp(ip: string): TimedBan[];

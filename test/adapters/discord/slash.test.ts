@@ -35,7 +35,8 @@ const ROWS: Row[] = [
     who: OPERATOR,
     subcommand: "ban",
     options: { jail: "alpha", ips: "192.0.2.10, 192.0.2.11", duration: "2h" },
-    title: "Banned 2 addresses in alpha for 2h",
+    // No process runs the jobs here, so fail2ban's own end is the one that will come.
+    title: "Banned 2 addresses in alpha for 1h, alpha's ban time",
     check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(expect.arrayContaining(["192.0.2.10", "192.0.2.11"])),
   },
   { who: VIEWER, subcommand: "jails", title: "2 jails", v2: true },

@@ -57,7 +57,7 @@ describe("Slack data blocks through bolt, per workspace", () => {
     const reply = await resultOf(s.fake, again);
     expect(s.fake.responses(again.responseUrl)).toHaveLength(1);
     expect(types(reply)).toEqual(["header", "section", "actions"]);
-    const clicked = await s.slack.click(findButton(reply, "History 1"));
+    const clicked = await s.slack.click(findButton(reply, "History 192.0.2.1"));
     expect(types(await resultOf(s.fake, clicked))).not.toContain("data_table");
     expect(s.fake.responses(clicked.responseUrl)).toHaveLength(1);
     expect(s.fake.refusedBlocks).toHaveLength(refusals);
@@ -138,10 +138,12 @@ describe("DataBlockSupport", () => {
     expect(support.allowed("T1").has("data_visualization")).toBe(true);
   });
 
-  it("knows Slack's refusals: invalid_blocks from the Web API, also wrapped, and a response_url's 400", () => {
+  it("knows Slack's refusals: invalid_blocks from the Web API, also wrapped, and from a response_url's answer", () => {
     expect(isBlocksRefusal({ code: "slack_webapi_platform_error", data: { error: "invalid_blocks" } })).toBe(true);
     expect(isBlocksRefusal(new Error("refused", { cause: { data: { error: "invalid_blocks" } } }))).toBe(true);
-    expect(isBlocksRefusal({ code: "slack_bolt_respond_error", statusCode: 400 })).toBe(true);
+    expect(isBlocksRefusal({ statusCode: 400, refusal: "invalid_blocks" })).toBe(true);
+    expect(isBlocksRefusal({ code: "slack_bolt_respond_error", statusCode: 400 })).toBe(false);
+    expect(isBlocksRefusal({ statusCode: 400, refusal: "no_text" })).toBe(false);
     expect(isBlocksRefusal({ data: { error: "channel_not_found" } })).toBe(false);
     expect(isBlocksRefusal({ statusCode: 404 })).toBe(false);
     expect(kindsIn([{ type: "header" }, { type: "data_visualization" }])).toEqual(["data_visualization"]);

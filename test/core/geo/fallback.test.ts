@@ -29,6 +29,7 @@ describe("parseFallbackAnswer", () => {
     ["a failed status", { status: "fail", message: "reserved range" }],
     ["an error", { error: true, reason: "RateLimited" }],
     ["nothing useful", { ip: "5.6.7.8", city: "Somewhere" }],
+    ["AS 0, which is no AS (RFC 7607)", { ip: "5.6.7.8", asn: 0 }],
     ["no object", "Too many requests"],
   ])("reads %s as no answer", (_what, body) => {
     expect(parseFallbackAnswer(body, "svc")).toBeUndefined();

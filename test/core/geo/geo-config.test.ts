@@ -16,6 +16,7 @@ describe("the geo section of the config file", () => {
   it("works with zero configuration: built-in database, 90-day cache, fallback off", () => {
     expect(loadConfig({}).geo).toEqual({
       databases: [],
+      builtinAsn: false,
       checkIntervalMs: 60_000,
       cache: { retentionMs: 90 * 86_400_000, memoryEntries: 100_000 },
       fallback: { enabled: false, urlTemplate: "https://ipinfo.io/{ip}/json", timeoutMs: 5_000 },
@@ -34,6 +35,7 @@ describe("the geo section of the config file", () => {
     );
     expect(config.geo).toEqual({
       databases: ["/var/lib/GeoIP/GeoLite2-City.mmdb", "/var/lib/GeoIP/GeoLite2-ASN.mmdb"],
+      builtinAsn: false,
       checkIntervalMs: 300_000,
       cache: { retentionMs: 30 * 86_400_000, memoryEntries: 20_000 },
       fallback: { enabled: true, urlTemplate: "https://ipapi.co/{ip}/json/", timeoutMs: 2_000 },

@@ -28,6 +28,17 @@ describe(MmdbReader.name, () => {
     expect(reader.get("2600:6000::1")).toEqual({ asn: 237, org: "Merit Network Inc." });
   });
 
+  it("reads AS 0 (no AS, RFC 7607) as no AS rather than a number to show", () => {
+    const reader = new MmdbReader(
+      writeMmdb({
+        databaseType: "GeoLite2-ASN",
+        networks: { "9.0.0.0/8": { autonomous_system_number: 0 }, "11.0.0.0/8": { autonomous_system_number: 0, autonomous_system_organization: "unrouted" } },
+      }),
+    );
+    expect(reader.get("9.1.1.1")).toBeUndefined();
+    expect(reader.get("11.1.1.1")?.asn).toBeUndefined();
+  });
+
   it("reads an ip-location-db file, which has codes only, and names the country with ICU", () => {
     const reader = new MmdbReader(ipLocationDbCountry({ "5.6.0.0/16": "DE", "5.7.0.0/16": "de" }));
     expect(reader.get("5.6.7.8")).toEqual({ countryCode: "DE", countryName: "Germany" });
