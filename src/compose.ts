@@ -29,8 +29,8 @@ import { createHistoryQueries } from "./store/history-queries.js";
 import { createJobRuns } from "./store/job-runs.js";
 import { Dispatcher } from "./core/dispatch.js";
 import { BanIndex } from "./core/fail2ban/ban-index.js";
-import { SocketFail2ban, type Fail2ban } from "./core/fail2ban/client.js";
-import { CliConfigOps } from "./core/fail2ban/config-ops.js";
+import { SocketFail2ban, type Fail2ban, type LanedFail2ban } from "./core/fail2ban/client.js";
+import { CliConfigOps, type Fail2banConfigOps } from "./core/fail2ban/config-ops.js";
 import { Fail2banConnection } from "./core/fail2ban/connection.js";
 import { RateLimiter } from "./core/rate-limit.js";
 import { isStoreBusy } from "./core/store-busy.js";
@@ -67,17 +67,32 @@ export interface Core {
   close(): Promise<void>;
 }
 
+/** What buildCore connects to itself unless given (tests give in-memory fakes). */
+export interface CoreDeps {
+  fail2ban?: LanedFail2ban;
+  configOps?: Fail2banConfigOps;
+  /** A fleet agent's alert routing: every alert waits for its front (see fleetAlertRoute). */
+  routeAlert?: AlertsDeps["route"];
+  /** A fleet's front: commands run on the hosts `on …` names. */
+  fleet?: FleetHosts;
+}
+
 /** Builds the platform-neutral core on an open, migrated store. Called from the composition root only. */
-export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }, opts: { routeAlert?: AlertsDeps["route"]; fleet?: FleetHosts } = {}): Core {
+export function buildCore(config: Config, db: Database, log: Logger, clock: Clock = { now: () => Date.now() }, deps: CoreDeps = {}): Core {
   const fail2banLog = log.child({ component: "fail2ban" });
   // Every round trip lands in the metrics' histogram; they are built below, on this client.
-  const conn = new Fail2banConnection({
-    socketPath: config.fail2ban.socket,
-    timeoutMs: config.fail2ban.timeoutMs,
-    log: fail2banLog,
-    observe: (event) => metrics.observeFail2ban(event),
-  });
-  const fail2ban = new SocketFail2ban(conn, fail2banLog);
+  let conn: Fail2banConnection | undefined;
+  const fail2ban =
+    deps.fail2ban ??
+    new SocketFail2ban(
+      (conn = new Fail2banConnection({
+        socketPath: config.fail2ban.socket,
+        timeoutMs: config.fail2ban.timeoutMs,
+        log: fail2banLog,
+        observe: (event) => metrics.observeFail2ban(event),
+      })),
+      fail2banLog,
+    );
   const host = config.fleet.host ?? hostname();
   const geoLog = log.child({ component: "geo" });
   const geoFiles = openGeoDatabases({
@@ -145,14 +160,16 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
   const services: Services = {
     fail2ban,
     banIndex,
-    configOps: new CliConfigOps({
-      clientPath: config.fail2ban.clientPath,
-      configDir: config.fail2ban.configDir,
-      socketPath: config.fail2ban.socket,
-      timeoutMs: Math.max(config.fail2ban.timeoutMs, 60_000),
-      log: fail2banLog,
-      jailExists: async (jail) => (await fail2ban.status()).jails.includes(jail),
-    }),
+    configOps:
+      deps.configOps ??
+      new CliConfigOps({
+        clientPath: config.fail2ban.clientPath,
+        configDir: config.fail2ban.configDir,
+        socketPath: config.fail2ban.socket,
+        timeoutMs: Math.max(config.fail2ban.timeoutMs, 60_000),
+        log: fail2banLog,
+        jailExists: async (jail) => (await fail2ban.status()).jails.includes(jail),
+      }),
     audit: createAuditLog(db),
     timedBans,
     timedBanKeeper,
@@ -164,7 +181,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     catalogue: COMMANDS,
     blocklists: blocklists.blocklists,
     geo,
-    alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, state: alertState, now: () => clock.now(), host, blocklistLargeChange: config.alerts.blocklist.largeChange, route: opts.routeAlert }),
+    alerts: new Alerts({ routes: config.alerts.routes, mutes, outbox, state: alertState, now: () => clock.now(), host, blocklistLargeChange: config.alerts.blocklist.largeChange, route: deps.routeAlert }),
     mutes,
     history,
     jobs: createJobRuns(db),
@@ -177,13 +194,13 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     confirmTtlMs: config.commands.confirmTimeoutMs,
     observe: (event) => metrics.observeCommand(event),
     storeWritable: () => writableWithin(storeWritable, COMMAND_STORE_WAIT_MS),
-    fleet: opts.fleet,
+    fleet: deps.fleet,
   });
   const close = async (): Promise<void> => {
     await blocklists.close();
     await geo.close();
     geoFiles.close();
-    await conn.close();
+    await conn?.close();
   };
   return {
     services,

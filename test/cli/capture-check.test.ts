@@ -91,6 +91,8 @@ describe("checkHistoryCapture with the action loaded", () => {
       await vi.waitFor(() => expect(history.events({ ip: "192.0.2.77" }, { limit: 5 }).map((e) => e.kind)).toEqual(["ban"]), { timeout: 5_000 });
     } finally {
       await listener.close();
+      // Back to the socket the other tests expect.
+      await reconfigure(f2b.sandbox, [{ file: historyActionFile(), options: { socket: reportsTo } }]);
     }
   });
 });
@@ -105,6 +107,13 @@ describe("checkHistoryCapture without the action", () => {
       /no jail reports to BanBot.*copy .*banbot\.py to .*action\.d\/banbot\.py and add `banbot\.py\[socket="\/var\/lib\/banbot\/history\.sock"\]`.*then restart fail2ban/,
     );
   });
+});
+
+// Its own fail2ban: the test changes the configuration and restarts it.
+describe("checkHistoryCapture once the configuration asks for the action", () => {
+  const f2b = useFail2ban();
+  const check = useCheck(f2b);
+  const socket = "/var/lib/banbot/history.sock";
 
   it("says to restart fail2ban, not to copy the file, when only a restart can load it", async () => {
     await reconfigure(f2b.sandbox, [{ file: historyActionFile(), options: { socket } }]);

@@ -2,9 +2,11 @@ import { networkInterfaces } from "node:os";
 import { describe, expect, it, vi } from "vitest";
 import { useBanBot } from "../harness/banbot.js";
 import { useClients } from "../harness/client.js";
+import { useFakeBanBot } from "../harness/fake-banbot.js";
 
-// How addresses and networks are read and shown, against a real fail2ban-server (issue 14 item 6).
-describe("addresses and networks in commands", () => {
+// How addresses and networks are read and shown (issue 14 item 6). The history's backfill reads
+// fail2ban's database, which only a real server has.
+describe("addresses in commands, against a real fail2ban-server", () => {
   const bot = useBanBot();
   const connect = useClients();
   const fail2ban = () => connect(bot.sandbox.socketPath).fail2ban;
@@ -32,6 +34,11 @@ describe("addresses and networks in commands", () => {
     expect((await bot.run("unban ::ffff:203.0.113.40 alpha")).title).toBe("Unbanned 203.0.113.40 in alpha");
     expect(await fail2ban().jailsBanning(["203.0.113.40"])).toEqual([[]]);
   });
+});
+
+describe("addresses and networks in commands", () => {
+  const bot = useFakeBanBot();
+  const fail2ban = () => bot.fail2ban;
 
   it("bans a network as fail2ban lists it, and its Unban button lifts it", async () => {
     const ban = await bot.run("ban 198.51.100.77/26 beta for 1h");
@@ -83,8 +90,6 @@ describe("addresses and networks in commands", () => {
       expect(await fail2ban().bannedIps("alpha")).toEqual(["198.51.100.200"]);
       // A confirmation is good for one run only.
       expect((await bot.run(confirm.command)).tone).toBe("error");
-      await bot.run("unban 198.51.100.200");
-      await fail2ban().removeIgnore("alpha", "198.51.100.128/25");
     });
 
     it.runIf(ownAddress)("asks for an address of this machine", async () => {
@@ -95,7 +100,7 @@ describe("addresses and networks in commands", () => {
 
     it("bans public and documentation addresses at once", async () => {
       expect((await bot.run("ban 8.8.8.8 192.0.2.99 alpha")).title).toBe("Banned 2 addresses in alpha");
-      await bot.run("unban 8.8.8.8 192.0.2.99");
+      expect(await fail2ban().bannedIps("alpha")).toEqual(["8.8.8.8", "192.0.2.99"]);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Reply } from "../../src/core/reply.js";
 import { slackUser, useBanBot } from "../harness/banbot.js";
 import { useClients } from "../harness/client.js";
@@ -25,6 +25,10 @@ describe("the archive attributes what BanBot lifts", () => {
   const fail2ban = () => connect(bot.sandbox.socketPath).fail2ban;
   const why = (ip: string) => bot.core.services.history.events({ ip }, { limit: 1 }).map((e) => `${e.kind} ${e.origin} ${e.actor ?? ""}`.trim())[0];
   const confirmed = async (line: string) => await bot.run(confirmOf(await bot.run(line, ADMIN)), ADMIN);
+  // Each test counts the bans it makes: none left from another.
+  beforeEach(async () => {
+    await fail2ban().unbanAll();
+  });
 
   it("unban-all of a jail and of every jail", async () => {
     await fail2ban().ban("alpha", ["192.0.2.201", "192.0.2.202"]);

@@ -88,6 +88,8 @@ describe("banned, without the capture", () => {
 
   it("reads the shown rows' times from fail2ban's database, and never shows an address unbanned elsewhere", async () => {
     const { fail2ban, conn } = connect(bot.sandbox.socketPath);
+    // The core is the file's: another test may have asked for the times already.
+    const withTimeBefore = await bot.roundTrips("get banip --with-time");
     await fail2ban.ban("alpha", range(30, "203.0.113"));
     await fail2ban.ban("alpha", range(10, "198.51.100"));
     const first = await bot.run("banned alpha");
@@ -106,7 +108,7 @@ describe("banned, without the capture", () => {
     const again = await truth(fail2ban, "alpha");
     const [top] = (await bot.run("banned alpha")).table!.rows;
     expect(compared([top!], again, bot.clock.now())).toEqual([lifted[0]]);
-    expect(await bot.roundTrips("get banip --with-time")).toBe(0);
+    expect(await bot.roundTrips("get banip --with-time")).toBe(withTimeBefore);
   });
 
   it("shows the ends fail2ban will keep after the jail's ban time changed, and of a ban banned again for longer", async () => {
@@ -125,8 +127,9 @@ describe("banned, without the capture", () => {
       ["192.0.2.2", 3600],
       ["192.0.2.0", 3600],
     ]);
-    const rows = (await bot.run("banned alpha")).table!.rows;
-    expect(compared(rows, expected, bot.clock.now())).toEqual(expected.map((b) => b.ip));
+    const reply = await bot.run("banned alpha");
+    expect(reply.table, JSON.stringify(reply)).toBeDefined();
+    expect(compared(reply.table!.rows, expected, bot.clock.now())).toEqual(expected.map((b) => b.ip));
   });
 
   it("continues from the page's edge even when the addresses there were unbanned meanwhile", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CONSOLE_IDENTITY } from "../../src/core/identity.js";
-import { slackUser, useBanBot } from "../harness/banbot.js";
+import { slackUser } from "../harness/banbot.js";
+import { useFakeBanBot } from "../harness/fake-banbot.js";
 import { serveList, useListServer } from "../core/blocklist/list-server.js";
 
 const YAML = `
@@ -14,9 +15,9 @@ blocklists:
   allow_private_hosts: [127.0.0.1]
 `;
 
-// The blocklist commands through the real dispatcher, against a real fail2ban and a local list server.
+// The blocklist commands through the real dispatcher, against the fake fail2ban and a local list server.
 describe("blocklist commands", () => {
-  const bot = useBanBot({ yaml: YAML });
+  const bot = useFakeBanBot({ yaml: YAML });
   const server = useListServer();
   const banned = async () => (await bot.core.services.fail2ban.bannedIps("beta")).sort();
   const list = ["203.0.113.10", "203.0.113.11", "198.51.100.0/24"];

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { runDoctor } from "../../src/cli/doctor.js";
-import { useBanBot } from "../harness/banbot.js";
+import { useFakeBanBot } from "../harness/fake-banbot.js";
 import { invalidNodeCountCityDatabase, scratchDir } from "../core/geo/test-databases.js";
 
 // A geo database that opens but throws on lookups, like MaxMind's GeoIP2-City-Test-Invalid-Node-Count
@@ -8,7 +8,7 @@ import { invalidNodeCountCityDatabase, scratchDir } from "../core/geo/test-datab
 describe("a corrupt geo database", () => {
   const files = scratchDir();
   const path = files.write("GeoIP2-City.mmdb", invalidNodeCountCityDatabase());
-  const bot = useBanBot({ yaml: `geo:\n  databases: [${JSON.stringify(path)}]\n` });
+  const bot = useFakeBanBot({ yaml: `geo:\n  databases: [${JSON.stringify(path)}]\n` });
   afterAll(() => files.remove());
 
   it("leaves ip and banned answering, from the built-in country database behind it", async () => {

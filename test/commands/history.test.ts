@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { history as historyCommand } from "../../commands/history.js";
 import { stats } from "../../commands/stats.js";
 import { top } from "../../commands/top.js";
@@ -47,7 +47,8 @@ describe("history, top and stats", () => {
     return (command as unknown as CommandDef<never, typeof ctx>).run(values, ctx);
   };
 
-  beforeAll(() => {
+  // A fresh archive for each test: one of them archives an event the others do not expect.
+  beforeEach(() => {
     db = migratedStore();
     archive = historyOn(db, { now: () => clock.now() });
     createHistoryArchive(db).add([
@@ -59,7 +60,7 @@ describe("history, top and stats", () => {
       ...Array.from({ length: 20 }, (_, i) => ev(`198.51.100.${i}`, 10 * DAY + i * 60, { jail: "postfix", country: "DE" })),
     ]);
   });
-  afterAll(() => db.close());
+  afterEach(() => db.close());
 
   it("history lists events newest first, with why they happened and buttons to an address's history", async () => {
     const reply = await run("history 7d");
@@ -167,7 +168,6 @@ describe("history, top and stats", () => {
     expect(historySection(archive, "203.0.113.1", clock.now())).toEqual([{ label: "History", value: "never banned, as far as the archive goes" }]);
   });
 
-  // Last: it archives an event the tests above do not expect.
   it("answers for a jail only the archive knows, and refuses a jail filter that names nothing", async () => {
     const refused = (line: string) => run(line).then(() => "answered", (err: Error) => err.message);
     for (const line of ["history retired", "stats 7x", "top ips 30d retired"]) {

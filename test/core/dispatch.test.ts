@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { slackUser, useBanBot } from "../harness/banbot.js";
-import { useClients } from "../harness/client.js";
+import { slackUser } from "../harness/banbot.js";
+import { useFakeBanBot } from "../harness/fake-banbot.js";
 
 const YAML = `
 access:
@@ -24,9 +24,8 @@ const OPERATOR = slackUser("U0MEMBER", { groups: ["S0OPS"] });
 const STRANGER = slackUser("U0NOBODY");
 
 describe("Dispatcher", () => {
-  const bot = useBanBot({ yaml: YAML });
-  const connect = useClients();
-  const fail2ban = () => connect(bot.sandbox.socketPath).fail2ban;
+  const bot = useFakeBanBot({ yaml: YAML });
+  const fail2ban = () => bot.fail2ban;
 
   it("refuses ungranted users, naming their ID, and changes nothing", async () => {
     const reply = await bot.run("ban 203.0.113.20 alpha", STRANGER);
@@ -66,6 +65,11 @@ describe("Dispatcher", () => {
   });
 
   it("audits changes, refusals and confirmations with who, where and the result", async () => {
+    await bot.run("ban 203.0.113.21 alpha", VIEWER);
+    await bot.run("ban 203.0.113.22 alpha", OPERATOR);
+    await bot.run("unban 203.0.113.22 alpha", OPERATOR);
+    await bot.run("jails", VIEWER);
+    await bot.run("status", STRANGER);
     const rows = bot.core.services.audit.query({ limit: 100 });
     const refusal = rows.find((r) => r.userId === "U0VIEWER" && r.command === "ban");
     expect(refusal).toMatchObject({ platform: "slack", channelId: "C0TEST", outcome: "refused", commandLine: "ban 203.0.113.21 alpha" });
@@ -99,7 +103,7 @@ describe("Dispatcher", () => {
 });
 
 describe("Dispatcher.drain", () => {
-  const bot = useBanBot();
+  const bot = useFakeBanBot();
 
   it("waits for commands under way, so shutdown does not cut them off", async () => {
     await bot.core.dispatcher.drain(1000);
@@ -115,7 +119,7 @@ describe("Dispatcher.drain", () => {
 });
 
 describe("Dispatcher when something breaks inside", () => {
-  const bot = useBanBot();
+  const bot = useFakeBanBot();
 
   it("shows an incident id and nothing internal, and logs nothing into the reply", async () => {
     // With the store closed under it, recording a timed ban throws an internal (non-user) error.

@@ -1,8 +1,11 @@
 import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, vi } from "vitest";
+import { CliConfigOps } from "../../src/core/fail2ban/config-ops.js";
 import { startFail2banSandbox } from "../../src/sandbox/fail2ban-sandbox.js";
 import type { Fail2banSandbox, StartFail2banSandboxOptions } from "../../src/sandbox/fail2ban-sandbox.js";
 import { readFrom } from "../../src/sandbox/server-process.js";
+import { silentLog } from "./client.js";
 import { escapeRegExp } from "./escape-regexp.js";
 import { TEST_JAILS } from "./test-jails.js";
 
@@ -27,6 +30,18 @@ export function useFail2ban(opts: Partial<StartFail2banSandboxOptions> = {}): { 
       return current;
     },
   };
+}
+
+/** fail2ban-client on the sandbox's configuration, as BanBot runs it: e.g. to start a jail a test stopped. */
+export function sandboxConfigOps(sandbox: Fail2banSandbox): CliConfigOps {
+  return new CliConfigOps({
+    clientPath: "fail2ban-client",
+    configDir: join(sandbox.dir, "conf"),
+    socketPath: sandbox.socketPath,
+    timeoutMs: 20_000,
+    log: silentLog,
+    jailExists: () => Promise.resolve(true),
+  });
 }
 
 /** Byte offset of the end of the server log now, for waitForServerLog's `from`. */

@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { Alert } from "../../src/core/alerts/alert.js";
 import { blocklistImportsJob } from "../../src/jobs/blocklist-imports.js";
 import { createAlertState } from "../../src/store/alert-state.js";
-import { useBanBot } from "../harness/banbot.js";
+import { useFakeBanBot } from "../harness/fake-banbot.js";
 import { silentLog } from "../harness/client.js";
 import { serveList, useListServer } from "../core/blocklist/list-server.js";
 
 const YAML = "blocklists:\n  allow_private_hosts: [127.0.0.1]\n";
 
 describe("blocklistImportsJob", () => {
-  const bot = useBanBot({ yaml: YAML });
+  const bot = useFakeBanBot({ yaml: YAML });
   const server = useListServer();
 
   it("imports due sources on schedule, and alerts once when one starts failing and once when it recovers", async () => {

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { buildScheduler } from "../../src/jobs/build.js";
 import type { Scheduler } from "../../src/jobs/scheduler.js";
-import { useBanBot } from "../harness/banbot.js";
-import { capturedLog, useClients } from "../harness/client.js";
+import { capturedLog } from "../harness/client.js";
+import { useFakeBanBot } from "../harness/fake-banbot.js";
 
 describe("the scheduled jobs during a fail2ban outage", () => {
-  const bot = useBanBot();
-  const connect = useClients();
+  const bot = useFakeBanBot();
   let scheduler: Scheduler | undefined;
   afterEach(async () => {
     await scheduler?.stop();
@@ -26,7 +25,7 @@ describe("the scheduled jobs during a fail2ban outage", () => {
     bot.clock.advance(11 * 60_000);
     const jobRun = (name: string) => bot.core.services.jobs.list().find((r) => r.name === name);
 
-    await bot.sandbox.stop();
+    bot.fail2ban.down();
     await jobs.runNow("health-check");
     await jobs.runNow("timed-ban-expiry");
     await jobs.runNow("blocklist-imports");
@@ -39,12 +38,12 @@ describe("the scheduled jobs during a fail2ban outage", () => {
     // The outage itself is the health check's to report; nothing was logged as a bug.
     expect(entries.filter((l) => l.level >= 50)).toEqual([]);
 
-    await bot.sandbox.restart();
+    bot.fail2ban.up();
     await jobs.runNow("health-check");
     await jobs.runNow("timed-ban-expiry");
     expect(jobRun("timed-ban-expiry")).toMatchObject({ ok: true, runs: 1, failures: 0 });
     expect(bot.core.services.timedBans.forIp("203.0.113.60")).toEqual([]);
-    expect(await connect(bot.sandbox.socketPath).fail2ban.jailsBanning(["203.0.113.60"])).toEqual([[]]);
+    expect(await bot.fail2ban.jailsBanning(["203.0.113.60"])).toEqual([[]]);
   });
 
   it("log a job that fails for a reason outside BanBot as a warning, and hold only on a recent check", async () => {
@@ -54,7 +53,7 @@ describe("the scheduled jobs during a fail2ban outage", () => {
     bot.clock.advance(11 * 60_000);
     const failures = () => entries.filter((l) => l.msg === "job failed").map((l) => [l.level, l.job]);
     // Down, but the health check has not looked yet: the job runs and finds the socket gone.
-    await bot.sandbox.stop();
+    bot.fail2ban.down();
     await jobs.runNow("timed-ban-expiry");
     expect(failures()).toEqual([[40, "timed-ban-expiry"]]);
     await jobs.runNow("health-check");
@@ -63,7 +62,7 @@ describe("the scheduled jobs during a fail2ban outage", () => {
     // Should the checks stop (nothing has refreshed that finding for minutes), the jobs run again.
     bot.clock.advance(3 * 60_000);
     await jobs.runNow("timed-ban-expiry");
-    await bot.sandbox.restart();
+    bot.fail2ban.up();
     expect(failures()).toEqual([
       [40, "timed-ban-expiry"],
       [40, "timed-ban-expiry"],

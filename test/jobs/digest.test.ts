@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Alert } from "../../src/core/alerts/alert.js";
 import { digestJob } from "../../src/jobs/digest.js";
-import { useBanBot } from "../harness/banbot.js";
+import { useFakeBanBot } from "../harness/fake-banbot.js";
 
 describe("digestJob", () => {
-  const bot = useBanBot();
+  const bot = useFakeBanBot();
 
   it("raises the last day's stats as one digest alert per day", async () => {
     const alerts: Alert[] = [];

@@ -8,6 +8,22 @@ export interface ProgressNote {
   settle(): Promise<boolean>;
 }
 
+/** The clock and timer progress runs on: real ones in the adapter, a manual one in tests. */
+export interface ProgressTimer {
+  /** Milliseconds, monotonic. */
+  now(): number;
+  /** Calls `fn` after `ms`; returns what cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+
+export const REAL_TIMER: ProgressTimer = {
+  now: () => performance.now(),
+  after: (ms, fn) => {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
 export interface ProgressNoteOptions {
   /** `shown`: an earlier note is showing, for this one to replace. */
   send: (status: string, shown: boolean) => Promise<unknown>;
@@ -19,23 +35,25 @@ export interface ProgressNoteOptions {
   /** Updates in between are merged: only the latest is sent. */
   minIntervalMs: number;
   log: Logger;
+  timer?: ProgressTimer;
 }
 
 export function createProgressNote(opts: ProgressNoteOptions): ProgressNote {
+  const clock = opts.timer ?? REAL_TIMER;
   let sends = 0;
   let lastAt = Number.NEGATIVE_INFINITY;
   let pending: string | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let cancel: (() => void) | undefined;
   let chain: Promise<void> = Promise.resolve();
   let shown = false;
   let settled = false;
   const flush = () => {
-    timer = undefined;
+    cancel = undefined;
     if (pending === undefined || settled) return;
     const status = pending;
     pending = undefined;
     sends++;
-    lastAt = performance.now();
+    lastAt = clock.now();
     chain = chain.then(async () => {
       try {
         await opts.send(status, shown);
@@ -52,13 +70,13 @@ export function createProgressNote(opts: ProgressNoteOptions): ProgressNote {
       // "Working on it" must not replace a real status that came first.
       if (status === "" && (sends > 0 || pending !== undefined)) return;
       pending = status;
-      const wait = lastAt + opts.minIntervalMs - performance.now();
+      const wait = lastAt + opts.minIntervalMs - clock.now();
       if (wait <= 0) flush();
-      else timer ??= setTimeout(flush, wait);
+      else cancel ??= clock.after(wait, flush);
     },
     async settle() {
       settled = true;
-      clearTimeout(timer);
+      cancel?.();
       await chain;
       return shown;
     },
@@ -75,15 +93,16 @@ export async function runWithProgress<T>(
   work: (progress: ((status: string) => void) | undefined) => Promise<T>,
   note: ProgressNote,
   afterMs: number | undefined,
+  timer: ProgressTimer = REAL_TIMER,
 ): Promise<{ value: T; progressShown: boolean }> {
   if (afterMs === undefined) return { value: await work(undefined), progressShown: false };
-  const timer = setTimeout(() => note.update(""), afterMs);
+  const cancel = timer.after(afterMs, () => note.update(""));
   let value: T;
   let progressShown: boolean;
   try {
     value = await work((status) => note.update(status));
   } finally {
-    clearTimeout(timer);
+    cancel();
     progressShown = await note.settle();
   }
   return { value, progressShown };

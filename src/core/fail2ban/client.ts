@@ -75,6 +75,11 @@ export interface Fail2ban {
   dbPurgeAgeSeconds(): Promise<number | undefined>;
 }
 
+/** A Fail2ban whose requests can wait in another lane of its connection (see Fail2banConnection). */
+export interface LanedFail2ban extends Fail2ban {
+  inLane(lane: Lane): Fail2ban;
+}
+
 export type ActionProperty =
   | { kind: "value"; value: string | number | boolean | undefined }
   | { kind: "missing-action" }
@@ -88,7 +93,7 @@ export interface BulkOptions {
 
 const DEFAULT_CHUNK = 500;
 
-export class SocketFail2ban implements Fail2ban {
+export class SocketFail2ban implements LanedFail2ban {
   // Shared by every lane's view of one connection: the server's version is one fact.
   private readonly known: { caps?: Promise<Capabilities> };
 

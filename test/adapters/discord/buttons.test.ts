@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { useBanBot } from "../../harness/banbot.js";
 import { useClients } from "../../harness/client.js";
 import { buttonId, componentsOf, embedOf, IS_COMPONENTS_V2, textOf, titleOf, useDiscord, type Callback } from "./harness.js";
@@ -12,6 +12,7 @@ describe("Discord buttons and menus", () => {
   const discord = useDiscord({ core: () => bot.core });
   const connect = useClients();
   const fail2ban = () => connect(bot.sandbox.socketPath).fail2ban;
+  beforeEach(() => fail2ban().unbanAll());
 
   it("runs a row's Unban as the member who clicks, updating the message and saying who did it", async () => {
     await fail2ban().ban("alpha", ["192.0.2.20", "192.0.2.21"]);
@@ -33,6 +34,7 @@ describe("Discord buttons and menus", () => {
   });
 
   it("refuses a member without the role privately, and fail2ban is unchanged", async () => {
+    await fail2ban().ban("alpha", ["192.0.2.21"]);
     const list = await discord.slash(VIEWER, { subcommand: "banned", options: { jail: "alpha" } });
     for (const member of [VIEWER, NOBODY]) {
       const refusal = await discord.click(member, { customId: buttonId(list, "Unban 192.0.2.21"), messageId: MESSAGE });
@@ -78,7 +80,8 @@ describe("Discord buttons and menus", () => {
   });
 
   it("refuses a view button that would run a command that changes something", async () => {
-    const [ip] = await fail2ban().bannedIps("beta");
+    const ip = "198.18.1.77";
+    await fail2ban().ban("beta", [ip]);
     const refused = await discord.click(OPERATOR, { customId: `v1:=unban ${ip} beta`, messageId: MESSAGE, v2: true });
     expect(refused.type).toBe(4);
     expect(embedOf(refused)?.title).toBe("Button expired");
@@ -105,6 +108,7 @@ describe("Discord confirmation of destructive commands", () => {
   const discord = useDiscord({ core: () => bot.core });
   const connect = useClients();
   const fail2ban = () => connect(bot.sandbox.socketPath).fail2ban;
+  beforeEach(() => fail2ban().unbanAll());
 
   it("stops a jail only on Confirm, which only the admin who asked can use", async () => {
     const ask = await discord.slash(ADMIN, { subcommand: "stop", options: { jail: "beta" } });
@@ -154,6 +158,7 @@ describe("Discord confirmation of destructive commands", () => {
   });
 
   it("lets a confirmation expire", async () => {
+    await fail2ban().ban("alpha", ["192.0.2.30"]);
     const ask = await discord.slash(ADMIN, { subcommand: "unban-all", options: { jail: "alpha" } });
     bot.clock.advance(300_001);
     const late = await discord.click(ADMIN, { customId: buttonId(ask, "Confirm"), messageId: MESSAGE, ephemeral: true });

@@ -26,7 +26,7 @@ describe("Discord adapter failures", () => {
     await expect.poll(() => callbacks(id).length, { timeout: 5000 }).toBe(2);
     const retry = callbacks(id)[1]!.body as Callback;
     expect(embedOf(retry)?.title).toBe("Something went wrong");
-    const entry = capture.entries.find((e) => e.msg === "discord interaction failed");
+    const entry = capture.entries.find((e) => e.msg === "discord interaction failed" && e.interaction === id);
     expect(entry).toMatchObject({ level: 50, interaction: id, userId: VIEWER.id, err: { message: expect.stringMatching(/Invalid Form Body/) } });
     expect(embedOf(retry)?.description).toContain(`ref \`${String(entry?.incident)}\``);
   });

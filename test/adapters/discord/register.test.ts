@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../../commands/index.js";
 import { registerCommands } from "../../../src/cli/register.js";
 import type { DiscordConfig } from "../../../src/config.js";
@@ -11,12 +11,13 @@ import { TOKEN } from "./harness.js";
 const APP = FAKE_GUILD.applicationId;
 const GUILD_ROUTE = `/api/v10/applications/${APP}/guilds/${FAKE_GUILD.id}/commands`;
 
+// Each test on a Discord of its own, where /f2b is not registered yet.
 describe("banbot register", () => {
   let fake: FakeDiscord;
-  beforeAll(async () => {
+  beforeEach(async () => {
     fake = await FakeDiscord.start(FAKE_GUILD);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await fake.close();
   });
   const discord = (guildId: string | undefined): DiscordConfig => ({ token: TOKEN, applicationId: APP, guildId, apiUrl: `${fake.apiUrl}/` });
@@ -41,6 +42,7 @@ describe("banbot register", () => {
   });
 
   it("writes nothing the second time and says it is up to date", async () => {
+    await register(FAKE_GUILD.id);
     const { lines, requests, result } = await register(FAKE_GUILD.id);
     expect(requests.map((r) => r.method)).toEqual(["GET"]);
     expect(result.updated).toBe(false);
@@ -48,6 +50,7 @@ describe("banbot register", () => {
   });
 
   it("ignores what Discord adds or leaves out in its copy (ids, localisations, false flags)", async () => {
+    await register(FAKE_GUILD.id);
     const stored = fake.commands.get(GUILD_ROUTE.replace("/api/v10", "")) as { options: Record<string, unknown>[] }[];
     for (const sub of stored[0]!.options) for (const option of (sub.options as Record<string, unknown>[]) ?? []) {
       if (option.required === false) delete option.required;
@@ -57,6 +60,7 @@ describe("banbot register", () => {
   });
 
   it("says which subcommands were added, changed and removed, and which other commands go", async () => {
+    await register(FAKE_GUILD.id);
     const route = GUILD_ROUTE.replace("/api/v10", "");
     const [f2b] = fake.commands.get(route) as { options: { name: string; description: string }[] }[];
     f2b!.options = f2b!.options.filter((o) => o.name !== "status").map((o) => (o.name === "ban" ? { ...o, description: "old text" } : o));
@@ -82,6 +86,7 @@ describe("banbot register", () => {
   });
 
   it("restricts a global /f2b registered before to servers", async () => {
+    await register(undefined);
     const route = `/applications/${APP}/commands`;
     const [f2b] = fake.commands.get(route) as { contexts?: number[] | null }[];
     f2b!.contexts = null;

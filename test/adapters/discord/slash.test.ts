@@ -19,14 +19,19 @@ interface Row {
   ephemeral?: boolean;
   /** A table: a Components V2 message (flags 1 << 15). */
   v2?: boolean;
+  /** fail2ban's state before the command; every row starts from no bans. */
+  given?: (fail2ban: SocketFail2ban) => Promise<unknown>;
   check?: Check;
 }
+
+const twoBans = (fail2ban: SocketFail2ban) => fail2ban.ban("alpha", ["192.0.2.10", "192.0.2.11"]);
+const oneBan = (fail2ban: SocketFail2ban) => fail2ban.ban("alpha", ["192.0.2.10"]);
 
 // fail2ban 1.0 has no `get <jail> idle`; BanBot keeps the idle flag in its own store.
 const idleOf = ({ core }: Parameters<Check>[0], jail: string) => core.services.jailNotes.idleOf(core.services.host, jail)?.idle;
 
-// Every catalogue command typed as `/f2b <subcommand>` with Discord's typed options, in order (the
-// rows share one fail2ban), checked by the reply and, for changes, by fail2ban's own state.
+// Every catalogue command typed as `/f2b <subcommand>` with Discord's typed options, checked by the
+// reply and, for changes, by fail2ban's own state. The rows share one fail2ban; each sets up the bans it needs.
 const ROWS: Row[] = [
   { who: VIEWER, subcommand: "help", title: "BanBot commands", v2: true },
   { who: VIEWER, subcommand: "help", options: { command: "ban" }, title: "Help: ban", v2: true },
@@ -41,14 +46,15 @@ const ROWS: Row[] = [
   },
   { who: VIEWER, subcommand: "jails", title: "2 jails", v2: true },
   { who: VIEWER, subcommand: "jail", options: { jail: "alpha" }, title: "Jail alpha" },
-  { who: VIEWER, subcommand: "banned", options: { jail: "alpha" }, title: "2 banned in alpha", v2: true },
-  { who: VIEWER, subcommand: "banned", options: { jail: "alpha", search: "192.0.2.11" }, title: '1 banned in alpha matching "192.0.2.11"', v2: true },
+  { who: VIEWER, subcommand: "banned", options: { jail: "alpha" }, title: "2 banned in alpha", v2: true, given: twoBans },
+  { who: VIEWER, subcommand: "banned", options: { jail: "alpha", search: "192.0.2.11" }, title: '1 banned in alpha matching "192.0.2.11"', v2: true, given: twoBans },
   { who: VIEWER, subcommand: "ip", options: { ip: "192.0.2.10" }, title: "Address 192.0.2.10" },
   {
     who: OPERATOR,
     subcommand: "unban",
     options: { ips: "192.0.2.11", jail: "alpha" },
     title: "Unbanned 192.0.2.11 in alpha",
+    given: twoBans,
     check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(["192.0.2.10"]),
   },
   {
@@ -71,12 +77,12 @@ const ROWS: Row[] = [
   { who: ADMIN, subcommand: "stop", options: { jail: "beta" }, title: "Confirm: stop beta", ephemeral: true, check: async ({ fail2ban }) => expect((await fail2ban.status()).jails).toEqual(["alpha", "beta"]) },
   { who: ADMIN, subcommand: "start", options: { jail: "beta" }, title: "Confirm: start beta", ephemeral: true },
   { who: ADMIN, subcommand: "reload-all", title: "Confirm: reload-all", ephemeral: true },
-  { who: ADMIN, subcommand: "unban-all", options: { jail: "alpha" }, title: "Confirm: unban-all alpha", ephemeral: true, check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(["192.0.2.10"]) },
+  { who: ADMIN, subcommand: "unban-all", options: { jail: "alpha" }, title: "Confirm: unban-all alpha", ephemeral: true, given: oneBan, check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(["192.0.2.10"]) },
   { who: VIEWER, subcommand: "audit", title: /^Audit log/, v2: true },
   { who: VIEWER, subcommand: "audit", options: { user: OPERATOR.id, since: "1h" }, title: /^Audit log/, v2: true },
   // Refusals and mistakes: private, and nothing changes.
   { who: NOBODY, subcommand: "status", title: "Not allowed", ephemeral: true },
-  { who: VIEWER, subcommand: "ban", options: { jail: "alpha", ips: "192.0.2.12" }, title: "Not allowed", ephemeral: true, check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(["192.0.2.10"]) },
+  { who: VIEWER, subcommand: "ban", options: { jail: "alpha", ips: "192.0.2.12" }, title: "Not allowed", ephemeral: true, given: oneBan, check: async ({ fail2ban }) => expect(await fail2ban.bannedIps("alpha")).toEqual(["192.0.2.10"]) },
   { who: OPERATOR, subcommand: "ban", options: { jail: "alpha", ips: "192.0.2.300" }, title: "Cannot read that command", ephemeral: true },
   { who: OPERATOR, subcommand: "jail", options: { jail: "nosuch" }, title: "Cannot do that", ephemeral: true },
 ];
@@ -87,12 +93,15 @@ describe("Discord /f2b commands", () => {
   const connect = useClients();
 
   it.each(ROWS.map((row) => [`${row.who.username} /f2b ${row.subcommand} ${JSON.stringify(row.options ?? {})}`, row] as const))("%s", async (_, row) => {
+    const fail2ban = connect(bot.sandbox.socketPath).fail2ban;
+    await fail2ban.unbanAll();
+    await row.given?.(fail2ban);
     // A slow one (reload runs fail2ban-client) may be deferred and then edited: same message.
     const { message } = await discord.answer(discord.slashRaw(row.who, { subcommand: row.subcommand, options: row.options }));
     expect(titleOf(message).replaceAll("\\", "")).toMatch(typeof row.title === "string" ? new RegExp(`^${escapeRegExp(row.title)}$`) : row.title);
     expect(message.flags).toBe((row.ephemeral ? 64 : 0) + (row.v2 ? IS_COMPONENTS_V2 : 0) || undefined);
     expect(message.allowed_mentions).toEqual({ parse: [] });
-    await row.check?.({ fail2ban: connect(bot.sandbox.socketPath).fail2ban, core: bot.core });
+    await row.check?.({ fail2ban, core: bot.core });
   });
 
   it("tells a refused member their Discord user ID, so an admin can grant it", async () => {

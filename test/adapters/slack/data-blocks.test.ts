@@ -29,15 +29,15 @@ describe("Slack data blocks through bolt, per workspace", () => {
   const s = useSlackBot({ mode: "http", yaml: IN_CHANNEL_YAML });
   beforeAll(() => archiveBans(s));
 
-  it("shows `top` as a data table and a native chart where the workspace has them, uploading no file", async () => {
+  it("shows `top` as a data table and a native chart where the workspace has them, uploading no file; falls back to a text table and an uploaded PNG when Slack answers invalid_blocks, and remembers that for the workspace", async () => {
     const reply = await resultOf(s.fake, await s.slack.slash("top ips 30d"));
     expect(reply.response_type).toBe("in_channel");
     expect(types(reply)).toEqual(["header", "data_table", "actions", "data_visualization"]);
     expect(reply.blocks).toContainEqual(expect.objectContaining({ type: "data_visualization", title: "Top ips by bans" }));
     expect(s.fake.calls("files.getUploadURLExternal")).toHaveLength(0);
-  });
 
-  it("falls back to a text table and an uploaded PNG when Slack answers invalid_blocks, and remembers that for the workspace", async () => {
+    // Then Slack answers invalid_blocks: a text table and an uploaded PNG, and the workspace is
+    // remembered as one without data blocks.
     s.fake.withoutBlocks();
     const first = await s.slack.slash("top countries 30d");
     // Charts are dropped first (the newer block), then tables: two refusals, then the text reply.
@@ -54,10 +54,10 @@ describe("Slack data blocks through bolt, per workspace", () => {
     // The next reply, typed or clicked, goes straight to the fallback.
     const refusals = s.fake.refusedBlocks.length;
     const again = await s.slack.slash("top ips 30d");
-    const reply = await resultOf(s.fake, again);
+    const fallback = await resultOf(s.fake, again);
     expect(s.fake.responses(again.responseUrl)).toHaveLength(1);
-    expect(types(reply)).toEqual(["header", "section", "actions"]);
-    const clicked = await s.slack.click(findButton(reply, "History 192.0.2.1"));
+    expect(types(fallback)).toEqual(["header", "section", "actions"]);
+    const clicked = await s.slack.click(findButton(fallback, "History 192.0.2.1"));
     expect(types(await resultOf(s.fake, clicked))).not.toContain("data_table");
     expect(s.fake.responses(clicked.responseUrl)).toHaveLength(1);
     expect(s.fake.refusedBlocks).toHaveLength(refusals);

@@ -1,39 +1,41 @@
 import { rm, writeFile } from "node:fs/promises";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Alert } from "../../../src/core/alerts/alert.js";
 import { checkSilentJails, type SilentDeps } from "../../../src/core/alerts/silent.js";
-import type { SocketFail2ban } from "../../../src/core/fail2ban/client.js";
 import { createAlertState } from "../../../src/store/alert-state.js";
+import { FakeFail2ban } from "../../fakes/fake-fail2ban.js";
 import { TestClock } from "../../harness/banbot.js";
-import { useClients } from "../../harness/client.js";
-import { useFail2ban } from "../../harness/fail2ban.js";
 import { migratedStore } from "../../harness/store.js";
+import { useTempDir } from "../../harness/temp-dir.js";
+import { TEST_JAILS } from "../../harness/test-jails.js";
 
 const HOUR = 3_600_000;
 
-// fail2ban's real failure counters and the real log files; hours pass on a test clock between checks.
-describe("checkSilentJails against a real fail2ban-server", () => {
-  const f2b = useFail2ban();
-  const connect = useClients();
-  const clock = new TestClock();
-  const alerts: Alert[] = [];
+// fail2ban's failure counters (the fake's) and real log files; hours pass on a test clock between checks.
+describe("checkSilentJails", () => {
+  const tmp = useTempDir("bb-silent-");
+  let clock: TestClock;
+  let fail2ban: FakeFail2ban;
+  let alerts: Alert[];
   let deps: SilentDeps;
-  let fail2ban: SocketFail2ban;
   let next = 1;
+  const logFile = (jail: string) => join(tmp.path, `${jail}.log`);
 
-  beforeAll(() => {
-    fail2ban = connect(f2b.sandbox.socketPath).fail2ban;
+  beforeEach(async () => {
+    clock = new TestClock();
+    for (const jail of TEST_JAILS) await writeFile(logFile(jail.name), "");
+    fail2ban = new FakeFail2ban({ jails: TEST_JAILS.map((j) => ({ ...j, logpaths: [logFile(j.name)] })), now: () => clock.now() });
+    alerts = [];
     deps = { fail2ban, state: createAlertState(migratedStore()), raise: (a) => alerts.push(a), now: () => clock.now(), host: "web1", afterMs: 2 * HOUR };
   });
 
   /** `n` failed logins in alpha, each from a new address (below maxretry: counted, not banned). */
-  async function failures(n: number): Promise<void> {
-    const before = (await fail2ban.jailStatus("alpha", { short: true })).totalFailed;
-    await f2b.sandbox.appendLog("alpha", Array.from({ length: n }, () => `FAIL login from 192.0.2.${next++}`));
-    await vi.waitFor(async () => expect((await fail2ban.jailStatus("alpha", { short: true })).totalFailed).toBe(before + n), { timeout: 10_000, interval: 50 });
-  }
+  const failures = (n: number) => {
+    for (let i = 0; i < n; i++) fail2ban.fail("alpha", `192.0.2.${next++ % 250}`);
+  };
   const hour = async (n: number) => {
-    if (n > 0) await failures(n);
+    failures(n);
     clock.advance(HOUR);
     await checkSilentJails(deps);
   };
@@ -51,9 +53,9 @@ describe("checkSilentJails against a real fail2ban-server", () => {
     expect(alerts[0]).toMatchObject({ kind: "silent", jail: "alpha", step: "open", reply: { title: "Jail alpha on web1 has gone silent", tone: "warn" } });
     expect(alerts[0]!.reply.text).toMatch(/^fail2ban has counted no failure in it for 2h, where it usually counts about 19 an hour/);
     const field = (label: string) => alerts[0]!.reply.fields?.find((f) => f.label === label)?.value;
-    expect(field("Watches")).toBe(f2b.sandbox.logFile("alpha"));
-    // fail2ban tells the backend over its socket from 1.1 on (the sandbox's jails poll).
-    expect(field("Backend")).toBe((await fail2ban.capabilities()).statsFlavor ? "polling" : "unknown (fail2ban before 1.1 does not say)");
+    expect(field("Watches")).toBe(logFile("alpha"));
+    // fail2ban tells the backend over its socket from 1.1 on.
+    expect(field("Backend")).toBe("unknown (fail2ban before 1.1 does not say)");
     // The silence goes on: nothing more, and a jail that never had failures is never silent.
     for (let i = 0; i < 24; i++) await hour(0);
     expect(alerts).toHaveLength(1);
@@ -68,9 +70,8 @@ describe("checkSilentJails against a real fail2ban-server", () => {
   });
 
   it("alerts at once when a jail's log files no longer exist, and recovers when failures are counted again", { timeout: 60_000 }, async () => {
-    alerts.length = 0;
     await hour(20);
-    const log = f2b.sandbox.logFile("alpha");
+    const log = logFile("alpha");
     // logrotate moved the file away and nothing writes a new one.
     await rm(log);
     await hour(0);

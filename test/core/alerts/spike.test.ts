@@ -60,7 +60,7 @@ describe("SpikeDetector with the history capture (real fail2ban, real action and
     db.close();
   });
 
-  it("opens an incident from fail2ban's filter bans as they arrive, never from BanBot's own or hand-made ones", { timeout: 60_000 }, async () => {
+  it("opens an incident from fail2ban's filter bans as they arrive, never from BanBot's own or hand-made ones; updates it while it grows, and resolves it after two calm ticks", { timeout: 90_000 }, async () => {
     const fail2ban = connect(f2b.sandbox.socketPath).fail2ban;
     await detector.tick();
     expect(createAlertState(db).get(SOURCES_KEY)).toMatchObject({ events: ["alpha", "beta"], counter: [] });
@@ -82,22 +82,26 @@ describe("SpikeDetector with the history capture (real fail2ban, real action and
     await vi.waitFor(() => expect(alerts).toHaveLength(1), { timeout: 10_000, interval: 50 });
     const [opened] = alerts;
     expect(opened).toMatchObject({ kind: "spike", jail: "alpha", step: "open", reply: { title: "Ban spike in alpha on web1", tone: "warn" } });
-    expect(opened!.reply.text).toBe("12 bans in the last 2 minutes, about none usually.");
-    // The breakdown describes the same 12 bans.
+    // It opens once 10 have arrived; the capture may deliver the last of the 12 a moment later.
+    const seen = Number(/^(\d+) bans in the last 2 minutes, about none usually\.$/.exec(opened!.reply.text ?? "")?.[1]);
+    expect(seen).toBeGreaterThanOrEqual(10);
+    expect(seen).toBeLessThanOrEqual(12);
+    // The breakdown describes the same bans.
     const field = (label: string) => opened!.reply.fields?.find((f) => f.label === label)?.value ?? "";
     expect(field("Latest addresses").split("\n").every((ip) => attack.includes(ip))).toBe(true);
-    expect(field("Countries").split("\n").sort()).toEqual(["🇩🇪 Germany (6)", "🇫🇷 France (6)"]);
-    // The six of no known AS are counted as such, not left out.
-    expect(field("Networks").split("\n").sort()).toEqual(["AS64500 Example (6)", "unknown (6)"]);
+    const countries = new Map(field("Countries").split("\n").map((line) => /^(.+) \((\d+)\)$/.exec(line)!.slice(1, 3) as [string, string]));
+    expect([...countries.keys()].sort()).toEqual(["🇩🇪 Germany", "🇫🇷 France"]);
+    expect(Number(countries.get("🇩🇪 Germany")) + Number(countries.get("🇫🇷 France"))).toBe(seen);
+    // Those of no known AS are counted as such, not left out.
+    expect(field("Networks").split("\n").sort()).toEqual([`AS64500 Example (${countries.get("🇫🇷 France")})`, `unknown (${countries.get("🇩🇪 Germany")})`]);
     expect(opened!.reply.notes).toContain("Seen as the bans happened, from the history capture.");
-    // The rate chart counts the same 12 bans per minute of the window.
+    // The rate chart counts the same bans per minute of the window.
     const rate = opened!.reply.images?.[0]?.chart;
     expect(rate).toMatchObject({ kind: "timeline", title: "Bans per minute", series: [{ name: "alpha" }] });
-    expect(rate!.series[0]!.values.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(rate!.series[0]!.values.reduce((a, b) => a + b, 0)).toBe(seen);
     expect(opened!.reply.actions?.map((a) => a.command)).toEqual(["banned alpha", "alerts-mute spike:alpha for 1h", "stop alpha"]);
-  });
 
-  it("updates the incident while it grows, and resolves it after two calm ticks", { timeout: 60_000 }, async () => {
+    // The incident is updated while it grows, and resolved after two calm ticks.
     await causeBansByLog(f2b.sandbox, "alpha", attackers("203.0.113", 101, 8));
     await vi.waitFor(() => expect(history.count({ jail: "alpha" }, 1000)).toBe(80), { timeout: 10_000, interval: 50 });
     // Within 30 s of the last edit, the growth waits for the tick.

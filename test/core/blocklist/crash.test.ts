@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { Fail2banDatabase } from "../../../src/core/fail2ban/database.js";
 import { serveList } from "./list-server.js";
 import { addresses, sorted, useImport } from "./use-import.js";
 
@@ -19,8 +20,11 @@ describe("blocklist import when fail2ban dies mid-run", () => {
     };
     const report = await t.blocklists.runImport("kill");
     await restarted;
-    // fail2ban restores the bans in its database about 0.2 s after it starts; let that settle.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // fail2ban restores the bans in its database a moment after it starts: wait until it has them all.
+    const db = Fail2banDatabase.open(t.bot.sandbox.dbPath);
+    const stored = [...db.banTimes("alpha", list).keys()];
+    db.close();
+    await vi.waitFor(async () => expect(await t.bannedIn("alpha")).toEqual(expect.arrayContaining(stored)), { timeout: 10_000, interval: 50 });
     expect(["ok", "failed"]).toContain(report.outcome);
     const after = new Set(await t.bannedIn("alpha"));
     const missing = list.filter((ip) => !after.has(ip));

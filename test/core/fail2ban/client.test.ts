@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isUserError } from "../../../src/core/errors.js";
-import { causeBanByLog, useFail2ban } from "../../harness/fail2ban.js";
+import { causeBanByLog, sandboxConfigOps, useFail2ban } from "../../harness/fail2ban.js";
 import { useClients } from "../../harness/client.js";
 
 // Every client operation against a real fail2ban-server; state is checked by asking fail2ban back,
@@ -146,5 +146,7 @@ describe("SocketFail2ban", () => {
     const fail2ban = client();
     await fail2ban.stopJail("beta");
     expect((await fail2ban.status()).jails).toEqual(["alpha"]);
+    // Back from the configuration, for the tests that use it.
+    await sandboxConfigOps(f2b.sandbox).startJail("beta");
   });
 });
