@@ -82,6 +82,49 @@ else
   fail "docker/banbot.example.yaml does not load"
 fi
 
+# --- compose.fleet.yaml and its example configs ------------------------------------------------------
+if node --input-type=module - <<'JS'; then ok "docker/compose.fleet.yaml"; else fail "docker/compose.fleet.yaml"; fi
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
+
+const problems = [];
+const need = (cond, what) => { if (!cond) problems.push(what); };
+const compose = parse(readFileSync("docker/compose.fleet.yaml", "utf8"));
+const services = compose?.services ?? {};
+const named = Object.keys(compose?.volumes ?? {});
+const profile = { nats: "central", front: "central", fail2ban: "host", agent: "host" };
+for (const [name, p] of Object.entries(profile)) need(services[name]?.profiles?.includes(p), `${name} in profile ${p}`);
+for (const [name, svc] of Object.entries(services)) {
+  for (const v of svc.volumes ?? []) {
+    const [source, target] = v.split(":");
+    if (source.startsWith("./fleet-credentials/")) continue; // written by banbot fleet-config
+    if (source.startsWith("./fleet/")) need(existsSync(`docker/${source.slice(2).replace(/\.yaml$/, ".example.yaml")}`), `${name}: ${source} has an example`);
+    else if (source.startsWith("./fail2ban/")) need(existsSync(`docker/${source.slice(2)}`), `${name}: ${source} exists`);
+    else if (!source.startsWith(".") && !source.startsWith("/")) need(named.includes(source), `${name}: volume ${source} declared`);
+    if (target === "/etc/banbot/banbot.yaml") need(svc.environment?.BANBOT_CONFIG === target, `${name}: BANBOT_CONFIG is its mounted config`);
+  }
+}
+need(services.front?.command?.[0] === "start" && services.agent?.command?.[0] === "agent", "front runs start, agent runs agent");
+need(services.front?.environment?.BANBOT_NATS_URL === "nats://nats:4222", "front reaches the nats service");
+need(String(services.agent?.environment?.BANBOT_NATS_URL).includes("BANBOT_NATS_URL") && String(services.agent?.environment?.BANBOT_HOST).includes("BANBOT_HOST"), "agent takes BANBOT_NATS_URL and BANBOT_HOST");
+need(services.nats?.command?.join(" ").includes("/etc/nats/nats-server.conf"), "nats runs with the generated config");
+if (problems.length) {
+  for (const p of problems) console.error(`  missing: ${p}`);
+  process.exit(1);
+}
+JS
+for example in docker/fleet/front.example.yaml docker/fleet/agent.example.yaml; do
+  if npx --no-install tsx -e '
+    import("./src/config.ts").then(({ loadConfig }) => {
+      const c = loadConfig({ BANBOT_NATS_URL: "nats://127.0.0.1:4222" }, require("node:fs").readFileSync(process.argv[1], "utf8"));
+      if (c.fleet.auth.kind !== "nkey") throw new Error("no nkey_seed_file");
+    }).catch((err) => { console.error(err.message); process.exit(1); });' "$example"; then
+    ok "$example is a valid fleet config"
+  else
+    fail "$example does not load"
+  fi
+done
+
 # --- Dockerfile --------------------------------------------------------------------------------------
 dockerfile=docker/Dockerfile
 if command -v hadolint >/dev/null 2>&1; then

@@ -4,6 +4,7 @@ import { benchBlocklist } from "./blocklist.js";
 import { benchCli } from "./cli.js";
 import { benchDiscord } from "./discord.js";
 import { benchFail2banClient } from "./fail2ban-client.js";
+import { benchFleet } from "./fleet.js";
 import { benchGeo } from "./geo.js";
 import { benchHistory } from "./history.js";
 import { benchSlack } from "./slack.js";
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<void>> = {
   slack: benchSlack,
   discord: benchDiscord,
   alerts: benchAlerts,
+  fleet: benchFleet,
 };
 
 // Each bench's own time, and the total: `npm run bench` should stay within about ten minutes.

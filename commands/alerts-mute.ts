@@ -15,6 +15,7 @@ export const alertsMute = defineCommand({
     { name: "duration", kind: "duration", keyword: "for", description: "how long; until unmuted when left out" },
   ],
   role: "operator",
+  front: true,
   effect: "change",
   run({ what, duration }, { mutes, clock, actor }: Ctx<"mutes" | "clock">) {
     const [kind, jail, extra] = what.split(":");

@@ -10,6 +10,7 @@ export const alerts = defineCommand({
   examples: ["alerts"],
   options: [],
   role: "viewer",
+  front: true,
   effect: "read",
   run(_values, { alerts: service, mutes, clock }: Ctx<"alerts" | "mutes" | "clock">) {
     const now = clock.now();

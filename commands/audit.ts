@@ -21,6 +21,7 @@ export const audit = defineCommand({
     { name: "before", kind: "int", min: 1, keyword: "before", internal: true, description: "continue before this entry (Prev button)" },
   ],
   role: "viewer",
+  front: true,
   effect: "read",
   run({ since, user, after, before }, { audit: log, clock }: Ctx<"audit" | "clock">): Promise<Reply> {
     const filter = { userId: user, since: since === undefined ? undefined : clock.now() - since };

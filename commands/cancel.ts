@@ -9,6 +9,7 @@ export const cancel = defineCommand({
   examples: ["cancel 3k9sQ2xVbT1m"],
   options: [{ name: "token", kind: "text", required: true, description: "the confirmation to drop" }],
   role: "viewer",
+  front: true,
   internal: true,
   effect: "change",
   run({ token }, { confirmations, actor }: Ctx<"confirmations">) {

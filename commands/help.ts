@@ -9,6 +9,7 @@ export const help = defineCommand({
   examples: ["help", "help ban", "help blocklist", "help blocklist add"],
   options: [{ name: "command", kind: "text", rest: true, description: "a command name" }],
   role: "viewer",
+  front: true,
   effect: "read",
   run({ command }, { catalogue }: Ctx<"catalogue">) {
     if (!command) return Promise.resolve(renderHelp(catalogue));

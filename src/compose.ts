@@ -7,10 +7,11 @@ import { createAuditLog } from "./store/audit-log.js";
 import { createConfirmations } from "./store/confirmations.js";
 import { createJailNotes } from "./store/jail-notes.js";
 import { createTimedBans } from "./store/timed-bans.js";
-import { Alerts } from "./core/alerts/alerts.js";
+import { Alerts, type AlertsDeps } from "./core/alerts/alerts.js";
 import { createOutbox } from "./store/outbox.js";
 import type { Outbox } from "./core/ports/outbox.js";
 import { buildBlocklists } from "./compose/blocklists.js";
+import type { FleetHosts } from "./core/ports/fleet.js";
 import { openGeoDatabases } from "./core/geo/databases.js";
 import { embeddedAsnDatabase, embeddedCountryDatabase } from "./core/geo/embedded.js";
 import { createGeoFallback } from "./core/geo/fallback.js";
@@ -75,6 +76,10 @@ export interface CoreOptions {
    * ends before anything could scrape it: without them it never loads prom-client either.
    */
   metrics?: boolean;
+  /** A fleet agent's alert routing: every alert waits for its front (see fleetAlertRoute). */
+  routeAlert?: AlertsDeps["route"];
+  /** A fleet's front: commands run on the hosts `on …` names. */
+  fleet?: FleetHosts;
 }
 
 /** Builds the platform-neutral core on an open, migrated store. Called from the composition root only. */
@@ -93,7 +98,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
       })),
       fail2banLog,
     );
-  const host = hostname();
+  const host = config.fleet.host ?? hostname();
   // Everything below is built on first use: a one-shot command builds what its command reads
   // (`exec -- status`: the job runs and the alert state), not the geo databases, the history or the
   // blocklists; `banbot start` ends up building all of it as its jobs and adapters start.
@@ -196,7 +201,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     blocklists: () => blocklists().blocklists,
     geo,
     alerts: () =>
-      new Alerts({ routes: config.alerts.routes, mutes: mutes(), outbox: outbox(), state: alertState(), now: () => clock.now(), host, blocklistLargeChange: config.alerts.blocklist.largeChange }),
+      new Alerts({ routes: config.alerts.routes, mutes: mutes(), outbox: outbox(), state: alertState(), now: () => clock.now(), host, blocklistLargeChange: config.alerts.blocklist.largeChange, route: opts.routeAlert }),
     mutes,
     history,
     jobs: () => createJobRuns(db),
@@ -209,6 +214,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     confirmTtlMs: config.commands.confirmTimeoutMs,
     observe: (event) => metrics.ifBuilt()?.observeCommand(event),
     storeWritable: () => writableWithin(storeWritable, COMMAND_STORE_WAIT_MS),
+    fleet: opts.fleet,
   });
   const close = async (): Promise<void> => {
     await blocklists.ifBuilt()?.close();

@@ -22,7 +22,7 @@ export interface DiscordConfig {
   apiUrl: string | undefined;
 }
 
-export interface Config extends Omit<ConfigFile, "fail2ban"> {
+export interface Config extends Omit<ConfigFile, "fail2ban" | "fleet"> {
   configFile: string | undefined;
   dataDir: string;
   fail2ban: ConfigFile["fail2ban"] & { socket: string };
@@ -30,6 +30,8 @@ export interface Config extends Omit<ConfigFile, "fail2ban"> {
   http: { port: number | undefined; host: string };
   slack: SlackConfig | undefined;
   discord: DiscordConfig | undefined;
+  /** `url` set: fleet mode. `host`: BANBOT_HOST; the hostname stands in where unset. */
+  fleet: ConfigFile["fleet"] & { url: string | undefined; host: string | undefined };
 }
 
 type EnvSource = Record<string, string | undefined>;
@@ -127,6 +129,7 @@ function assemble(env: Env, file: ConfigFile): Config {
     fail2ban: { socket: env.BANBOT_FAIL2BAN_SOCKET, ...file.fail2ban },
     log: { level: env.BANBOT_LOG_LEVEL },
     http: { port: env.BANBOT_HTTP_PORT, host: env.BANBOT_HTTP_HOST },
+    fleet: { ...file.fleet, url: env.BANBOT_NATS_URL, host: env.BANBOT_HOST },
     slack:
       env.SLACK_BOT_TOKEN === undefined
         ? undefined

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import pino from "pino";
@@ -10,8 +10,10 @@ import { argsWithStdin, commandLineFrom, parseExecArgs, runExec } from "./cli/ex
 import { openStore } from "./cli/store-path.js";
 import { buildCore, type Core, type CoreOptions } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
+import { within } from "./core/deadline.js";
 import { isUserError, type ErrorCode } from "./core/errors.js";
 import { migrate } from "./db/migrate.js";
+import type { Front } from "./fleet/front/front.js";
 import { failFastOnLocks } from "./db/open.js";
 import { createLogger, type Logger } from "./log.js";
 import { migrationsDir } from "./paths.js";
@@ -38,6 +40,11 @@ Commands:
   migrate                          create or upgrade BanBot's SQLite store in BANBOT_DATA_DIR
   register                         register the /f2b command with Discord (globally, or in DISCORD_GUILD_ID)
   slack-manifest [--http <url>]    print a Slack app manifest (Socket Mode unless --http gives the public URL)
+  agent                            run this host's part of a fleet: fail2ban, history and jobs, commands
+                                   and alerts over NATS (BANBOT_NATS_URL; see docs/fleet.md)
+  fleet-config --hosts a,b,c [--fleet <name>] [--out <dir>]
+                                   print a least-privilege nats-server configuration, write each
+                                   process's NATS key
   help                             show this text
 
 Configuration comes from the environment (BANBOT_*, SLACK_*, DISCORD_*) and the YAML file named by
@@ -49,7 +56,7 @@ const CANNOT_START = new Set<ErrorCode>(["config_invalid", "store_unusable", "da
 // A process that runs one command and ends: nothing scrapes its metrics.
 const ONE_SHOT: CoreOptions = { metrics: false };
 
-const COMMANDS = ["start", "demo", "console", "exec", "doctor", "migrate", "register", "slack-manifest"];
+const COMMANDS = ["start", "demo", "console", "exec", "doctor", "migrate", "register", "slack-manifest", "agent", "fleet-config"];
 
 /** The composition root: reads the configuration once and builds everything in plain order. */
 export async function main(argv: readonly string[], env: Env, io: Io): Promise<number> {
@@ -93,13 +100,31 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           import("./cli/capture-check.js"),
           import("./ops/start-ops.js"),
         ]);
-        return await withCore(config, log, async (core) => {
-          const adapters = await createChatAdapters(config, core, log);
-          const scheduler = buildScheduler(config, core, adapters, log);
-          const startOps = opsStarter({ http: config.http, core, scheduler, log });
-          const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
-          return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
-        }, { service: true });
+        return await withFleet(config, log, "alerts", async (front) => {
+          const run = async (core: Core): Promise<number> => {
+            const adapters = await createChatAdapters(config, core, log);
+            const scheduler = buildScheduler(config, core, adapters, log, { fleet: front?.hosts });
+            const startOps = opsStarter({ http: config.http, core, scheduler, log });
+            const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
+            // Fleet mode: the agents' alerts join this process's routing and outbox.
+            front?.start((await import("./fleet/front/front.js")).intoRouting(core, () => void scheduler.runNow("alert-delivery")));
+            return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
+          };
+          return await withCore(config, log, run, { service: true, fleet: front?.hosts });
+        });
+      }
+      case "agent": {
+        const { agentSetup, runAgent } = await import("./fleet/agent/agent.js");
+        const setup = agentSetup(config, hostname());
+        if ("error" in setup) {
+          io.err(setup.error);
+          return 2;
+        }
+        return await withCore(setup.config, log, (core) => runAgent({ ...setup, core, log, stopSignal: stopSignal() }), { service: true, routeAlert: setup.routeAlert });
+      }
+      case "fleet-config": {
+        const { runFleetConfig } = await import("./fleet/fleet-config.js");
+        return runFleetConfig(rest, { fleet: config.fleet.name }, io);
       }
       case "register": {
         if (!config.discord) {
@@ -128,14 +153,23 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         const line = commandLineFrom(await argsWithStdin(words, io.stdin));
         const saveImage = chartFiles({ dir: chartDir(config.dataDir) });
         const width = (io.stdout as NodeJS.WriteStream).isTTY === true ? (io.stdout as NodeJS.WriteStream).columns : undefined;
-        return await withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage, width }, io.out), ONE_SHOT);
+        return await withFleet(config, log, "commands", (front) =>
+          withCore(config, log, ({ dispatcher }) => runExec(dispatcher, line, { ...opts, saveImage, width }, io.out), { ...ONE_SHOT, fleet: front?.hosts }),
+        );
       }
       case "console": {
         const { runConsole } = await import("./adapters/console/console.js");
-        return await withCore(config, log, async ({ dispatcher }) => {
-          await runConsole({ dispatcher, input: io.stdin, output: io.stdout, ...terminalCharts(env, io, chartDir(config.dataDir)) });
-          return 0;
-        });
+        return await withFleet(config, log, "commands", (front) =>
+          withCore(
+            config,
+            log,
+            async ({ dispatcher }) => {
+              await runConsole({ dispatcher, input: io.stdin, output: io.stdout, ...terminalCharts(env, io, chartDir(config.dataDir)) });
+              return 0;
+            },
+            { fleet: front?.hosts },
+          ),
+        );
       }
       default:
         return await runDemo(config, env, log, io);
@@ -150,8 +184,8 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
 
 /**
  * Opens and migrates the store, builds the core, runs `use`, and closes everything in reverse order.
- * A `service` (`banbot start`) never waits for another process's lock on the store (the demo's store
- * is its own: nobody else holds it).
+ * A `service` (`banbot start`, `banbot agent`) never waits for another process's lock on the store
+ * (the demo's store is its own: nobody else holds it).
  */
 async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Promise<T>, { service = false, ...coreOptions }: CoreOptions & { service?: boolean } = {}): Promise<T> {
   const db = openStore(config.dataDir);
@@ -166,6 +200,29 @@ async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Pro
     }
   } finally {
     db.close();
+  }
+}
+
+/**
+ * Fleet mode (BANBOT_NATS_URL set): the front's NATS side around `use`, closed after it; undefined
+ * otherwise. `commands` (exec, console) waits for the connection first, so a one-shot command is not
+ * refused for being quick, and leaves the agents' alerts to `banbot start`; `alerts` connects in the
+ * background and is started by its caller, with the core to route them into.
+ */
+async function withFleet<T>(config: Config, log: Logger, mode: "alerts" | "commands", use: (front: Front | undefined) => Promise<T>): Promise<T> {
+  const { url } = config.fleet;
+  if (url === undefined) return await use(undefined);
+  const { createFleetFront } = await import("./fleet/front/front.js");
+  const front = createFleetFront({ ...config.fleet, url }, log);
+  try {
+    if (mode === "commands") {
+      front.start();
+      // Not connected by then: each host's answer says so.
+      await within(front.connected(), config.fleet.deadlineMs);
+    }
+    return await use(front);
+  } finally {
+    await front.close();
   }
 }
 

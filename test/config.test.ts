@@ -207,7 +207,7 @@ describe("loadConfig", () => {
     expect(problems({}, text)).toEqual([
       "access.grants[0].slack_user: unknown key — did you mean slack_users?",
       "comands: unknown key — did you mean commands?",
-      "whatever: unknown key — expected one of access, alerts, blocklists, fail2ban, history, commands, geo",
+      "whatever: unknown key — expected one of access, alerts, blocklists, fail2ban, history, commands, geo, fleet",
     ]);
   });
 

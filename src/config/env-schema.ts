@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fleetHostName } from "./fleet-schema.js";
 import type { ConfigProblem } from "./issues.js";
 import { unknownKeyMessage } from "./issues.js";
 
@@ -11,6 +12,24 @@ const port = z
   .pipe(z.int().min(1, "expected a port number 1–65535").max(65_535, "expected a port number 1–65535"));
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL like http://127.0.0.1:8080/api/" });
 const snowflake = z.string().regex(/^\d{17,20}$/, "expected a Discord ID: 17–20 digits");
+// Credentials go in the config's fleet section (files), never in a URL that ends up in logs.
+const natsUrls = z.string().superRefine((text, ctx) => {
+  for (const item of text.split(",")) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item.includes("://") ? item : `nats://${item}`);
+    } catch {
+      url = undefined;
+    }
+    const message =
+      url === undefined || !["nats:", "tls:"].includes(url.protocol) || (url.pathname !== "" && url.pathname !== "/")
+        ? `expected NATS server URLs like nats://nats.internal:4222 or tls://nats.internal:4222, separated by commas; got "${item}"`
+        : url.username !== "" || url.password !== ""
+          ? "put the credentials in the config file's fleet section (password_file or nkey_seed_file), not in the URL"
+          : undefined;
+    if (message) ctx.addIssue({ code: "custom", message });
+  }
+});
 
 export const EnvSchema = z.object({
   BANBOT_CONFIG: z.string().optional().describe("path to the YAML config file"),
@@ -42,6 +61,8 @@ export const EnvSchema = z.object({
   DISCORD_APPLICATION_ID: snowflake.optional().describe("Discord application ID"),
   DISCORD_GUILD_ID: snowflake.optional().describe("register commands in this guild only"),
   DISCORD_API_URL: httpUrl.optional().describe("Discord REST API base URL override"),
+  BANBOT_NATS_URL: natsUrls.optional().describe("NATS server(s) of the fleet, comma-separated; turns fleet mode on for agent, start, exec and console (docs/fleet.md)"),
+  BANBOT_HOST: fleetHostName.optional().describe("this host's name in the fleet and in its events; default the machine's hostname (its first label)"),
 });
 
 export type Env = z.output<typeof EnvSchema>;

@@ -5,9 +5,10 @@ import { ALERT_KINDS } from "../core/alerts/alert.js";
 import type { AlertRoute } from "../core/alerts/router.js";
 import { ROLES } from "../core/command/model.js";
 import type { GrantIdField, RouteChannelField } from "../core/platforms.js";
-import { parseDuration } from "../core/duration.js";
 import { formatCidr, parseIpOrCidr } from "../core/ip.js";
 import { GRANT_ID_KEYS, PLATFORM_LABELS, ROUTE_CHANNEL_KEYS, anyChannel } from "./platform-keys.js";
+import { FleetSchema } from "./fleet-schema.js";
+import { duration, list } from "./schema-parts.js";
 
 const jailName = z.string().regex(/^\S+$/, "expected a jail name like sshd");
 const host = z
@@ -20,23 +21,6 @@ const host = z
 const ipOrCidr = z
   .string()
   .refine((text) => parseIpOrCidr(text) !== undefined, "expected an IP address or CIDR network like 192.0.2.10 or 198.51.100.0/24");
-
-const list = <T extends z.ZodType>(item: T) => z.array(item).default(() => []);
-
-function duration(min: { ms: number; text: string }, max: { ms: number; text: string }) {
-  const hint = "expected a duration like 10s or 1m30s, or a number of milliseconds";
-  return z
-    .union([z.int(), z.string()], { error: hint })
-    .transform((value, ctx) => {
-      const ms = typeof value === "number" ? value : parseDuration(value);
-      if (ms === undefined) ctx.addIssue({ code: "custom", message: hint });
-      else if (ms < min.ms || ms > max.ms) {
-        const message = `must be between ${min.text} and ${max.text} (a bare number means milliseconds)`;
-        ctx.addIssue({ code: "custom", message });
-      }
-      return ms ?? min.ms;
-    });
-}
 
 // Cross-field checks would only repeat what a misspelt key already explains.
 const noIssuesYet = (payload: z.core.ParsePayload) => payload.issues.length === 0;
@@ -301,6 +285,7 @@ export const ConfigFileSchema = z
       .transform((c) => ({ rateLimit: c.rate_limit, name: c.name, results: c.results, confirmTimeoutMs: c.confirm_timeout }))
       .describe("chat command settings"),
     geo: GeoSchema,
+    fleet: FleetSchema,
   })
   .describe("BanBot configuration file (YAML)");
 

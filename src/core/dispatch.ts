@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { AuditOutcome } from "./ports/audit-log.js";
 import { NOT_YOURS, refusalMessage, roleOf, type Grant } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
-import { roleAllows } from "./command/model.js";
+import { roleAllows, type Role } from "./command/model.js";
 import { nearMiss, parseCommandLine, suggest } from "./command/parse.js";
 import { isUserError, UserError, type ErrorCode } from "./errors.js";
 import type { Identity } from "./identity.js";
@@ -12,6 +12,9 @@ import { STORE_LOCKED_MESSAGE, STORE_LOCKED_MIDWAY_MESSAGE, isStoreBusy } from "
 import type { RateLimiter } from "./rate-limit.js";
 import { confirmationReply } from "./confirmation-reply.js";
 import { errorReply, type Reply } from "./reply.js";
+import { runOnHosts } from "./fleet/run-on-hosts.js";
+import { splitTarget } from "./fleet/target.js";
+import type { FleetHosts } from "./ports/fleet.js";
 import type { AnyCommand, Services } from "./services.js";
 import { formatDuration } from "./time-format.js";
 
@@ -35,6 +38,26 @@ export interface DispatcherDeps {
    * anything are refused, saying so, when it does not. Must not block the event loop.
    */
   storeWritable?: () => boolean | Promise<boolean>;
+  /** Fleet mode (the front): commands run on the hosts a line's `on …` names, or the default target. */
+  fleet?: FleetHosts;
+}
+
+/**
+ * What a fleet agent is told with a command its front sends: the front is the only authority on chat
+ * roles (the agent has no grants) and asks for confirmations itself, with its own buttons.
+ */
+export interface Vouched {
+  /** The role the front found the actor has where they asked. */
+  role: Role;
+  /** The actor confirmed the command at the front; false: say what would need confirming, do nothing. */
+  confirmed: boolean;
+}
+
+export interface CommandResult {
+  reply: Reply;
+  /** Empty when the line named no known command. */
+  command: string;
+  outcome: CommandEvent["outcome"];
 }
 
 export interface CommandEvent {
@@ -42,6 +65,11 @@ export interface CommandEvent {
   command: string;
   outcome: "ok" | "invalid" | "refused" | "confirm" | "error" | "incident";
   durationMs: number;
+}
+
+interface DispatchOptions {
+  progress?: (text: string) => void;
+  vouched?: Vouched;
 }
 
 /**
@@ -78,25 +106,33 @@ export class Dispatcher {
 
   /** `opts.progress` receives a long command's interim status, where the surface can show it. */
   async run(line: string, actor: Identity, opts: { progress?: (text: string) => void } = {}): Promise<Reply> {
+    return (await this.execute(line, actor, opts)).reply;
+  }
+
+  /**
+   * A command a fleet agent got from its front: `vouched` stands in for the grants and the rate
+   * limit, which are the front's; audited here like any other, under the actor the front names.
+   */
+  async runVouched(line: string, actor: Identity, vouched: Vouched): Promise<CommandResult> {
+    return await this.execute(line, actor, { vouched });
+  }
+
+  private async execute(line: string, actor: Identity, opts: DispatchOptions): Promise<CommandResult> {
     const started = this.deps.services.clock.now();
     this.inFlight++;
     try {
-      const { reply, command, outcome } = await this.dispatch(line, actor, opts, started);
-      this.deps.observe?.({ command, outcome, durationMs: this.deps.services.clock.now() - started });
-      return reply;
+      const result = await this.dispatch(line, actor, opts, started);
+      this.deps.observe?.({ command: result.command, outcome: result.outcome, durationMs: this.deps.services.clock.now() - started });
+      return result;
     } finally {
       if (--this.inFlight === 0) for (const wake of this.idle.splice(0)) wake();
     }
   }
 
-  private async dispatch(
-    line: string,
-    actor: Identity,
-    opts: { progress?: (text: string) => void },
-    started: number,
-  ): Promise<{ reply: Reply; command: string; outcome: CommandEvent["outcome"] }> {
+  private async dispatch(line: string, actor: Identity, opts: DispatchOptions, started: number): Promise<CommandResult> {
     const { services, log } = this.deps;
-    if (actor.platform !== "console") {
+    const { vouched } = opts;
+    if (actor.platform !== "console" && !vouched) {
       const taken = this.deps.rateLimiter.take(`${actor.platform}:${actor.userId}`);
       if (!taken.ok) {
         const message = `Slow down: try again in ${formatDuration(taken.retryAfterMs)}.`;
@@ -105,9 +141,12 @@ export class Dispatcher {
       }
     }
 
+    // The front takes the hosts off the line; an agent (vouched) gets lines without them.
+    const { fleet } = vouched ? {} : this.deps;
+    const targeted = fleet ? splitTarget(line) : { line };
     let parsed: ReturnType<typeof parseCommandLine>;
     try {
-      parsed = parseCommandLine(services.catalogue, line);
+      parsed = parseCommandLine(services.catalogue, targeted.line);
     } catch (err) {
       if (!isUserError(err)) throw err;
       return { reply: errorReply(err.message, "Cannot read that command"), command: "", outcome: "invalid" };
@@ -117,7 +156,7 @@ export class Dispatcher {
     const who = { command: command.name, commandLine };
     const result = (reply: Reply, outcome: CommandEvent["outcome"]) => ({ reply, command: command.name, outcome });
 
-    const role = roleOf(actor, this.deps.grants);
+    const role = vouched ? vouched.role : roleOf(actor, this.deps.grants);
     if (!roleAllows(role, command.role)) {
       const message = refusalMessage(actor, command.role, role, this.deps.grants);
       this.audit(actor, who, "refused", message, started);
@@ -134,8 +173,27 @@ export class Dispatcher {
     // a spread would build them all.
     const ctx: Parameters<AnyCommand["run"]>[1] = Object.assign(Object.create(services) as Services, { actor, commandLine, progress: opts.progress });
     try {
+      if (fleet && command.front && targeted.target !== undefined) {
+        throw new UserError("invalid_argument", `\`${command.name}\` is about BanBot itself, not a host: leave out \`on ${targeted.target}\`.`);
+      }
+      if (fleet && !command.front) {
+        const { confirmToken } = parsed;
+        const gate = {
+          check: (line: string, token: string) => this.confirmationGate(actor, { ...who, commandLine: line }, token, started),
+          ask: (line: string, why: string) => this.askConfirmation(actor, { ...who, commandLine: line }, why, started),
+          audit: (line: string, outcome: "ok" | "error", message: string) => this.audit(actor, { ...who, commandLine: line }, outcome, message, started),
+        };
+        const { reply, outcome } = await runOnHosts({ fleet, actor, role: role!, commandLine, effect: command.effect, target: targeted.target, confirmToken }, gate);
+        return result(reply, outcome);
+      }
+      if (vouched && !vouched.confirmed) {
+        // The front asks with its own button; what it would ask is only known here (this host's jails, addresses).
+        const why = command.effect === "destructive" ? await this.consequenceOf(command, parsed.values, ctx) : await command.confirm?.(parsed.values as never, ctx);
+        if (why instanceof UserError) throw why;
+        if (why !== undefined) return result({ title: `Confirm: ${commandLine}`, tone: "warn", text: why, private: true }, "confirm");
+      }
       // A token is checked whatever the command: a confirmed `ban` of a risky address carries one too.
-      if (command.effect === "destructive" || parsed.confirmToken !== undefined) {
+      if (!vouched && (command.effect === "destructive" || parsed.confirmToken !== undefined)) {
         const consequence = command.effect === "destructive" && parsed.confirmToken === undefined ? await this.consequenceOf(command, parsed.values, ctx) : undefined;
         // What it would act on does not exist (no such jail or blocklist): no question to ask.
         if (consequence instanceof UserError) {
@@ -146,7 +204,7 @@ export class Dispatcher {
         const gate = this.confirmationGate(actor, who, parsed.confirmToken, started, consequence);
         if (gate) return result(gate, gate.tone === "error" ? "invalid" : "confirm");
       }
-      const risk = parsed.confirmToken === undefined ? await command.confirm?.(parsed.values as never, ctx) : undefined;
+      const risk = parsed.confirmToken === undefined && !vouched ? await command.confirm?.(parsed.values as never, ctx) : undefined;
       if (risk !== undefined) return result(this.askConfirmation(actor, who, risk, started), "confirm");
       const reply = await command.run(parsed.values as never, ctx);
       // A command can answer a failure without throwing, to keep its details (a blocklist import's

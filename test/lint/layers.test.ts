@@ -35,12 +35,16 @@ describe("the one-way layer rule", () => {
     ["commands/ban.ts", 'const m = await import("../src/store/timed-bans.js");'],
     ["src/core/history/history.ts", "const m = await import(`../../store/history-archive.js`);"],
     ["src/core/access.ts", 'type G = import("../config/file-schema.js").Grant;'],
+    ["src/fleet/agent/agent.ts", 'import { createSlackAdapter } from "../../adapters/slack/app.js";'],
+    ["src/fleet/front/front.ts", 'import { unban } from "../../../commands/unban.js";'],
+    ["src/fleet/wire.ts", 'import { createChatAdapters } from "../adapters/index.js";'],
+    ["src/core/fleet/aggregate.ts", 'import type { HostAnswer } from "../../fleet/front/client.js";'],
   ])("refuses, in %s, %s", async (file, code) => {
     expect(await refusals(file, code)).toEqual([expect.stringMatching(/Upward import: /)]);
   });
 
   it("finds no upward import in the project's own layers", async () => {
-    const results = await eslint.lintFiles(["src/core", "commands", "src/store", "src/db"]);
+    const results = await eslint.lintFiles(["src/core", "commands", "src/store", "src/db", "src/fleet"]);
     const upward = results.flatMap((r) => r.messages.filter((m) => m.ruleId !== null && LAYER_RULES.has(m.ruleId)).map((m) => `${r.filePath}:${m.line} ${m.message}`));
     expect(results.length).toBeGreaterThan(100);
     expect(upward).toEqual([]);
@@ -60,6 +64,8 @@ describe("the one-way layer rule", () => {
     ["src/store/outbox.ts", 'import type { Outbox } from "../core/ports/outbox.js";\nimport { transaction } from "../db/transaction.js";'],
     ["src/jobs/build.ts", 'import { ownBansQuery } from "../store/own-bans.js";'],
     ["src/adapters/index.ts", 'import type { Config } from "../config.js";'],
+    ["src/fleet/agent/agent.ts", 'import type { Core } from "../../compose.js";\nimport { buildScheduler } from "../../jobs/build.js";\nimport { createFleetRequests } from "../../store/fleet-requests.js";'],
+    ["src/fleet/wire.ts", 'import type { Config } from "../config.js";\nimport type { Reply } from "../core/reply.js";'],
   ])("allows, in %s, %s", async (file, code) => {
     expect(await refusals(file, code)).toEqual([]);
   });

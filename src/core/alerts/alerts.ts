@@ -2,7 +2,7 @@ import type { RunReport } from "../blocklist/importer.js";
 import type { AlertMutes } from "../ports/alert-mutes.js";
 import type { AlertState } from "../ports/alert-state.js";
 import type { Alert } from "./alert.js";
-import type { Outbox } from "../ports/outbox.js";
+import type { Outbox, OutboxMessage } from "../ports/outbox.js";
 import { routeAlert, type AlertRoute } from "./router.js";
 import { SOURCES_KEY, describeSpikeSources, type SpikeSources } from "./spike-sources.js";
 
@@ -15,6 +15,11 @@ export interface AlertsDeps {
   host: string;
   /** Addresses banned plus unbanned by one blocklist import from which the import is news. */
   blocklistLargeChange: number;
+  /**
+   * Replaces routing to chat channels and the mutes: a fleet agent queues every alert for its front,
+   * which routes and mutes them as its own.
+   */
+  route?: (alert: Alert) => OutboxMessage[];
 }
 
 /** Where detectors send alerts: routed per kind and jail, filtered by mutes, written to the outbox. */
@@ -23,6 +28,7 @@ export class Alerts {
 
   raise(alert: Alert): number {
     const now = this.deps.now();
+    if (this.deps.route) return this.deps.outbox.enqueue(this.deps.route(alert), now);
     const muted = new Set(this.deps.mutes.active(now).map((m) => m.what));
     const isMuted = (a: Pick<Alert, "kind" | "jail">) =>
       muted.has(a.kind) || (a.jail !== undefined && (muted.has(a.jail) || muted.has(`${a.kind}:${a.jail}`)));

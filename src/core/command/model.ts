@@ -74,6 +74,8 @@ export interface CommandSpec<O extends readonly OptionSpec[] = readonly OptionSp
   effect: "read" | "change" | "destructive";
   /** Only run by buttons (e.g. Cancel): left out of help and Discord's schema. */
   internal?: boolean;
+  /** About BanBot and its people (help, audit, alert routes), not a host: a fleet's front runs it itself. */
+  front?: boolean;
   /**
    * For a change that is harmless except in some cases (banning your own network): why to ask for
    * confirmation before running, or undefined to run at once. `destructive` commands always ask.

@@ -1,0 +1,45 @@
+import { jetstream } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { DeliveryError, type ChatAdapter, type PostOptions, type PostedMessage } from "../../core/chat.js";
+import type { Reply } from "../../core/reply.js";
+import { encodeWire } from "../wire.js";
+import { alertEventOf } from "./alert-route.js";
+
+// NATS away is cheap to check again, and what waits is an alert: try often rather than back off.
+const NATS_RETRY_MS = 5_000;
+const PUBLISH_TIMEOUT_MS = 5_000;
+
+export interface AlertPublisherDeps {
+  connection: () => NatsConnection | undefined;
+  /** This host's alert subject. */
+  subject: string;
+}
+
+/**
+ * Where an agent's outbox delivers: the fleet's JetStream stream instead of a chat platform. The
+ * outbox key is the message id, so a publish retried after a lost acknowledgement is dropped by the
+ * stream, and the front's own outbox (keyed by the same alert) drops anything older than that.
+ */
+export class AlertPublisher implements ChatAdapter {
+  readonly platform = "console";
+
+  constructor(private readonly deps: AlertPublisherDeps) {}
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {}
+
+  async post(channel: string, reply: Reply, opts: PostOptions = {}): Promise<PostedMessage> {
+    const event = opts.key === undefined ? undefined : alertEventOf(opts.key, reply);
+    if (!event || opts.key === undefined) throw new DeliveryError("not an alert for the fleet (its outbox key names none)", { permanent: true });
+    const nc = this.deps.connection();
+    if (!nc) throw new DeliveryError("not connected to NATS", { retryAfterMs: NATS_RETRY_MS });
+    try {
+      const ack = await jetstream(nc).publish(this.deps.subject, encodeWire(event), { msgID: opts.key, timeout: PUBLISH_TIMEOUT_MS });
+      return { platform: "console", channel, id: String(ack.seq) };
+    } catch (err) {
+      // No stream yet (the front never started) or NATS went away: the outbox tries again later.
+      throw new DeliveryError(`NATS did not take the alert: ${err instanceof Error ? err.message : String(err)}`, { cause: err, retryAfterMs: NATS_RETRY_MS });
+    }
+  }
+}

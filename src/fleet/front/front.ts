@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import type { ConnectionOptions } from "@nats-io/transport-node";
+import type { Logger } from "pino";
+import type { Alert } from "../../core/alerts/alert.js";
+import type { Core } from "../../compose.js";
+import type { Config } from "../../config.js";
+import { titleFor } from "../../core/fleet/aggregate.js";
+import type { FleetHosts } from "../../core/ports/fleet.js";
+import { fleetConnectionOptions } from "../connection-options.js";
+import { FleetLink } from "../link.js";
+import { fleetSubjects } from "../subjects.js";
+import type { AlertEvent } from "../wire.js";
+import { AlertConsumer } from "./alert-consumer.js";
+import { FleetClient } from "./client.js";
+import { HeartbeatTracker } from "./heartbeats.js";
+import { resolveTarget } from "./targets.js";
+
+export interface FrontDeps {
+  fleet: Config["fleet"];
+  /** From fleetConnectionOptions, as the front. */
+  options: ConnectionOptions;
+  log: Logger;
+  now: () => number;
+}
+
+/** The fleet as the front sees it: commands out, alerts in, who is alive. */
+export interface Front {
+  client: FleetClient;
+  tracker: HeartbeatTracker;
+  /** The dispatcher's view: targets and running a line on hosts, within the fleet's deadline. */
+  hosts: FleetHosts;
+  /**
+   * Connects in the background (chat works whether or not NATS does). With `deliver`, the agents'
+   * alerts are consumed and handed to it (see AlertConsumerDeps.deliver): `banbot start` only, a
+   * one-shot `exec` leaves them for the front.
+   */
+  start(deliver?: (alert: Alert) => void): void;
+  /** Resolves once connected with the stream set up (e.g. before a one-shot `exec` sends). */
+  connected(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The front's side of the fleet, not yet connected: the dispatcher can be built on `hosts` first. */
+export function createFront({ fleet, options, log, now }: FrontDeps): Front {
+  const subjects = fleetSubjects(fleet.name);
+  const natsLog = log.child({ component: "fleet" });
+  const tracker = new HeartbeatTracker({ subjects, expected: fleet.hosts, now, log: natsLog });
+  let alerts: AlertConsumer | undefined;
+  const link = new FleetLink({
+    options,
+    log: natsLog,
+    onConnection: async (nc) => {
+      tracker.listen(nc);
+      await alerts?.start(nc);
+    },
+  });
+  const client = new FleetClient({ connection: () => link.connection, subjects, log: natsLog });
+  return {
+    client,
+    tracker,
+    hosts: {
+      defaultTarget: fleet.defaultTarget,
+      resolve: (target) => resolveTarget(target, fleet, tracker.hosts().flatMap((h) => (h.lastSeen === undefined ? [] : [h.host]))),
+      run: (line, hosts, command) => client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs }),
+      presence: () => tracker.hosts(),
+    },
+    start(deliver) {
+      if (deliver) alerts = new AlertConsumer({ subjects, log: natsLog, deliver: (host, event) => deliver(hostAlert(host, event)) });
+      link.start();
+    },
+    connected: () => link.connected(),
+    async close() {
+      await alerts?.stop();
+      tracker.stop();
+      await link.close();
+    },
+  };
+}
+
+/** The front of `banbot start`, `exec` and `console` in fleet mode (BANBOT_NATS_URL set). */
+export function createFleetFront(fleet: Config["fleet"] & { url: string }, log: Logger): Front {
+  return createFront({ fleet, options: fleetConnectionOptions(fleet, { kind: "front" }, (path) => readFileSync(path, "utf8")), log, now: () => Date.now() });
+}
+
+/**
+ * `banbot start`'s alert intake: an agent's alert joins this process's routing and outbox, and
+ * `deliverNow` runs the outbox delivery at once.
+ */
+export function intoRouting(core: Core, deliverNow: () => void): (alert: Alert) => void {
+  return (alert) => {
+    if (core.services.alerts.raise(alert) > 0) deliverNow();
+  };
+}
+
+/**
+ * An agent's alert as one of the front's own: its incident is the host's (two hosts' incidents never
+ * merge, and an event that comes again is queued under the same keys, so not twice), and its title
+ * names the host where it does not already.
+ */
+export function hostAlert(host: string, event: AlertEvent): Alert {
+  const { kind, jail, incident, step, seq, reply } = event;
+  return { kind, jail, incident: `${host}/${incident}`, step, seq, reply: { ...reply, title: titleFor(host, reply.title) } };
+}
