@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { historyActionFile } from "../../src/cli/capture-check.js";
-import type { Action } from "../../src/core/reply.js";
+import { renderComponents } from "../../src/adapters/discord/components.js";
+import { renderV2 } from "../../src/adapters/discord/v2.js";
+import { renderReply } from "../../src/adapters/slack/render.js";
+import type { Action, Reply } from "../../src/core/reply.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
 import { useNats } from "../harness/nats.js";
@@ -79,6 +82,14 @@ describe("seen across the fleet (real NATS, three agents beside real fail2ban fi
       `ban ${IP} alpha for 7d on all`,
       `ban ${IP} alpha on all`,
     ]);
+
+    // Slack and Discord both render the buttons from the neutral reply, each aimed at its line.
+    const surfaces = { slack: renderReply(alert as Reply), discordV2: renderV2(alert as Reply, (c) => `=${c}`), discordEmbed: renderComponents(alert as Reply, (c) => `=${c}`) };
+    for (const [surface, payload] of Object.entries(surfaces)) {
+      const json = JSON.stringify(payload);
+      for (const a of alert.actions!) expect(json, surface).toContain(JSON.stringify(a.label));
+      for (const a of alert.actions!) expect(json, surface).toContain(`${a.command}"`);
+    }
 
     // Pressing "Ban everywhere 1d": its line through the front's dispatcher, as a chat button runs it.
     const press = alert.actions!.find((a) => a.label === "Ban everywhere 1d")!;
