@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ALERT_KINDS } from "../core/alerts/alert.js";
 import { ROLES } from "../core/command/model.js";
+import { isJailName } from "../core/fail2ban/validate.js";
+import { normalizeIp } from "../core/ip.js";
 import type { Reply } from "../core/reply.js";
 import { ReplySchema } from "./reply-schema.js";
 
@@ -54,11 +56,20 @@ export const AlertEventSchema = z.object({
 });
 export type AlertEvent = z.output<typeof AlertEventSchema>;
 
-/** Bans fail2ban's filters made on an agent's host, batched: what the front's "seen across the fleet" watch reads. */
+/**
+ * Bans fail2ban's filters made on an agent's host, batched: what the front's "seen across the fleet"
+ * watch reads. Address and jail go into the alert's button lines, so they must be one token each.
+ */
 export const BansEventSchema = z.object({
   v: V,
   bans: z
-    .array(z.object({ ip: z.string().min(1).max(100), jail: z.string().min(1).max(200), at: z.number() }))
+    .array(
+      z.object({
+        ip: z.string().max(100).transform((ip, ctx) => normalizeIp(ip) ?? (ctx.addIssue({ code: "custom", message: "expected an IP address" }), z.NEVER)),
+        jail: z.string().refine(isJailName, "expected a jail name"),
+        at: z.number(),
+      }),
+    )
     .min(1)
     .max(1_000),
 });
