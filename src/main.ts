@@ -106,8 +106,13 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
             const scheduler = buildScheduler(config, core, adapters, log, { fleet: front?.hosts });
             const startOps = opsStarter({ http: config.http, core, scheduler, log });
             const listenHistory = () => core.services.history.listen({ path: historySocketPath(config), mode: config.history.socketMode });
-            // Fleet mode: the agents' alerts join this process's routing and outbox.
-            front?.start((await import("./fleet/front/front.js")).intoRouting(core, () => void scheduler.runNow("alert-delivery")));
+            // Fleet mode: the agents' alerts join this process's routing and outbox, and the bans
+            // they report feed the "seen across the fleet" watch.
+            if (front) {
+              const { intoRouting, seenAcrossWatch } = await import("./fleet/front/front.js");
+              const deliverNow = () => void scheduler.runNow("alert-delivery");
+              front.start(intoRouting(core, deliverNow), seenAcrossWatch(core, config.fleet.seenAcross, deliverNow));
+            }
             return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
           };
           return await withCore(config, log, run, { service: true, fleet: front?.hosts });

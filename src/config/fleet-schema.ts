@@ -17,6 +17,15 @@ export const fleetHostName = hostName;
 // Cross-field checks would only repeat what a misspelt key already explains.
 const noIssuesYet = (payload: z.core.ParsePayload) => payload.issues.length === 0;
 
+const SeenAcrossSchema = z
+  .strictObject({
+    hosts: z.int().min(2, "at least 2 hosts: one host's bans are its own alerts").max(1_000).default(3).describe("how many hosts must ban one address within `window`; default 3"),
+    window: duration({ ms: 60_000, text: "1m" }, { ms: 86_400_000, text: "1d" }).default(600_000).describe("the window those bans fall in; default 10m"),
+  })
+  .transform((s) => ({ hosts: s.hosts, windowMs: s.window }))
+  .prefault({})
+  .describe("the front's \"seen across the fleet\" alert: an address fail2ban's filters banned on this many hosts within this window, with a Ban everywhere button");
+
 const TlsSchema = z
   .strictObject({
     ca_file: file.optional().describe("PEM file of the CA that signed the NATS server's certificate; default the system's CAs"),
@@ -46,6 +55,7 @@ export const FleetSchema = z
     heartbeat: duration({ ms: 1_000, text: "1s" }, { ms: 300_000, text: "5m" })
       .default(10_000)
       .describe("how often an agent says it is alive; the front calls it gone after three missed; default 10s"),
+    seen_across: SeenAcrossSchema,
   })
   .superRefine((f, ctx) => {
     if (ctx.issues?.length) return;
@@ -78,6 +88,7 @@ export const FleetSchema = z
     tls: f.tls,
     deadlineMs: f.deadline,
     heartbeatMs: f.heartbeat,
+    seenAcross: f.seen_across,
   }))
   .prefault({})
   .describe("fleet mode (docs/fleet.md): applies when BANBOT_NATS_URL is set");

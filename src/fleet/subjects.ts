@@ -8,6 +8,8 @@ export interface FleetSubjects {
   commands: string;
   /** One host's alerts, in the JetStream stream. */
   alert(host: string): string;
+  /** One host's bans by fail2ban's filters, in the JetStream stream. */
+  bans(host: string): string;
   /** Everything one host may publish to the stream. */
   eventsOf(host: string): string;
   /** The stream's subjects. */
@@ -30,6 +32,7 @@ export function fleetSubjects(fleet: string): FleetSubjects {
     command: (host) => `${root}.cmd.${host}`,
     commands: `${root}.cmd.*`,
     alert: (host) => `${root}.evt.${host}.alert`,
+    bans: (host) => `${root}.evt.${host}.bans`,
     eventsOf: (host) => `${root}.evt.${host}.>`,
     events: `${root}.evt.>`,
     heartbeat: (host) => `${root}.hb.${host}`,

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ALERT_KINDS } from "../core/alerts/alert.js";
 import { ROLES } from "../core/command/model.js";
+import { isJailName } from "../core/fail2ban/validate.js";
+import { normalizeIp } from "../core/ip.js";
 import type { Reply } from "../core/reply.js";
 import { ReplySchema } from "./reply-schema.js";
 
@@ -54,6 +56,25 @@ export const AlertEventSchema = z.object({
 });
 export type AlertEvent = z.output<typeof AlertEventSchema>;
 
+/**
+ * Bans fail2ban's filters made on an agent's host, batched: what the front's "seen across the fleet"
+ * watch reads. Address and jail go into the alert's button lines, so they must be one token each.
+ */
+export const BansEventSchema = z.object({
+  v: V,
+  bans: z
+    .array(
+      z.object({
+        ip: z.string().max(100).transform((ip, ctx) => normalizeIp(ip) ?? (ctx.addIssue({ code: "custom", message: "expected an IP address" }), z.NEVER)),
+        jail: z.string().refine(isJailName, "expected a jail name"),
+        at: z.number(),
+      }),
+    )
+    .min(1)
+    .max(1_000),
+});
+export type BansEvent = z.output<typeof BansEventSchema>;
+
 export const HeartbeatSchema = z.object({
   v: V,
   /** When the agent sent it, by its clock (for information: the front goes by its own). */
@@ -67,7 +88,7 @@ export const HeartbeatSchema = z.object({
 export type Heartbeat = z.output<typeof HeartbeatSchema>;
 
 /** JSON bytes; images (Uint8Array) as base64, undefined in arrays as null (what the schemas expect). */
-export function encodeWire(message: CommandRequest | CommandAnswer | AlertEvent | Heartbeat): Uint8Array {
+export function encodeWire(message: CommandRequest | CommandAnswer | AlertEvent | BansEvent | Heartbeat): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(message, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value)));
 }
 

@@ -23,6 +23,7 @@ describe("fleet configuration", () => {
       tls: undefined,
       deadlineMs: 10_000,
       heartbeatMs: 10_000,
+      seenAcross: { hosts: 3, windowMs: 600_000 },
       url: undefined,
       host: undefined,
     });
@@ -41,6 +42,9 @@ fleet:
     ca_file: /etc/banbot/ca.pem
   deadline: 3s
   heartbeat: 5s
+  seen_across:
+    hosts: 2
+    window: 1h
 `;
     const fleet = loadConfig({ BANBOT_NATS_URL: "tls://nats.internal:4222,nats2.internal", BANBOT_HOST: "web1" }, yaml).fleet;
     expect(fleet).toMatchObject({
@@ -53,6 +57,7 @@ fleet:
       tls: { caFile: "/etc/banbot/ca.pem" },
       deadlineMs: 3_000,
       heartbeatMs: 5_000,
+      seenAcross: { hosts: 2, windowMs: 3_600_000 },
     });
     expect(loadConfig({}, "fleet:\n  user: web1\n  password_file: /run/secrets/nats\n").fleet.auth).toEqual({ kind: "user", user: "web1", passwordFile: "/run/secrets/nats" });
   });
@@ -92,6 +97,14 @@ fleet:
       'fleet.groups.web2: "web2" is a host too: a group needs a name of its own',
       'fleet.groups.all: "all" is a word of `on …`, not a group name',
       'fleet.default_target: "db" is neither all, a group nor a host of fleet.hosts',
+    ]);
+  });
+
+  it("refuses a seen_across watch that would alert on one host's bans or an odd window", () => {
+    expect(problems({}, "fleet:\n  seen_across:\n    hosts: 1\n    window: 10s\n    host: 3\n")).toEqual([
+      "fleet.seen_across.hosts: at least 2 hosts: one host's bans are its own alerts",
+      "fleet.seen_across.window: must be between 1m and 1d (a bare number means milliseconds)",
+      "fleet.seen_across.host: unknown key — did you mean hosts?",
     ]);
   });
 });

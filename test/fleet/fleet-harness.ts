@@ -9,7 +9,7 @@ import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { agentSetup, startAgent, type RunningAgent } from "../../src/fleet/agent/agent.js";
 import { fleetConnectionOptions } from "../../src/fleet/connection-options.js";
-import { createFront, type Front } from "../../src/fleet/front/front.js";
+import { createFront, seenAcrossWatch, type Front } from "../../src/fleet/front/front.js";
 import type { Alert } from "../../src/core/alerts/alert.js";
 import { natsServerConfig } from "../../src/fleet/server-config.js";
 import { fleetSubjects } from "../../src/fleet/subjects.js";
@@ -157,7 +157,8 @@ ${opts.fleetYaml ?? ""}`;
     now: () => Date.now(),
   });
   const core = buildCore(config, db, silentLog, undefined, { fleet: front.hosts });
-  front.start(opts.deliver?.(core) ?? ((alert) => void core.services.alerts.raise(alert)));
+  // As `banbot start`: the agents' bans feed the "seen across the fleet" watch (no outbox delivery here).
+  front.start(opts.deliver?.(core) ?? ((alert) => void core.services.alerts.raise(alert)), seenAcrossWatch(core, config.fleet.seenAcross, () => {}));
   return {
     front,
     config,

@@ -7,7 +7,7 @@ import { hostAlert } from "../../src/fleet/front/front.js";
 import { resolveTarget } from "../../src/fleet/front/targets.js";
 import { defaultFleetHost } from "../../src/fleet/host-name.js";
 import { fleetSubjects } from "../../src/fleet/subjects.js";
-import { CommandAnswerSchema, CommandRequestSchema, decodeWire, encodeWire, type CommandAnswer } from "../../src/fleet/wire.js";
+import { BansEventSchema, CommandAnswerSchema, CommandRequestSchema, decodeWire, encodeWire, type CommandAnswer } from "../../src/fleet/wire.js";
 
 const REPLY: Reply = {
   title: "Top countries",
@@ -56,6 +56,13 @@ describe("fleet wire messages", () => {
     expect(bad.ok ? "" : bad.error).toMatch(/^v: .*; id: expected a request id.*; actor\.platform: .*; role: /);
     const image = decodeWire(CommandAnswerSchema, text(JSON.stringify({ ...answer({ title: "t", tone: "ok" }), reply: { title: "t", tone: "ok", images: [{ name: "a", png: "not base64!", alt: "", width: 1, height: 1 }] } })));
     expect(image.ok).toBe(false);
+  });
+
+  it("take a host's bans only with one address and one jail name each: they become the alert's button lines", () => {
+    const bans = (ban: object) => decodeWire(BansEventSchema, encodeWire({ v: 1, bans: [{ ip: "192.0.2.1", jail: "sshd", at: 1, ...ban }] } as never));
+    expect(bans({ ip: "::ffff:192.0.2.9" })).toEqual({ ok: true, value: { v: 1, bans: [{ ip: "192.0.2.9", jail: "sshd", at: 1 }] } });
+    expect(bans({ ip: "192.0.2.1 sshd on web1" })).toEqual({ ok: false, error: "bans.0.ip: expected an IP address" });
+    expect(bans({ jail: "sshd on all for 1s" })).toEqual({ ok: false, error: "bans.0.jail: expected a jail name" });
   });
 
   it("drop a chart, then the whole reply, that the server's messages cannot carry", () => {

@@ -13,6 +13,7 @@ import { defaultFleetHost } from "../host-name.js";
 import { FleetLink } from "../link.js";
 import { fleetSubjects } from "../subjects.js";
 import { AlertPublisher } from "./alert-publisher.js";
+import { BanPublisher } from "./ban-publisher.js";
 import { fleetAlertRoute } from "./alert-route.js";
 import { HeartbeatSender } from "./heartbeat.js";
 import { CommandResponder } from "./responder.js";
@@ -70,6 +71,8 @@ export async function startAgent({ config, core, options, log }: AgentDeps): Pro
     now,
     log: log.child({ component: "fleet-commands" }),
   });
+  const bans = new BanPublisher({ connection, subject: subjects.bans(host), log: log.child({ component: "fleet-bans" }) });
+  const unsubscribeBans = core.services.history.subscribe(bans.onArchived);
   const heartbeat = new HeartbeatSender({ connection, subject: subjects.heartbeat(host), intervalMs: config.fleet.heartbeatMs, now });
   const link: FleetLink = new FleetLink({
     options,
@@ -102,6 +105,8 @@ export async function startAgent({ config, core, options, log }: AgentDeps): Pro
       await core.dispatcher.drain(SHUTDOWN.drainMs);
       // One last delivery of what is queued, while NATS is still there.
       await scheduler.stop(["alert-delivery"], { waitMs: SHUTDOWN.jobsMs });
+      unsubscribeBans();
+      await within(bans.stop(), SHUTDOWN.closeMs);
       await heartbeat.stop();
       await within(link.close(), SHUTDOWN.closeMs);
       await history?.close();

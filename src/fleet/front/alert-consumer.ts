@@ -1,8 +1,8 @@
-import { jetstream, type ConsumerMessages } from "@nats-io/jetstream";
+import { jetstream, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { FleetSubjects } from "../subjects.js";
-import { AlertEventSchema, decodeWire, type AlertEvent } from "../wire.js";
+import { AlertEventSchema, BansEventSchema, decodeWire, type AlertEvent, type BansEvent } from "../wire.js";
 import { ensureEventStream } from "./event-stream.js";
 
 
@@ -15,6 +15,11 @@ export interface AlertConsumerDeps {
    * lost comes again.
    */
   deliver: (host: string, event: AlertEvent) => void;
+  /**
+   * Takes a host's batch of bans (see BanPublisher); without it they are acknowledged unread. Like
+   * `deliver`, it must have recorded them when it returns, and a throw brings them again.
+   */
+  bans?: (host: string, event: BansEvent) => void;
   /** An event the front could not take (its store locked) comes again after this; default 15 s. */
   retryMs?: number;
 }
@@ -50,6 +55,10 @@ export class AlertConsumer {
     const { subjects, log, deliver } = this.deps;
     for await (const m of messages) {
       const host = subjects.hostOf(m.subject);
+      if (host !== undefined && m.subject === subjects.bans(host)) {
+        this.takeBans(host, m);
+        continue;
+      }
       const event = decodeWire(AlertEventSchema, m.data);
       if (host === undefined || !event.ok) {
         // Never readable, whatever comes later: redelivering it would only block the ones behind.
@@ -64,6 +73,22 @@ export class AlertConsumer {
         log.error({ err, host, incident: event.value.incident }, "could not queue a fleet alert; it comes again");
         m.nak(this.deps.retryMs ?? 15_000);
       }
+    }
+  }
+
+  private takeBans(host: string, m: JsMsg): void {
+    const event = decodeWire(BansEventSchema, m.data);
+    if (!event.ok) {
+      this.deps.log.error({ subject: m.subject, seq: m.seq, error: event.error }, "dropping an unreadable fleet event");
+      m.term();
+      return;
+    }
+    try {
+      this.deps.bans?.(host, event.value);
+      m.ack();
+    } catch (err) {
+      this.deps.log.error({ err, host }, "could not note a host's bans; they come again");
+      m.nak(this.deps.retryMs ?? 15_000);
     }
   }
 }

@@ -6,6 +6,7 @@ import type { Core } from "../../compose.js";
 import type { Config } from "../../config.js";
 import { titleFor } from "../../core/fleet/aggregate.js";
 import type { FleetHosts } from "../../core/ports/fleet.js";
+import { noteFleetBans, type FleetBan } from "../../core/fleet/seen-across.js";
 import { fleetConnectionOptions } from "../connection-options.js";
 import { FleetLink } from "../link.js";
 import { fleetSubjects } from "../subjects.js";
@@ -34,7 +35,7 @@ export interface Front {
    * alerts are consumed and handed to it (see AlertConsumerDeps.deliver): `banbot start` only, a
    * one-shot `exec` leaves them for the front.
    */
-  start(deliver?: (alert: Alert) => void): void;
+  start(deliver?: (alert: Alert) => void, bans?: (host: string, bans: readonly FleetBan[]) => void): void;
   /** Resolves once connected with the stream set up (e.g. before a one-shot `exec` sends). */
   connected(): Promise<void>;
   close(): Promise<void>;
@@ -64,8 +65,15 @@ export function createFront({ fleet, options, log, now }: FrontDeps): Front {
       run: (line, hosts, command) => client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs }),
       presence: () => tracker.hosts(),
     },
-    start(deliver) {
-      if (deliver) alerts = new AlertConsumer({ subjects, log: natsLog, deliver: (host, event) => deliver(hostAlert(host, event)) });
+    start(deliver, bans) {
+      if (deliver) {
+        alerts = new AlertConsumer({
+          subjects,
+          log: natsLog,
+          deliver: (host, event) => deliver(hostAlert(host, event)),
+          ...(bans ? { bans: (host: string, event: { bans: readonly FleetBan[] }) => bans(host, event.bans) } : {}),
+        });
+      }
       link.start();
     },
     connected: () => link.connected(),
@@ -90,6 +98,15 @@ export function intoRouting(core: Core, deliverNow: () => void): (alert: Alert) 
   return (alert) => {
     if (core.services.alerts.raise(alert) > 0) deliverNow();
   };
+}
+
+/**
+ * `banbot start`'s "seen across the fleet" watch over the bans agents report (fleet.seen_across),
+ * its memory in the front's alert state; what it raises goes the way of `intoRouting`.
+ */
+export function seenAcrossWatch(core: Core, seenAcross: Config["fleet"]["seenAcross"], deliverNow: () => void): (host: string, bans: readonly FleetBan[]) => void {
+  const raise = intoRouting(core, deliverNow);
+  return (host, bans) => noteFleetBans({ state: core.alertState, raise, now: () => core.services.clock.now(), ...seenAcross }, host, bans);
 }
 
 /**
