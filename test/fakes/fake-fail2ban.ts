@@ -9,6 +9,7 @@ import type { JailLimits, JailSettings } from "../../src/core/fail2ban/settings.
 import { connectError } from "../../src/core/fail2ban/socket-errors.js";
 import { assertBanTargets, assertIgnoreEntries, assertJail } from "../../src/core/fail2ban/validate.js";
 import { matchesEntry } from "../../src/core/ip.js";
+import type { SandboxJail } from "../../src/sandbox/sandbox-config.js";
 
 // An in-memory fail2ban 1.0.2 for tests of what BanBot does with fail2ban's answers (commands, the
 // dispatcher, alert detectors). test/fakes/fake-fail2ban.contract.test.ts runs the same cases
@@ -18,14 +19,8 @@ import { matchesEntry } from "../../src/core/ip.js";
 
 type PropertyValue = string | number | boolean | undefined;
 
-export interface FakeJail {
-  name: string;
-  /** Kept as written: a real server answers with `<HOST>` expanded into its address pattern. */
-  failregex: string[];
-  maxretry?: number;
-  findtime?: number;
-  bantime?: number;
-  ignoreip?: string[];
+/** A sandbox jail (its failregex kept as written: a real server answers with `<HOST>` expanded), and what only the fake sets. */
+export interface FakeJail extends SandboxJail {
   /** Default: one file, /var/log/<name>.log. */
   logpaths?: string[];
   datepattern?: { pattern: string; name: string };
