@@ -1,4 +1,5 @@
 import { parseDocument } from "yaml";
+import { CHAT_ADAPTERS, type PlatformSettings } from "./adapters/list.js";
 import type { Env } from "./config/env-schema.js";
 import { EnvSchema, checkEnvCombinations, pickEnv } from "./config/env-schema.js";
 import type { ConfigFile } from "./config/file-schema.js";
@@ -7,29 +8,14 @@ import type { ConfigProblem } from "./config/issues.js";
 import { errorMap, toProblems } from "./config/issues.js";
 import { UserError } from "./core/errors.js";
 
-export interface SlackConfig {
-  botToken: string;
-  appToken: string | undefined;
-  signingSecret: string | undefined;
-  port: number;
-  apiUrl: string | undefined;
-}
-
-export interface DiscordConfig {
-  token: string;
-  applicationId: string;
-  guildId: string | undefined;
-  apiUrl: string | undefined;
-}
-
 export interface Config extends Omit<ConfigFile, "fail2ban" | "fleet"> {
   configFile: string | undefined;
   dataDir: string;
   fail2ban: ConfigFile["fail2ban"] & { socket: string };
   log: { level: Env["BANBOT_LOG_LEVEL"] };
   http: { port: number | undefined; host: string };
-  slack: SlackConfig | undefined;
-  discord: DiscordConfig | undefined;
+  /** Each chat platform's connection settings, from its adapter's variables; undefined: not served. */
+  platforms: PlatformSettings;
   /** `url` set: fleet mode. `host`: BANBOT_HOST; the hostname stands in where unset. */
   fleet: ConfigFile["fleet"] & { url: string | undefined; host: string | undefined };
 }
@@ -51,7 +37,7 @@ export function loadConfig(env: EnvSource, fileText?: string): Config {
     const lines = problems.map((p) => `${p.path}: ${p.message}`);
     throw new UserError("config_invalid", [`Invalid configuration (${count}; ${source}):`, ...lines].join("\n"));
   }
-  return assemble(envResult.data, file.data);
+  return assemble(envResult.data, file.data, platformSettings(envResult.data));
 }
 
 /** Reads the file named by BANBOT_CONFIG, if any; `readFile` is injected so this stays testable. */
@@ -121,7 +107,11 @@ function readAliases(doc: ReturnType<typeof parseDocument>, name: string): unkno
   return normalizeYaml(data, [], name);
 }
 
-function assemble(env: Env, file: ConfigFile): Config {
+function platformSettings(env: Record<string, unknown>): PlatformSettings {
+  return Object.fromEntries(Object.entries(CHAT_ADAPTERS).map(([p, adapter]) => [p, adapter.settings(env)])) as PlatformSettings;
+}
+
+function assemble(env: Env, file: ConfigFile, platforms: PlatformSettings): Config {
   return {
     ...file,
     configFile: env.BANBOT_CONFIG,
@@ -130,25 +120,7 @@ function assemble(env: Env, file: ConfigFile): Config {
     log: { level: env.BANBOT_LOG_LEVEL },
     http: { port: env.BANBOT_HTTP_PORT, host: env.BANBOT_HTTP_HOST },
     fleet: { ...file.fleet, url: env.BANBOT_NATS_URL, host: env.BANBOT_HOST },
-    slack:
-      env.SLACK_BOT_TOKEN === undefined
-        ? undefined
-        : {
-            botToken: env.SLACK_BOT_TOKEN,
-            appToken: env.SLACK_APP_TOKEN,
-            signingSecret: env.SLACK_SIGNING_SECRET,
-            port: env.BANBOT_SLACK_PORT,
-            apiUrl: env.SLACK_API_URL,
-          },
-    discord:
-      env.DISCORD_TOKEN === undefined || env.DISCORD_APPLICATION_ID === undefined
-        ? undefined
-        : {
-            token: env.DISCORD_TOKEN,
-            applicationId: env.DISCORD_APPLICATION_ID,
-            guildId: env.DISCORD_GUILD_ID,
-            apiUrl: env.DISCORD_API_URL,
-          },
+    platforms,
   };
 }
 

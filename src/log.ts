@@ -18,7 +18,7 @@ const SECRET_KEYS = [
 ];
 
 // pino's redaction is path based and a `*` matches one level only, so list the depths we log at:
-// `{ token }`, `{ slack: { botToken } }`, `{ config: { slack: { botToken } } }`, `{ req: { headers } }`.
+// `{ token }`, `{ slack: { botToken } }`, `{ config: { platforms: { slack: { botToken } } } }`, `{ req: { headers } }`.
 const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
 
 export function createLogger(opts: { level: string; destination?: DestinationStream }): Logger {

@@ -12,6 +12,7 @@ import { buildCore, type Core, type CoreOptions } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
 import { within } from "./core/deadline.js";
 import { isUserError, type ErrorCode } from "./core/errors.js";
+import { CHAT_PLATFORMS } from "./core/platforms.js";
 import { migrate } from "./db/migrate.js";
 import type { Front } from "./fleet/front/front.js";
 import { failFastOnLocks } from "./db/open.js";
@@ -27,10 +28,12 @@ export interface Io {
 
 type Env = Record<string, string | undefined>;
 
+const LABELS = Object.values(CHAT_PLATFORMS).map((p) => p.label);
+
 const USAGE = `Usage: banbot <command>
 
 Commands:
-  start                            run BanBot: the Slack and/or Discord adapters and the background jobs
+  start                            run BanBot: the chat platforms configured (${LABELS.join(", ")}) and the jobs
   demo                             BanBot against a sandboxed fail2ban with synthetic attacks, in the console
   console                          interactive prompt for the catalogue's commands, as the local admin
   exec [--json] [--yes] -- <line>  run one command as the local admin (e.g. exec -- banned sshd);
@@ -47,7 +50,7 @@ Commands:
                                    process's NATS key
   help                             show this text
 
-Configuration comes from the environment (BANBOT_*, SLACK_*, DISCORD_*) and the YAML file named by
+Configuration comes from the environment (BANBOT_*, ${LABELS.map((l) => `${l.toUpperCase()}_*`).join(", ")}) and the YAML file named by
 BANBOT_CONFIG; see docs/configuration.md.`;
 
 // Exit 2: BanBot cannot run as set up (config, store); a service manager should not just retry.
@@ -132,12 +135,12 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
         return runFleetConfig(rest, { fleet: config.fleet.name }, io);
       }
       case "register": {
-        if (!config.discord) {
+        if (!config.platforms.discord) {
           io.err("banbot register needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.");
           return 2;
         }
         const [{ registerCommands }, { COMMANDS: CATALOGUE }] = await Promise.all([import("./cli/register.js"), import("../commands/index.js")]);
-        await registerCommands({ discord: config.discord, commands: config.commands, catalogue: CATALOGUE, out: io.out });
+        await registerCommands({ discord: config.platforms.discord, commands: config.commands, catalogue: CATALOGUE, out: io.out });
         return 0;
       }
       case "slack-manifest": {

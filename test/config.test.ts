@@ -46,8 +46,7 @@ describe("loadConfig", () => {
       fail2ban: { socket: "/var/run/fail2ban/fail2ban.sock", timeoutMs: 10_000, clientPath: "fail2ban-client" },
       log: { level: "info" },
       http: { port: undefined },
-      slack: undefined,
-      discord: undefined,
+      platforms: { slack: undefined, discord: undefined },
       access: { grants: [] },
       alerts: { routes: [] },
       blocklists: { allowPrivateHosts: [] },
@@ -58,7 +57,7 @@ describe("loadConfig", () => {
   it("treats empty environment values as unset", () => {
     const config = loadConfig({ BANBOT_DATA_DIR: "", SLACK_BOT_TOKEN: "", BANBOT_HTTP_PORT: "", BANBOT_CONFIG: "" });
     expect(config.dataDir).toBe("./data");
-    expect(config.slack).toBeUndefined();
+    expect(config.platforms.slack).toBeUndefined();
     expect(config.http.port).toBeUndefined();
   });
 
@@ -77,7 +76,7 @@ describe("loadConfig", () => {
 
   it("enables Slack in Socket Mode with an app token", () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" });
-    expect(config.slack).toEqual({
+    expect(config.platforms.slack).toEqual({
       botToken: "xoxb-1",
       appToken: "xapp-1",
       signingSecret: undefined,
@@ -93,7 +92,7 @@ describe("loadConfig", () => {
       BANBOT_SLACK_PORT: "8080",
       SLACK_API_URL: "http://127.0.0.1:9999/api/",
     });
-    expect(config.slack).toMatchObject({ signingSecret: "shh", port: 8080, apiUrl: "http://127.0.0.1:9999/api/" });
+    expect(config.platforms.slack).toMatchObject({ signingSecret: "shh", port: 8080, apiUrl: "http://127.0.0.1:9999/api/" });
   });
 
   it("says what Slack is missing", () => {
@@ -116,7 +115,7 @@ describe("loadConfig", () => {
       DISCORD_GUILD_ID: "876543210987654321",
       DISCORD_API_URL: "https://discord.test/api",
     });
-    expect(config.discord).toEqual({
+    expect(config.platforms.discord).toEqual({
       token: "discord-secret",
       applicationId: "123456789012345678",
       guildId: "876543210987654321",
@@ -324,11 +323,11 @@ describe("describeNonDefaults", () => {
     expect(described).toEqual({
       dataDir: "/var/lib/banbot",
       "fail2ban.timeoutMs": 30_000,
-      "slack.botToken": "REDACTED",
-      "slack.signingSecret": "REDACTED",
-      "slack.port": 3000,
-      "discord.token": "REDACTED",
-      "discord.applicationId": "123456789012345678",
+      "platforms.slack.botToken": "REDACTED",
+      "platforms.slack.signingSecret": "REDACTED",
+      "platforms.slack.port": 3000,
+      "platforms.discord.token": "REDACTED",
+      "platforms.discord.applicationId": "123456789012345678",
     });
     expect(JSON.stringify(described)).not.toMatch(/secret"/);
   });

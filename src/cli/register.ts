@@ -2,7 +2,8 @@ import { InteractionContextType, REST, Routes } from "discord.js";
 import { z } from "zod";
 import { apiBase } from "../adapters/discord/api-url.js";
 import { inviteUrl } from "../adapters/discord/invite.js";
-import type { Config, DiscordConfig } from "../config.js";
+import type { DiscordConfig } from "../adapters/discord/entry.js";
+import type { Config } from "../config.js";
 import { discordCommandJson } from "../adapters/discord/schema.js";
 import type { AnyCommand } from "../core/services.js";
 

@@ -1,17 +1,12 @@
 import { z } from "zod";
+import { CHAT_ADAPTERS } from "../adapters/list.js";
 import { fleetHostName } from "./fleet-schema.js";
 import type { ConfigProblem } from "./issues.js";
 import { unknownKeyMessage } from "./issues.js";
+import { port } from "./schema-parts.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const port = z
-  .string()
-  .regex(/^\d+$/, "expected a port number 1–65535")
-  .transform(Number)
-  .pipe(z.int().min(1, "expected a port number 1–65535").max(65_535, "expected a port number 1–65535"));
-const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL like http://127.0.0.1:8080/api/" });
-const snowflake = z.string().regex(/^\d{17,20}$/, "expected a Discord ID: 17–20 digits");
 // Credentials go in the config's fleet section (files), never in a URL that ends up in logs.
 const natsUrls = z.string().superRefine((text, ctx) => {
   for (const item of text.split(",")) {
@@ -31,7 +26,7 @@ const natsUrls = z.string().superRefine((text, ctx) => {
   }
 });
 
-export const EnvSchema = z.object({
+const BASE = {
   BANBOT_CONFIG: z.string().optional().describe("path to the YAML config file"),
   BANBOT_FAIL2BAN_SOCKET: z
     .string()
@@ -44,28 +39,15 @@ export const EnvSchema = z.object({
     .string()
     .default("127.0.0.1")
     .describe("address the health and metrics endpoints listen on; 0.0.0.0 to let another container scrape them"),
-  SLACK_BOT_TOKEN: z
-    .string()
-    .refine((t) => !t.startsWith("xapp-"), "this is an app-level token (xapp-…): put it in SLACK_APP_TOKEN")
-    .optional()
-    .describe("Slack bot token (xoxb-…); enables Slack"),
-  SLACK_APP_TOKEN: z
-    .string()
-    .startsWith("xapp-", "expected an app-level token starting with xapp- (Basic Information → App-Level Tokens)")
-    .optional()
-    .describe("Slack app-level token; selects Socket Mode"),
-  SLACK_SIGNING_SECRET: z.string().optional().describe("Slack signing secret; selects HTTP mode"),
-  BANBOT_SLACK_PORT: port.default(3000).describe("port for Slack's /slack/events in HTTP mode; default 3000"),
-  SLACK_API_URL: httpUrl.optional().describe("Slack Web API base URL override"),
-  DISCORD_TOKEN: z.string().optional().describe("Discord bot token; enables Discord"),
-  DISCORD_APPLICATION_ID: snowflake.optional().describe("Discord application ID"),
-  DISCORD_GUILD_ID: snowflake.optional().describe("register commands in this guild only"),
-  DISCORD_API_URL: httpUrl.optional().describe("Discord REST API base URL override"),
   BANBOT_NATS_URL: natsUrls.optional().describe("NATS server(s) of the fleet, comma-separated; turns fleet mode on for agent, start, exec and console (docs/fleet.md)"),
   BANBOT_HOST: fleetHostName.optional().describe("this host's name in the fleet and in its events; default the machine's hostname (its first label)"),
-});
+};
 
-export type Env = z.output<typeof EnvSchema>;
+/** BanBot's own variables, then each platform's, from its adapter (src/adapters/<platform>/entry.ts). */
+export const EnvSchema = z.object({ ...BASE, ...Object.assign({}, ...Object.values(CHAT_ADAPTERS).map((a) => a.env)) as z.ZodRawShape });
+
+/** BanBot's own variables; a platform's are its adapter's to read. */
+export type Env = z.output<z.ZodObject<typeof BASE>>;
 
 /** Known variables only, with empty strings treated as unset (compose files often pass `VAR=`). */
 export function pickEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
@@ -81,28 +63,7 @@ export function pickEnv(env: Record<string, string | undefined>): Record<string,
 export function checkEnvCombinations(env: Record<string, string | undefined>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const set = (name: string) => env[name] !== undefined && env[name] !== "";
-  if (set("SLACK_BOT_TOKEN") && !set("SLACK_APP_TOKEN") && !set("SLACK_SIGNING_SECRET")) {
-    problems.push({
-      path: "SLACK_APP_TOKEN",
-      message:
-        "required with SLACK_BOT_TOKEN: set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode",
-    });
-  }
-  for (const name of ["SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"]) {
-    if (set(name) && !set("SLACK_BOT_TOKEN")) {
-      problems.push({ path: "SLACK_BOT_TOKEN", message: `required because ${name} is set (or unset ${name})` });
-      break;
-    }
-  }
-  if (set("DISCORD_TOKEN") && !set("DISCORD_APPLICATION_ID")) {
-    problems.push({
-      path: "DISCORD_APPLICATION_ID",
-      message: "required with DISCORD_TOKEN (Developer Portal → your app → General Information)",
-    });
-  }
-  if (!set("DISCORD_TOKEN") && (set("DISCORD_APPLICATION_ID") || set("DISCORD_GUILD_ID"))) {
-    problems.push({ path: "DISCORD_TOKEN", message: "required because other DISCORD_* variables are set" });
-  }
+  for (const adapter of Object.values(CHAT_ADAPTERS)) problems.push(...adapter.check(set));
   const known = Object.keys(EnvSchema.shape);
   for (const name of Object.keys(env)) {
     if (name.startsWith("BANBOT_") && !known.includes(name)) {

@@ -19,3 +19,10 @@ export function duration(min: { ms: number; text: string }, max: { ms: number; t
       return ms ?? min.ms;
     });
 }
+
+export const port = z
+  .string()
+  .regex(/^\d+$/, "expected a port number 1–65535")
+  .transform(Number)
+  .pipe(z.int().min(1, "expected a port number 1–65535").max(65_535, "expected a port number 1–65535"));
+export const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL like http://127.0.0.1:8080/api/" });

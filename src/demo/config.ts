@@ -6,6 +6,11 @@ import type { AlertRoute } from "../core/alerts/router.js";
 // Every alert kind goes to the demo's console.
 const CONSOLE_ROUTE: AlertRoute = { kinds: [...ALERT_KINDS], jails: undefined, slackChannel: undefined, discordChannel: undefined, console: true };
 
+/** Every platform the configuration knows, switched off: a new one cannot be missed here. */
+function allOff(platforms: Config["platforms"]): { [P in keyof Config["platforms"]]: undefined } {
+  return Object.fromEntries(Object.keys(platforms).map((p) => [p, undefined])) as { [P in keyof Config["platforms"]]: undefined };
+}
+
 /**
  * The user's configuration (BANBOT_CONFIG and environment: geo files, confirmation timeout, spike
  * thresholds…) pointed at the sandbox: its fail2ban socket and config dir, a throwaway store and
@@ -22,7 +27,6 @@ export function demoConfig(config: Config, sandbox: { socketPath: string; dir: s
     // The built-in country database has no AS numbers; the demo's `top asns` and `ip` show them.
     geo: { ...config.geo, builtinAsn: true },
     http: { ...config.http, port: undefined },
-    slack: undefined,
-    discord: undefined,
+    platforms: allOff(config.platforms),
   };
 }

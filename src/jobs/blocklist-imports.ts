@@ -1,14 +1,14 @@
 import type { Logger } from "pino";
 import type { Alert } from "../core/alerts/alert.js";
-import { describeRun } from "../core/blocklist/describe.js";
+import { checkBlocklistRun, scheduledImportAudit } from "../core/alerts/blocklist.js";
 import type { Blocklists, RunReport } from "../core/blocklist/blocklists.js";
 import type { AlertState } from "../core/ports/alert-state.js";
 import type { AuditLog } from "../core/ports/audit-log.js";
 import type { Job } from "./scheduler.js";
 
 /**
- * Runs the imports whose schedule has come round and lifts expired blocklist bans. A failing source
- * raises one alert when it starts failing and one follow-up when it works again, not one per run.
+ * Runs the imports whose schedule has come round and lifts expired blocklist bans; what a run means
+ * for alerts and the audit log is src/core/alerts/blocklist.ts's to decide.
  */
 export function blocklistImportsJob(deps: {
   blocklists: Blocklists;
@@ -28,33 +28,10 @@ export function blocklistImportsJob(deps: {
       for (const source of deps.blocklists.dueSources(deps.now())) {
         const started = deps.now();
         const report = await deps.blocklists.runImport(source.name, { trigger: "schedule" });
-        // A scheduled import changes fail2ban like a command would, so the audit log has it too;
-        // runs that changed nothing are in the blocklist's own run history only.
-        if (report.outcome === "failed" || report.added + report.renewed + report.removed > 0) {
-          deps.audit.record({
-            at: started,
-            host: deps.host,
-            platform: "system",
-            userId: "scheduler",
-            userName: "scheduled import",
-            command: "blocklist-import",
-            commandLine: `blocklist-import ${source.name}`,
-            outcome: report.outcome === "failed" ? "error" : "ok",
-            message: describeRun(report).title,
-            durationMs: report.durationMs,
-          });
-        }
+        const entry = scheduledImportAudit(deps.host, source, report, started);
+        if (entry) deps.audit.record(entry);
         deps.reportRun(report);
-        const key = `blocklist:${source.name}`;
-        const failing = deps.state.get<{ incident: string }>(key);
-        if (report.outcome === "failed" && !failing) {
-          const incident = `blocklist:${deps.host}:${source.name}:${deps.now()}`;
-          deps.raise({ kind: "blocklist", jail: source.jail, incident, step: "open", reply: { ...describeRun(report), actions: [{ label: "Details", command: `blocklists ${source.name}` }] } });
-          deps.state.set(key, { incident }, deps.now());
-        } else if (report.outcome !== "failed" && failing) {
-          deps.raise({ kind: "blocklist", jail: source.jail, incident: failing.incident, step: "resolve", reply: { title: `Blocklist ${source.name} imports again`, tone: "ok" } });
-          deps.state.set(key, null, deps.now());
-        }
+        checkBlocklistRun(deps, source, report);
         deps.log.info({ source: source.name, outcome: report.outcome, added: report.added, removed: report.removed }, "scheduled blocklist import");
       }
       await deps.blocklists.expireDue(deps.now());

@@ -45,7 +45,7 @@ export function createMetrics(deps: { fail2ban: Pick<Fail2ban, "status" | "jailS
   });
   const jobRuns = new Counter({ name: "banbot_job_runs_total", help: "Background job runs", labelNames: ["job"], registers });
   const jobFailures = new Counter({ name: "banbot_job_failures_total", help: "Background job runs that failed", labelNames: ["job"], registers });
-  const sent = new Counter({ name: "banbot_alerts_sent_total", help: "Alert messages delivered to Slack or Discord", registers });
+  const sent = new Counter({ name: "banbot_alerts_sent_total", help: "Alert messages delivered to a chat platform", registers });
   new Gauge({
     name: "banbot_alerts_pending",
     help: "Alert messages waiting in the outbox",

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import type { SlackConfig } from "../../src/config.js";
+import type { SlackConfig } from "../../src/adapters/slack/entry.js";
 import { readSlackRequest, type SlackFault, type SlackRequest } from "./fake-slack-http.js";
 import { FakeSocketMode } from "./fake-slack-socket.js";
 

@@ -1,7 +1,8 @@
 import { once } from "node:events";
 import { Client, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits, RESTEvents } from "discord.js";
 import type { Logger } from "pino";
-import type { Config, DiscordConfig } from "../../config.js";
+import type { Config } from "../../config.js";
+import type { DiscordConfig } from "./entry.js";
 import type { ChatAdapter } from "../../core/chat.js";
 import { discordLayout } from "./schema.js";
 import type { Dispatcher } from "../../core/dispatch.js";

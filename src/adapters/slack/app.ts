@@ -13,7 +13,8 @@ import {
   type Receiver,
 } from "@slack/bolt";
 import type { Logger } from "pino";
-import type { Config, SlackConfig } from "../../config.js";
+import type { Config } from "../../config.js";
+import type { SlackConfig } from "./entry.js";
 import type { Grant } from "../../core/access.js";
 import type { ChatAdapter } from "../../core/chat.js";
 import type { Dispatcher } from "../../core/dispatch.js";

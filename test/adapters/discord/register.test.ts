@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../../commands/index.js";
 import { registerCommands } from "../../../src/cli/register.js";
-import type { DiscordConfig } from "../../../src/config.js";
+import type { DiscordConfig } from "../../../src/adapters/discord/entry.js";
 import { discordCommandJson, discordLayout } from "../../../src/adapters/discord/schema.js";
 import { FakeDiscord } from "../../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../../fakes/fake-discord-payloads.js";
