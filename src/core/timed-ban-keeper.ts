@@ -87,21 +87,38 @@ export class TimedBanKeeper {
 
   private async renew(bans: readonly TimedBan[]): Promise<void> {
     const { timedBans, fail2ban, history, log } = this.deps;
-    for (const [jail, group] of byJail(bans)) {
-      const ips = group.map((b) => b.ip);
+    // A renewal works from records read before its round trips: one lifted meanwhile (someone
+    // unbanned the address outside BanBot, the capture removed the record) must stay lifted.
+    const kept = (jail: string, ip: string) => timedBans.get(jail, ip) !== undefined;
+    for (const [jail, all] of byJail(bans)) {
+      let group = all;
+      let ips: string[];
       let added: number;
       let bantime: number;
       try {
         ({ bantime } = await fail2ban.jailLimits(jail));
+        group = all.filter((b) => kept(jail, b.ip));
+        ips = group.map((b) => b.ip);
+        if (ips.length === 0) continue;
         added = await fail2ban.ban(jail, ips);
       } catch (err) {
         if (!isUserError(err, "unknown_jail")) throw err;
         // A stopped jail: `start` (or the action's start report) bans them again. Until then they
         // are tried once a minute, not first in every run, where they would crowd out other jails'.
-        timedBans.renewed(jail, ips, this.deps.now() + STOPPED_RETRY_MS);
+        timedBans.renewed(jail, group.map((b) => b.ip), this.deps.now() + STOPPED_RETRY_MS);
         continue;
       }
       const now = this.deps.now();
+      // Lifted while the ban was on its way: fail2ban may have run that unban first, and this ban
+      // would undo it. Lifting them again is harmless if fail2ban ran it after.
+      const lifted = group.filter((b) => !kept(jail, b.ip));
+      if (lifted.length > 0) {
+        for (const [actor, gone] of byActor(lifted)) history.noteOrigin({ jail, ips: gone, origin: TIMED_BAN_JOB, actor, at: now, kind: "unban" });
+        await fail2ban.unban(jail, lifted.map((b) => b.ip));
+        log.info({ jail, lifted: lifted.length }, "timed bans lifted outside BanBot during their renewal; lifted again");
+        group = group.filter((b) => kept(jail, b.ip));
+        ips = group.map((b) => b.ip);
+      }
       if (added > 0) {
         // Some had lapsed and are new bans to fail2ban: archived as the timed ban's, for the time left.
         for (const b of group) history.noteOrigin({ jail, ips: [b.ip], origin: "manual", actor: b.actor, at: now, banSeconds: Math.round((b.until - now) / 1000) });

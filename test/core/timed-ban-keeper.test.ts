@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
-import { TimedBanKeeper } from "../../src/core/timed-ban-keeper.js";
+import { TimedBanKeeper, type TimedBanKeeperDeps } from "../../src/core/timed-ban-keeper.js";
 import { InstanceLock } from "../../src/store/instance-lock.js";
 import { createTimedBans } from "../../src/store/timed-bans.js";
 import { useBanBot } from "../harness/banbot.js";
@@ -125,6 +125,38 @@ describe("timed bans and the capture", () => {
     await bot.core.timedBanKeeper.run();
     await eventually(() => expect(events("192.0.2.164")).toEqual(["alpha unban job:timed-ban-expiry console:console", "alpha ban manual console:console 1s"]));
   });
+
+  // jailStarted and the job renew from records read before their round trips to fail2ban; the
+  // capture's report of a jail start comes late after startup, so someone may lift the ban meanwhile.
+  const renewingWhile = (moment: "jailLimits" | "ban", lift: () => Promise<void>) => {
+    const real = fail2ban();
+    const port: TimedBanKeeperDeps["fail2ban"] = {
+      jailLimits: async (jail) => {
+        if (moment === "jailLimits") await lift();
+        return await real.jailLimits(jail);
+      },
+      ban: async (jail, ips) => {
+        if (moment === "ban") await lift();
+        return await real.ban(jail, ips);
+      },
+      unban: (jail, ips) => real.unban(jail, ips),
+    };
+    return new TimedBanKeeper({ timedBans: bot.core.services.timedBans, fail2ban: port, history: bot.core.services.history, now: () => bot.clock.now(), log: silentLog });
+  };
+  const liftOutside = (ip: string) => async () => {
+    await fail2ban().unban("alpha", [ip]);
+    await eventually(() => expect(bot.core.services.timedBans.forIp(ip)).toEqual([]));
+  };
+
+  for (const moment of ["jailLimits", "ban"] as const) {
+    it(`does not ban again a timed ban someone lifted outside BanBot while it was renewed (during ${moment})`, async () => {
+      const ip = moment === "ban" ? "192.0.2.167" : "192.0.2.166";
+      await bot.run(`ban ${ip} alpha for 1h`);
+      await renewingWhile(moment, liftOutside(ip)).jailStarted("alpha");
+      expect(await isBanned(ip, "alpha")).toBe(false);
+      expect(bot.core.services.timedBans.forIp(ip)).toEqual([]);
+    });
+  }
 
   it("forgets a timed ban someone lifted outside BanBot", async () => {
     await bot.run("ban 192.0.2.165 alpha for 1h");

@@ -55,7 +55,7 @@ interface Jail {
 
 const VERSION = "1.0.2";
 // As SocketFail2ban: addresses per command.
-const DEFAULT_CHUNK = 500;
+const DEFAULT_CHUNK = 2000;
 
 export class FakeFail2ban implements Fail2ban {
   private readonly jails = new Map<string, Jail>();
