@@ -8,10 +8,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { historyActionFile } from "../../src/cli/capture-check.js";
-import { FAKE_TOKENS, FakeSlack } from "../fakes/fake-slack.js";
+import { FakeSlack } from "../fakes/fake-slack.js";
 import { socketDriver } from "../fakes/fake-slack-driver.js";
 import { causeBansByLog, useFail2ban } from "../harness/fail2ban.js";
-import { killIfRunning, spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
+import { killIfRunning, startBanbotOnSlack, type BanbotProcess } from "../harness/spawn-banbot.js";
 import { holdWriteLock } from "../harness/store-lock.js";
 
 const ADMIN = "U0ADMIN";
@@ -109,20 +109,7 @@ describe("banbot start with the history capture, its store locked by another pro
     const configFile = join(dir, "banbot.yaml");
     await writeFile(configFile, `access:\n  grants:\n    - role: admin\n      slack_users: [${ADMIN}]\ncommands:\n  rate_limit:\n    per_minute: 1000\n`);
     const port = await freePort();
-    bot = spawnBanbot(["start"], {
-      BANBOT_HTTP_PORT: String(port),
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      BANBOT_CONFIG: configFile,
-      BANBOT_DATA_DIR: dataDir,
-      BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath,
-      SLACK_BOT_TOKEN: FAKE_TOKENS.bot,
-      SLACK_APP_TOKEN: FAKE_TOKENS.app,
-      SLACK_API_URL: slack.apiUrl,
-    });
-    await vi.waitFor(() => expect(bot!.logs()).toContain('"msg":"BanBot started"'), { timeout: 30_000, interval: 100 });
-    expect(bot.logs()).toContain("listening for ban history from fail2ban");
-    await slack.socket.connected();
+    bot = await startBanbotOnSlack(slack, { configFile, dataDir, socketPath: f2b.sandbox.socketPath, env: { BANBOT_HTTP_PORT: String(port) } });
     // The backfill from fail2ban's database (second 30 of each minute) would make up for lost
     // events: the lock starts early in a minute, so its release leaves 40 s before the next one.
     await vi.waitFor(

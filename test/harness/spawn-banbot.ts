@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { expect, vi } from "vitest";
+import { FAKE_TOKENS, type FakeSlack } from "../fakes/fake-slack.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -26,4 +28,29 @@ export async function killIfRunning(bot: BanbotProcess | undefined): Promise<voi
   if (!bot || bot.child.exitCode !== null || bot.child.signalCode !== null) return;
   bot.child.kill("SIGKILL");
   await bot.exited;
+}
+
+/**
+ * `banbot start` against a fake Slack (Socket Mode) and a fail2ban socket, returned once it has
+ * started, listens for the history capture and has Socket Mode connected.
+ */
+export async function startBanbotOnSlack(
+  slack: FakeSlack,
+  { configFile, dataDir, socketPath, env = {} }: { configFile: string; dataDir: string; socketPath: string; env?: Record<string, string> },
+): Promise<BanbotProcess> {
+  const bot = spawnBanbot(["start"], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    BANBOT_CONFIG: configFile,
+    BANBOT_DATA_DIR: dataDir,
+    BANBOT_FAIL2BAN_SOCKET: socketPath,
+    SLACK_BOT_TOKEN: FAKE_TOKENS.bot,
+    SLACK_APP_TOKEN: FAKE_TOKENS.app,
+    SLACK_API_URL: slack.apiUrl,
+    ...env,
+  });
+  await vi.waitFor(() => expect(bot.logs()).toContain('"msg":"BanBot started"'), { timeout: 30_000, interval: 100 });
+  expect(bot.logs()).toContain("listening for ban history from fail2ban");
+  await slack.socket.connected();
+  return bot;
 }

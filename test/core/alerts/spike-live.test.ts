@@ -6,10 +6,10 @@ import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { historyActionFile } from "../../../src/cli/capture-check.js";
 import { serveList, useListServer } from "../blocklist/list-server.js";
-import { FAKE_TOKENS, FakeSlack, type SlackRequest } from "../../fakes/fake-slack.js";
+import { FakeSlack, type SlackRequest } from "../../fakes/fake-slack.js";
 import { causeBansByLog, useFail2ban } from "../../harness/fail2ban.js";
 import { askOverSlack } from "../../harness/slack-ask.js";
-import { killIfRunning, spawnBanbot, type BanbotProcess } from "../../harness/spawn-banbot.js";
+import { killIfRunning, startBanbotOnSlack, type BanbotProcess } from "../../harness/spawn-banbot.js";
 
 const ADMIN = "U0ADMIN";
 const CHANNEL = "C0ALERTS";
@@ -77,19 +77,7 @@ blocklists:
   allow_private_hosts: [127.0.0.1]
 `,
     );
-    bot = spawnBanbot(["start"], {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      BANBOT_CONFIG: configFile,
-      BANBOT_DATA_DIR: dataDir,
-      BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath,
-      SLACK_BOT_TOKEN: FAKE_TOKENS.bot,
-      SLACK_APP_TOKEN: FAKE_TOKENS.app,
-      SLACK_API_URL: slack.apiUrl,
-    });
-    await vi.waitFor(() => expect(bot!.logs()).toContain('"msg":"BanBot started"'), { timeout: 30_000, interval: 100 });
-    expect(bot.logs()).toContain("listening for ban history from fail2ban");
-    await slack.socket.connected();
+    bot = await startBanbotOnSlack(slack, { configFile, dataDir, socketPath: f2b.sandbox.socketPath });
     const host = hostname();
 
     // A 500-address blocklist and 15 chat bans, all in alpha, in seconds.
