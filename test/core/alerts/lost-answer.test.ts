@@ -5,11 +5,11 @@ import { createOutbox } from "../../../src/store/outbox.js";
 import type { Outbox, OutboxMessage } from "../../../src/core/ports/outbox.js";
 import { deliverDue } from "../../../src/core/alerts/outbox-worker.js";
 import type { ChatAdapter } from "../../../src/core/chat.js";
-import { FakeDiscord } from "../../fakes/fake-discord.js";
+import type { FakeDiscord } from "../../fakes/fake-discord.js";
 import { FAKE_GUILD } from "../../fakes/fake-discord-payloads.js";
 import { titleOfBody } from "../../fakes/fake-discord-v2.js";
-import { FakeSlack } from "../../fakes/fake-slack.js";
-import { postingAdapters } from "../../harness/alert-adapters.js";
+import type { FakeSlack } from "../../fakes/fake-slack.js";
+import { startPostingFakes } from "../../harness/alert-adapters.js";
 import { silentLog } from "../../harness/client.js";
 import { migratedStore } from "../../harness/store.js";
 
@@ -29,19 +29,12 @@ describe("an alert post whose answer was lost", () => {
   // The outbox clock runs with the wall clock (Slack's message timestamps are wall-clock seconds).
   let now = Date.now();
 
+  let close: () => Promise<void>;
+
   beforeAll(async () => {
-    slack = await FakeSlack.start();
-    discord = await FakeDiscord.start(FAKE_GUILD);
-    const posting = postingAdapters(slack, discord);
-    adapters = new Map<"slack" | "discord", ChatAdapter>([
-      ["slack", posting.slack],
-      ["discord", posting.discord],
-    ]);
+    ({ slack, discord, adapters, close } = await startPostingFakes());
   });
-  afterAll(async () => {
-    await slack.close();
-    await discord.close();
-  });
+  afterAll(() => close());
   beforeEach(() => {
     db = migratedStore();
     outbox = createOutbox(db);
