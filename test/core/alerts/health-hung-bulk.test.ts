@@ -1,17 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createSlackAdapter } from "../../../src/adapters/slack/app.js";
-import { buildCore, type Core } from "../../../src/compose.js";
-import { loadConfig, type Config } from "../../../src/config.js";
-import type { ChatAdapter } from "../../../src/core/chat.js";
-import { buildScheduler } from "../../../src/jobs/build.js";
-import type { Scheduler } from "../../../src/jobs/scheduler.js";
-import { FakeSlack } from "../../fakes/fake-slack.js";
-import { silentLog } from "../../harness/client.js";
+import type { Core } from "../../../src/compose.js";
+import type { FakeSlack } from "../../fakes/fake-slack.js";
 import { useFail2ban } from "../../harness/fail2ban.js";
-import { migratedStore } from "../../harness/store.js";
+import { startJobsOnSlack } from "../../harness/jobs-on-slack.js";
 import { useTempDir } from "../../harness/temp-dir.js";
 
 const CHANNEL = "C0ALERTS";
@@ -25,9 +18,7 @@ describe("the health alert while fail2ban hangs during bulk work", () => {
   const tmp = useTempDir("bb-hung-");
   let slack: FakeSlack;
   let core: Core;
-  let adapter: ChatAdapter;
-  let scheduler: Scheduler;
-  let config: Config;
+  let stop: (() => Promise<void>) | undefined;
   let pid = 0;
 
   beforeAll(async () => {
@@ -42,24 +33,13 @@ alerts:
 fail2ban:
   timeout: 1s
 `;
-    config = loadConfig({ BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: tmp.path }, yaml);
-    const db = migratedStore(join(tmp.path, "banbot.sqlite3"));
-    core = buildCore(config, db, silentLog);
-    slack = await FakeSlack.start();
-    adapter = createSlackAdapter({ slack: slack.slackConfig(), commands: config.commands, grants: config.access.grants, dispatcher: core.dispatcher, log: silentLog, host: "127.0.0.1" });
-    await adapter.start();
-    scheduler = buildScheduler(config, core, [adapter], silentLog);
-    scheduler.start();
+    ({ core, slack, stop } = await startJobsOnSlack({ socketPath: f2b.sandbox.socketPath, dataDir: tmp.path }, yaml));
     pid = Number((await readFile(f2b.sandbox.pidFile, "utf8")).trim());
   });
   afterAll(async () => {
     // Never leave the sandbox frozen, whatever failed.
     if (pid > 0) process.kill(pid, "SIGCONT");
-    await scheduler?.stop();
-    await adapter?.stop();
-    await slack?.close();
-    await core?.close();
-    core?.db.close();
+    await stop?.();
   });
 
   const titles = () =>
