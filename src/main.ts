@@ -140,7 +140,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           return 2;
         }
         const [{ registerCommands }, { COMMANDS: CATALOGUE }] = await Promise.all([import("./cli/register.js"), import("../commands/index.js")]);
-        await registerCommands({ discord: config.platforms.discord, commands: config.commands, catalogue: CATALOGUE, out: io.out });
+        await registerCommands({ discord: config.platforms.discord, commands: config.commands, catalogue: CATALOGUE, fleet: config.fleet.url !== undefined, out: io.out });
         return 0;
       }
       case "slack-manifest": {

@@ -135,9 +135,11 @@ export async function startTestFront(opts: {
   deliver?: (core: Core) => (alert: Alert) => void;
   /** The fleet: section's lines after `hosts:` (groups, default_target…), indented by two. */
   fleetYaml?: string;
+  /** Other sections of the front's config file (access, commands). */
+  yaml?: string;
 }): Promise<TestFront> {
   await mkdir(opts.dataDir, { recursive: true });
-  const yaml = `
+  const yaml = `${opts.yaml ?? ""}
 alerts:
   routes:
     - kinds: [health, spike, blocklist, silent, digest]

@@ -14,7 +14,7 @@ import type { AlertEvent } from "../wire.js";
 import { AlertConsumer } from "./alert-consumer.js";
 import { FleetClient } from "./client.js";
 import { HeartbeatTracker } from "./heartbeats.js";
-import { resolveTarget } from "./targets.js";
+import { resolveTarget, targetNames } from "./targets.js";
 
 export interface FrontDeps {
   fleet: Config["fleet"];
@@ -56,14 +56,16 @@ export function createFront({ fleet, options, log, now }: FrontDeps): Front {
     },
   });
   const client = new FleetClient({ connection: () => link.connection, subjects, log: natsLog });
+  const seen = () => tracker.hosts().flatMap((h) => (h.lastSeen === undefined ? [] : [h.host]));
   return {
     client,
     tracker,
     hosts: {
       defaultTarget: fleet.defaultTarget,
-      resolve: (target) => resolveTarget(target, fleet, tracker.hosts().flatMap((h) => (h.lastSeen === undefined ? [] : [h.host]))),
+      resolve: (target) => resolveTarget(target, fleet, seen()),
       run: (line, hosts, command) => client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs }),
       presence: () => tracker.hosts(),
+      targets: () => targetNames(fleet, seen()),
     },
     start(deliver, bans) {
       if (deliver) {
