@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Alert } from "../../core/alerts/alert.js";
 import type { Core } from "../../compose.js";
 import type { Config } from "../../config.js";
+import { within } from "../../core/deadline.js";
 import { titleFor } from "../../core/fleet/aggregate.js";
 import type { FleetHosts } from "../../core/ports/fleet.js";
 import { noteFleetBans, type FleetBan } from "../../core/fleet/seen-across.js";
@@ -22,6 +23,12 @@ export interface FrontDeps {
   options: ConnectionOptions;
   log: Logger;
   now: () => number;
+  /**
+   * A command for hosts first waits for the first connection, up to the deadline: a one-shot `exec`
+   * (and the console) starts connecting as it starts, and is not refused for being quick. What
+   * runs on the front (help, audit, alert routes) never waits, NATS up or not.
+   */
+  waitToConnect?: boolean;
 }
 
 /** The fleet as the front sees it: commands out, alerts in, who is alive. */
@@ -36,13 +43,13 @@ export interface Front {
    * one-shot `exec` leaves them for the front.
    */
   start(deliver?: (alert: Alert) => void, bans?: (host: string, bans: readonly FleetBan[]) => void): void;
-  /** Resolves once connected with the stream set up (e.g. before a one-shot `exec` sends). */
+  /** Resolves once connected with the stream set up. */
   connected(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** The front's side of the fleet, not yet connected: the dispatcher can be built on `hosts` first. */
-export function createFront({ fleet, options, log, now }: FrontDeps): Front {
+export function createFront({ fleet, options, log, now, waitToConnect = false }: FrontDeps): Front {
   const subjects = fleetSubjects(fleet.name);
   const natsLog = log.child({ component: "fleet" });
   const tracker = new HeartbeatTracker({ subjects, expected: fleet.hosts, now, log: natsLog });
@@ -63,7 +70,11 @@ export function createFront({ fleet, options, log, now }: FrontDeps): Front {
     hosts: {
       defaultTarget: fleet.defaultTarget,
       resolve: (target) => resolveTarget(target, fleet, seen()),
-      run: (line, hosts, command) => client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs }),
+      run: async (line, hosts, command) => {
+        // Not connected by then: each host's answer says so.
+        if (waitToConnect) await within(link.connected(), fleet.deadlineMs);
+        return await client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs });
+      },
       presence: () => tracker.hosts(),
       targets: () => targetNames(fleet, seen()),
     },
@@ -88,8 +99,8 @@ export function createFront({ fleet, options, log, now }: FrontDeps): Front {
 }
 
 /** The front of `banbot start`, `exec` and `console` in fleet mode (BANBOT_NATS_URL set). */
-export function createFleetFront(fleet: Config["fleet"] & { url: string }, log: Logger): Front {
-  return createFront({ fleet, options: fleetConnectionOptions(fleet, { kind: "front" }, (path) => readFileSync(path, "utf8")), log, now: () => Date.now() });
+export function createFleetFront(fleet: Config["fleet"] & { url: string }, log: Logger, opts: Pick<FrontDeps, "waitToConnect"> = {}): Front {
+  return createFront({ fleet, options: fleetConnectionOptions(fleet, { kind: "front" }, (path) => readFileSync(path, "utf8")), log, now: () => Date.now(), ...opts });
 }
 
 /**
