@@ -33,6 +33,8 @@ interface Memory {
 interface Alerted {
   until: number;
   incident: string;
+  /** The jail its buttons ban in, kept in its updates. */
+  jail: string;
   /** Its last update's; 0 for the post itself. */
   seq: number;
   /** The bans it names, one per host: what it was raised with and the hosts that banned it since. */
@@ -74,13 +76,14 @@ export function noteFleetBans(deps: SeenAcrossDeps, host: string, bans: readonly
       if (later.length === 0) continue;
       alerted.shown = [...alerted.shown, ...later];
       alerted.seq++;
-      deps.raise({ ...seenAcrossAlert(ip, alerted.shown, deps.windowMs), incident: alerted.incident, step: "update", seq: alerted.seq });
+      deps.raise({ ...seenAcrossAlert(ip, alerted.shown, deps.windowMs, alerted.jail), incident: alerted.incident, step: "update", seq: alerted.seq });
       continue;
     }
     if (seen.length < deps.hosts) continue;
     const alert = seenAcrossAlert(ip, seen, deps.windowMs);
-    memory.alerted[ip] = { until: now + deps.windowMs, incident: `fleet-seen:${ip}:${now}`, seq: 0, shown: [...seen] };
-    deps.raise({ ...alert, incident: memory.alerted[ip].incident, step: "open" });
+    const incident = `fleet-seen:${ip}:${now}`;
+    memory.alerted[ip] = { until: now + deps.windowMs, incident, jail: alert.jail, seq: 0, shown: [...seen] };
+    deps.raise({ ...alert, incident, step: "open" });
   }
   deps.state.set(KEY, memory, now);
 }
@@ -94,9 +97,10 @@ function prune(memory: Memory, since: number, now: number): void {
   for (const [ip, alerted] of Object.entries(memory.alerted)) if (!(alerted.until > now)) delete memory.alerted[ip];
 }
 
-function seenAcrossAlert(ip: string, seen: readonly HostBan[], windowMs: number): Omit<Alert, "incident" | "step"> {
+/** The alert's reply; `jail`, the one its buttons ban in, is the post's own in an update (routed and muted alike). */
+function seenAcrossAlert(ip: string, seen: readonly HostBan[], windowMs: number, kept?: string): Omit<Alert, "incident" | "step"> & { jail: string } {
   const sorted = [...seen].sort((a, b) => a.host.localeCompare(b.host));
-  const jail = mostCommonJail(sorted);
+  const jail = kept ?? mostCommonJail(sorted);
   const ban = (d?: string) => `ban ${ip} ${jail}${d ? ` for ${d}` : ""} on all`;
   return {
     kind: "spike",

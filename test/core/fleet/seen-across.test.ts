@@ -81,6 +81,17 @@ describe("seen across the fleet", () => {
     expect(t.raised[2]?.reply.actions).toEqual(t.raised[0]?.reply.actions);
   });
 
+  it("keeps the post's jail in its updates, also when later hosts banned it in another (routed and muted alike)", () => {
+    const t = setup();
+    for (const host of ["web1", "web2", "db1"]) t.ban(host, IP, host === "web1" ? "sshd" : "nginx");
+    for (const host of ["db2", "db3"]) t.ban(host, IP, "sshd");
+    expect(t.raised.map((a) => [a.step, a.jail, a.reply.actions?.at(-1)?.command])).toEqual([
+      ["open", "nginx", `ban ${IP} nginx on all`],
+      ["update", "nginx", `ban ${IP} nginx on all`],
+      ["update", "nginx", `ban ${IP} nginx on all`],
+    ]);
+  });
+
   it("names hosts in the post even once the first bans are older than the window, while the alert lasts", () => {
     const t = setup();
     t.ban("web1");
