@@ -10,7 +10,7 @@ import { useNats } from "../harness/nats.js";
 import { useTempDir } from "../harness/temp-dir.js";
 import { textOf, titleOf, useDiscord } from "../adapters/discord/harness.js";
 import { GRANTS_YAML, NOBODY, OPERATOR, VIEWER } from "../adapters/discord/users.js";
-import { FLEET, fleetKeys, startTestAgent, startTestFront, type TestAgent, type TestFront } from "./fleet-harness.js";
+import { FLEET, fleetKeys, startTestAgents, startTestFront, type TestAgent, type TestFront } from "./fleet-harness.js";
 
 // Discord in fleet mode: the real discord.js adapter on the fake Discord, in front of a real fleet
 // (nats-server with the generated config, agents beside real fail2ban servers). web1 and web2 are
@@ -31,7 +31,7 @@ describe("Discord's `on` option in fleet mode (real discord.js, real NATS and fa
   const f2b = { web1: useFail2ban(), web2: useFail2ban() };
   const tmp = useTempDir("bbfleet-discord-");
   const connect = useClients();
-  const agents: TestAgent[] = [];
+  let agents: Map<string, TestAgent> | undefined;
   let front: TestFront;
   let frontConfig: string;
 
@@ -41,16 +41,18 @@ describe("Discord's `on` option in fleet mode (real discord.js, real NATS and fa
     frontConfig = join(tmp.path, "front.yaml");
     writeFileSync(frontConfig, `fleet:\n  name: ${FLEET}\n  hosts: [web1, web2]\n  nkey_seed_file: ${frontSeed}\n${fleetYaml}`);
     front = await startTestFront({ dataDir: join(tmp.path, "front"), url: nats.server.url, seedFile: frontSeed, socket: "/nonexistent/fail2ban.sock", hosts: ["web1", "web2"], fleetYaml, yaml: GRANTS_YAML });
-    const sockets = { web1: f2b.web1.sandbox.socketPath, web2: f2b.web2.sandbox.socketPath, db1: f2b.web2.sandbox.socketPath };
-    for (const host of ["web1", "web2", "db1"] as const) {
-      const agent = await startTestAgent({ host, socket: sockets[host], dataDir: join(tmp.path, host), url: nats.server.url, seedFile: keys.seedFile(tmp.path, host), heartbeatMs: 1_000 });
-      agents.push(agent);
-      await agent.connected();
-    }
+    agents = await startTestAgents(["web1", "web2", "db1"], {
+      // db1 shares web2's fail2ban: what matters of it here is its heartbeats.
+      socket: (host) => (host === "web1" ? f2b.web1 : f2b.web2).sandbox.socketPath,
+      dataDir: (host) => join(tmp.path, host),
+      seedFile: (host) => keys.seedFile(tmp.path, host),
+      url: nats.server.url,
+      heartbeatMs: 1_000,
+    });
     await front.front.connected();
   }, 60_000);
   afterAll(async () => {
-    for (const agent of agents) await agent.stop();
+    for (const agent of agents?.values() ?? []) await agent.stop();
     await front?.stop();
   });
   const discord = useDiscord({ core: () => front.core });

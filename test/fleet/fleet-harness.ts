@@ -116,6 +116,22 @@ export async function startTestAgent(opts: {
   };
 }
 
+type PerHost<T> = (host: string) => T;
+
+/** startTestAgent for each host in turn, each connected before the next starts; by host. */
+export async function startTestAgents(
+  hosts: readonly string[],
+  opts: Omit<Parameters<typeof startTestAgent>[0], "host" | "socket" | "dataDir" | "seedFile"> & { socket: PerHost<string>; dataDir: PerHost<string>; seedFile: PerHost<string> },
+): Promise<Map<string, TestAgent>> {
+  const agents = new Map<string, TestAgent>();
+  for (const host of hosts) {
+    const agent = await startTestAgent({ ...opts, host, socket: opts.socket(host), dataDir: opts.dataDir(host), seedFile: opts.seedFile(host) });
+    agents.set(host, agent);
+    await agent.connected();
+  }
+  return agents;
+}
+
 export interface TestFront {
   front: Front;
   config: Config;

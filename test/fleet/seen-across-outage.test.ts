@@ -8,7 +8,7 @@ import { BANS_CHANNEL } from "../../src/fleet/agent/ban-publisher.js";
 import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
 import { useNats } from "../harness/nats.js";
-import { fleetKeys, rawConnection, startTestAgent, startTestFront, subjects, type TestAgent, type TestFront } from "./fleet-harness.js";
+import { fleetKeys, rawConnection, startTestAgents, startTestFront, subjects, type TestAgent, type TestFront } from "./fleet-harness.js";
 
 // The "seen across the fleet" watch through a NATS outage: three agents beside real fail2ban
 // filters whose BanBot action reports to their history capture, the front counting two hosts
@@ -28,7 +28,7 @@ describe("seen across the fleet through a NATS outage (real NATS, three agents b
     HOSTS.map((host) => [host, useFail2ban({ extraActions: [{ file: historyActionFile(), options: { socket: join(dataDir(host), "history.sock"), retry: "0.2" } }] })]),
   );
   const connect = useClients();
-  const agents = new Map<string, TestAgent>();
+  let agents = new Map<string, TestAgent>();
   let front: TestFront;
 
   beforeAll(async () => {
@@ -41,11 +41,7 @@ describe("seen across the fleet through a NATS outage (real NATS, three agents b
       hosts: [...HOSTS],
       fleetYaml: "  seen_across:\n    hosts: 2\n",
     });
-    for (const host of HOSTS) {
-      const agent = await startTestAgent({ host, socket: f2b[host]!.sandbox.socketPath, dataDir: dataDir(host), url: nats.server.url, seedFile: keys.seedFile(base, host) });
-      agents.set(host, agent);
-      await agent.connected();
-    }
+    agents = await startTestAgents(HOSTS, { socket: (host) => f2b[host]!.sandbox.socketPath, dataDir, seedFile: (host) => keys.seedFile(base, host), url: nats.server.url });
     await front.front.connected();
   }, 60_000);
   afterAll(async () => {

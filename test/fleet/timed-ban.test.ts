@@ -5,7 +5,7 @@ import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
 import { useNats } from "../harness/nats.js";
 import { useTempDir } from "../harness/temp-dir.js";
-import { fleetKeys, startTestAgent, startTestFront, type TestAgent, type TestFront } from "./fleet-harness.js";
+import { fleetKeys, startTestAgents, startTestFront, type TestAgent, type TestFront } from "./fleet-harness.js";
 
 // `ban <ip> <jail> on all for <D>` on a real fleet: three agents, each beside its own real
 // fail2ban-server (alpha's bantime is an hour), the front's dispatcher as chat and exec reach it.
@@ -22,17 +22,18 @@ describe("a timed ban on every host (real NATS, three agents beside real fail2ba
   const f2b = { web1: useFail2ban(), web2: useFail2ban(), db1: useFail2ban() };
   const tmp = useTempDir("bbfleet-timed-");
   const connect = useClients();
-  const agents = new Map<string, TestAgent>();
+  let agents = new Map<string, TestAgent>();
   let front: TestFront;
 
   beforeAll(async () => {
     const frontSeed = keys.seedFile(tmp.path, "front");
     front = await startTestFront({ dataDir: join(tmp.path, "front"), url: nats.server.url, seedFile: frontSeed, socket: "/nonexistent/fail2ban.sock", hosts: [...HOSTS] });
-    for (const host of HOSTS) {
-      const agent = await startTestAgent({ host, socket: f2b[host].sandbox.socketPath, dataDir: join(tmp.path, host), url: nats.server.url, seedFile: keys.seedFile(tmp.path, host) });
-      agents.set(host, agent);
-      await agent.connected();
-    }
+    agents = await startTestAgents(HOSTS, {
+      socket: (host) => f2b[host as (typeof HOSTS)[number]].sandbox.socketPath,
+      dataDir: (host) => join(tmp.path, host),
+      seedFile: (host) => keys.seedFile(tmp.path, host),
+      url: nats.server.url,
+    });
     await front.front.connected();
   }, 60_000);
   afterAll(async () => {
