@@ -212,8 +212,8 @@ async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Pro
 
 /**
  * Fleet mode (BANBOT_NATS_URL set): the front's NATS side around `use`, closed after it; undefined
- * otherwise. `commands` (exec, console) starts connecting at once, and a command for hosts waits for
- * the connection (a one-shot command is not refused for being quick) while one the front runs
+ * otherwise. `commands` (exec, console) connects with the first command for hosts, which waits for
+ * the connection (a one-shot command is not refused for being quick), while one the front runs
  * itself answers at once, NATS up or not; it leaves the agents' alerts to `banbot start`. `alerts`
  * connects in the background and is started by its caller, with the core to route them into.
  */
@@ -221,9 +221,8 @@ async function withFleet<T>(config: Config, log: Logger, mode: "alerts" | "comma
   const { url } = config.fleet;
   if (url === undefined) return await use(undefined);
   const { createFleetFront } = await import("./fleet/front/front.js");
-  const front = createFleetFront({ ...config.fleet, url }, log, { waitToConnect: mode === "commands" });
+  const front = createFleetFront({ ...config.fleet, url }, log, { connectOnUse: mode === "commands" });
   try {
-    if (mode === "commands") front.start();
     return await use(front);
   } finally {
     await front.close();

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -69,6 +69,27 @@ describe("exec and console in fleet mode while NATS is down", () => {
     expect(code).toBe(0);
     expect(out).toContain("BanBot commands");
     expect(out).toMatch(/alert routes/i);
+  });
+
+  it("what the front runs itself never even connects to NATS; a command for hosts does", { timeout: 60_000 }, async () => {
+    // Something listens where NATS should be, and only counts who comes (it never answers).
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => sockets.push(socket.on("error", () => {})));
+    const connections = () => sockets.length;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const down = url;
+    url = `nats://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      await run(["exec", "--", "help"]);
+      await run(["console"], { stdin: "alerts\naudit\nexit\n" });
+      expect(connections()).toBe(0);
+      await run(["exec", "--", "status", "on", "web1"], { deadline: "1s" });
+      expect(connections()).toBeGreaterThan(0);
+    } finally {
+      url = down;
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("a command for hosts waits for NATS up to the deadline, then names the host it could not reach", { timeout: 60_000 }, async () => {

@@ -24,11 +24,11 @@ export interface FrontDeps {
   log: Logger;
   now: () => number;
   /**
-   * A command for hosts first waits for the first connection, up to the deadline: a one-shot `exec`
-   * (and the console) starts connecting as it starts, and is not refused for being quick. What
-   * runs on the front (help, audit, alert routes) never waits, NATS up or not.
+   * `exec` and the console: the first command for hosts connects, and each waits for the first
+   * connection up to the deadline, so a one-shot command is not refused for being quick. What runs
+   * on the front (help, audit, alert routes) never touches NATS: it answers at once, NATS up or not.
    */
-  waitToConnect?: boolean;
+  connectOnUse?: boolean;
 }
 
 /** The fleet as the front sees it: commands out, alerts in, who is alive. */
@@ -49,7 +49,7 @@ export interface Front {
 }
 
 /** The front's side of the fleet, not yet connected: the dispatcher can be built on `hosts` first. */
-export function createFront({ fleet, options, log, now, waitToConnect = false }: FrontDeps): Front {
+export function createFront({ fleet, options, log, now, connectOnUse = false }: FrontDeps): Front {
   const subjects = fleetSubjects(fleet.name);
   const natsLog = log.child({ component: "fleet" });
   const tracker = new HeartbeatTracker({ subjects, expected: fleet.hosts, now, log: natsLog });
@@ -71,8 +71,11 @@ export function createFront({ fleet, options, log, now, waitToConnect = false }:
       defaultTarget: fleet.defaultTarget,
       resolve: (target) => resolveTarget(target, fleet, seen()),
       run: async (line, hosts, command) => {
-        // Not connected by then: each host's answer says so.
-        if (waitToConnect) await within(link.connected(), fleet.deadlineMs);
+        if (connectOnUse) {
+          link.start();
+          // Not connected by then: each host's answer says so.
+          await within(link.connected(), fleet.deadlineMs);
+        }
         return await client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs });
       },
       presence: () => tracker.hosts(),
@@ -99,7 +102,7 @@ export function createFront({ fleet, options, log, now, waitToConnect = false }:
 }
 
 /** The front of `banbot start`, `exec` and `console` in fleet mode (BANBOT_NATS_URL set). */
-export function createFleetFront(fleet: Config["fleet"] & { url: string }, log: Logger, opts: Pick<FrontDeps, "waitToConnect"> = {}): Front {
+export function createFleetFront(fleet: Config["fleet"] & { url: string }, log: Logger, opts: Pick<FrontDeps, "connectOnUse"> = {}): Front {
   return createFront({ fleet, options: fleetConnectionOptions(fleet, { kind: "front" }, (path) => readFileSync(path, "utf8")), log, now: () => Date.now(), ...opts });
 }
 
