@@ -132,10 +132,10 @@ describe("top, stats and history summed over hosts (real NATS, three agents)", (
 
   it("merges an address's history from every host by time, with a host column, and pages across the merged list", async () => {
     // 20 events of 198.51.100.250, interleaved across the hosts.
-    // Older than the day the other tests count.
-    archive("web1", "198.51.100.250", "alpha", [2000, 2030, 2060], true);
-    archive("web2", "198.51.100.250", "alpha", [2010, 2040, 2070, 2100], true);
-    archive("db1", "198.51.100.250", "beta", [2020, 2050, 2080], true);
+    // Older than the two days the other tests count (stats compares with the day before).
+    archive("web1", "198.51.100.250", "alpha", [4000, 4030, 4060], true);
+    archive("web2", "198.51.100.250", "alpha", [4010, 4040, 4070, 4100], true);
+    archive("db1", "198.51.100.250", "beta", [4020, 4050, 4080], true);
     const page1 = await run(`history 198.51.100.250 on ${EVERY}`);
     expect(page1.title).toBe("Ban history of 198.51.100.250 on 3 hosts");
     expect(page1.table?.columns).toEqual(["when", "host", "event", "jail", "ban", "why"]);

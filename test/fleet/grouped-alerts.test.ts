@@ -109,7 +109,8 @@ describe("agents' alerts grouped across hosts (real NATS, three agents, the fron
 
     // In Slack: one post, edited in place four times, and the resolution in its thread.
     const posts = slack.channels.get("C0FLEET") ?? [];
-    const top = posts.filter((m) => m.thread_ts === undefined);
+    // Found by the key each post carries in its metadata; every other message in the channel is another test's.
+    const top = posts.filter((m) => m.thread_ts === undefined && JSON.stringify(m.metadata).includes(`health:web1:${t}:`));
     expect(top).toHaveLength(1);
     expect(posts.filter((m) => m.thread_ts === top[0]!.ts)).toHaveLength(1);
     expect(slack.calls("chat.update").filter((c) => c.args.ts === top[0]!.ts)).toHaveLength(4);
