@@ -80,14 +80,14 @@ function mergedReply(line: string, answers: readonly HostAnswer[], merge: MergeP
   if (good.length === 0) return { title: `${line}: 0 of ${hosts} hosts answered`, tone: "error", notes };
   const { reply, unread } = merge(good.map((a) => ({ host: a.host, reply: a.reply })));
   const counted = good.length - unread.length;
-  notes.push(...unread.map((host) => `${host}: ${SILENCE.bad_answer} (is it the same BanBot version as the front?)`));
+  notes.push(...unread.map((host) => `${host}: its answer cannot be summed with the others (is its agent the same BanBot version as the front?).`));
   if (counted === hosts) return reply;
   if (counted === 0) return { title: `${line}: 0 of ${hosts} hosts answered`, tone: "error", notes };
   return {
     ...reply,
     title: `${reply.title} (${counted} of ${hosts} hosts answered)`,
     tone: worst(["warn", reply.tone]),
-    notes: [...notes, `The numbers count only the ${counted} hosts that answered.`, ...(reply.notes ?? [])],
+    notes: [...notes, `The numbers count only the ${counted === 1 ? "host" : `${counted} hosts`} that answered.`, ...(reply.notes ?? [])],
   };
 }
 
