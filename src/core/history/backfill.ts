@@ -16,7 +16,7 @@ export interface BackfillDeps {
   /** Told about each batch's newly archived events, after its transaction. */
   onArchived?: (events: readonly HistoryEvent[]) => void;
   now: () => number;
-  /** Rows per batch (read, prepared and written together); default 2,500. */
+  /** Rows per batch (read, prepared and written together); default 1,000. */
   batchSize?: number;
 }
 
@@ -32,11 +32,12 @@ export interface BackfillResult {
 // Rows per batch: one short statement on fail2ban's database, one transaction here, and all that is
 // ever held in memory. Small enough that a batch's objects die young: held longer (100,000 rows at
 // once, as the backfill once did, or even 5,000), V8 promotes them and lets its old generation grow
-// to several times its live size before collecting; a first sync then took over 150 MB. Each row
-// dirties about one page of every index keyed by address, and each commit writes its dirty pages to
-// the WAL: 2,500 rows a batch share more of them than 1,000 did, which cut the archive's CPU time
-// by a fifth (commits by half) at the same peak memory (bench/start-memory.ts: 145 MB either way).
-const BATCH = 2_500;
+// to several times its live size before collecting; a first sync then took over 150 MB. Larger
+// batches would be faster: each row dirties about one page of every index keyed by address, and each
+// commit writes the pages its batch dirtied to the WAL, so 2,500 rows a batch cut the archive's CPU
+// time by a fifth. But `banbot start` then peaked at 153 MB in one of three runs of
+// bench/start-memory.ts (143 and 145 in the others; 145 at 1,000), over its bound of 150 MB.
+const BATCH = 1_000;
 
 /**
  * Archives the bans fail2ban's database gained since the last run, oldest first, one batch at a

@@ -15,7 +15,7 @@ export function prepareEvents(events: readonly CapturedEvent[], deps: PrepareDep
   // One spelling per address, the one commands look up by; other ticket IDs stay as they are.
   const ips = events.map((e) => normalizeIp(e.ip) ?? e.ip);
   const geo = lookUp(ips.filter((_, i) => events[i]!.kind === "ban"), deps);
-  // Sets only the fields present: a first backfill prepares 100,000 events, 2,500 at a time.
+  // Sets only the fields present: a first backfill prepares 100,000 events, 1,000 at a time.
   return events.map((e, i) => {
     const ip = ips[i]!;
     const event: HistoryEvent = { host: deps.host, jail: e.jail, ip, kind: e.kind, at: e.at, banTime: e.banTime, origin: defaultOrigin(e) };
