@@ -7,7 +7,7 @@ export const DAY_S = 86_400;
 export const UNKNOWN_ASN = -1;
 
 /**
- * The aggregates kept beside the events (migrations 0008, 0012 and 0099): bans per day, jail and
+ * The aggregates kept beside the events (migrations 0008, 0012 and 0014): bans per day, jail and
  * country; per day, jail and network; per day and jail; and each address's latest ban per jail. Written in the transaction
  * that archives the bans, so they always count exactly the archived events.
  */
