@@ -166,7 +166,7 @@ function readArguments(command: CommandDef, tokens: readonly Token[]): Record<st
 
 /** A keyword (`value` undefined) or a `--name=value` token; undefined for a plain word. */
 function specialOf(command: CommandDef, text: string): { spec: OptionSpec; value?: string } | undefined {
-  const named = NAMED.exec(text);
+  const named = text.startsWith("--") ? NAMED.exec(text) : null;
   if (named) {
     const name = named[1]!.toLowerCase();
     const spec = command.options.find((o) => o.name.toLowerCase() === name);
