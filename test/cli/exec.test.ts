@@ -34,8 +34,7 @@ describe("banbot exec", () => {
     ...args: string[]
   ): Promise<{ code: number; stdout: string; stderr: string }> {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: extra.dir ?? dataDir.path, ...extra.env };
-    const nodeArgs = extra.fromSourcesWith ? ["--import", "tsx", ...extra.fromSourcesWith, join(ROOT, "src/cli.ts"), ...args] : banbotArgs(args);
-    const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env });
+    const child = spawn(process.execPath, extra.fromSourcesWith ? banbotArgs(args, "sources", extra.fromSourcesWith) : banbotArgs(args), { cwd: ROOT, env });
     child.stdin.end(extra.input ?? "");
     let stdout = "";
     let stderr = "";
