@@ -1,6 +1,9 @@
 import { formatCommandLine } from "../src/core/command/format.js";
 import { defineCommand } from "../src/core/command/model.js";
-import type { Invocation } from "../src/core/command/model.js";
+import type { HostPart, Invocation } from "../src/core/command/model.js";
+import { UserError } from "../src/core/errors.js";
+import { onTarget } from "../src/core/fleet/aggregate.js";
+import { countField, isCount, isText, readPart, readParts } from "../src/core/fleet/parts.js";
 import { banLengthLabel, originLabel } from "../src/core/history/describe.js";
 import { checkJailFilter, type JailFilterDeps } from "../src/core/history/jail-filter.js";
 import type { Action, Reply } from "../src/core/reply.js";
@@ -12,7 +15,12 @@ const PAGE_SIZE = 15;
 // Counting every match of a broad filter on a large archive is slow and says little: stop here.
 const COUNT_CAP = 10_000;
 
-type HistoryCtx = { history: Pick<HistoryQueries, "events" | "count">; fail2ban: JailFilterDeps["fail2ban"]; clock: Clock } & Invocation;
+type HistoryCtx = { history: Pick<HistoryQueries, "events" | "count">; fail2ban: JailFilterDeps["fail2ban"]; clock: Clock; host: string } & Invocation;
+
+// A merged listing over several hosts pages with a cursor per host: `web1:812,db1:97` (each host's
+// last event shown so far; a host not named starts from its newest), `-` for the first page.
+const CURSORS = /^(?:-|[A-Za-z0-9_.-]+:\d+(?:,[A-Za-z0-9_.-]+:\d+)*)$/;
+const PART_COLUMNS = ["id", "at", "kind", "ip", "jail", "ban", "why"];
 
 // `since` comes before `jail` because the parser gives a word to the first empty option that
 // accepts it: `7d` is a valid jail name too, so `history 7d` must try the duration first.
@@ -28,13 +36,25 @@ export const history = defineCommand({
     // however many events arrived meanwhile.
     { name: "after", kind: "int", min: 1, keyword: "after", internal: true, description: "continue after this event (Next button)" },
     { name: "before", kind: "int", min: 1, keyword: "before", internal: true, description: "continue before this event (Prev button)" },
+    { name: "from", kind: "text", keyword: "from", internal: true, description: "a fleet host's part of a merged listing: each host's cursor (Next button)" },
+    { name: "page", kind: "int", min: 1, keyword: "page", internal: true, description: "the merged listing's page number (Next button)" },
   ],
   role: "viewer",
   effect: "read",
-  async run({ ip, since, jail, after, before }, ctx: HistoryCtx): Promise<Reply> {
+  async run({ ip, since, jail, after, before, from }, ctx: HistoryCtx): Promise<Reply> {
     const { history: archive, clock } = ctx;
     await checkJailFilter(jail, { fail2ban: ctx.fail2ban, history: archive });
     const filter: EventFilter = { ip, jail, since: since === undefined ? undefined : clock.now() - since };
+    if (from !== undefined) {
+      // One more than a page: the front learns whether this host has more after what it shows.
+      const rows = archive.events(filter, { limit: PAGE_SIZE + 1, after: cursors(from).get(ctx.host) });
+      return {
+        title: "Ban history: a host's part",
+        tone: "info",
+        fields: [{ label: "total", value: String(archive.count(filter, COUNT_CAP)) }],
+        table: { columns: PART_COLUMNS, rows: rows.map((e) => [e.id, e.at, e.kind, e.ip, e.jail, e.kind === "ban" ? banLengthLabel(e) : "", originLabel(e)]) },
+      };
+    }
     const rows = archive.events(filter, { limit: PAGE_SIZE, after, before });
     const what = describeFilter(ip, jail, since);
     const total = archive.count(filter, COUNT_CAP);
@@ -65,7 +85,88 @@ export const history = defineCommand({
       notes: capped ? [`${COUNT_CAP.toLocaleString("en")} or more events match: narrow it with an address, a jail or a time like 24h.`] : undefined,
     };
   },
+  acrossHosts: {
+    ask: (values) => ({ ...values, from: values.from ?? "-" }),
+    merge: mergeHistory,
+  },
 });
+
+function cursors(text: string): Map<string, number> {
+  if (!CURSORS.test(text)) throw new UserError("invalid_argument", "That page link is damaged: run the history command again.");
+  return new Map(text === "-" ? [] : text.split(",").map((entry) => [entry.slice(0, entry.lastIndexOf(":")), Number(entry.slice(entry.lastIndexOf(":") + 1))]));
+}
+
+interface PartEvent {
+  id: number;
+  at: number;
+  kind: string;
+  ip: string;
+  jail: string;
+  ban: string;
+  why: string;
+}
+
+function readHistoryPart(reply: Reply): { total: number; events: PartEvent[] } | undefined {
+  const read = readPart(reply, PART_COLUMNS, ([id, at, kind, ip, jail, ban, why]) =>
+    isCount(id) && isCount(at) && isText(kind) && isText(ip) && isText(jail) && isText(ban) && isText(why) ? { id, at, kind, ip, jail, ban, why } : undefined,
+  );
+  const total = read && countField(read.fields, "total");
+  return read && total !== undefined ? { total, events: read.rows } : undefined;
+}
+
+/**
+ * One listing of every host's events, newest first: each page takes the newest of what the hosts
+ * sent (each host's events in its own order), and Next carries each host's cursor past what was shown.
+ */
+function mergeHistory(values: { ip?: string; since?: number; jail?: string; from?: string; page?: number }, parts: readonly HostPart[]): { reply: Reply; unread: string[] } {
+  const { ip, since, jail, page = 1 } = values;
+  const { read, unread } = readParts(parts, readHistoryPart);
+  const hosts = read.map((r) => r.host);
+  const what = `${describeFilter(ip, jail, since)} on ${hosts.length === 1 ? hosts[0] : `${hosts.length} hosts`}`;
+  const total = read.reduce((n, r) => n + r.part.total, 0);
+  if (total === 0) return { reply: { title: `No ban history${what}`, tone: "info" }, unread };
+  const next = new Map(read.map((r) => [r.host, 0]));
+  const shown: { host: string; event: PartEvent }[] = [];
+  while (shown.length < PAGE_SIZE) {
+    let pick: { host: string; event: PartEvent } | undefined;
+    for (const { host, part } of read) {
+      const event = part.events[next.get(host)!];
+      if (event && (!pick || event.at > pick.event.at)) pick = { host, event };
+    }
+    if (!pick) break;
+    shown.push(pick);
+    next.set(pick.host, next.get(pick.host)! + 1);
+  }
+  if (shown.length === 0) return { reply: { title: `Ban history${what}: that page is past the end`, tone: "info" }, unread };
+  const cursor = values.from === undefined ? new Map<string, number>() : cursors(values.from);
+  for (const { host, event } of shown) cursor.set(host, event.id);
+  const target = hosts.join(",");
+  const line = (edge: { from?: string; page?: number }) => onTarget(formatCommandLine(history, { ip, since, jail, ...edge }), target);
+  const more = read.some(({ host, part }) => part.events.length > next.get(host)!);
+  const actions: Action[] = [
+    ...(page > 1 ? [{ label: "Newest", command: line({}) }] : []),
+    ...(more ? [{ label: "Next", command: line({ from: [...cursor].map(([h, id]) => `${h}:${id}`).join(","), page: page + 1 }) }] : []),
+  ];
+  const capped = read.some((r) => r.part.total >= COUNT_CAP);
+  return {
+    unread,
+    reply: {
+      title: `Ban history${what}`,
+      tone: "info",
+      table: {
+        columns: ip ? ["when", "host", "event", "jail", "ban", "why"] : ["when", "host", "event", "address", "jail", "ban", "why"],
+        rows: shown.map(({ host, event: e }) => (ip ? [formatTime(e.at), host, e.kind, e.jail, e.ban, e.why] : [formatTime(e.at), host, e.kind, e.ip, e.jail, e.ban, e.why])),
+        rowActions: ip ? undefined : shown.map(({ host, event }) => ({ label: "History", command: onTarget(`history ${event.ip}`, host) })),
+        subjectColumn: ip ? undefined : 3,
+      },
+      notes: [
+        `Page ${page} of ${Math.max(page, Math.ceil(total / PAGE_SIZE))} · ${capped ? "at least " : ""}${total.toLocaleString("en")} in all (${read.map((r) => `${r.host} ${r.part.total.toLocaleString("en")}`).join(", ")}).`,
+        ...(capped ? [`A host has ${COUNT_CAP.toLocaleString("en")} or more events that match: narrow it with an address, a jail or a time like 24h.`] : []),
+      ],
+      ...(actions.length > 0 ? { actions } : {}),
+    },
+  };
+}
 
 function describeFilter(ip: string | undefined, jail: string | undefined, since: number | undefined): string {
   return `${ip ? ` of ${ip}` : ""}${jail ? ` in ${jail}` : ""}${since !== undefined ? `, last ${formatDuration(since)}` : ""}`;

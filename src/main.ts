@@ -112,9 +112,9 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
             // Fleet mode: the agents' alerts join this process's routing and outbox, and the bans
             // they report feed the "seen across the fleet" watch.
             if (front) {
-              const { intoRouting, seenAcrossWatch } = await import("./fleet/front/front.js");
+              const { hostAlertsIntoRouting, seenAcrossWatch } = await import("./fleet/front/front.js");
               const deliverNow = () => void scheduler.runNow("alert-delivery");
-              front.start(intoRouting(core, deliverNow), seenAcrossWatch(core, config.fleet.seenAcross, deliverNow));
+              front.start(hostAlertsIntoRouting(core, deliverNow), seenAcrossWatch(core, config.fleet.seenAcross, deliverNow));
             }
             return await runStart({ core, adapters, scheduler, log, stopSignal: stopSignal(), startOps, listenHistory });
           };

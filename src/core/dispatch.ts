@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { AuditOutcome } from "./ports/audit-log.js";
 import { NOT_YOURS, refusalMessage, roleOf, type Grant } from "./access.js";
 import { formatCommandLine } from "./command/format.js";
-import { roleAllows, type Role } from "./command/model.js";
+import { roleAllows, type HostPart, type Role } from "./command/model.js";
 import { nearMiss, parseCommandLine, suggest } from "./command/parse.js";
 import { isUserError, UserError, type ErrorCode } from "./errors.js";
 import type { Identity } from "./identity.js";
@@ -183,7 +183,12 @@ export class Dispatcher {
           ask: (line: string, why: string) => this.askConfirmation(actor, { ...who, commandLine: line }, why, started),
           audit: (line: string, outcome: "ok" | "error", message: string) => this.audit(actor, { ...who, commandLine: line }, outcome, message, started),
         };
-        const { reply, outcome } = await runOnHosts({ fleet, actor, role: role!, commandLine, effect: command.effect, target: targeted.target, confirmToken }, gate);
+        const { acrossHosts } = command;
+        const across = acrossHosts && {
+          line: formatCommandLine(command, acrossHosts.ask(parsed.values as never, services.clock.now())),
+          merge: (parts: readonly HostPart[]) => acrossHosts.merge(parsed.values as never, parts),
+        };
+        const { reply, outcome } = await runOnHosts({ fleet, actor, role: role!, commandLine, effect: command.effect, target: targeted.target, confirmToken, across }, gate);
         return result(reply, outcome);
       }
       if (vouched && !vouched.confirmed) {

@@ -1,23 +1,30 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildScheduler } from "../../src/jobs/build.js";
-import type { Scheduler } from "../../src/jobs/scheduler.js";
+import type { Alert } from "../../src/core/alerts/alert.js";
 import { main } from "../../src/main.js";
-import { silentLog, useClients } from "../harness/client.js";
+import { useClients } from "../harness/client.js";
 import { useFail2ban } from "../harness/fail2ban.js";
 import { useNats } from "../harness/nats.js";
 import { migratedStore } from "../harness/store.js";
 import { useTempDir } from "../harness/temp-dir.js";
-import { FLEET, fleetKeys, startTestAgent, startTestFront, type TestAgent, type TestFront } from "./fleet-harness.js";
+import { killIfRunning, spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
+import { FakeSlack, type SlackMessage } from "../fakes/fake-slack.js";
+import { socketDriver } from "../fakes/fake-slack-driver.js";
+import { findButton } from "../fakes/fake-slack-payloads.js";
+import { FLEET, fleetKeys, rawConnection, startTestAgent, subjects, type TestAgent } from "./fleet-harness.js";
 
 // The whole fleet: a real nats-server with the generated least-privilege config, three agents each
-// beside its own real fail2ban-server, and the front as operators reach it: `banbot exec` (main(),
-// as the CLI runs it) and the dispatcher chat adapters use, with its jobs for the unreachable alert.
+// beside its own real fail2ban-server, and the front as operators run it: `banbot start` as its own
+// process on a fake Slack (real bolt, Socket Mode), with its jobs and its alert delivery, and
+// `banbot exec` (main(), as the CLI runs it) on the front's machine.
 
 const HOSTS = ["web1", "web2", "db1"] as const;
 const DEADLINE = "2s";
+const ADMIN = "U0ADMIN";
+const CHANNEL = "C0FLEET";
 
 interface JsonReply {
   title: string;
@@ -34,9 +41,10 @@ describe("a fleet of three hosts, end to end", () => {
   const tmp = useTempDir("bbfleet-e2e-");
   const connect = useClients();
   const agents = new Map<string, TestAgent>();
-  let front: TestFront;
+  let slack: FakeSlack;
+  let front: BanbotProcess | undefined;
   let frontConfig: string;
-  let scheduler: Scheduler;
+  let frontEnv: Record<string, string | undefined>;
 
   const startAgent = async (host: (typeof HOSTS)[number]) => {
     const agent = await startTestAgent({ host, socket: f2b[host].sandbox.socketPath, dataDir: join(tmp.path, host), url: nats.server.url, seedFile: keys.seedFile(tmp.path, host), heartbeatMs: 200 });
@@ -57,19 +65,79 @@ describe("a fleet of three hosts, end to end", () => {
     return { code, reply: JSON.parse(out) as JsonReply };
   };
 
+  /** `banbot start`, the front, on the fake Slack; resolved once it has Socket Mode and NATS. */
+  const startFront = async () => {
+    const bot = spawnBanbot(["start"], frontEnv);
+    front = bot;
+    await vi.waitFor(() => expect(bot.logs()).toContain('"msg":"BanBot started"'), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(bot.logs()).toContain('"msg":"connected to NATS"'), { timeout: 15_000, interval: 100 });
+    await slack.socket.connected();
+  };
+  const stopFront = async () => {
+    front!.child.kill("SIGTERM");
+    expect(await front!.exited).toBe(0);
+    front = undefined;
+  };
+  /** A command typed in Slack by the admin; its final reply (what went to the response_url). */
+  const typed = async (text: string): Promise<Record<string, unknown>> => {
+    const sent = await socketDriver(slack).slash(text, { user: ADMIN, channel: CHANNEL });
+    return await vi.waitFor(
+      () => {
+        const last = slack.responses(sent.responseUrl).at(-1);
+        if (last === undefined || String(last.text).startsWith("⏳")) throw new Error(`no reply to "${text}" yet`);
+        return last;
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+  };
+  /** The alert channel's posts (top level) whose text mentions `words`. */
+  const posts = (words: string): SlackMessage[] => (slack.channels.get(CHANNEL) ?? []).filter((m) => m.thread_ts === undefined && JSON.stringify(m).includes(words));
+  const replies = (words: string): SlackMessage[] => (slack.channels.get(CHANNEL) ?? []).filter((m) => m.thread_ts !== undefined && JSON.stringify(m).includes(words));
+  const raise = (host: string, alert: Alert) => agents.get(host)!.core.services.alerts.raise(alert);
+  /** The agent has handed it to NATS: it is in the stream. */
+  const published = (host: string, incident: string) =>
+    vi.waitFor(() => expect(agents.get(host)!.db.prepare<[string], { state: string }>("SELECT state FROM outbox WHERE channel = ?").get(incident)?.state).toBe("sent"), { timeout: 15_000, interval: 100 });
+
   beforeAll(async () => {
     const frontSeed = keys.seedFile(tmp.path, "front");
-    const fleetYaml = `  groups:\n    web: [web1, web2]\n  deadline: ${DEADLINE}\n  heartbeat: 1s\n`;
     frontConfig = join(tmp.path, "front.yaml");
-    writeFileSync(frontConfig, `fleet:\n  name: ${FLEET}\n  hosts: [${HOSTS.join(", ")}]\n  nkey_seed_file: ${frontSeed}\n${fleetYaml}`);
-    front = await startTestFront({ dataDir: join(tmp.path, "front"), url: nats.server.url, seedFile: frontSeed, socket: "/nonexistent/fail2ban.sock", hosts: [...HOSTS], fleetYaml });
+    writeFileSync(
+      frontConfig,
+      `access:
+  grants:
+    - role: admin
+      slack_users: [${ADMIN}]
+alerts:
+  routes:
+    - kinds: [health, spike, blocklist, silent, digest]
+      slack_channel: ${CHANNEL}
+fleet:
+  name: ${FLEET}
+  hosts: [${HOSTS.join(", ")}]
+  nkey_seed_file: ${frontSeed}
+  groups:
+    web: [web1, web2]
+  deadline: ${DEADLINE}
+  heartbeat: 1s
+`,
+    );
+    slack = await FakeSlack.start();
+    frontEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      BANBOT_CONFIG: frontConfig,
+      BANBOT_DATA_DIR: join(tmp.path, "front"),
+      BANBOT_FAIL2BAN_SOCKET: "/nonexistent/fail2ban.sock",
+      BANBOT_NATS_URL: nats.server.url,
+      ...slack.socketModeEnv(),
+    };
     await Promise.all(HOSTS.map(startAgent));
-    await front.front.connected();
-  }, 60_000);
+    await startFront();
+  }, 90_000);
   afterAll(async () => {
-    await scheduler?.stop();
+    await killIfRunning(front);
     for (const agent of agents.values()) await agent.stop();
-    await front?.stop();
+    await slack?.close();
   });
 
   it("lists every host's jails under a host column (exec, on all)", async () => {
@@ -107,14 +175,19 @@ describe("a fleet of three hosts, end to end", () => {
     expect(agentEntry).toMatchObject({ host: "db1", commandLine: "unban 203.0.113.70", outcome: "ok" });
   });
 
-  it("answers ip <addr> for every host, in the front's chat path with its roles", async () => {
+  it("answers ip <addr> for every host typed in Slack, with a button that acts where the address is banned", async () => {
     await exec("ban 198.51.100.9 beta on db1");
-    const reply = await front.core.dispatcher.run("ip 198.51.100.9 on all", { platform: "console", userId: "local", groups: [] });
-    expect(reply.table?.columns).toEqual(expect.arrayContaining(["host", "result", "Banned in"]));
-    const bannedIn = Object.fromEntries(reply.table!.rows.map((r) => [r[0], r[reply.table!.columns.indexOf("Banned in")]]));
-    expect(bannedIn).toEqual({ db1: "beta", web1: "no jail", web2: "no jail" });
-    // The button acts where the address is banned, and says so.
-    expect(reply.actions).toEqual([{ label: "Unban (db1)", command: "unban 198.51.100.9 on db1" }]);
+    const reply = await typed("ip 198.51.100.9 on all");
+    const text = JSON.stringify(reply);
+    expect(text).toContain("ip 198.51.100.9 on 3 hosts");
+    for (const host of HOSTS) expect(text).toContain(host);
+    const button = findButton(reply, "Unban (db1)");
+    expect(button.value).toBe("unban 198.51.100.9 on db1");
+
+    // Clicked by the admin: it runs on db1 through the front.
+    const sent = await socketDriver(slack).click(button, { user: ADMIN, channel: CHANNEL });
+    await vi.waitFor(() => expect(JSON.stringify(slack.responses(sent.responseUrl).at(-1) ?? {})).toContain("Unbanned 198.51.100.9"), { timeout: 15_000, interval: 50 });
+    expect(await banning("db1", "198.51.100.9")).toEqual([]);
   });
 
   it("asks the front's confirmation for a destructive command on hosts, and --yes confirms it for the whole target", async () => {
@@ -128,9 +201,7 @@ describe("a fleet of three hosts, end to end", () => {
     expect(await banning("web1", "198.51.100.20")).toEqual([]);
   });
 
-  it("names a host whose agent stopped within the deadline, raises one unreachable alert, and one recovery", async () => {
-    scheduler = buildScheduler(front.config, front.core, [], silentLog, { fleet: front.front.hosts });
-    expect(scheduler.claim()).toBe(true);
+  it("names a host whose agent stopped within the deadline, posts one unreachable alert in Slack, and one recovery", async () => {
     await agents.get("db1")!.stop();
     agents.delete("db1");
 
@@ -140,21 +211,47 @@ describe("a fleet of three hosts, end to end", () => {
     expect(status.reply.title).toBe("status: 2 of 3 hosts answered");
     expect(status.reply.notes).toContain("db1 did not answer: no agent is listening (stopped, or not connected to NATS).");
 
-    // What the front queued for its alert route (no Slack here to post it).
-    const queued = (title: string) => front.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM outbox WHERE json_extract(reply, '$.title') = ?").get(title)!.n;
-    const unreachable = () => queued("db1 is unreachable");
-    await vi.waitFor(async () => {
-      await scheduler.runNow("fleet-hosts");
-      expect(unreachable()).toBe(1);
-    }, { timeout: 10_000, interval: 200 });
-    await scheduler.runNow("fleet-hosts");
-    expect(unreachable()).toBe(1);
-
+    // The front's own jobs watch the heartbeats (every second here) and post to its alert channel.
+    await vi.waitFor(() => expect(posts("db1 is unreachable")).toHaveLength(1), { timeout: 15_000, interval: 200 });
     await startAgent("db1");
-    const back = () => queued("db1 is answering again");
-    await vi.waitFor(async () => {
-      await scheduler.runNow("fleet-hosts");
-      expect(back()).toBe(1);
-    }, { timeout: 10_000, interval: 200 });
+    await vi.waitFor(() => expect(replies("db1 is answering again")).toHaveLength(1), { timeout: 15_000, interval: 200 });
+    expect(posts("db1 is unreachable")).toHaveLength(1);
+  });
+
+  it("posts in Slack, once each, the alerts agents raised while the front was down", async () => {
+    const alert = (incident: string, kind: Alert["kind"], title: string): Alert => ({ kind, jail: "alpha", incident, step: "open", reply: { title, tone: "warn" } });
+    raise("web1", alert("e2e-before:1", "blocklist", "Blocklist e2e-before changed alpha"));
+    await vi.waitFor(() => expect(posts("Blocklist e2e-before changed alpha")).toHaveLength(1), { timeout: 15_000, interval: 100 });
+
+    await stopFront();
+    raise("web2", alert("e2e-while-down:1", "blocklist", "Blocklist e2e-while-down changed alpha"));
+    raise("db1", alert("silent:db1:alpha:1", "silent", "Jail alpha on db1 is silent"));
+    await published("web2", "e2e-while-down:1");
+    await published("db1", "silent:db1:alpha:1");
+
+    await startFront();
+    await vi.waitFor(() => expect(posts("Blocklist e2e-while-down changed alpha")).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(() => expect(posts("Jail alpha on db1 is silent")).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    // Nothing more is on its way: the durable consumer has every event acknowledged, none pending.
+    const nc = await rawConnection(nats.server.url, keys.seed("front"), subjects.frontInbox);
+    try {
+      const jsm = await jetstreamManager(nc);
+      await vi.waitFor(async () => {
+        const info = await jsm.consumers.info(subjects.stream, subjects.consumer);
+        expect({ pending: info.num_pending, unacked: info.num_ack_pending }).toEqual({ pending: 0, unacked: 0 });
+      }, { timeout: 10_000, interval: 100 });
+    } finally {
+      await nc.close();
+    }
+    // And the front's outbox has nothing left to post: every post above is all there will be.
+    const store = migratedStore(join(tmp.path, "front", "banbot.sqlite3"));
+    try {
+      await vi.waitFor(() => expect(store.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE state = 'pending'").get()!.n).toBe(0), { timeout: 10_000, interval: 100 });
+    } finally {
+      store.close();
+    }
+    expect(posts("Blocklist e2e-before changed alpha")).toHaveLength(1);
+    expect(posts("Blocklist e2e-while-down changed alpha")).toHaveLength(1);
+    expect(posts("Jail alpha on db1 is silent")).toHaveLength(1);
   });
 });

@@ -9,7 +9,7 @@ import { buildCore, type Core } from "../../src/compose.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { agentSetup, startAgent, type RunningAgent } from "../../src/fleet/agent/agent.js";
 import { fleetConnectionOptions } from "../../src/fleet/connection-options.js";
-import { createFront, seenAcrossWatch, type Front } from "../../src/fleet/front/front.js";
+import { createFront, hostAlertsIntoRouting, seenAcrossWatch, type Front } from "../../src/fleet/front/front.js";
 import type { Alert } from "../../src/core/alerts/alert.js";
 import { natsServerConfig } from "../../src/fleet/server-config.js";
 import { fleetSubjects } from "../../src/fleet/subjects.js";
@@ -131,8 +131,8 @@ export async function startTestFront(opts: {
   seedFile: string;
   socket: string;
   hosts?: readonly string[];
-  /** What the front does with an agent's alert; default: its alert routing, as `banbot start`. */
-  deliver?: (core: Core) => (alert: Alert) => void;
+  /** What the front does with an agent's alert; default: its alert intake and routing, as `banbot start`. */
+  deliver?: (core: Core) => (host: string, alert: Alert) => void;
   /** The fleet: section's lines after `hosts:` (groups, default_target…), indented by two. */
   fleetYaml?: string;
 }): Promise<TestFront> {
@@ -157,8 +157,8 @@ ${opts.fleetYaml ?? ""}`;
     now: () => Date.now(),
   });
   const core = buildCore(config, db, silentLog, undefined, { fleet: front.hosts });
-  // As `banbot start`: the agents' bans feed the "seen across the fleet" watch (no outbox delivery here).
-  front.start(opts.deliver?.(core) ?? ((alert) => void core.services.alerts.raise(alert)), seenAcrossWatch(core, config.fleet.seenAcross, () => {}));
+  // As `banbot start`: alerts through its intake, bans into the "seen across the fleet" watch (no outbox delivery here).
+  front.start(opts.deliver?.(core) ?? hostAlertsIntoRouting(core, () => {}), seenAcrossWatch(core, config.fleet.seenAcross, () => {}));
   return {
     front,
     config,

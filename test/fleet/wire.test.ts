@@ -3,7 +3,7 @@ import type { Alert } from "../../src/core/alerts/alert.js";
 import type { Reply } from "../../src/core/reply.js";
 import { alertEventOf, fleetAlertRoute } from "../../src/fleet/agent/alert-route.js";
 import { fitted } from "../../src/fleet/agent/responder.js";
-import { hostAlert } from "../../src/fleet/front/front.js";
+import { hostAlert } from "../../src/core/fleet/host-alerts.js";
 import { resolveTarget } from "../../src/fleet/front/targets.js";
 import { defaultFleetHost } from "../../src/fleet/host-name.js";
 import { fleetSubjects } from "../../src/fleet/subjects.js";
@@ -92,8 +92,8 @@ describe("fleet alerts on the wire", () => {
   });
 
   it("become the front's own alerts under the host's incident, the title naming the host", () => {
-    expect(hostAlert("web1", { v: 1, ...spike })).toEqual({ ...spike, incident: `web1/${spike.incident}` });
-    const health = hostAlert("db1", { v: 1, kind: "health", incident: "h1", step: "open", reply: { title: "fail2ban unreachable", tone: "error" } });
+    expect(hostAlert("web1", spike)).toEqual({ ...spike, incident: `web1/${spike.incident}` });
+    const health = hostAlert("db1", { kind: "health", incident: "h1", step: "open", reply: { title: "fail2ban unreachable", tone: "error" } });
     expect(health).toMatchObject({ incident: "db1/h1", reply: { title: "db1: fail2ban unreachable" } });
   });
 });

@@ -87,6 +87,25 @@ export interface CommandSpec<O extends readonly OptionSpec[] = readonly OptionSp
    */
   consequence?(values: Values<O>, ctx: C & Invocation): Promise<string>;
   run(values: Values<O>, ctx: C & Invocation): Promise<Reply>;
+  /** How a fleet's front makes one reply of several hosts' answers, when joining them is not enough. */
+  acrossHosts?: AcrossHosts<Values<O>>;
+}
+
+/** One host's answer to a command asked in parts (see AcrossHosts). */
+export interface HostPart {
+  host: string;
+  reply: Reply;
+}
+
+/**
+ * A command whose answers over several hosts must be summed or merged (`top`, `stats`, `history`):
+ * each host is asked for its part (an internal option says so: raw counts, not a chart), and the front
+ * makes one reply of them. Hosts whose part it cannot read are named in `unread`.
+ */
+export interface AcrossHosts<V> {
+  /** The values each host is asked with; `now` is the front's clock, so every host counts the same window. */
+  ask(values: V, now: number): Readonly<Record<string, unknown>>;
+  merge(values: V, parts: readonly HostPart[]): { reply: Reply; unread: string[] };
 }
 
 export interface CommandDef<O extends readonly OptionSpec[] = readonly OptionSpec[], C = never> extends CommandSpec<O, C> {

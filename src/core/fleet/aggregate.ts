@@ -1,3 +1,4 @@
+import type { HostPart } from "../command/model.js";
 import type { HostAnswer, NoAnswer } from "../ports/fleet.js";
 import type { Action, Cell, Reply, Tone } from "../reply.js";
 
@@ -31,8 +32,15 @@ export function silenceOf(answer: Extract<HostAnswer, { answered: false }>): str
   return SILENCE[answer.reason];
 }
 
-/** One reply for `line` (as typed, without its target) from the answers of every host it went to. */
-export function fleetReply(line: string, answers: readonly HostAnswer[]): Reply {
+/** Makes one reply of the hosts' parts (a command's AcrossHosts.merge), naming the hosts whose part it could not read. */
+export type MergeParts = (parts: readonly HostPart[]) => { reply: Reply; unread: string[] };
+
+/**
+ * One reply for `line` (as typed, without its target) from the answers of every host it went to;
+ * with `merge`, the answers are parts that it sums or merges into one.
+ */
+export function fleetReply(line: string, answers: readonly HostAnswer[], merge?: MergeParts): Reply {
+  if (merge) return mergedReply(line, answers, merge);
   if (answers.length === 1) return oneHost(answers[0]!);
   const good = answers.filter((a): a is Extract<HostAnswer, { answered: true }> => a.answered && a.outcome === "ok");
   const notes = answers.flatMap((a) => (a.answered ? (a.outcome === "ok" ? [] : [`${a.host}: ${problemOf(a.reply)}`]) : [`${a.host} did not answer: ${silenceOf(a)}.`]));
@@ -57,6 +65,29 @@ export function fleetReply(line: string, answers: readonly HostAnswer[]): Reply 
     notes: [...notes, ...extra, ...replies.flatMap((r) => (r.reply.notes ?? []).map((n) => `${r.host}: ${n}`))],
     ...(actions.length > 0 ? { actions } : {}),
     ...(replies.some((r) => r.reply.private) ? { private: true } : {}),
+  };
+}
+
+/**
+ * The hosts' parts made one (sums, one chart, one list), and the whole truth about what they cover:
+ * a host that did not answer, failed or sent what cannot be read is named, and the title says how
+ * many of the hosts the numbers count.
+ */
+function mergedReply(line: string, answers: readonly HostAnswer[], merge: MergeParts): Reply {
+  const good = answers.filter((a): a is Extract<HostAnswer, { answered: true }> => a.answered && a.outcome === "ok");
+  const notes = answers.flatMap((a) => (a.answered ? (a.outcome === "ok" ? [] : [`${a.host}: ${problemOf(a.reply)}`]) : [`${a.host} did not answer: ${silenceOf(a)}.`]));
+  const hosts = answers.length;
+  if (good.length === 0) return { title: `${line}: 0 of ${hosts} hosts answered`, tone: "error", notes };
+  const { reply, unread } = merge(good.map((a) => ({ host: a.host, reply: a.reply })));
+  const counted = good.length - unread.length;
+  notes.push(...unread.map((host) => `${host}: its answer cannot be summed with the others (is its agent the same BanBot version as the front?).`));
+  if (counted === hosts) return reply;
+  if (counted === 0) return { title: `${line}: 0 of ${hosts} hosts answered`, tone: "error", notes };
+  return {
+    ...reply,
+    title: `${reply.title} (${counted} of ${hosts} hosts answered)`,
+    tone: worst(["warn", reply.tone]),
+    notes: [...notes, `The numbers count only the ${counted === 1 ? "host" : `${counted} hosts`} that answered.`, ...(reply.notes ?? [])],
   };
 }
 

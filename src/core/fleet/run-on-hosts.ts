@@ -2,7 +2,7 @@ import type { Role } from "../command/model.js";
 import type { Identity } from "../identity.js";
 import type { FleetHosts, HostAnswer } from "../ports/fleet.js";
 import type { Reply } from "../reply.js";
-import { fleetReply, onTarget } from "./aggregate.js";
+import { fleetReply, onTarget, type MergeParts } from "./aggregate.js";
 
 // The front's half of a fleet command, after its dispatcher parsed the line and checked the role:
 // the hosts are asked, and the front keeps what is about people: its confirmation (the agents say
@@ -20,6 +20,12 @@ export interface HostsCommand {
   /** As typed after `on`; undefined: the fleet's default target. */
   target?: string;
   confirmToken?: string;
+  /**
+   * For a command whose answers are summed or merged (`top`, `stats`, `history`): the line each host
+   * is asked (for its part) and how the parts become one reply. Used over several hosts, or when the
+   * line asks for parts already (a merged listing's Next button).
+   */
+  across?: { line: string; merge: MergeParts };
 }
 
 /** The dispatcher's confirmation and audit, for the line with its target. */
@@ -39,10 +45,11 @@ export async function runOnHosts(cmd: HostsCommand, gate: FrontGate): Promise<{ 
     const refused = gate.check(line, cmd.confirmToken);
     if (refused) return { reply: refused, outcome: "invalid" };
   }
-  const answers = await cmd.fleet.run(cmd.commandLine, hosts, { actor: cmd.actor, role: cmd.role, confirmed: cmd.confirmToken !== undefined });
+  const across = cmd.across && (hosts.length > 1 || cmd.across.line === cmd.commandLine) ? cmd.across : undefined;
+  const answers = await cmd.fleet.run(across?.line ?? cmd.commandLine, hosts, { actor: cmd.actor, role: cmd.role, confirmed: cmd.confirmToken !== undefined });
   const asking = answers.filter((a) => a.answered && a.outcome === "confirm");
   if (asking.length > 0) return { reply: gate.ask(line, whyConfirm(asking, answers)), outcome: "confirm" };
-  const reply = fleetReply(cmd.commandLine, answers);
+  const reply = fleetReply(cmd.commandLine, answers, across?.merge);
   const failed = reply.tone === "error";
   if (cmd.effect !== "read") gate.audit(line, failed ? "error" : "ok", auditMessage(answers));
   return { reply, outcome: failed ? "error" : "ok" };

@@ -4,13 +4,12 @@ import type { Logger } from "pino";
 import type { Alert } from "../../core/alerts/alert.js";
 import type { Core } from "../../compose.js";
 import type { Config } from "../../config.js";
-import { titleFor } from "../../core/fleet/aggregate.js";
+import { takeHostAlert } from "../../core/fleet/host-alerts.js";
 import type { FleetHosts } from "../../core/ports/fleet.js";
 import { noteFleetBans, type FleetBan } from "../../core/fleet/seen-across.js";
 import { fleetConnectionOptions } from "../connection-options.js";
 import { FleetLink } from "../link.js";
 import { fleetSubjects } from "../subjects.js";
-import type { AlertEvent } from "../wire.js";
 import { AlertConsumer } from "./alert-consumer.js";
 import { FleetClient } from "./client.js";
 import { HeartbeatTracker } from "./heartbeats.js";
@@ -32,10 +31,10 @@ export interface Front {
   hosts: FleetHosts;
   /**
    * Connects in the background (chat works whether or not NATS does). With `deliver`, the agents'
-   * alerts are consumed and handed to it (see AlertConsumerDeps.deliver): `banbot start` only, a
-   * one-shot `exec` leaves them for the front.
+   * alerts are consumed and handed to it with their host (see AlertConsumerDeps.deliver): `banbot
+   * start` only, a one-shot `exec` leaves them for the front.
    */
-  start(deliver?: (alert: Alert) => void, bans?: (host: string, bans: readonly FleetBan[]) => void): void;
+  start(deliver?: (host: string, alert: Alert) => void, bans?: (host: string, bans: readonly FleetBan[]) => void): void;
   /** Resolves once connected with the stream set up (e.g. before a one-shot `exec` sends). */
   connected(): Promise<void>;
   close(): Promise<void>;
@@ -70,7 +69,7 @@ export function createFront({ fleet, options, log, now }: FrontDeps): Front {
         alerts = new AlertConsumer({
           subjects,
           log: natsLog,
-          deliver: (host, event) => deliver(hostAlert(host, event)),
+          deliver: (host, { v: _v, ...alert }) => deliver(host, alert),
           ...(bans ? { bans: (host: string, event: { bans: readonly FleetBan[] }) => bans(host, event.bans) } : {}),
         });
       }
@@ -101,20 +100,19 @@ export function intoRouting(core: Core, deliverNow: () => void): (alert: Alert) 
 }
 
 /**
+ * `banbot start`'s intake of the agents' alerts: each names its host, and health and spike alerts
+ * that several hosts raise together are one incident (core/fleet/host-alerts.ts), in its alert state.
+ */
+export function hostAlertsIntoRouting(core: Core, deliverNow: () => void): (host: string, alert: Alert) => void {
+  const raise = intoRouting(core, deliverNow);
+  return (host, alert) => takeHostAlert({ state: core.alertState, raise, now: () => core.services.clock.now() }, host, alert);
+}
+
+/**
  * `banbot start`'s "seen across the fleet" watch over the bans agents report (fleet.seen_across),
  * its memory in the front's alert state; what it raises goes the way of `intoRouting`.
  */
 export function seenAcrossWatch(core: Core, seenAcross: Config["fleet"]["seenAcross"], deliverNow: () => void): (host: string, bans: readonly FleetBan[]) => void {
   const raise = intoRouting(core, deliverNow);
   return (host, bans) => noteFleetBans({ state: core.alertState, raise, now: () => core.services.clock.now(), ...seenAcross }, host, bans);
-}
-
-/**
- * An agent's alert as one of the front's own: its incident is the host's (two hosts' incidents never
- * merge, and an event that comes again is queued under the same keys, so not twice), and its title
- * names the host where it does not already.
- */
-export function hostAlert(host: string, event: AlertEvent): Alert {
-  const { kind, jail, incident, step, seq, reply } = event;
-  return { kind, jail, incident: `${host}/${incident}`, step, seq, reply: { ...reply, title: titleFor(host, reply.title) } };
 }

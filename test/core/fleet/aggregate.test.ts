@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { top } from "../../../commands/top.js";
 import { fleetReply } from "../../../src/core/fleet/aggregate.js";
 import type { HostAnswer } from "../../../src/core/ports/fleet.js";
 import type { Reply } from "../../../src/core/reply.js";
@@ -69,5 +70,29 @@ describe("one reply from several hosts", () => {
     expect(reply.table?.rowActions?.[0]?.command).toBe("banned sshd on web1");
     expect(reply.paging?.next?.command).toBe("banned sshd after x on web1");
     expect(fleetReply("status", [{ host: "web1", answered: false, reason: "timeout" }])).toEqual({ title: "web1 did not answer", tone: "error", text: "No answer within the deadline." });
+  });
+
+  it("sums what it can read and names a host whose part it cannot (an older agent), saying the sum is partial", () => {
+    const part: Reply = {
+      title: "Top jails: a host's part",
+      tone: "info",
+      fields: [
+        { label: "bans", value: "7" },
+        { label: "rows", value: "200" },
+      ],
+      table: { columns: ["key", "label", "bans", "last"], rows: [["sshd", "sshd", 7, 1_764_000_000_000]] },
+    };
+    // What an agent without parts answers: its own reply, which cannot be summed.
+    const older: Reply = { title: "Top jails, last 30d", tone: "info", table: { columns: ["#", "jail", "bans", "share", "last banned"], rows: [[1, "sshd", 3, "100.0%", "x"]] } };
+    const merge = (parts: Parameters<NonNullable<typeof top.acrossHosts>["merge"]>[1]) => top.acrossHosts!.merge({ what: "jails" }, parts);
+    const reply = fleetReply("top jails", [ok("web1", part), ok("db1", older), { host: "web2", answered: false, reason: "timeout" }], merge);
+    expect(reply.title).toBe("Top jails, last 30d on 1 host (1 of 3 hosts answered)");
+    expect(reply.tone).toBe("warn");
+    expect(reply.notes?.slice(0, 3)).toEqual([
+      "web2 did not answer: no answer within the deadline.",
+      "db1: its answer cannot be summed with the others (is its agent the same BanBot version as the front?).",
+      "The numbers count only the host that answered.",
+    ]);
+    expect(reply.table?.rows).toEqual([[1, "sshd", 7, "100.0%", "web1", expect.any(String)]]);
   });
 });
