@@ -64,6 +64,8 @@ export interface Core {
   timedBanKeeper: TimedBanKeeper;
   rateLimiter: RateLimiter;
   metrics: Metrics;
+  /** A fleet's front: its hosts (the chat surfaces offer them as targets); undefined on one host. */
+  fleet: FleetHosts | undefined;
   close(): Promise<void>;
 }
 
@@ -245,6 +247,7 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
     get metrics() {
       return metrics();
     },
+    fleet: opts.fleet,
     close,
   };
 }

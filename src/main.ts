@@ -10,7 +10,6 @@ import { argsWithStdin, commandLineFrom, parseExecArgs, runExec } from "./cli/ex
 import { openStore } from "./cli/store-path.js";
 import { buildCore, type Core, type CoreOptions } from "./compose.js";
 import { describeNonDefaults, loadConfig, readConfigFile, type Config } from "./config.js";
-import { within } from "./core/deadline.js";
 import { isUserError, type ErrorCode } from "./core/errors.js";
 import { CHAT_PLATFORMS } from "./core/platforms.js";
 import { migrate } from "./db/migrate.js";
@@ -140,7 +139,7 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
           return 2;
         }
         const [{ registerCommands }, { COMMANDS: CATALOGUE }] = await Promise.all([import("./cli/register.js"), import("../commands/index.js")]);
-        await registerCommands({ discord: config.platforms.discord, commands: config.commands, catalogue: CATALOGUE, out: io.out });
+        await registerCommands({ discord: config.platforms.discord, commands: config.commands, catalogue: CATALOGUE, fleet: config.fleet.url !== undefined, out: io.out });
         return 0;
       }
       case "slack-manifest": {
@@ -213,21 +212,17 @@ async function withCore<T>(config: Config, log: Logger, use: (core: Core) => Pro
 
 /**
  * Fleet mode (BANBOT_NATS_URL set): the front's NATS side around `use`, closed after it; undefined
- * otherwise. `commands` (exec, console) waits for the connection first, so a one-shot command is not
- * refused for being quick, and leaves the agents' alerts to `banbot start`; `alerts` connects in the
- * background and is started by its caller, with the core to route them into.
+ * otherwise. `commands` (exec, console) connects with the first command for hosts, which waits for
+ * the connection (a one-shot command is not refused for being quick), while one the front runs
+ * itself answers at once, NATS up or not; it leaves the agents' alerts to `banbot start`. `alerts`
+ * connects in the background and is started by its caller, with the core to route them into.
  */
 async function withFleet<T>(config: Config, log: Logger, mode: "alerts" | "commands", use: (front: Front | undefined) => Promise<T>): Promise<T> {
   const { url } = config.fleet;
   if (url === undefined) return await use(undefined);
   const { createFleetFront } = await import("./fleet/front/front.js");
-  const front = createFleetFront({ ...config.fleet, url }, log);
+  const front = createFleetFront({ ...config.fleet, url }, log, { connectOnUse: mode === "commands" });
   try {
-    if (mode === "commands") {
-      front.start();
-      // Not connected by then: each host's answer says so.
-      await within(front.connected(), config.fleet.deadlineMs);
-    }
     return await use(front);
   } finally {
     await front.close();

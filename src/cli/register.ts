@@ -11,6 +11,8 @@ export interface RegisterOptions {
   discord: DiscordConfig;
   commands: Config["commands"];
   catalogue: readonly AnyCommand[];
+  /** Fleet mode (BANBOT_NATS_URL set): commands that run on hosts take `on`. */
+  fleet?: boolean;
   out: (line: string) => void;
   /** Defaults to @discordjs/rest on DISCORD_API_URL with the bot token. */
   rest?: Pick<REST, "get" | "put">;
@@ -39,7 +41,7 @@ export async function registerCommands(opts: RegisterOptions): Promise<RegisterR
   const scope = discord.guildId ? `in guild ${discord.guildId}` : "globally";
   // Servers only: in a DM, role grants mean nothing and nobody else sees what is done. Guild
   // commands exist in their guild alone; `contexts` applies to global ones.
-  const wanted = { ...discordCommandJson(opts.catalogue, { name: opts.commands.name }), ...(discord.guildId ? {} : { contexts: SERVERS_ONLY }) };
+  const wanted = { ...discordCommandJson(opts.catalogue, { name: opts.commands.name, fleet: opts.fleet === true }), ...(discord.guildId ? {} : { contexts: SERVERS_ONLY }) };
   const existing = z.array(RegisteredSchema).parse(await rest.get(route));
   const current = existing.find((c) => c.name === wanted.name && (c.type ?? 1) === 1);
   const others = existing.filter((c) => c !== current).map((c) => `/${c.name}`);

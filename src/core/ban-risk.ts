@@ -1,6 +1,8 @@
+import { isIP } from "node:net";
 import { parseEntry, rangeOf, type Network, type Range } from "./blocklist/address.js";
 import { networks, WIDEST_PREFIX } from "./blocklist/filter.js";
 import { classifyAddress, specialRanges } from "./ip-ranges.js";
+import { ipv4Number } from "./ip.js";
 
 // A manual ban goes straight to the firewall: fail2ban's `banip` consults neither the ignore list
 // nor its own addresses (verified on 1.0.2). These are the easy ways to lock yourself out, so the
@@ -23,11 +25,19 @@ export function banRisk(targets: readonly string[], inputs: BanRiskInputs): stri
   const special = specialRanges()
     .filter((r) => r.category !== "documentation")
     .flatMap((r) => ranged(networks([r.range])).map((c) => ({ ...c, label: r.label })));
+  const sets = { own, ignored, special, jail: inputs.jail };
+  // A single IPv4 address inside none of these has no risk (riskOf would find nothing): nearly every
+  // one of a 20,000-address ban is dismissed by a few number comparisons, without parsing it again.
+  const ipv4Ranges = [...own, ...ignored, ...special].flatMap(({ range }) => (range.version === 4 ? [range] : []));
   const lines: string[] = [];
   for (const target of targets) {
+    if (isIP(target) === 4) {
+      const n = ipv4Number(target);
+      if (!ipv4Ranges.some((r) => r.start <= n && n <= r.end)) continue;
+    }
     const net = parseEntry(target);
     if (!net) continue;
-    const why = riskOf(net, rangeOf(net), { own, ignored, special, jail: inputs.jail });
+    const why = riskOf(net, rangeOf(net), sets);
     if (why) lines.push(`${net.text}: ${why}`);
   }
   if (lines.length === 0) return undefined;
@@ -54,6 +64,9 @@ function riskOf(
   if (own) return single ? "an address of this machine (BanBot's host)" : `includes ${own.text}, an address of this machine (BanBot's host)`;
   const ignored = hit(sets.ignored);
   if (ignored) return single && ignored.text === net.text ? `on ${sets.jail}'s ignore list` : `${sets.jail}'s ignore list has ${ignored.text}`;
+  // An IPv4 address in none of the risky special ranges needs no closer look: classifyAddress would
+  // find a documentation range or nothing.
+  if (single && net.version === 4 && !sets.special.some((s) => touches(s.range, range))) return undefined;
   if (single) {
     // classifyAddress also sees through NAT64 and 6to4 to the IPv4 address they reach.
     const found = classifyAddress(net.address);

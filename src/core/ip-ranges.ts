@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { normalizeIp } from "./ip.js";
+import { ipv4Number, normalizeIp } from "./ip.js";
 
 // Special-purpose ranges from IANA's registries (RFC 6890 and updates):
 // https://www.iana.org/assignments/iana-ipv4-special-registry
@@ -144,17 +144,7 @@ function inside(words: readonly number[], { words: base, prefix }: Compiled): bo
 
 /** A valid dotted quad as two 16-bit words, so both families share one prefix test. */
 function v4Words(address: string): number[] {
-  // By hand rather than split/map: this runs for every address a geo lookup has not seen yet.
-  let value = 0;
-  let octet = 0;
-  for (let i = 0; i < address.length; i++) {
-    const c = address.charCodeAt(i);
-    if (c === 46) {
-      value = value * 256 + octet;
-      octet = 0;
-    } else octet = octet * 10 + c - 48;
-  }
-  value = value * 256 + octet;
+  const value = ipv4Number(address);
   return [Math.floor(value / 65536), value % 65536];
 }
 

@@ -24,6 +24,23 @@ export function compressIp(input: string): string | undefined {
   return host.slice(1, -1);
 }
 
+/**
+ * A valid dotted quad as a number. By hand rather than split and map: a ban of 20,000 addresses and
+ * every geo lookup work out one each.
+ */
+export function ipv4Number(address: string): number {
+  let value = 0;
+  let octet = 0;
+  for (let i = 0; i < address.length; i++) {
+    const c = address.charCodeAt(i);
+    if (c === 46) {
+      value = value * 256 + octet;
+      octet = 0;
+    } else octet = octet * 10 + c - 48;
+  }
+  return value * 256 + octet;
+}
+
 const MAPPED = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/;
 
 /** The IPv4 address inside a compressed IPv4-mapped IPv6 address (`::ffff:7f00:1` → `127.0.0.1`). */

@@ -17,6 +17,8 @@ interface Rollup {
 
 const BY_COUNTRY: Rollup = { table: "history_daily", column: "country", eventKey: "coalesce(country, '')", unknown: "''" };
 const BY_ASN: Rollup = { table: "history_daily_asn", column: "asn", eventKey: `coalesce(asn, ${UNKNOWN_ASN})`, unknown: String(UNKNOWN_ASN) };
+// Per day and jail only, for counts that need no other key: a few rows a day instead of one per country.
+const BY_JAIL: Rollup = { table: "history_daily_jail", column: "''", eventKey: "''", unknown: "''" };
 
 /**
  * Counts over bans in a time window. Whole UTC days come from the daily rollups (a few rows per day
@@ -30,7 +32,7 @@ export function createHistoryAggregates(db: Database, host: string): HistoryAggr
   // A union of a rollup's whole days and the events of the part days, as rows of (d, jail, key, n,
   // last): d is a day or an event time, key the country or network, n how many bans the row stands
   // for, last the latest of them.
-  const windowRows = (filter: BanFilter, params: Params, useRollup: boolean, rollup: Rollup = BY_COUNTRY): string => {
+  const windowRows = (filter: BanFilter, params: Params, useRollup: boolean, rollup: Rollup): string => {
     const since = seconds(filter.since);
     const until = filter.until === undefined ? NO_END : seconds(filter.until);
     let fullFrom = Math.ceil(since / DAY) * DAY;
@@ -62,7 +64,7 @@ export function createHistoryAggregates(db: Database, host: string): HistoryAggr
         rows = stmt(`SELECT ip AS key, count(*) AS bans, max(at) AS lastAt, max(country) AS country FROM history_events
           WHERE ${eventWhere(filter, params)} GROUP BY ip ORDER BY bans DESC, key LIMIT @limit`).all(params) as typeof rows;
       } else {
-        const rollup = by === "asn" ? BY_ASN : BY_COUNTRY;
+        const rollup = by === "asn" ? BY_ASN : by === "jail" ? BY_JAIL : BY_COUNTRY;
         const key = by === "jail" ? "jail" : "key";
         rows = stmt(`SELECT ${key} AS key, sum(n) AS bans, max(last) AS lastAt FROM (${windowRows(filter, params, true, rollup)})
           GROUP BY ${key} ORDER BY bans DESC, ${key} = ${rollup.unknown}, ${key} LIMIT @limit`).all(params) as typeof rows;
@@ -78,7 +80,7 @@ export function createHistoryAggregates(db: Database, host: string): HistoryAggr
       const params: Params = { size, offset };
       const daily = size % DAY === 0 && offset % DAY === 0;
       const rows = stmt(`SELECT CAST((d - @offset) / @size AS INTEGER) * @size + @offset AS bucket, jail, sum(n) AS bans
-        FROM (${windowRows(filter, params, daily)}) GROUP BY bucket, jail ORDER BY bucket, jail`).all(params) as {
+        FROM (${windowRows(filter, params, daily, BY_JAIL)}) GROUP BY bucket, jail ORDER BY bucket, jail`).all(params) as {
         bucket: number;
         jail: string;
         bans: number;
@@ -87,7 +89,7 @@ export function createHistoryAggregates(db: Database, host: string): HistoryAggr
     },
     bans(filter) {
       const params: Params = {};
-      return (stmt(`SELECT coalesce(sum(n), 0) AS n FROM (${windowRows(filter, params, true)})`).get(params) as { n: number }).n;
+      return (stmt(`SELECT coalesce(sum(n), 0) AS n FROM (${windowRows(filter, params, true, BY_JAIL)})`).get(params) as { n: number }).n;
     },
     addresses(filter) {
       const params: Params = {};

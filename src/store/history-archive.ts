@@ -28,9 +28,13 @@ function asNoted(event: HistoryEvent, row: EventRow): HistoryEvent {
 }
 
 export function createHistoryArchive(db: Database): HistoryArchive {
-  const insert = db.prepare<EventRow>(`INSERT OR IGNORE INTO history_events
+  // Bound by position: a backfill inserts 100,000 rows, and looking up 15 names in each row object
+  // took a third of the time of an insert into a table without indexes.
+  const insertRow = db.prepare<unknown[]>(`INSERT OR IGNORE INTO history_events
     (host, jail, ip, kind, at, ban_time, ban_seconds, ban_count, failures, origin, actor, matches, country, asn, as_org)
-    VALUES (@host, @jail, @ip, @kind, @at, @banTime, @banSeconds, @banCount, @failures, @origin, @actor, @matches, @country, @asn, @asOrg)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = (r: EventRow) =>
+    insertRow.run(r.host, r.jail, r.ip, r.kind, r.at, r.banTime, r.banSeconds, r.banCount, r.failures, r.origin, r.actor, r.matches, r.country, r.asn, r.asOrg);
   const refresh = db.prepare<EventRow>(`UPDATE history_events SET ban_seconds = coalesce(@banSeconds, ban_seconds),
     ban_count = coalesce(@banCount, ban_count), matches = coalesce(matches, @matches) WHERE ${KEY}`);
   const rollups = createHistoryRollups(db);
@@ -41,11 +45,12 @@ export function createHistoryArchive(db: Database): HistoryArchive {
     "DELETE FROM history_origin_notes WHERE host = ? AND jail = ? AND ip = ? AND kind = ?",
   );
   // A note is for many addresses at once (20,000 in one `ban`): one statement each for all of them,
-  // the addresses as a JSON array, instead of an UPDATE and an INSERT per address.
+  // the addresses as a JSON array, instead of an UPDATE and an INSERT per address. Inserted in key
+  // order, which costs half as much as in the order given (20,000 addresses: 25 ms against 45 ms).
   type NoteRows = { host: string; jail: string; ips: string; kind: EventKind; origin: string; actor: string | null; banSeconds: number | null };
   const putNotes = db.prepare<NoteRows & { at: number }>(
     `INSERT INTO history_origin_notes (host, jail, ip, kind, origin, actor, ban_seconds, at)
-     SELECT @host, @jail, value, @kind, @origin, @actor, @banSeconds, @at FROM json_each(@ips) WHERE true
+     SELECT @host, @jail, value, @kind, @origin, @actor, @banSeconds, @at FROM json_each(@ips) WHERE true ORDER BY value
      ON CONFLICT (host, jail, ip, kind) DO UPDATE SET origin = excluded.origin, actor = excluded.actor, ban_seconds = excluded.ban_seconds, at = excluded.at`,
   );
   const retag = db.prepare<NoteRows & { from: number; to: number }, string>(
@@ -99,7 +104,7 @@ export function createHistoryArchive(db: Database): HistoryArchive {
         for (const event of [...events].sort(byKey)) {
           const row = toRow(event, hasNotes(event.host), notedOnly);
           if (row === undefined) continue;
-          if (insert.run(row).changes === 1) {
+          if (insert(row).changes === 1) {
             added.push(row.origin === event.origin ? event : asNoted(event, row));
             fresh.push(row);
           } else if (update) refresh.run(row);

@@ -7,8 +7,8 @@ export const DAY_S = 86_400;
 export const UNKNOWN_ASN = -1;
 
 /**
- * The aggregates kept beside the events (migrations 0008 and 0010): bans per day, jail and country;
- * per day, jail and network; and each address's latest ban per jail. Written in the transaction
+ * The aggregates kept beside the events (migrations 0008, 0012 and 0014): bans per day, jail and
+ * country; per day, jail and network; per day and jail; and each address's latest ban per jail. Written in the transaction
  * that archives the bans, so they always count exactly the archived events.
  */
 export interface HistoryRollups {
@@ -33,10 +33,13 @@ export function createHistoryRollups(db: Database): HistoryRollups {
       ON CONFLICT (host, day, jail, ${column}) DO UPDATE SET bans = bans + excluded.bans, last_at = max(last_at, excluded.last_at)`);
   const byCountry = upsertDaily("history_daily", "country");
   const byAsn = upsertDaily("history_daily_asn", "asn");
+  const byJail = db.prepare<Omit<DayCount, "key">>(`INSERT INTO history_daily_jail (host, day, jail, bans, last_at) VALUES (@host, @day, @jail, @bans, @lastAt)
+    ON CONFLICT (host, day, jail) DO UPDATE SET bans = bans + excluded.bans, last_at = max(last_at, excluded.last_at)`);
   const latest = db.prepare<[string, string, string, number]>(`INSERT INTO history_addresses (host, ip, jail, last_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (host, ip, jail) DO UPDATE SET last_at = excluded.last_at WHERE excluded.last_at > last_at`);
   const purgeCountry = db.prepare<[number]>("DELETE FROM history_daily WHERE day < ?");
   const purgeAsn = db.prepare<[number]>("DELETE FROM history_daily_asn WHERE day < ?");
+  const purgeJail = db.prepare<[number]>("DELETE FROM history_daily_jail WHERE day < ?");
   const purgeLatest = db.prepare<[number]>("DELETE FROM history_addresses WHERE last_at < ?");
 
   return {
@@ -45,20 +48,24 @@ export function createHistoryRollups(db: Database): HistoryRollups {
       // key: a backfill counts 100,000 bans, and a composite string per ban is most of what it allocates.
       const countries = new DayCounts();
       const networks = new DayCounts();
+      const jails = new DayCounts();
       for (const row of rows) {
         if (row.kind !== "ban") continue;
         const day = row.at - (row.at % DAY_S);
         countries.add(row, day, row.country ?? "");
         networks.add(row, day, row.asn ?? UNKNOWN_ASN);
+        jails.add(row, day, "");
         // The rows come sorted by address, so these upserts walk the table's key in order.
         latest.run(row.host, row.ip, row.jail, row.at);
       }
       for (const count of countries.all()) byCountry.run(count);
       for (const count of networks.all()) byAsn.run(count);
+      for (const { key: _, ...count } of jails.all()) byJail.run(count);
     },
     purge(cutoff) {
       purgeCountry.run(cutoff);
       purgeAsn.run(cutoff);
+      purgeJail.run(cutoff);
       // An address whose latest ban is before the cutoff has no ban left in the archive.
       purgeLatest.run(cutoff);
     },

@@ -116,6 +116,22 @@ export async function startTestAgent(opts: {
   };
 }
 
+type PerHost<T> = (host: string) => T;
+
+/** startTestAgent for each host in turn, each connected before the next starts; by host. */
+export async function startTestAgents(
+  hosts: readonly string[],
+  opts: Omit<Parameters<typeof startTestAgent>[0], "host" | "socket" | "dataDir" | "seedFile"> & { socket: PerHost<string>; dataDir: PerHost<string>; seedFile: PerHost<string> },
+): Promise<Map<string, TestAgent>> {
+  const agents = new Map<string, TestAgent>();
+  for (const host of hosts) {
+    const agent = await startTestAgent({ ...opts, host, socket: opts.socket(host), dataDir: opts.dataDir(host), seedFile: opts.seedFile(host) });
+    agents.set(host, agent);
+    await agent.connected();
+  }
+  return agents;
+}
+
 export interface TestFront {
   front: Front;
   config: Config;
@@ -135,9 +151,11 @@ export async function startTestFront(opts: {
   deliver?: (core: Core) => (host: string, alert: Alert) => void;
   /** The fleet: section's lines after `hosts:` (groups, default_target…), indented by two. */
   fleetYaml?: string;
+  /** Other sections of the front's config file (access, commands). */
+  yaml?: string;
 }): Promise<TestFront> {
   await mkdir(opts.dataDir, { recursive: true });
-  const yaml = `
+  const yaml = `${opts.yaml ?? ""}
 alerts:
   routes:
     - kinds: [health, spike, blocklist, silent, digest]

@@ -4,7 +4,7 @@ import type { Reply } from "../../src/core/reply.js";
 import { alertEventOf, fleetAlertRoute } from "../../src/fleet/agent/alert-route.js";
 import { fitted } from "../../src/fleet/agent/responder.js";
 import { hostAlert } from "../../src/core/fleet/host-alerts.js";
-import { resolveTarget } from "../../src/fleet/front/targets.js";
+import { resolveTarget, targetNames } from "../../src/fleet/front/targets.js";
 import { defaultFleetHost } from "../../src/fleet/host-name.js";
 import { fleetSubjects } from "../../src/fleet/subjects.js";
 import { BansEventSchema, CommandAnswerSchema, CommandRequestSchema, decodeWire, encodeWire, type CommandAnswer } from "../../src/fleet/wire.js";
@@ -124,5 +124,14 @@ describe("fleet names", () => {
     // Without a host list, `all` is whoever has been heard from.
     expect(resolveTarget("everywhere", { hosts: [], groups: {} }, ["b", "a"])).toEqual(["a", "b"]);
     expect(() => resolveTarget("all", { hosts: [], groups: {} })).toThrow("No host to run this on");
+  });
+
+  it("names every target for suggestions: all, the groups, the hosts listed and heard from, each resolving", () => {
+    const fleet = { hosts: ["web2", "web1", "db1"], groups: { web: ["web1", "web2"], db: ["db1"] } };
+    // db2 is listed nowhere: its heartbeats made it known.
+    const names = targetNames(fleet, ["db2", "web1"]);
+    expect(names).toEqual(["all", "db", "web", "db1", "db2", "web1", "web2"]);
+    for (const name of names) expect(resolveTarget(name, fleet, ["db2", "web1"]).length).toBeGreaterThan(0);
+    expect(targetNames({ hosts: [], groups: {} })).toEqual(["all"]);
   });
 });

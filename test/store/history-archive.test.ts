@@ -123,11 +123,15 @@ describe("createHistoryArchive", () => {
       addresses: (db.prepare("SELECT count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ?").get(since) as { n: number }).n,
       sshd: (db.prepare("SELECT count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND jail = 'sshd' AND at >= ?").get(since) as { n: number }).n,
       asns: db.prepare("SELECT asn, count(*) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ? GROUP BY asn ORDER BY n DESC, asn IS NULL, asn").all(since).map((r) => r as { asn: number | null; n: number }).map((r) => [r.asn === null ? undefined : String(r.asn), r.n]),
+      jails: db.prepare("SELECT jail, count(*) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ? GROUP BY jail ORDER BY n DESC, jail").all(since).map((r) => r as { jail: string; n: number }).map((r) => [r.jail, r.n]),
+      days: db.prepare("SELECT at - at % 86400 AS day, jail, count(*) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ? GROUP BY 1, 2 ORDER BY 1, 2").all(since).map((r) => r as { day: number; jail: string; n: number }).map((r) => [r.day * 1000, r.jail, r.n]),
     });
     const viaRollups = (since: number) => ({
       addresses: queries.addresses({ since: since * 1000 }),
       sshd: queries.addresses({ since: since * 1000, jail: "sshd" }),
       asns: queries.top("asn", { since: since * 1000 }, 100).map((r) => [r.key, r.bans]),
+      jails: queries.top("jail", { since: since * 1000 }, 100).map((r) => [r.key, r.bans]),
+      days: queries.timeline({ since: since * 1000 }, { size: DAY, offset: 0 }).map((p) => [p.at, p.jail, p.bans]),
     });
     const events = () => [
       ban("192.0.2.20", { ...day(-400), asn: 64500 }),

@@ -8,6 +8,7 @@ import { discordLayout } from "./schema.js";
 import type { Dispatcher } from "../../core/dispatch.js";
 import { UserError } from "../../core/errors.js";
 import type { Fail2ban } from "../../core/fail2ban/client.js";
+import type { FleetHosts } from "../../core/ports/fleet.js";
 import type { AnyCommand, Clock } from "../../core/services.js";
 import { ActionKeys } from "./action-keys.js";
 import { apiBase } from "./api-url.js";
@@ -34,6 +35,8 @@ export interface DiscordAdapterOptions {
   dispatcher: Pick<Dispatcher, "run" | "mayRun">;
   fail2ban: Pick<Fail2ban, "status" | "bannedIps" | "banned">;
   catalogue: readonly AnyCommand[];
+  /** Fleet mode (the front): commands take `on`, suggested from these targets. */
+  fleet?: Pick<FleetHosts, "targets">;
   log: Logger;
   clock?: Clock;
   timing?: Partial<DiscordTiming>;
@@ -79,8 +82,10 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): ChatAdapter {
     layout: discordLayout(opts.catalogue),
     catalogue: opts.catalogue,
     dispatcher: opts.dispatcher,
+    fleet: opts.fleet !== undefined,
     suggestions: new Suggestions({
       fail2ban: opts.fail2ban,
+      ...(opts.fleet ? { hosts: () => opts.fleet!.targets() } : {}),
       clock,
       ttlMs: timing.autocompleteTtlMs,
       waitMs: timing.autocompleteWaitMs,

@@ -15,6 +15,8 @@ export interface HandlerContext {
   catalogue: readonly AnyCommand[];
   dispatcher: Pick<Dispatcher, "run" | "mayRun">;
   suggestions: Suggestions;
+  /** Fleet mode: commands that run on hosts take the `on` option. */
+  fleet: boolean;
   keys: ActionKeys;
   /** Answer within this or defer: Discord drops an interaction not acknowledged in 3 seconds. */
   deferAfterMs: number;

@@ -34,6 +34,6 @@ export const discordAdapter = defineChatAdapter({
   async create(discord, { config, core, log }) {
     const { createDiscordAdapter } = await import("./client.js");
     const { fail2ban, catalogue } = core.services;
-    return createDiscordAdapter({ discord, commands: config.commands, dispatcher: core.dispatcher, fail2ban, catalogue, log });
+    return createDiscordAdapter({ discord, commands: config.commands, dispatcher: core.dispatcher, fail2ban, catalogue, log, ...(core.fleet ? { fleet: core.fleet } : {}) });
   },
 });

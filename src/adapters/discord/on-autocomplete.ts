@@ -1,28 +1,38 @@
 import type { AutocompleteInteraction } from "discord.js";
+import type { AnyCommand } from "../../core/services.js";
 import type { HandlerContext } from "./context.js";
 import { identityOf } from "./identity.js";
 import { invokedCommand } from "./slash.js";
-import { SUGGESTION_SOURCE } from "./suggest.js";
+import { ON_OPTION, takesTarget } from "./schema.js";
+import { SUGGESTION_SOURCE, type SuggestKind } from "./suggest.js";
 
 /**
  * Suggestions for the option being typed; an empty list rather than a late one. Jail names and
  * banned addresses are what `jails` and `banned` show, so only members whose role may run those
- * (in this channel) get them: anyone else in the server sees no suggestions.
+ * (in this channel) get them, and a fleet's hosts (`on`) only those who may run the command they
+ * type: anyone else in the server sees no suggestions.
  */
 export async function onAutocomplete(interaction: AutocompleteInteraction, ctx: HandlerContext): Promise<void> {
   const invoked = invokedCommand(interaction.options.data, ctx.layout);
   const focused = invoked?.options.find((o) => o.focused);
-  const spec = invoked?.command.options.find((o) => o.name === focused?.name);
-  if (!invoked || !focused || !spec?.autocomplete || !ctx.dispatcher.mayRun(identityOf(interaction), SUGGESTION_SOURCE[spec.autocomplete])) {
+  const wanted = invoked && focused ? suggesting(invoked.command, focused.name, ctx.fleet) : undefined;
+  if (!invoked || !focused || !wanted || !ctx.dispatcher.mayRun(identityOf(interaction), wanted.source)) {
     await interaction.respond([]);
     return;
   }
   const jail = invoked.options.find((o) => o.name === "jail" && !o.focused)?.value;
   const choices = await ctx.suggestions.choices({
-    kind: spec.autocomplete,
+    kind: wanted.kind,
     typed: String(focused.value),
     jail: typeof jail === "string" ? jail : undefined,
-    multiple: spec.multiple === true,
+    multiple: wanted.multiple,
   });
   await interaction.respond(choices);
+}
+
+/** What the option `name` of `command` suggests, and the command whose role may see it. */
+function suggesting(command: AnyCommand, name: string, fleet: boolean): { kind: SuggestKind; source: string; multiple: boolean } | undefined {
+  if (name === ON_OPTION && takesTarget(command, fleet)) return { kind: "hosts", source: command.name, multiple: true };
+  const spec = command.options.find((o) => o.name === name);
+  return spec?.autocomplete ? { kind: spec.autocomplete, source: SUGGESTION_SOURCE[spec.autocomplete], multiple: spec.multiple === true } : undefined;
 }

@@ -12,6 +12,16 @@ const LIMIT = { entries: 25, options: 25, choices: 25, description: 100, total: 
 const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 const TYPE = { subcommand: 1, group: 2, string: 3, integer: 4 } as const;
 const SEVERAL = " (several: separate with spaces)";
+/** Descriptions are clipped to no less than this to fit the total; below it, they would say too little. */
+const MIN_DESCRIPTION = 40;
+
+/**
+ * In fleet mode every command that runs on hosts takes `on`: a host, a group, several joined by
+ * commas, or `all`, suggested from the hosts the front knows. Its value becomes the text line's
+ * trailing `on …`, so Discord and the text surfaces go through the same target parsing.
+ */
+export const ON_OPTION = "on";
+const ON_DESCRIPTION = "host, group, a,b or all";
 
 export interface DiscordOptionJson {
   type: number;
@@ -75,13 +85,38 @@ export function discordLayout(all: readonly CommandDef[]): DiscordPlacement[] {
   return placements;
 }
 
+/** Whether a command takes Discord's `on` option: in fleet mode, every command that runs on hosts. */
+export function takesTarget(command: Pick<CommandDef, "front">, fleet: boolean): boolean {
+  return fleet && command.front !== true;
+}
+
+/**
+ * `/f2b` as Discord registers it. Over Discord's total of characters (the `on` option of fleet mode
+ * costs one per command), the longest descriptions are clipped to the largest length that fits:
+ * `help` still has every word.
+ */
 export function discordCommandJson(
   catalogue: readonly CommandDef[],
-  { name = "f2b", description = "fail2ban from Discord: bans, jails, status" }: { name?: string; description?: string } = {},
+  { name = "f2b", description = "fail2ban from Discord: bans, jails, status", fleet = false }: { name?: string; description?: string; fleet?: boolean } = {},
 ): DiscordCommandJson {
+  let json = commandJson(catalogue, { name, description, fleet, cap: LIMIT.description });
+  for (let cap = LIMIT.description - 1; characters(json) > LIMIT.total && cap >= MIN_DESCRIPTION; cap--) {
+    json = commandJson(catalogue, { name, description, fleet, cap });
+  }
+  const total = characters(json);
+  if (total > LIMIT.total) {
+    throw new Error(
+      `Discord allows ${LIMIT.total} characters of names and descriptions per command; the catalogue has ${total} even with descriptions ` +
+        `clipped to ${MIN_DESCRIPTION}. Shorten summaries or option descriptions.`,
+    );
+  }
+  return json;
+}
+
+function commandJson(catalogue: readonly CommandDef[], opts: { name: string; description: string; fleet: boolean; cap: number }): DiscordCommandJson {
   const options: DiscordOptionJson[] = [];
   for (const placement of discordLayout(catalogue)) {
-    const sub = subcommandJson(placement);
+    const sub = subcommandJson(placement, opts);
     if (placement.group === undefined) {
       options.push(sub);
       continue;
@@ -94,12 +129,7 @@ export function discordCommandJson(
     group.options?.push(sub);
     if ((group.options?.length ?? 0) > LIMIT.entries) throw new Error(`Discord group \`${group.name}\` has over ${LIMIT.entries} subcommands.`);
   }
-  const json: DiscordCommandJson = { type: 1, name: checkName(name), description: clip(description), options };
-  const total = characters(json);
-  if (total > LIMIT.total) {
-    throw new Error(`Discord allows ${LIMIT.total} characters of names and descriptions per command; the catalogue has ${total}. Shorten summaries or option descriptions.`);
-  }
-  return json;
+  return { type: 1, name: checkName(opts.name), description: clip(opts.description), options };
 }
 
 /** Discord wants required options first; values come back by name, so the order is free. */
@@ -125,14 +155,15 @@ export function valuesFromDiscord(
   return formatRawLine(command, texts);
 }
 
-function subcommandJson({ command, subcommand }: DiscordPlacement): DiscordOptionJson {
-  if (command.options.length > LIMIT.options) throw new Error(`\`${command.name}\` has over ${LIMIT.options} options, Discord's limit.`);
-  return {
-    type: TYPE.subcommand,
-    name: checkName(subcommand),
-    description: clip(command.summary),
-    options: discordOptionOrder(command).map(optionJson),
-  };
+function subcommandJson({ command, subcommand }: DiscordPlacement, { fleet, cap }: { fleet: boolean; cap: number }): DiscordOptionJson {
+  const options = discordOptionOrder(command).map(optionJson);
+  if (takesTarget(command, fleet)) {
+    if (options.some((o) => o.name === ON_OPTION)) throw new Error(`\`${command.name}\` has an option \`${ON_OPTION}\`, which fleet mode's target takes on Discord.`);
+    // Optional, so after every required one, as Discord wants.
+    options.push({ type: TYPE.string, name: ON_OPTION, description: ON_DESCRIPTION, required: false, autocomplete: true });
+  }
+  if (options.length > LIMIT.options) throw new Error(`\`${command.name}\` has over ${LIMIT.options} options, Discord's limit.`);
+  return { type: TYPE.subcommand, name: checkName(subcommand), description: clip(command.summary, cap), options };
 }
 
 function optionJson(spec: OptionSpec): DiscordOptionJson {
@@ -166,7 +197,11 @@ function checkName(name: string): string {
 function clip(text: string, max: number = LIMIT.description): string {
   const chars = [...text.trim()];
   if (chars.length === 0) throw new Error("Discord needs a description for every command and option.");
-  return chars.length <= max ? chars.join("") : `${chars.slice(0, max - 1).join("")}…`;
+  if (chars.length <= max) return chars.join("");
+  // At a word's end where one is near, rather than inside a word.
+  const cut = chars.slice(0, max - 1).join("");
+  const space = cut.lastIndexOf(" ");
+  return `${(space >= max * 0.7 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/u, "")}…`;
 }
 
 function characters(option: { name: string; description: string; options?: DiscordOptionJson[]; choices?: { name: string; value: string }[] }): number {

@@ -9,10 +9,13 @@ export interface Choice {
   value: string;
 }
 
-export type SuggestKind = "jails" | "banned-ips";
+export type SuggestKind = "jails" | "banned-ips" | "hosts";
 
-/** The command whose result a kind of suggestion gives away: whoever may not run it gets none. */
-export const SUGGESTION_SOURCE: Record<SuggestKind, string> = { jails: "jails", "banned-ips": "banned" };
+/**
+ * The command whose result a kind of suggestion gives away: whoever may not run it gets none. A
+ * fleet's host names are in every reply from its hosts: whoever may run the command being typed.
+ */
+export const SUGGESTION_SOURCE: Record<Exclude<SuggestKind, "hosts">, string> = { jails: "jails", "banned-ips": "banned" };
 
 export interface SuggestRequest {
   kind: SuggestKind;
@@ -23,13 +26,18 @@ export interface SuggestRequest {
   multiple?: boolean;
 }
 
-/** Autocomplete answers from fail2ban, a few seconds stale at most, never later than `waitMs`. */
+/**
+ * Autocomplete answers from fail2ban, a few seconds stale at most, never later than `waitMs`; a
+ * fleet's targets from what its front knows (`hosts`).
+ */
 export class Suggestions {
   private readonly cache: ShortCache<string[]>;
 
   constructor(
     private readonly deps: {
       fail2ban: Pick<Fail2ban, "status" | "bannedIps" | "banned">;
+      /** Every name `on` takes, in fleet mode. */
+      hosts?: () => readonly string[];
       clock: Clock;
       ttlMs: number;
       waitMs: number;
@@ -53,6 +61,7 @@ export class Suggestions {
 
   private async candidates({ kind, jail }: SuggestRequest): Promise<string[] | undefined> {
     const { fail2ban, waitMs } = this.deps;
+    if (kind === "hosts") return [...(this.deps.hosts?.() ?? [])];
     if (kind === "jails") return await this.cache.get("jails", async () => (await fail2ban.status()).jails, waitMs);
     if (jail && jail !== "all") return await this.cache.get(`banned:${jail}`, () => fail2ban.bannedIps(jail), waitMs);
     return await this.cache.get("banned:*", async () => [...(await fail2ban.banned()).values()].flat(), waitMs);

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { compressIp, normalizeIp, unmapped } from "../ip.js";
+import { compressIp, ipv4Number, normalizeIp, unmapped } from "../ip.js";
 
 // Blocklist entries are compared with what fail2ban reports back, so they are kept in the form
 // fail2ban itself stores (checked against fail2ban 1.0.2): host bits of a network cleared
@@ -68,8 +68,7 @@ export type Range = { version: 4; start: number; end: number } | { version: 6; s
 
 export function rangeOf(n: Network): Range {
   if (n.version === 4) {
-    const [a = 0, b = 0, c = 0, d = 0] = n.address.split(".").map(Number);
-    const start = ((a * 256 + b) * 256 + c) * 256 + d;
+    const start = ipv4Number(n.address);
     return { version: 4, start, end: start + 2 ** (32 - n.prefix) - 1 };
   }
   const start = toBigInt(n.address, 6);

@@ -4,6 +4,7 @@ import type * as ResvgJs from "@resvg/resvg-js";
 import type * as ECharts from "echarts";
 import type { EChartsOption } from "echarts";
 import type { Image } from "../reply.js";
+import { encodePng } from "./png.js";
 import { CHART_THEME } from "./theme.js";
 
 // ECharts' ESM build is hundreds of modules (about 1 s to load); its CommonJS bundle loads in about
@@ -43,7 +44,7 @@ export function renderChart(option: EChartsOption, opts: ChartOptions): Image {
     fitTo: { mode: "zoom", value: CHART_THEME.scale },
     font: { fontFiles: fontFiles(), loadSystemFonts: false, defaultFontFamily: CHART_THEME.font },
   }).render();
-  return { name: opts.name, alt: opts.alt, png: rendered.asPng(), width: rendered.width, height: rendered.height };
+  return { name: opts.name, alt: opts.alt, png: encodePng(rendered.pixels, rendered.width, rendered.height), width: rendered.width, height: rendered.height };
 }
 
 // The card is drawn under the chart rather than as ECharts' background, which cannot round corners.

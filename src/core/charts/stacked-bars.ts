@@ -58,6 +58,12 @@ export function stackedBarsChart(spec: StackedBarsSpec): Image {
       data: [...s.values],
       itemStyle: { color: seriesColor(i) },
       barCategoryGap: "25%",
+      // One path per series instead of an element per bar: the same picture, but a year of weekly
+      // columns for six jails (318 bars) took ECharts twice as long. Unclipped: the bars stay inside
+      // the axes anyway, and resvg took three times as long to draw a series clipped to them.
+      large: true,
+      largeThreshold: 0,
+      clip: false,
     })),
   };
   const chart: ChartData = {

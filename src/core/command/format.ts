@@ -22,8 +22,8 @@ export function formatCommandLine(command: CommandDef, values: Readonly<Record<s
 
 /** A line from each option's values as typed, e.g. `{ ips: ["192.0.2.1"], duration: ["2h"] }`. */
 export function formatRawLine(command: CommandDef, texts: ReadonlyMap<string, readonly string[]>): string {
-  const isKeyword = (word: string): boolean =>
-    command.options.some((o) => o.keyword?.toLowerCase() === word.toLowerCase());
+  const keywords = new Set(command.options.flatMap((o) => (o.keyword === undefined ? [] : [o.keyword.toLowerCase()])));
+  const isKeyword = (word: string): boolean => keywords.size > 0 && keywords.has(word.toLowerCase());
   const word = (text: string): string => (needsQuotes(text) || isKeyword(text) ? quote(text) : text);
   const out = [command.name];
   const passed: OptionSpec[] = [];

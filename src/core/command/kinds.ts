@@ -59,8 +59,9 @@ export function expectation(spec: OptionSpec): string {
 
 export function readValue(spec: OptionSpec, token: string, label: string): ReadResult {
   const fail = (message: string): ReadResult => ({ ok: false, message });
-  const expected = fail(`\`${label}\` expects ${expectation(spec)}.`);
-  if (token === "") return expected;
+  // Written only when needed: a list of 20,000 addresses is read without it.
+  const expected = (): ReadResult => fail(`\`${label}\` expects ${expectation(spec)}.`);
+  if (token === "") return expected();
   switch (spec.kind) {
     case "ip": {
       const ip = normalizeIp(token);
@@ -76,16 +77,16 @@ export function readValue(spec: OptionSpec, token: string, label: string): ReadR
       return isJailName(token) ? { ok: true, value: token } : fail(`“${shown(token)}” is not a valid jail name.`);
     case "duration": {
       const ms = parseDuration(token);
-      return ms !== undefined && ms > 0 ? { ok: true, value: ms } : expected;
+      return ms !== undefined && ms > 0 ? { ok: true, value: ms } : expected();
     }
     case "int": {
       const n = /^[+-]?\d{1,16}$/.test(token) ? Number(token) : NaN;
       const inRange = Number.isSafeInteger(n) && n >= (spec.min ?? -Infinity) && n <= (spec.max ?? Infinity);
-      return inRange ? { ok: true, value: n } : expected;
+      return inRange ? { ok: true, value: n } : expected();
     }
     case "enum": {
       const value = spec.values.find((v) => v.toLowerCase() === token.toLowerCase());
-      return value === undefined ? expected : { ok: true, value };
+      return value === undefined ? expected() : { ok: true, value };
     }
     case "text":
       return { ok: true, value: token };

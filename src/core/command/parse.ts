@@ -35,7 +35,8 @@ export function withConfirmToken(commandLine: string, token: string): string {
 }
 
 export function hasConfirmToken(line: string): boolean {
-  return /(^|\s)--confirm=/.test(line);
+  // includes() first: the regex would try every position of an `unban` button's 20,000 addresses.
+  return line.includes("--confirm=") && /(^|\s)--confirm=/.test(line);
 }
 
 export function withoutConfirmToken(line: string): string {
@@ -116,8 +117,7 @@ function readArguments(command: CommandDef, tokens: readonly Token[]): Record<st
   const values: Record<string, unknown> = {};
   const positionals = command.options.filter((o) => o.keyword === undefined);
   let appendTo: OptionSpec | undefined;
-  const store = (spec: OptionSpec, text: string): void => {
-    const read = readValue(spec, text, labelOf(spec, command));
+  const store = (spec: OptionSpec, text: string, read = readValue(spec, text, labelOf(spec, command))): void => {
     if (!read.ok) throw new UserError("invalid_argument", read.message);
     // Pushed, not copied: a list of 20,000 addresses would cost 20,000 copies.
     if (spec.multiple) ((values[spec.name] as unknown[] | undefined) ?? (values[spec.name] = [] as unknown[])).push(read.value);
@@ -132,6 +132,7 @@ function readArguments(command: CommandDef, tokens: readonly Token[]): Record<st
       .map((t) => t.text)
       .join(" ");
 
+  let joined: ReturnType<typeof readValue> | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const special = token.quoted ? undefined : specialOf(command, token.text);
@@ -150,8 +151,9 @@ function readArguments(command: CommandDef, tokens: readonly Token[]): Record<st
       if (isRest(spec)) break;
       i++;
       if (spec.multiple) appendTo = spec;
-    } else if (appendTo && readValue(appendTo, token.text, appendTo.name).ok) {
-      store(appendTo, token.text);
+    } else if (appendTo && (joined = readValue(appendTo, token.text, appendTo.name)).ok) {
+      // Read once: each of 20,000 addresses would otherwise be parsed twice.
+      store(appendTo, token.text, joined);
     } else {
       const spec = choosePositional(command, positionals, values, token.text);
       store(spec, isRest(spec) ? remainder(i) : token.text);
@@ -164,7 +166,7 @@ function readArguments(command: CommandDef, tokens: readonly Token[]): Record<st
 
 /** A keyword (`value` undefined) or a `--name=value` token; undefined for a plain word. */
 function specialOf(command: CommandDef, text: string): { spec: OptionSpec; value?: string } | undefined {
-  const named = NAMED.exec(text);
+  const named = text.startsWith("--") ? NAMED.exec(text) : null;
   if (named) {
     const name = named[1]!.toLowerCase();
     const spec = command.options.find((o) => o.name.toLowerCase() === name);

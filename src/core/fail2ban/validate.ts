@@ -17,11 +17,13 @@ export function assertJail(name: string): void {
 }
 
 export function assertAddresses(ips: readonly string[]): string[] {
-  return ips.map((ip) => {
-    const normal = normalizeIp(ip);
-    if (!normal) throw new UserError("invalid_argument", `"${ip.slice(0, 60)}" is not an IP address.`);
-    return normal;
-  });
+  return ips.map(assertAddress);
+}
+
+function assertAddress(ip: string): string {
+  const normal = normalizeIp(ip);
+  if (!normal) throw new UserError("invalid_argument", `"${ip.slice(0, 60)}" is not an IP address.`);
+  return normal;
 }
 
 /**
@@ -29,13 +31,15 @@ export function assertAddresses(ips: readonly string[]): string[] {
  * firewall actions receive it as such; an unban of a network lifts every ban inside it; seen on 1.0.2).
  */
 export function assertBanTargets(targets: readonly string[]): string[] {
-  return targets.map((t) => (t.includes("/") ? assertIgnoreEntries([t])[0]! : assertAddresses([t])[0]!));
+  return targets.map((t) => (t.includes("/") ? assertIgnoreEntry(t) : assertAddress(t)));
 }
 
 export function assertIgnoreEntries(entries: readonly string[]): string[] {
-  return entries.map((entry) => {
-    const cidr = parseIpOrCidr(entry);
-    if (!cidr) throw new UserError("invalid_argument", `"${entry.slice(0, 60)}" is not an IP address or CIDR network.`);
-    return formatCidr(cidr);
-  });
+  return entries.map(assertIgnoreEntry);
+}
+
+function assertIgnoreEntry(entry: string): string {
+  const cidr = parseIpOrCidr(entry);
+  if (!cidr) throw new UserError("invalid_argument", `"${entry.slice(0, 60)}" is not an IP address or CIDR network.`);
+  return formatCidr(cidr);
 }

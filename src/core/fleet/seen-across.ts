@@ -3,8 +3,9 @@ import type { AlertState } from "../ports/alert-state.js";
 import { formatDuration, formatTime } from "../time-format.js";
 
 // The front's "seen across the fleet" watch: an address fail2ban's filters banned on several hosts
-// within a window is one alert with a Ban everywhere button. Its memory is in the alert state, so a
-// front that restarts neither alerts again nor forgets the bans it saw.
+// within a window is one alert with a Ban everywhere button; a host that bans it later within the
+// alert's window updates that post to name it too. Its memory is in the alert state, so a front
+// that restarts neither alerts again nor forgets the bans it saw.
 
 const KEY = "fleet-seen-across";
 /** What the buttons offer; the last bans for the jail's own bantime (a ban without `for`). */
@@ -16,11 +17,28 @@ export interface FleetBan {
   at: number;
 }
 
+interface HostBan {
+  host: string;
+  jail: string;
+  at: number;
+}
+
 interface Memory {
   /** Per address, the bans of the last window, one per host (its latest). */
-  seen: Record<string, { host: string; jail: string; at: number }[]>;
-  /** Per address, until when its alert covers it: one incident per address per window. */
-  alerted: Record<string, number>;
+  seen: Record<string, HostBan[]>;
+  /** Per address, its alert while the alert covers it: one incident per address per window. */
+  alerted: Record<string, Alerted>;
+}
+
+interface Alerted {
+  until: number;
+  incident: string;
+  /** The jail its buttons ban in, kept in its updates. */
+  jail: string;
+  /** Its last update's; 0 for the post itself. */
+  seq: number;
+  /** The bans it names, one per host: what it was raised with and the hosts that banned it since. */
+  shown: HostBan[];
 }
 
 export interface SeenAcrossDeps {
@@ -49,9 +67,23 @@ export function noteFleetBans(deps: SeenAcrossDeps, host: string, bans: readonly
   prune(memory, since, now);
   for (const ip of touched) {
     const seen = memory.seen[ip];
-    if (!seen || seen.length < deps.hosts || (memory.alerted[ip] ?? 0) > now) continue;
-    memory.alerted[ip] = now + deps.windowMs;
-    deps.raise(seenAcrossAlert(ip, seen, deps.windowMs, now));
+    if (!seen) continue;
+    const alerted = memory.alerted[ip];
+    if (alerted) {
+      // Within its alert's window: no second alert, but the post names the hosts that banned it since.
+      const named = new Set(alerted.shown.map((s) => s.host));
+      const later = seen.filter((s) => !named.has(s.host));
+      if (later.length === 0) continue;
+      alerted.shown = [...alerted.shown, ...later];
+      alerted.seq++;
+      deps.raise({ ...seenAcrossAlert(ip, alerted.shown, deps.windowMs, alerted.jail), incident: alerted.incident, step: "update", seq: alerted.seq });
+      continue;
+    }
+    if (seen.length < deps.hosts) continue;
+    const alert = seenAcrossAlert(ip, seen, deps.windowMs);
+    const incident = `fleet-seen:${ip}:${now}`;
+    memory.alerted[ip] = { until: now + deps.windowMs, incident, jail: alert.jail, seq: 0, shown: [...seen] };
+    deps.raise({ ...alert, incident, step: "open" });
   }
   deps.state.set(KEY, memory, now);
 }
@@ -62,18 +94,17 @@ function prune(memory: Memory, since: number, now: number): void {
     if (recent.length > 0) memory.seen[ip] = recent;
     else delete memory.seen[ip];
   }
-  for (const [ip, until] of Object.entries(memory.alerted)) if (until <= now) delete memory.alerted[ip];
+  for (const [ip, alerted] of Object.entries(memory.alerted)) if (!(alerted.until > now)) delete memory.alerted[ip];
 }
 
-function seenAcrossAlert(ip: string, seen: readonly { host: string; jail: string; at: number }[], windowMs: number, now: number): Alert {
+/** The alert's reply; `jail`, the one its buttons ban in, is the post's own in an update (routed and muted alike). */
+function seenAcrossAlert(ip: string, seen: readonly HostBan[], windowMs: number, kept?: string): Omit<Alert, "incident" | "step"> & { jail: string } {
   const sorted = [...seen].sort((a, b) => a.host.localeCompare(b.host));
-  const jail = mostCommonJail(sorted);
+  const jail = kept ?? mostCommonJail(sorted);
   const ban = (d?: string) => `ban ${ip} ${jail}${d ? ` for ${d}` : ""} on all`;
   return {
     kind: "spike",
     jail,
-    incident: `fleet-seen:${ip}:${now}`,
-    step: "open",
     reply: {
       title: `${ip} banned on ${sorted.length} hosts within ${formatDuration(windowMs)}`,
       tone: "warn",

@@ -12,9 +12,10 @@ export interface Targeted {
 
 /**
  * Takes a trailing `on <target>` or `everywhere` off a line, for fleet mode: `unban 192.0.2.1
- * everywhere`, `banned sshd on web1`, `status on web, db1`. Only unquoted words count, so a value
- * that must end in them (a note "on monday") is written quoted. The target's words are joined back
- * without spaces (`web, db1` is `web,db1`).
+ * everywhere`, `banned sshd on web1`, `status on web, db1`, and before a last `for <duration>`
+ * (`ban 192.0.2.1 sshd on all for 1d`). Only unquoted words count, so a value that must end in them
+ * (a note "on monday") is written quoted. The target's words are joined back without spaces (`web,
+ * db1` is `web,db1`).
  */
 export function splitTarget(line: string): Targeted {
   const confirm = CONFIRM.exec(line);
@@ -23,6 +24,12 @@ export function splitTarget(line: string): Targeted {
     return { line: `${base}${confirm[0]}`, ...(target === undefined ? {} : { target }) };
   }
   const tokens = tokenize(line);
+  // `ban 192.0.2.1 sshd on all for 1d`: a duration may follow the target, as people say it.
+  const [forWord, duration] = tokens.slice(-2);
+  if (tokens.length > 4 && forWord?.text.toLowerCase() === "for" && !forWord.quoted && duration && !duration.quoted) {
+    const { line: base, target } = splitTarget(rest(line, 2));
+    if (target !== undefined) return { line: `${base} for ${duration.text}`, target };
+  }
   // `on a, b` tokenizes as `on`, `a,`, `b`: walk back over a comma-joined list to its `on`.
   let i = tokens.length - 1;
   const last = tokens[i];

@@ -33,7 +33,10 @@ export interface BackfillResult {
 // ever held in memory. Small enough that a batch's objects die young: held longer (100,000 rows at
 // once, as the backfill once did, or even 5,000), V8 promotes them and lets its old generation grow
 // to several times its live size before collecting; a first sync then took over 150 MB. Larger
-// batches are hardly faster: each row dirties about one page of every index keyed by address.
+// batches would be faster: each row dirties about one page of every index keyed by address, and each
+// commit writes the pages its batch dirtied to the WAL, so 2,500 rows a batch cut the archive's CPU
+// time by a fifth. But `banbot start` then peaked at 153 MB in one of three runs of
+// bench/start-memory.ts (143 and 145 in the others; 145 at 1,000), over its bound of 150 MB.
 const BATCH = 1_000;
 
 /**

@@ -42,4 +42,6 @@ export interface FleetHosts {
   run(line: string, hosts: readonly string[], command: { actor: Identity; role: Role; confirmed: boolean }): Promise<HostAnswer[]>;
   /** The hosts the config lists and every other heard from, by name. */
   presence(): HostPresence[];
+  /** Every name `on` takes, for suggestions: `all`, the groups, the hosts listed and those heard from. */
+  targets(): string[];
 }

@@ -63,7 +63,7 @@ export async function startAgent({ config, core, options, log }: AgentDeps): Pro
   const subjects = fleetSubjects(config.fleet.name);
   const now = () => core.services.clock.now();
   const connection = () => link.connection;
-  const scheduler = buildScheduler(config, core, [new AlertPublisher({ connection, subject: subjects.alert(host) })], log);
+  const scheduler = buildScheduler(config, core, [new AlertPublisher({ connection, subject: subjects.alert(host), bansSubject: subjects.bans(host) })], log);
   const responder = new CommandResponder({
     dispatcher: core.dispatcher,
     requests: createFleetRequests(core.db),
@@ -71,7 +71,8 @@ export async function startAgent({ config, core, options, log }: AgentDeps): Pro
     now,
     log: log.child({ component: "fleet-commands" }),
   });
-  const bans = new BanPublisher({ connection, subject: subjects.bans(host), log: log.child({ component: "fleet-bans" }) });
+  const deliverNow = () => void scheduler.runNow("alert-delivery");
+  const bans = new BanPublisher({ outbox: core.outbox, now, deliver: deliverNow, log: log.child({ component: "fleet-bans" }) });
   const unsubscribeBans = core.services.history.subscribe(bans.onArchived);
   const heartbeat = new HeartbeatSender({ connection, subject: subjects.heartbeat(host), intervalMs: config.fleet.heartbeatMs, now });
   const link: FleetLink = new FleetLink({
@@ -81,8 +82,8 @@ export async function startAgent({ config, core, options, log }: AgentDeps): Pro
       responder.listen(nc, subjects.command(host));
       await nc.flush();
       heartbeat.start();
-      // Alerts queued while NATS was away go now, not at the outbox's next retry.
-      void scheduler.runNow("alert-delivery");
+      // Alerts and bans queued while NATS was away go now, not at the outbox's next retry.
+      deliverNow();
     },
   });
 
@@ -103,10 +104,10 @@ export async function startAgent({ config, core, options, log }: AgentDeps): Pro
       const stopping = performance.now();
       await within(responder.stop(), SHUTDOWN.drainMs);
       await core.dispatcher.drain(SHUTDOWN.drainMs);
-      // One last delivery of what is queued, while NATS is still there.
-      await scheduler.stop(["alert-delivery"], { waitMs: SHUTDOWN.jobsMs });
       unsubscribeBans();
-      await within(bans.stop(), SHUTDOWN.closeMs);
+      bans.stop();
+      // One last delivery of what is queued, while NATS is still there; the rest goes at the next start.
+      await scheduler.stop(["alert-delivery"], { waitMs: SHUTDOWN.jobsMs });
       await heartbeat.stop();
       await within(link.close(), SHUTDOWN.closeMs);
       await history?.close();

@@ -1,31 +1,37 @@
-import { jetstream } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
+import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { HistoryEvent } from "../../core/history/event.js";
-import { encodeWire, type BansEvent } from "../wire.js";
+import type { Outbox, OutboxMessage } from "../../core/ports/outbox.js";
+import type { Reply } from "../../core/reply.js";
+import { BansEventSchema, type BansEvent } from "../wire.js";
 
 // A batch goes this long after its first ban: a burst of bans is one message, and the front's
 // window (minutes) does not notice the wait.
 const BATCH_MS = 1_000;
 const MAX_BATCH = 1_000;
-const PUBLISH_TIMEOUT_MS = 5_000;
+/** The outbox channel of ban batches: delivered in order, apart from the alerts' incidents. */
+export const BANS_CHANNEL = "fleet-bans";
+const COLUMNS = ["ip", "jail", "at"];
 
 export interface BanPublisherDeps {
-  connection: () => NatsConnection | undefined;
-  /** This host's bans subject. */
-  subject: string;
+  /** The agent's outbox, which its delivery job empties into the stream (AlertPublisher). */
+  outbox: Pick<Outbox, "enqueue">;
+  now: () => number;
+  /** Runs the outbox delivery now. */
+  deliver: () => void;
   log: Logger;
 }
 
 /**
  * Tells the front the bans fail2ban's filters make on this host (not BanBot's own, nor blocklists'),
- * from the history capture's subscription, batched. A signal for the "seen across the fleet" watch,
- * not the record (that is the host's history): a batch NATS does not take is logged and dropped.
+ * from the history capture's subscription, batched. Each batch waits in the agent's outbox, as an
+ * alert does, until NATS takes it: bans made while NATS (or the front) is away still count when it is
+ * back, within the front's window. Its outbox key, a fresh id, is its JetStream message id, so a
+ * publish retried after a lost acknowledgement is dropped by the stream, not counted twice.
  */
 export class BanPublisher {
   private pending: BansEvent["bans"] = [];
   private timer: NodeJS.Timeout | undefined;
-  private sending: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: BanPublisherDeps) {}
 
@@ -36,28 +42,45 @@ export class BanPublisher {
     else if (this.pending.length > 0) this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
   };
 
-  /** Sends what is pending now; resolves when every batch so far is sent or given up. */
-  async stop(): Promise<void> {
+  /** Queues what is pending now (before the outbox's last delivery). */
+  stop(): void {
     this.flush();
-    await this.sending;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.pending.length > 0) {
-      const bans = this.pending.splice(0, MAX_BATCH);
-      this.sending = this.sending.then(() => this.send(bans));
-    }
-  }
-
-  private async send(bans: BansEvent["bans"]): Promise<void> {
-    const nc = this.deps.connection();
+    const messages: OutboxMessage[] = [];
+    for (let i = 0; i < this.pending.length; i += MAX_BATCH) messages.push(banBatchMessage(this.pending.slice(i, i + MAX_BATCH)));
+    if (messages.length === 0) return;
     try {
-      if (!nc) throw new Error("not connected to NATS");
-      await jetstream(nc).publish(this.deps.subject, encodeWire({ v: 1, bans }), { timeout: PUBLISH_TIMEOUT_MS });
+      this.deps.outbox.enqueue(messages, this.deps.now());
     } catch (err) {
-      this.deps.log.warn({ err, bans: bans.length }, "the front will not hear of these bans (NATS did not take them)");
+      // The store is locked (a long write elsewhere): keep them and try again with the next batch.
+      this.deps.log.warn({ err, bans: this.pending.length }, "could not queue bans for the front; trying again");
+      this.timer = setTimeout(() => this.flush(), BATCH_MS);
+      return;
     }
+    this.pending = [];
+    this.deps.deliver();
   }
+}
+
+/** A batch of bans as the outbox keeps it: a table of them, under a key that marks it a batch. */
+export function banBatchMessage(bans: BansEvent["bans"]): OutboxMessage {
+  const reply: Reply = {
+    title: `${bans.length} bans by fail2ban's filters, for the front`,
+    tone: "info",
+    table: { columns: COLUMNS, rows: bans.map((b) => [b.ip, b.jail, b.at]) },
+  };
+  return { dedupeKey: JSON.stringify({ bans: randomUUID() }), platform: "console", channel: BANS_CHANNEL, reply, mode: "post" };
+}
+
+/** The event an outbox message of banBatchMessage becomes; undefined for any other. */
+export function bansEventOf(key: string, reply: Reply): BansEvent | undefined {
+  if (!key.startsWith('{"bans":') || reply.table?.columns.join() !== COLUMNS.join()) return undefined;
+  const parsed = BansEventSchema.safeParse({ v: 1, bans: reply.table.rows.map(([ip, jail, at]) => ({ ip, jail, at })) });
+  return parsed.success ? parsed.data : undefined;
 }

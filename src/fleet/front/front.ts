@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Alert } from "../../core/alerts/alert.js";
 import type { Core } from "../../compose.js";
 import type { Config } from "../../config.js";
+import { within } from "../../core/deadline.js";
 import { takeHostAlert } from "../../core/fleet/host-alerts.js";
 import type { FleetHosts } from "../../core/ports/fleet.js";
 import { noteFleetBans, type FleetBan } from "../../core/fleet/seen-across.js";
@@ -13,7 +14,7 @@ import { fleetSubjects } from "../subjects.js";
 import { AlertConsumer } from "./alert-consumer.js";
 import { FleetClient } from "./client.js";
 import { HeartbeatTracker } from "./heartbeats.js";
-import { resolveTarget } from "./targets.js";
+import { resolveTarget, targetNames } from "./targets.js";
 
 export interface FrontDeps {
   fleet: Config["fleet"];
@@ -21,6 +22,12 @@ export interface FrontDeps {
   options: ConnectionOptions;
   log: Logger;
   now: () => number;
+  /**
+   * `exec` and the console: the first command for hosts connects, and each waits for the first
+   * connection up to the deadline, so a one-shot command is not refused for being quick. What runs
+   * on the front (help, audit, alert routes) never touches NATS: it answers at once, NATS up or not.
+   */
+  connectOnUse?: boolean;
 }
 
 /** The fleet as the front sees it: commands out, alerts in, who is alive. */
@@ -35,13 +42,13 @@ export interface Front {
    * start` only, a one-shot `exec` leaves them for the front.
    */
   start(deliver?: (host: string, alert: Alert) => void, bans?: (host: string, bans: readonly FleetBan[]) => void): void;
-  /** Resolves once connected with the stream set up (e.g. before a one-shot `exec` sends). */
+  /** Resolves once connected with the stream set up. */
   connected(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** The front's side of the fleet, not yet connected: the dispatcher can be built on `hosts` first. */
-export function createFront({ fleet, options, log, now }: FrontDeps): Front {
+export function createFront({ fleet, options, log, now, connectOnUse = false }: FrontDeps): Front {
   const subjects = fleetSubjects(fleet.name);
   const natsLog = log.child({ component: "fleet" });
   const tracker = new HeartbeatTracker({ subjects, expected: fleet.hosts, now, log: natsLog });
@@ -55,14 +62,23 @@ export function createFront({ fleet, options, log, now }: FrontDeps): Front {
     },
   });
   const client = new FleetClient({ connection: () => link.connection, subjects, log: natsLog });
+  const seen = () => tracker.hosts().flatMap((h) => (h.lastSeen === undefined ? [] : [h.host]));
   return {
     client,
     tracker,
     hosts: {
       defaultTarget: fleet.defaultTarget,
-      resolve: (target) => resolveTarget(target, fleet, tracker.hosts().flatMap((h) => (h.lastSeen === undefined ? [] : [h.host]))),
-      run: (line, hosts, command) => client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs }),
+      resolve: (target) => resolveTarget(target, fleet, seen()),
+      run: async (line, hosts, command) => {
+        if (connectOnUse) {
+          link.start();
+          // Not connected by then: each host's answer says so.
+          await within(link.connected(), fleet.deadlineMs);
+        }
+        return await client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs });
+      },
       presence: () => tracker.hosts(),
+      targets: () => targetNames(fleet, seen()),
     },
     start(deliver, bans) {
       if (deliver) {
@@ -85,8 +101,8 @@ export function createFront({ fleet, options, log, now }: FrontDeps): Front {
 }
 
 /** The front of `banbot start`, `exec` and `console` in fleet mode (BANBOT_NATS_URL set). */
-export function createFleetFront(fleet: Config["fleet"] & { url: string }, log: Logger): Front {
-  return createFront({ fleet, options: fleetConnectionOptions(fleet, { kind: "front" }, (path) => readFileSync(path, "utf8")), log, now: () => Date.now() });
+export function createFleetFront(fleet: Config["fleet"] & { url: string }, log: Logger, opts: Pick<FrontDeps, "connectOnUse"> = {}): Front {
+  return createFront({ fleet, options: fleetConnectionOptions(fleet, { kind: "front" }, (path) => readFileSync(path, "utf8")), log, now: () => Date.now(), ...opts });
 }
 
 /**

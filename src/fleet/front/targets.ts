@@ -12,7 +12,7 @@ export interface FleetMap {
  * the config lists no hosts, and a host may be named once it has been seen.
  */
 export function resolveTarget(spec: string, fleet: FleetMap, seen: readonly string[] = []): string[] {
-  const everyone = [...new Set(fleet.hosts.length > 0 ? fleet.hosts : [...seen, ...Object.values(fleet.groups).flat()])].sort();
+  const everyone = everyHost(fleet, seen);
   const known = new Set([...everyone, ...seen]);
   const hosts = new Set<string>();
   for (const word of spec.split(",").map((w) => w.trim())) {
@@ -27,4 +27,15 @@ export function resolveTarget(spec: string, fleet: FleetMap, seen: readonly stri
   }
   if (hosts.size === 0) throw new UserError("invalid_argument", "No host to run this on: the fleet lists none and none has been heard from yet.");
   return [...hosts];
+}
+
+/** What `all` names: the hosts the config lists, or where it lists none, every host heard from or in a group. */
+function everyHost(fleet: FleetMap, seen: readonly string[]): string[] {
+  return [...new Set(fleet.hosts.length > 0 ? fleet.hosts : [...seen, ...Object.values(fleet.groups).flat()])].sort();
+}
+
+/** Every name resolveTarget takes (but `everywhere`, which is `all`): `all`, the groups, then the hosts. */
+export function targetNames(fleet: FleetMap, seen: readonly string[] = []): string[] {
+  const hosts = [...new Set([...everyHost(fleet, seen), ...seen])].sort();
+  return ["all", ...Object.keys(fleet.groups).sort(), ...hosts];
 }

@@ -42,6 +42,8 @@ export function useDiscord(opts: { core: () => Core; dispatcher?: () => Pick<Dis
       dispatcher: opts.dispatcher?.() ?? core.dispatcher,
       fail2ban: core.services.fail2ban,
       catalogue: core.services.catalogue,
+      // As the platform's entry does: a fleet's front offers its hosts.
+      ...(core.fleet ? { fleet: core.fleet } : {}),
       log: opts.log ?? silentLog,
       timing: opts.timing,
     });

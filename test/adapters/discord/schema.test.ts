@@ -86,6 +86,33 @@ describe("discordCommandJson", () => {
     expect(sub.options?.[0]?.description).toHaveLength(100);
   });
 
+  it("GIVEN fleet mode THEN every command that runs on hosts takes an optional `on` last, with autocomplete; those of the front do not", () => {
+    const front = defineCommand({ ...command("routes"), front: true });
+    const json = discordCommandJson([ban, front], { fleet: true });
+    expect(json.options[0]?.options?.map((o) => [o.name, o.required])).toEqual([
+      ...discordOptionOrder(ban).map((o) => [o.name, o.required === true]),
+      ["on", false],
+    ]);
+    expect(json.options[0]?.options?.at(-1)).toMatchObject({ type: 3, autocomplete: true });
+    expect(json.options[1]?.options).toEqual([]);
+    expect(discordCommandJson([ban]).options[0]?.options?.map((o) => o.name)).not.toContain("on");
+    expect(() => discordCommandJson([command("clash", [{ name: "on", kind: "text", description: "d" }])], { fleet: true })).toThrow("has an option `on`");
+    expect(() => discordCommandJson([command("full", Array.from({ length: 25 }, (_, i) => ({ name: `o${i}`, kind: "text", description: "d" }) as const))], { fleet: true })).toThrow(
+      "over 25 options",
+    );
+  });
+
+  it("GIVEN a catalogue over 4000 characters THEN clips the longest summaries, at a word's end, to the longest length that fits", () => {
+    const summary = "Lift bans of addresses in one jail or in every jail, and say which were not banned at all there";
+    const catalogue = Array.from({ length: 25 }, (_, i) => command(`c${i}`, [{ ...wordy, description: "e".repeat(60) }], summary));
+    const json = discordCommandJson(catalogue, { fleet: true });
+    const lengths = json.options.map((o) => o.description.length);
+    expect(Math.max(...lengths)).toBeLessThan(summary.length);
+    expect(json.options[0]?.description).toMatch(/^Lift bans of addresses[\w ,]*\w…$/);
+    // The option descriptions are left whole.
+    expect(json.options[0]?.options?.[0]?.description).toBe("e".repeat(60));
+  });
+
   it.each([
     ["an upper-case command name", [command("Ban")], "`Ban` cannot be a Discord name"],
     ["a name with a space", [command("reload all")], "`reload all` cannot be a Discord name"],

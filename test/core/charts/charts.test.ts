@@ -1,5 +1,8 @@
+import { createRequire } from "node:module";
+import type * as ResvgJs from "@resvg/resvg-js";
 import { decode } from "fast-png";
 import { describe, expect, it } from "vitest";
+import { encodePng } from "../../../src/core/charts/png.js";
 import { rankedBarsChart } from "../../../src/core/charts/ranked-bars.js";
 import { stackedBarsChart } from "../../../src/core/charts/stacked-bars.js";
 import { CHART_THEME, seriesColor } from "../../../src/core/charts/theme.js";
@@ -129,5 +132,22 @@ describe("stackedBarsChart legend", () => {
     const image = stackedBarsChart({ title: "t", categories: ["a", "b", "c"], series, name: "x.png", alt: "x", valueLabel: "bans" });
     expect(image.height).toBeGreaterThan(2 * (340 + 30));
     expect(pixels(image).count(seriesColor(7))).toBeGreaterThan(100);
+  });
+});
+
+describe("encodePng", () => {
+  it("writes resvg's premultiplied pixels as the same image resvg's own encoder writes, anti-aliased edges included", () => {
+    const require = createRequire(import.meta.url);
+    const { Resvg } = require("@resvg/resvg-js") as typeof ResvgJs;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="40"><rect x="0.5" y="0.5" width="59" height="39" rx="14" fill="${CHART_THEME.card}" stroke="${CHART_THEME.border}"/><circle cx="30" cy="20" r="9" fill="${seriesColor(1)}" opacity="0.4"/></svg>`;
+    const rendered = new Resvg(svg, { fitTo: { mode: "zoom", value: 2 } }).render();
+    const ours = decode(encodePng(rendered.pixels, rendered.width, rendered.height));
+    const theirs = decode(rendered.asPng());
+    expect([ours.width, ours.height, ours.channels]).toEqual([theirs.width, theirs.height, 4]);
+    const alphas = new Set<number>();
+    for (let i = 3; i < theirs.data.length; i += 4) alphas.add(theirs.data[i]!);
+    // The rounded corners are translucent: where premultiplied and straight alpha differ.
+    expect([...alphas].some((a) => a > 0 && a < 255)).toBe(true);
+    expect(Buffer.from(ours.data)).toEqual(Buffer.from(theirs.data));
   });
 });

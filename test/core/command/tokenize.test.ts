@@ -29,6 +29,9 @@ describe("tokenize", () => {
     ['note ""', ["note", ""]],
     ['banned --search="a b"', ["banned", "--search=a b"]],
     ["path C:\\temp\\x", ["path", "C:\\temp\\x"]],
+    // Plain words are read whole; from a word that may open a quote on, character by character.
+    ['ban 192.0.2.1 192.0.2.2 --note="a b" sshd \'c d\' e', ["ban", "192.0.2.1", "192.0.2.2", "--note=a b", "sshd", "c d", "e"]],
+    ["a --b c -- d", ["a", "--b", "c", "--", "d"]],
   ])("GIVEN %j THEN splits into %j", (line, expected) => {
     expect(texts(line)).toEqual(expected);
   });

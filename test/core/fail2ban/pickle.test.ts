@@ -40,6 +40,20 @@ describe("decodePickle", () => {
     expect(decodePickle(bytes)).toEqual([0, ["192.0.2.10", "192.0.2.11"]]);
   });
 
+  it("keeps the memo of a str(ip) taken in one step: a later BINGET of its tuple finds it", () => {
+    // [str('a'), <the tuple ('a',) again>]: memo 2 is str, 4 'a', 5 the tuple, 6 the result.
+    const bytes = hex(`80 05 8c 08 62 75 69 6c 74 69 6e 73 94 8c 03 73 74 72 94 93 94 5d 94 28
+      68 02 8c 01 61 94 85 94 52 94 68 05 68 06 65 2e`);
+    expect(decodePickle(bytes)).toEqual(["a", ["a"], "a"]);
+  });
+
+  it("reads the str(ip) pattern under another class as a call of that class", () => {
+    const bytes = hex(`80 05 8c 03 66 6f 6f 94 8c 03 42 61 72 94 93 94 8c 01 61 94 85 94 52 94 2e`);
+    const value = decodePickle(bytes);
+    expect(value).toBeInstanceOf(PyObject);
+    expect(value).toMatchObject({ type: "foo.Bar", args: ["a"] });
+  });
+
   it("keeps exceptions inert, with their type and arguments", () => {
     const bytes = hex(`80 05 4b 01 8c 13 ${Buffer.from("fail2ban.exceptions").toString("hex")} 94
       8c 14 ${Buffer.from("UnknownJailException").toString("hex")} 94 93 94 8c 06 ${Buffer.from("nojail").toString("hex")} 94 85 94 52 94 86 94 2e`);

@@ -66,11 +66,46 @@ describe("seen across the fleet", () => {
         ],
       },
     });
-    // More hosts within the window: the same incident, no second alert.
+    // More hosts within the window: no second alert, but the post is updated to name them.
+    const incident = t.raised[0]!.incident;
     t.ban("db2");
     t.advance(5 * MIN);
     t.ban("web3");
-    expect(t.raised).toHaveLength(1);
+    t.ban("web1"); // a host it names already changes nothing
+    expect(t.raised.map((a) => [a.step, a.seq, a.incident, a.reply.title])).toEqual([
+      ["open", undefined, incident, `${IP} banned on 3 hosts within 10m`],
+      ["update", 1, incident, `${IP} banned on 4 hosts within 10m`],
+      ["update", 2, incident, `${IP} banned on 5 hosts within 10m`],
+    ]);
+    expect(t.raised[2]?.reply.fields?.map((f) => f.label)).toEqual(["db1", "db2", "web1", "web2", "web3"]);
+    expect(t.raised[2]?.reply.actions).toEqual(t.raised[0]?.reply.actions);
+  });
+
+  it("keeps the post's jail in its updates, also when later hosts banned it in another (routed and muted alike)", () => {
+    const t = setup();
+    for (const host of ["web1", "web2", "db1"]) t.ban(host, IP, host === "web1" ? "sshd" : "nginx");
+    for (const host of ["db2", "db3"]) t.ban(host, IP, "sshd");
+    expect(t.raised.map((a) => [a.step, a.jail, a.reply.actions?.at(-1)?.command])).toEqual([
+      ["open", "nginx", `ban ${IP} nginx on all`],
+      ["update", "nginx", `ban ${IP} nginx on all`],
+      ["update", "nginx", `ban ${IP} nginx on all`],
+    ]);
+  });
+
+  it("names hosts in the post even once the first bans are older than the window, while the alert lasts", () => {
+    const t = setup();
+    t.ban("web1");
+    t.advance(5 * MIN);
+    t.ban("web2");
+    t.ban("db1"); // the alert covers the next 10 minutes
+    t.advance(6 * MIN); // web1's ban is 11 minutes old
+    t.ban("db2");
+    expect(t.raised.map((a) => a.step)).toEqual(["open", "update"]);
+    expect(t.raised[1]?.reply.fields?.map((f) => f.label)).toEqual(["db1", "db2", "web1", "web2"]);
+    // The alert's window is over: db3 is a second host of the last 10 minutes, nothing to say.
+    t.advance(5 * MIN);
+    t.ban("db3");
+    expect(t.raised.map((a) => a.step)).toEqual(["open", "update"]);
   });
 
   it("counts only bans within the window", () => {
@@ -106,9 +141,14 @@ describe("seen across the fleet", () => {
     t.ban("db1");
     expect(t.raised).toHaveLength(1);
     t.restart();
-    t.ban("db2");
     t.ban("web1");
     expect(t.raised).toHaveLength(1);
+    // It remembers its post too: a new host updates it.
+    t.ban("db2");
+    expect(t.raised.map((a) => [a.step, a.incident])).toEqual([
+      ["open", t.raised[0]!.incident],
+      ["update", t.raised[0]!.incident],
+    ]);
   });
 
   it("keeps addresses apart", () => {

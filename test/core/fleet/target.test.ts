@@ -11,6 +11,15 @@ describe("on <target>", () => {
     expect(splitTarget("UNBAN 192.0.2.1 On web1")).toEqual({ line: "UNBAN 192.0.2.1", target: "web1" });
   });
 
+  it("comes before a last `for <duration>` too, as people say it", () => {
+    expect(splitTarget("ban 192.0.2.1 sshd on all for 1d")).toEqual({ line: "ban 192.0.2.1 sshd for 1d", target: "all" });
+    expect(splitTarget("ban 192.0.2.1 sshd on web1, db1 FOR 2h")).toEqual({ line: "ban 192.0.2.1 sshd for 2h", target: "web1,db1" });
+    expect(splitTarget("ban 192.0.2.1 sshd everywhere for 1h")).toEqual({ line: "ban 192.0.2.1 sshd for 1h", target: "all" });
+    expect(splitTarget("ban 192.0.2.1 sshd on all for 1d --confirm=abcdef123")).toEqual({ line: "ban 192.0.2.1 sshd for 1d --confirm=abcdef123", target: "all" });
+    // No target before it: the line as it was.
+    for (const line of ["ban 192.0.2.1 sshd for 1d", 'ban 192.0.2.1 sshd "on all" for 1d', "ban 192.0.2.1 sshd on all \"for\" 1d"]) expect(splitTarget(line)).toEqual({ line });
+  });
+
   it("leaves a line without one alone: a value `on`, quoted words, a bare word", () => {
     for (const line of ["status", "ignoreself sshd on", 'jail notes sshd "moved on monday"', "on web1", "everywhere", "banned sshd 'on' web1"]) {
       expect(splitTarget(line)).toEqual({ line });
