@@ -164,8 +164,11 @@ describe("ban history from a real fail2ban-server", () => {
   });
 
   it("records unban --all as one unban per address", async () => {
+    // Its own bans, whatever the tests before it left.
+    await fail2ban().ban("beta", ["198.51.100.90", "198.51.100.91"]);
+    await eventually(() => expect(events("198.51.100.91")[0]).toBe("beta ban external"));
     const banned = await fail2ban().bannedIps("beta");
-    expect(banned.length).toBeGreaterThan(0);
+    expect(banned).toEqual(expect.arrayContaining(["198.51.100.90", "198.51.100.91"]));
     await fail2ban().unbanAll();
     await eventually(() => {
       for (const ip of banned) expect(events(ip)[0]).toBe("beta unban external");
