@@ -42,7 +42,7 @@ export interface FleetHosts {
   run(line: string, hosts: readonly string[], command: { actor: Identity; role: Role; confirmed: boolean }): Promise<HostAnswer[]>;
   /**
    * For suggestions: the jails of `hosts`, or the addresses they ban (in `jail`, else in any), all
-   * together; what a host does not give within the fleet's deadline is left out, never waited for.
+   * together; a host that does not answer within the fleet's deadline adds nothing (no error).
    */
   names(kind: "jails" | "banned-ips", hosts: readonly string[], jail?: string): Promise<string[]>;
   /** The hosts the config lists and every other heard from, by name. */
