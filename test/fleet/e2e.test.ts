@@ -202,6 +202,8 @@ fleet:
   });
 
   it("names a host whose agent stopped within the deadline, posts one unreachable alert in Slack, and one recovery", async () => {
+    // Another test may have taken db1 down before (tests run in any order): count from here.
+    const before = posts("db1 is unreachable").length;
     await agents.get("db1")!.stop();
     agents.delete("db1");
 
@@ -212,10 +214,59 @@ fleet:
     expect(status.reply.notes).toContain("db1 did not answer: no agent is listening (stopped, or not connected to NATS).");
 
     // The front's own jobs watch the heartbeats (every second here) and post to its alert channel.
-    await vi.waitFor(() => expect(posts("db1 is unreachable")).toHaveLength(1), { timeout: 15_000, interval: 200 });
+    await vi.waitFor(() => expect(posts("db1 is unreachable")).toHaveLength(before + 1), { timeout: 15_000, interval: 200 });
     await startAgent("db1");
-    await vi.waitFor(() => expect(replies("db1 is answering again")).toHaveLength(1), { timeout: 15_000, interval: 200 });
-    expect(posts("db1 is unreachable")).toHaveLength(1);
+    await vi.waitFor(() => expect(replies("db1 is answering again")).toHaveLength(before + 1), { timeout: 15_000, interval: 200 });
+    expect(posts("db1 is unreachable")).toHaveLength(before + 1);
+  });
+
+  it("names a host whose agent process died without a word (SIGKILL, no last heartbeat), with one unreachable alert", async () => {
+    // db1 as operators run it: `banbot agent`, its own process, beating every second; then killed.
+    // A silent death reads "heartbeats stopped", unlike a stop on purpose ("said it was stopping").
+    const died = () => posts("db1 is unreachable").filter((m) => JSON.stringify(m).includes("heartbeats stopped"));
+    await agents.get("db1")!.stop();
+    agents.delete("db1");
+    const agentConfig = join(tmp.path, "db1-agent.yaml");
+    writeFileSync(agentConfig, `fleet:\n  name: ${FLEET}\n  nkey_seed_file: ${keys.seedFile(tmp.path, "db1")}\n  heartbeat: 1s\n`);
+    const agent = spawnBanbot(["agent"], {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      BANBOT_CONFIG: agentConfig,
+      BANBOT_DATA_DIR: join(tmp.path, "db1-process"),
+      BANBOT_FAIL2BAN_SOCKET: f2b.db1.sandbox.socketPath,
+      BANBOT_NATS_URL: nats.server.url,
+      BANBOT_HOST: "db1",
+    });
+    try {
+      await vi.waitFor(async () => expect((await exec("status on db1")).code).toBe(0), { timeout: 30_000, interval: 200 });
+      // The swap may have shown db1 "stopping" to the front for a moment: after a few of its beats and
+      // the front's checks (each a second), any such alert is resolved and posted.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await vi.waitFor(() => expect(replies("db1 is answering again")).toHaveLength(posts("db1 is unreachable").length), { timeout: 15_000, interval: 200 });
+      expect(died()).toHaveLength(0);
+
+      agent.child.kill("SIGKILL");
+      await agent.exited;
+      expect(agent.child.signalCode).toBe("SIGKILL");
+      expect(agent.logs()).not.toContain("agent stopped");
+
+      const started = performance.now();
+      const status = await exec("status on all");
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(status.reply.title).toBe("status: 2 of 3 hosts answered");
+      expect(status.reply.notes?.filter((n) => n.startsWith("db1 did not answer: "))).toHaveLength(1);
+
+      // No "stopping" beat came: the front finds the heartbeats missing and posts once, however long it keeps checking.
+      await vi.waitFor(() => expect(died()).toHaveLength(1), { timeout: 20_000, interval: 200 });
+      // Three more of the front's checks (one a second) with db1 still silent: no second post.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(died()).toHaveLength(1);
+      expect(JSON.stringify(died()[0])).toContain("Last heartbeat");
+    } finally {
+      await killIfRunning(agent);
+      await startAgent("db1");
+    }
+    await vi.waitFor(() => expect(replies("db1 is answering again")).toHaveLength(posts("db1 is unreachable").length), { timeout: 15_000, interval: 200 });
   });
 
   it("posts in Slack, once each, the alerts agents raised while the front was down", async () => {
