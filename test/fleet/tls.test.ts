@@ -119,7 +119,7 @@ describe("fleet over TLS with user/password credentials (real nats-server, throw
       await agent.connected();
       const [answer] = await front.client.run("status", ["web1"], STATUS);
       expect(answer).toMatchObject({ host: "web1", answered: true });
-      // The server saw TLS connections, not plain ones.
+      // The server takes only TLS clients, so both connections above were TLS.
       expect(nats.server.log()).toMatch(/TLS required for client connections/);
     } finally {
       await agent.stop();
