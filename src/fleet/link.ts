@@ -67,7 +67,8 @@ export class FleetLink {
       try {
         nc = await connect(this.deps.options);
       } catch (err) {
-        log.warn({ err, servers: this.deps.options.servers, retryInMs: waitMs }, "cannot connect to NATS; trying again");
+        const hint = tlsHint(err);
+        log.warn({ err, servers: this.deps.options.servers, retryInMs: waitMs, ...(hint ? { hint } : {}) }, "cannot connect to NATS; trying again");
         await pause();
         continue;
       }
@@ -110,4 +111,17 @@ export class FleetLink {
       else if (s.type === "error") this.deps.log.error({ err: s.error }, "NATS reported an error");
     }
   }
+}
+
+const UNTRUSTED = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_GET_ISSUER_CERT"]);
+
+/** What to do about a TLS failure to connect, for the log; undefined for any other failure. */
+export function tlsHint(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && UNTRUSTED.has(code)) return "the NATS server's certificate is not signed by a CA this process trusts: set fleet.tls.ca_file to the PEM of the CA that signed it (docs/fleet.md)";
+    if (code === "ERR_TLS_CERT_ALTNAME_INVALID")
+      return "the NATS server's certificate does not name the host in BANBOT_NATS_URL (with an IP address in the URL, the NATS client checks the name localhost): use a name the certificate carries (docs/fleet.md)";
+  }
+  return undefined;
 }
