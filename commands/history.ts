@@ -18,7 +18,8 @@ const COUNT_CAP = 10_000;
 type HistoryCtx = { history: Pick<HistoryQueries, "events" | "count">; fail2ban: JailFilterDeps["fail2ban"]; clock: Clock; host: string } & Invocation;
 
 // A merged listing over several hosts pages with a cursor per host: `web1:812,db1:97` (each host's
-// last event shown so far; a host not named starts from its newest), `-` for the first page.
+// last event shown so far; a host not named starts from its newest), `-` for the first page. Prev
+// carries the cursors its page started from (`back`): the page before is the events at and above them.
 const CURSORS = /^(?:-|[A-Za-z0-9_.-]+:\d+(?:,[A-Za-z0-9_.-]+:\d+)*)$/;
 const PART_COLUMNS = ["id", "at", "kind", "ip", "jail", "ban", "why"];
 
@@ -37,17 +38,25 @@ export const history = defineCommand({
     { name: "after", kind: "int", min: 1, keyword: "after", internal: true, description: "continue after this event (Next button)" },
     { name: "before", kind: "int", min: 1, keyword: "before", internal: true, description: "continue before this event (Prev button)" },
     { name: "from", kind: "text", keyword: "from", internal: true, description: "a fleet host's part of a merged listing: each host's cursor (Next button)" },
-    { name: "page", kind: "int", min: 1, keyword: "page", internal: true, description: "the merged listing's page number (Next button)" },
+    { name: "back", kind: "text", keyword: "back", internal: true, description: "a fleet host's part of a merged listing, going back: each host's cursor (Prev button)" },
+    { name: "page", kind: "int", min: 1, keyword: "page", internal: true, description: "the merged listing's page number (Next and Prev buttons)" },
   ],
   role: "viewer",
   effect: "read",
-  async run({ ip, since, jail, after, before, from }, ctx: HistoryCtx): Promise<Reply> {
+  async run({ ip, since, jail, after, before, from, back }, ctx: HistoryCtx): Promise<Reply> {
     const { history: archive, clock } = ctx;
     await checkJailFilter(jail, { fail2ban: ctx.fail2ban, history: archive });
     const filter: EventFilter = { ip, jail, since: since === undefined ? undefined : clock.now() - since };
-    if (from !== undefined) {
-      // One more than a page: the front learns whether this host has more after what it shows.
-      const rows = archive.events(filter, { limit: PAGE_SIZE + 1, after: cursors(from).get(ctx.host) });
+    if (from !== undefined || back !== undefined) {
+      // One more than a page: the front learns whether this host has more after what it shows. Going
+      // back, the events from this host's cursor up (none if it has none: nothing of it was shown).
+      const up = back === undefined ? undefined : cursors(back).get(ctx.host);
+      const rows =
+        back === undefined
+          ? archive.events(filter, { limit: PAGE_SIZE + 1, after: cursors(from!).get(ctx.host) })
+          : up === undefined
+            ? []
+            : archive.events(filter, { limit: PAGE_SIZE + 1, before: up, andCursor: true });
       return {
         title: "Ban history: a host's part",
         tone: "info",
@@ -86,7 +95,7 @@ export const history = defineCommand({
     };
   },
   acrossHosts: {
-    ask: (values) => ({ ...values, from: values.from ?? "-" }),
+    ask: (values) => (values.back === undefined ? { ...values, from: values.from ?? "-" } : values),
     merge: mergeHistory,
   },
 });
@@ -116,36 +125,57 @@ function readHistoryPart(reply: Reply): { total: number; events: PartEvent[] } |
 
 /**
  * One listing of every host's events, newest first: each page takes the newest of what the hosts
- * sent (each host's events in its own order), and Next carries each host's cursor past what was shown.
+ * sent (each host's events in its own order), and Next carries each host's cursor past what was
+ * shown. Prev carries the cursors this page started from: the hosts send what is at and above them,
+ * and the page before is the oldest of that.
  */
-function mergeHistory(values: { ip?: string; since?: number; jail?: string; from?: string; page?: number }, parts: readonly HostPart[]): { reply: Reply; unread: string[] } {
+function mergeHistory(values: { ip?: string; since?: number; jail?: string; from?: string; back?: string; page?: number }, parts: readonly HostPart[]): { reply: Reply; unread: string[] } {
   const { ip, since, jail, page = 1 } = values;
   const { read, unread } = readParts(parts, readHistoryPart);
   const hosts = read.map((r) => r.host);
   const what = `${describeFilter(ip, jail, since)} on ${hosts.length === 1 ? hosts[0] : `${hosts.length} hosts`}`;
   const total = read.reduce((n, r) => n + r.part.total, 0);
   if (total === 0) return { reply: { title: `No ban history${what}`, tone: "info" }, unread };
-  const next = new Map(read.map((r) => [r.host, 0]));
+  const going = values.back === undefined ? "down" : "up";
+  // Each host's events in the order they are taken: newest first going down, oldest first going up.
+  const queues = new Map(read.map(({ host, part }) => [host, going === "down" ? part.events : [...part.events].reverse()]));
+  const taken = new Map(hosts.map((h) => [h, 0]));
   const shown: { host: string; event: PartEvent }[] = [];
   while (shown.length < PAGE_SIZE) {
     let pick: { host: string; event: PartEvent } | undefined;
-    for (const { host, part } of read) {
-      const event = part.events[next.get(host)!];
-      if (event && (!pick || event.at > pick.event.at)) pick = { host, event };
+    for (const host of hosts) {
+      const event = queues.get(host)![taken.get(host)!];
+      // Ties go to the first host going down, so going up they go to the last: the same pages both ways.
+      if (event && (!pick || (going === "down" ? event.at > pick.event.at : event.at <= pick.event.at))) pick = { host, event };
     }
     if (!pick) break;
     shown.push(pick);
-    next.set(pick.host, next.get(pick.host)! + 1);
+    taken.set(pick.host, taken.get(pick.host)! + 1);
   }
+  if (going === "up") shown.reverse();
   if (shown.length === 0) return { reply: { title: `Ban history${what}: that page is past the end`, tone: "info" }, unread };
-  const cursor = values.from === undefined ? new Map<string, number>() : cursors(values.from);
-  for (const { host, event } of shown) cursor.set(host, event.id);
   const target = hosts.join(",");
-  const line = (edge: { from?: string; page?: number }) => onTarget(formatCommandLine(history, { ip, since, jail, ...edge }), target);
-  const more = read.some(({ host, part }) => part.events.length > next.get(host)!);
+  const line = (edge: { from?: string; back?: string; page?: number }) => onTarget(formatCommandLine(history, { ip, since, jail, ...edge }), target);
+  const text = (cursor: ReadonlyMap<string, number>) => [...cursor].map(([h, id]) => `${h}:${id}`).join(",");
+  // Where this page started (each host's last event above it) and where the next one starts.
+  let started: Map<string, number>;
+  let nextFrom: string | undefined;
+  if (going === "down") {
+    started = values.from === undefined ? new Map<string, number>() : cursors(values.from);
+    const cursor = new Map(started);
+    for (const { host, event } of shown) cursor.set(host, event.id);
+    nextFrom = read.some(({ host, part }) => part.events.length > taken.get(host)!) ? text(cursor) : undefined;
+  } else {
+    started = new Map(hosts.flatMap((h) => {
+      const above = queues.get(h)![taken.get(h)!];
+      return above ? [[h, above.id] as const] : [];
+    }));
+    nextFrom = values.back;
+  }
   const actions: Action[] = [
-    ...(page > 1 ? [{ label: "Newest", command: line({}) }] : []),
-    ...(more ? [{ label: "Next", command: line({ from: [...cursor].map(([h, id]) => `${h}:${id}`).join(","), page: page + 1 }) }] : []),
+    ...(page > 2 ? [{ label: "Newest", command: line({}) }] : []),
+    ...(page > 1 && started.size > 0 ? [{ label: "Prev", command: page === 2 ? line({}) : line({ back: text(started), page: page - 1 }) }] : []),
+    ...(nextFrom !== undefined ? [{ label: "Next", command: line({ from: nextFrom, page: page + 1 }) }] : []),
   ];
   const capped = read.some((r) => r.part.total >= COUNT_CAP);
   return {

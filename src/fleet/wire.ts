@@ -11,6 +11,8 @@ import { ReplySchema } from "./reply-schema.js";
 // change of meaning bumps `v`.
 
 const V = z.literal(1);
+/** The most names a host sends for suggestions. */
+export const NAMES_MAX = 1_000;
 /** Request ids: what the front makes (random), short enough for a primary key. */
 const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "expected a request id of 8–64 letters, digits, - and _");
 
@@ -87,8 +89,23 @@ export const HeartbeatSchema = z.object({
 });
 export type Heartbeat = z.output<typeof HeartbeatSchema>;
 
+/**
+ * What autocomplete offers, asked of a host: its jails' names, or the addresses banned (in `jail`,
+ * else in any jail). Read straight from fail2ban, not run as a command: nothing to audit or keep.
+ */
+export const NamesRequestSchema = z.object({
+  v: V,
+  names: z.enum(["jails", "banned-ips"]),
+  jail: z.string().refine(isJailName, "expected a jail name").optional(),
+});
+export type NamesRequest = z.output<typeof NamesRequestSchema>;
+
+/** A host's names: a bounded list (autocomplete shows 25), so an answer stays small. */
+export const NamesAnswerSchema = z.object({ v: V, names: z.array(z.string().max(200)).max(NAMES_MAX) });
+export type NamesAnswer = z.output<typeof NamesAnswerSchema>;
+
 /** JSON bytes; images (Uint8Array) as base64, undefined in arrays as null (what the schemas expect). */
-export function encodeWire(message: CommandRequest | CommandAnswer | AlertEvent | BansEvent | Heartbeat): Uint8Array {
+export function encodeWire(message: CommandRequest | CommandAnswer | NamesRequest | NamesAnswer | AlertEvent | BansEvent | Heartbeat): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(message, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value)));
 }
 

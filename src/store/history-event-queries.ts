@@ -37,13 +37,13 @@ export function createEventQueries(db: Database, host: string): Pick<HistoryQuer
   };
 
   return {
-    events(filter, { limit, after, before }) {
+    events(filter, { limit, after, before, andCursor = false }) {
       const params: Params = { limit };
       const conditions = where(filter, params);
       const order = orderOf(filter);
       const cursor = after ?? before;
       if (cursor !== undefined) {
-        conditions.push(`${order.key} ${after !== undefined ? "<" : ">"} (SELECT ${order.columns} FROM history_events WHERE id = @cursor)`);
+        conditions.push(`${order.key} ${after !== undefined ? "<" : ">"}${andCursor ? "=" : ""} (SELECT ${order.columns} FROM history_events WHERE id = @cursor)`);
         params.cursor = cursor;
       }
       const direction = after !== undefined || before === undefined ? "DESC" : "ASC";

@@ -4,12 +4,13 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { escapeRegExp } from "../harness/escape-regexp.js";
+import { banbotArgs } from "../harness/spawn-banbot.js";
 import { useTempDir } from "../harness/temp-dir.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
 function startDemo(env: Record<string, string | undefined> = {}) {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "demo"], {
+  const child = spawn(process.execPath, banbotArgs(["demo"]), {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ["pipe", "pipe", "pipe"],

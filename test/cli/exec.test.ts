@@ -12,6 +12,7 @@ import { createHistoryArchive } from "../../src/store/history-archive.js";
 import { useClients } from "../harness/client.js";
 import { sandboxConfigOps, useFail2ban } from "../harness/fail2ban.js";
 import { migratedStore } from "../harness/store.js";
+import { banbotArgs } from "../harness/spawn-banbot.js";
 import { useTempDir } from "../harness/temp-dir.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -29,11 +30,11 @@ describe("banbot exec", () => {
   }
 
   async function banbotWith(
-    extra: { env?: Record<string, string>; nodeArgs?: string[]; input?: string; dir?: string },
+    extra: { env?: Record<string, string>; fromSourcesWith?: string[]; input?: string; dir?: string },
     ...args: string[]
   ): Promise<{ code: number; stdout: string; stderr: string }> {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: extra.dir ?? dataDir.path, ...extra.env };
-    const child = spawn(process.execPath, ["--import", "tsx", ...(extra.nodeArgs ?? []), join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, extra.fromSourcesWith ? banbotArgs(args, "sources", extra.fromSourcesWith) : banbotArgs(args), { cwd: ROOT, env });
     child.stdin.end(extra.input ?? "");
     let stdout = "";
     let stderr = "";
@@ -58,7 +59,8 @@ describe("banbot exec", () => {
 
   it("loads no chat SDK, chart renderer, HTTP client or metrics library for a command that needs none", async () => {
     const log = join(dataDir.path, "modules.txt");
-    const { code } = await banbotWith({ env: { MODULE_LOG_FILE: log }, nodeArgs: ["--import", join(ROOT, "test/harness/module-log.ts")] }, "exec", "--", "banned", "alpha");
+    // From the sources: the module log sees ES imports only, and the bundle require()s its packages.
+    const { code } = await banbotWith({ env: { MODULE_LOG_FILE: log }, fromSourcesWith: ["--import", join(ROOT, "test/harness/module-log.ts")] }, "exec", "--", "banned", "alpha");
     expect(code).toBe(0);
     const packages = new Set([...(await readFile(log, "utf8")).matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]));
     expect(packages).toContain("better-sqlite3");
@@ -162,7 +164,7 @@ describe("banbot exec", () => {
   });
 
   it("refuses a bad configuration with every problem listed, exit 2", async () => {
-    const { code, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "exec", "--", "status"], {
+    const { code, stderr } = await promisify(execFile)(process.execPath, banbotArgs(["exec", "--", "status"]), {
       cwd: ROOT,
       env: { PATH: process.env.PATH, BANBOT_HTTP_PORT: "70000", DISCORD_TOKEN: "x" },
     }).then(

@@ -17,17 +17,18 @@ import { spawnBanbot, type BanbotProcess } from "../harness/spawn-banbot.js";
 
 // A day of BanBot as it runs in production: `banbot start` as a child process with Slack (Socket
 // Mode) and Discord against the fake platforms, a real fail2ban-server, a config file, and the jobs
-// on their real schedules. The jobs run at fixed seconds (health checks at :00 and :30, spike
-// detection and blocklist imports at :00), so the day is choreographed around what the bot does,
-// not around sleeps:
+// on their real schedules. The jobs run at fixed seconds (health checks every 5 s, as configured;
+// spike detection and blocklist imports at :00), so the day is choreographed around what the bot
+// does, not around sleeps:
 //   - morning chores (a manual ban, a viewer's refused ban, an admin adds a blocklist);
 //   - minute M: spike detection takes its first reading and the blocklist is imported;
-//   - the attack starts; fail2ban goes down; the checks at M+30 and M+60 fail: the health alert;
-//     fail2ban comes back, the attack goes on; the next check (M+90) sees it up: the recovery, threaded;
-//   - M+120: the spike alert (the spike run at M+60 was held while fail2ban was down, so this one sees
-//     everything since the first reading); an operator looks up an attacker and unbans it;
+//   - the attack starts; fail2ban goes down; two checks fail: the health alert; fail2ban comes back,
+//     the attack goes on; the next check sees it up: the recovery, threaded;
+//   - M+60: the spike alert, counted from the first reading (or M+120, should the outage have held
+//     the run at M+60); an operator looks up an attacker and unbans it;
 //   - the audit log, through `banbot exec`, has it all; SIGTERM ends the day with exit code 0.
-// About 2–3 minutes, depending on where in the minute the bot comes up.
+// About 1–2 minutes, depending on where in the minute the bot comes up: checks every 5 s keep the
+// outage short, the minute ticks set the pace.
 
 const SLACK_CHANNEL = "C0ALERTS";
 const DISCORD_CHANNEL = FAKE_GUILD.channelId;
@@ -61,6 +62,7 @@ alerts:
       discord_channel: "${DISCORD_CHANNEL}"
   health:
     failures: 2
+    interval: 5s
   spike:
     window_minutes: 2
     min_count: 5

@@ -145,13 +145,57 @@ describe("top, stats and history summed over hosts (real NATS, three agents)", (
     expect(next?.command).toMatch(/^history 198\.51\.100\.250 from \S+ page 2 on web1,web2,db1$/);
     const page2 = await run(next!.command);
     expect(page2.table?.rows).toHaveLength(5);
-    expect(page2.actions?.map((a) => a.label)).toEqual(["Newest"]);
+    // Back from page 2 is the newest page.
+    expect(page2.actions).toEqual([{ label: "Prev", command: `history 198.51.100.250 on web1,web2,db1` }]);
 
     // Newest first, each event once, each unban above its ban: the hosts take turns as their bans did.
     const rows = [...page1.table!.rows, ...page2.table!.rows];
     expect(rows.map((r) => r[2])).toEqual(Array.from({ length: 10 }, () => ["unban", "ban"]).flat());
     expect(rows.filter((r) => r[2] === "ban").map((r) => r[1])).toEqual(["web1", "web2", "db1", "web1", "web2", "db1", "web1", "web2", "db1", "web2"]);
     expect(rows.map((r) => r[3])).toEqual(rows.map((r) => (r[1] === "db1" ? "beta" : "alpha")));
+  });
+
+  it("pages back through the merged history to the very pages it paged forward through, hosts tied in time included", async () => {
+    // 40 bans of 198.51.100.251: web1 and web2 ban at the same minutes (ties), db1 in between.
+    const minutes = Array.from({ length: 14 }, (_, i) => 5000 + 10 * i);
+    archive("web1", "198.51.100.251", "alpha", minutes);
+    archive("web2", "198.51.100.251", "alpha", minutes);
+    archive("db1", "198.51.100.251", "beta", minutes.slice(0, 12).map((m) => m + 5));
+    const forward = [await run(`history 198.51.100.251 on ${EVERY}`)];
+    for (;;) {
+      const next = forward.at(-1)!.actions?.find((a) => a.label === "Next");
+      if (!next) break;
+      forward.push(await run(next.command));
+    }
+    expect(forward.map((p) => p.table?.rows.length)).toEqual([15, 15, 10]);
+    expect(forward[2]!.actions?.map((a) => a.label)).toEqual(["Newest", "Prev"]);
+
+    // Prev from page 3 gives page 2 again, with its own Prev and Next; Prev from there, page 1.
+    const back2 = await run(forward[2]!.actions!.find((a) => a.label === "Prev")!.command);
+    expect(back2.table?.rows).toEqual(forward[1]!.table?.rows);
+    expect(back2.notes?.[0]).toBe(forward[1]!.notes?.[0]);
+    expect(back2.actions?.map((a) => a.label)).toEqual(["Prev", "Next"]);
+    expect((await run(back2.actions!.find((a) => a.label === "Next")!.command)).table?.rows).toEqual(forward[2]!.table?.rows);
+    const back1 = await run(back2.actions!.find((a) => a.label === "Prev")!.command);
+    expect(back1.table?.rows).toEqual(forward[0]!.table?.rows);
+    expect(back1.actions?.map((a) => a.label)).toEqual(["Next"]);
+    // Every event once over the three pages.
+    expect(new Set(forward.flatMap((p) => p.table!.rows.map((r) => JSON.stringify(r)))).size).toBe(40);
+  });
+
+  it("goes back from the fourth page too: Prev carries where its page started, not a trail of pages", async () => {
+    archive("web1", "198.51.100.252", "alpha", Array.from({ length: 20 }, (_, i) => 6000 + 3 * i));
+    archive("web2", "198.51.100.252", "alpha", Array.from({ length: 20 }, (_, i) => 6001 + 3 * i));
+    archive("db1", "198.51.100.252", "beta", Array.from({ length: 10 }, (_, i) => 6002 + 3 * i));
+    const pages = [await run(`history 198.51.100.252 on ${EVERY}`)];
+    for (let i = 0; i < 3; i++) pages.push(await run(pages.at(-1)!.actions!.find((a) => a.label === "Next")!.command));
+    expect(pages.map((p) => p.table?.rows.length)).toEqual([15, 15, 15, 5]);
+    const prev = pages[3]!.actions!.find((a) => a.label === "Prev")!;
+    expect(prev.command).toMatch(/^history 198\.51\.100\.252 back [\w:,]+ page 3 on web1,web2,db1$/);
+    expect(prev.command.split(" back ")[1]!.split(" ")[0]!.split(",")).toHaveLength(3);
+    const back3 = await run(prev.command);
+    expect(back3.table?.rows).toEqual(pages[2]!.table?.rows);
+    expect(back3.actions?.map((a) => a.label)).toEqual(["Newest", "Prev", "Next"]);
   });
 
   it("refuses a damaged page link with a clear message", async () => {

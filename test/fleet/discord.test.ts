@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/main.js";
 import { FAKE_GUILD } from "../fakes/fake-discord-payloads.js";
 import { useClients } from "../harness/client.js";
-import { useFail2ban } from "../harness/fail2ban.js";
+import { TEST_JAILS, useFail2ban } from "../harness/fail2ban.js";
 import { useNats } from "../harness/nats.js";
 import { useTempDir } from "../harness/temp-dir.js";
 import { textOf, titleOf, useDiscord } from "../adapters/discord/harness.js";
@@ -28,7 +28,8 @@ interface Registered {
 describe("Discord's `on` option in fleet mode (real discord.js, real NATS and fail2ban)", () => {
   const keys = fleetKeys(["web1", "web2", "db1"]);
   const nats = useNats({ config: (dir) => keys.serverConfig(dir) });
-  const f2b = { web1: useFail2ban(), web2: useFail2ban() };
+  // web1 has a jail of its own, so suggestions show whose fail2ban they come from.
+  const f2b = { web1: useFail2ban({ jails: [...TEST_JAILS, { ...TEST_JAILS[0]!, name: "gamma" }] }), web2: useFail2ban() };
   const tmp = useTempDir("bbfleet-discord-");
   const connect = useClients();
   let agents: Map<string, TestAgent> | undefined;
@@ -103,6 +104,30 @@ describe("Discord's `on` option in fleet mode (real discord.js, real NATS and fa
     expect(await complete("web1, d")).toEqual(["web1, db1"]);
     // Who may not run the command sees no host names.
     expect(await complete("", NOBODY)).toEqual([]);
+  });
+
+  it("suggests the jails and banned addresses of the hosts `on` names (the front has no fail2ban), for whoever may run jails and banned", async () => {
+    const complete = async (subcommand: string, options: Record<string, string>, focused: string, member = VIEWER) => {
+      const callback = await discord.slash(member, { subcommand, options, focused });
+      expect(callback.type).toBe(8);
+      return callback.data?.choices?.map((c) => c.value);
+    };
+    expect(await complete("stop", { jail: "", on: "web1" }, "jail", OPERATOR)).toEqual(["alpha", "beta", "gamma"]);
+    expect(await complete("stop", { jail: "", on: "web2" }, "jail", OPERATOR)).toEqual(["alpha", "beta"]);
+    // No `on`: the default target (all), the union of the hosts' answers.
+    expect(await complete("stop", { jail: "g" }, "jail", OPERATOR)).toEqual(["gamma"]);
+    // A target still being typed names no host: nothing, rather than an error.
+    expect(await complete("stop", { jail: "", on: "we" }, "jail", OPERATOR)).toEqual([]);
+
+    const web1 = "192.0.2.71";
+    const web2 = "192.0.2.72";
+    await connect(f2b.web1.sandbox.socketPath).fail2ban.ban("gamma", [web1]);
+    await connect(f2b.web2.sandbox.socketPath).fail2ban.ban("beta", [web2]);
+    expect(await complete("ip", { ip: "192.0.2.7", on: "web1" }, "ip")).toEqual([web1]);
+    expect(await complete("ip", { ip: "192.0.2.7", on: "web" }, "ip")).toEqual([web1, web2]);
+    // In the jail chosen: web2 bans nothing in gamma (it has none).
+    expect(await complete("unban", { ips: "192.0.2.7", jail: "gamma", on: "web" }, "ips", OPERATOR)).toEqual([web1]);
+    expect(await complete("ip", { ip: "192.0.2.7", on: "web1" }, "ip", NOBODY)).toEqual([]);
   });
 
   it("runs `/f2b ban … on: web1` on web1 only, as typed `ban … on web1`", async () => {

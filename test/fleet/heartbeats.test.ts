@@ -1,9 +1,13 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Alert } from "../../src/core/alerts/alert.js";
+import { checkFleetHosts } from "../../src/core/fleet/unreachable.js";
 import { HeartbeatSender } from "../../src/fleet/agent/heartbeat.js";
 import { HeartbeatTracker } from "../../src/fleet/front/heartbeats.js";
 import { encodeWire } from "../../src/fleet/wire.js";
+import { createAlertState } from "../../src/store/alert-state.js";
+import { migratedStore } from "../harness/store.js";
 import { TestClock } from "../harness/banbot.js";
 import { silentLog } from "../harness/client.js";
 import { useNats } from "../harness/nats.js";
@@ -65,6 +69,63 @@ describe("heartbeats", () => {
       await vi.waitFor(() => expect(tracker.presence("web2").state).toBe("stopped"), { timeout: 5_000, interval: 20 });
     } finally {
       await nc.close();
+    }
+  });
+
+  it("makes hosts whose beats stop two minutes apart one unreachable incident, resolved when both beat again", async () => {
+    const raised: Alert[] = [];
+    const state = createAlertState(migratedStore(":memory:"));
+    const mine = ["web1", "web2"];
+    const check = () => checkFleetHosts({ presence: () => tracker.hosts().filter((h) => mine.includes(h.host)), state, raise: (a) => raised.push(a), now: () => clock.now(), graceUntil: 0 });
+    const alive = (host: string) => vi.waitFor(() => expect(tracker.presence(host).state).toBe("alive"), { timeout: 5_000, interval: 20 });
+    /** Stops a host's beats without a word, and moves the clock past three missed ones. */
+    const silence = async ({ nc, sender }: Awaited<ReturnType<typeof agent>>) => {
+      await nc.close();
+      await sender.stop();
+      await delay(3 * INTERVAL_MS);
+      clock.advance(3 * INTERVAL_MS + 1);
+    };
+    const web1 = await agent("web1");
+    const web2 = await agent("web2");
+    const again: Awaited<ReturnType<typeof agent>>[] = [];
+    try {
+      web1.sender.start();
+      web2.sender.start();
+      await Promise.all(mine.map(alive));
+      check();
+      expect(raised).toEqual([]);
+
+      await silence(web1);
+      await alive("web2");
+      check();
+      clock.advance(2 * 60_000);
+      await alive("web2");
+      check();
+      await silence(web2);
+      check();
+      expect(raised.map((a) => [a.step, a.reply.title])).toEqual([
+        ["open", "web1 is unreachable"],
+        ["update", "2 hosts are unreachable"],
+      ]);
+      expect(new Set(raised.map((a) => a.incident)).size).toBe(1);
+
+      for (const host of mine) {
+        const back = await agent(host);
+        again.push(back);
+        back.sender.start();
+        await alive(host);
+        check();
+      }
+      expect(raised.slice(2).map((a) => [a.step, a.reply.title])).toEqual([
+        ["update", "1 of 2 hosts are unreachable"],
+        ["resolve", "Over on all 2 hosts: web1, web2"],
+      ]);
+      expect(raised.at(-1)?.incident).toBe(raised[0]?.incident);
+    } finally {
+      for (const { nc, sender } of [web1, web2, ...again]) {
+        await sender.stop();
+        await nc.close();
+      }
     }
   });
 

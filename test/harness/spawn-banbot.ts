@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { expect, vi } from "vitest";
+import { expect, inject, vi } from "vitest";
 import { FAKE_TOKENS, type FakeSlack } from "../fakes/fake-slack.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -13,9 +13,17 @@ export interface BanbotProcess {
   exited: Promise<number | null>;
 }
 
-/** `banbot <args>` from source as its own process, as a service manager or an operator runs it. */
-export function spawnBanbot(args: string[], env: Record<string, string | undefined>): BanbotProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Node's arguments for `banbot <args>`: as built (test/global-setup.ts builds it once per run), or
+ * from the sources through tsx, after `nodeArgs` (about a second of CPU more per process).
+ */
+export function banbotArgs(args: readonly string[], from: "build" | "sources" = "build", nodeArgs: readonly string[] = []): string[] {
+  return from === "build" ? [...nodeArgs, inject("banbotCli"), ...args] : ["--import", "tsx", ...nodeArgs, join(ROOT, "src/cli.ts"), ...args];
+}
+
+/** `banbot <args>` as its own process, as a service manager or an operator runs it. */
+export function spawnBanbot(args: string[], env: Record<string, string | undefined>, from: "build" | "sources" = "build"): BanbotProcess {
+  const child = spawn(process.execPath, banbotArgs(args, from), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let logs = "";
   let stdout = "";
   child.stderr.on("data", (d: Buffer) => (logs += d.toString()));

@@ -35,8 +35,8 @@ export interface DiscordAdapterOptions {
   dispatcher: Pick<Dispatcher, "run" | "mayRun">;
   fail2ban: Pick<Fail2ban, "status" | "bannedIps" | "banned">;
   catalogue: readonly AnyCommand[];
-  /** Fleet mode (the front): commands take `on`, suggested from these targets. */
-  fleet?: Pick<FleetHosts, "targets">;
+  /** Fleet mode (the front): commands take `on`, suggested from these targets; jails and addresses come from the hosts. */
+  fleet?: Pick<FleetHosts, "targets" | "resolve" | "defaultTarget" | "names">;
   log: Logger;
   clock?: Clock;
   timing?: Partial<DiscordTiming>;
@@ -85,7 +85,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): ChatAdapter {
     fleet: opts.fleet !== undefined,
     suggestions: new Suggestions({
       fail2ban: opts.fail2ban,
-      ...(opts.fleet ? { hosts: () => opts.fleet!.targets() } : {}),
+      ...(opts.fleet ? { fleet: opts.fleet } : {}),
       clock,
       ttlMs: timing.autocompleteTtlMs,
       waitMs: timing.autocompleteWaitMs,

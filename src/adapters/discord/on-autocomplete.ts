@@ -20,11 +20,15 @@ export async function onAutocomplete(interaction: AutocompleteInteraction, ctx: 
     await interaction.respond([]);
     return;
   }
-  const jail = invoked.options.find((o) => o.name === "jail" && !o.focused)?.value;
+  const given = (name: string) => {
+    const value = invoked.options.find((o) => o.name === name && !o.focused)?.value;
+    return typeof value === "string" ? value : undefined;
+  };
   const choices = await ctx.suggestions.choices({
     kind: wanted.kind,
     typed: String(focused.value),
-    jail: typeof jail === "string" ? jail : undefined,
+    jail: given("jail"),
+    target: ctx.fleet ? given(ON_OPTION) : undefined,
     multiple: wanted.multiple,
   });
   await interaction.respond(choices);

@@ -1,4 +1,6 @@
+import { isUserError } from "../../core/errors.js";
 import type { Fail2ban } from "../../core/fail2ban/client.js";
+import type { FleetHosts } from "../../core/ports/fleet.js";
 import type { Clock } from "../../core/services.js";
 import { visibleText } from "../../core/text.js";
 import { AUTOCOMPLETE } from "./limits.js";
@@ -22,13 +24,16 @@ export interface SuggestRequest {
   typed: string;
   /** The jail already chosen in the same interaction, for banned IPs. */
   jail?: string;
+  /** Fleet mode: the `on` already given in the same interaction (else the default target). */
+  target?: string;
   /** The option takes several values separated by spaces or commas: complete the last one. */
   multiple?: boolean;
 }
 
 /**
- * Autocomplete answers from fail2ban, a few seconds stale at most, never later than `waitMs`; a
- * fleet's targets from what its front knows (`hosts`).
+ * Autocomplete answers from fail2ban, a few seconds stale at most, never later than `waitMs`. In
+ * fleet mode jails and addresses come from the hosts the interaction's `on` names, and a fleet's
+ * targets from what its front knows.
  */
 export class Suggestions {
   private readonly cache: ShortCache<string[]>;
@@ -36,8 +41,8 @@ export class Suggestions {
   constructor(
     private readonly deps: {
       fail2ban: Pick<Fail2ban, "status" | "bannedIps" | "banned">;
-      /** Every name `on` takes, in fleet mode. */
-      hosts?: () => readonly string[];
+      /** Fleet mode: the hosts, whose fail2ban the suggestions come from (the front may have none). */
+      fleet?: Pick<FleetHosts, "targets" | "resolve" | "defaultTarget" | "names">;
       clock: Clock;
       ttlMs: number;
       waitMs: number;
@@ -59,12 +64,27 @@ export class Suggestions {
       .map((value) => ({ name: visibleText(value) || value, value }));
   }
 
-  private async candidates({ kind, jail }: SuggestRequest): Promise<string[] | undefined> {
-    const { fail2ban, waitMs } = this.deps;
-    if (kind === "hosts") return [...(this.deps.hosts?.() ?? [])];
+  private async candidates({ kind, jail, target }: SuggestRequest): Promise<string[] | undefined> {
+    const { fail2ban, fleet, waitMs } = this.deps;
+    if (kind === "hosts") return fleet?.targets() ?? [];
+    if (fleet) {
+      const hosts = this.hostsOf(fleet, target);
+      const scope = kind === "jails" || !jail || jail === "all" ? undefined : jail;
+      return await this.cache.get(`${kind}:${scope ?? "*"}@${hosts.join(",")}`, () => fleet.names(kind, hosts, scope), waitMs);
+    }
     if (kind === "jails") return await this.cache.get("jails", async () => (await fail2ban.status()).jails, waitMs);
     if (jail && jail !== "all") return await this.cache.get(`banned:${jail}`, () => fail2ban.bannedIps(jail), waitMs);
     return await this.cache.get("banned:*", async () => [...(await fail2ban.banned()).values()].flat(), waitMs);
+  }
+
+  /** The hosts `on` names; none while it names no host (still being typed), so no suggestions. */
+  private hostsOf(fleet: Pick<FleetHosts, "resolve" | "defaultTarget">, target: string | undefined): string[] {
+    try {
+      return [...fleet.resolve(target?.trim() || fleet.defaultTarget)].sort();
+    } catch (err) {
+      if (isUserError(err)) return [];
+      throw err;
+    }
   }
 }
 

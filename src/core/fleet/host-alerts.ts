@@ -139,13 +139,19 @@ function change(deps: HostAlertDeps, group: Group, own: Alert, at: number): void
 function groupReply(group: Group, open: readonly Member[]): Reply {
   const { first } = group;
   const count = open.length === group.members.length ? `${open.length} hosts` : `${open.length} of ${group.members.length} hosts`;
-  const title = first.title.includes(` on ${first.host}`) ? first.title.replace(` on ${first.host}`, ` on ${count}`) : `${count}: ${first.title}`;
+  // "… on web1" becomes "… on 3 hosts", "web1 is unreachable" (the front's own watch) "3 hosts are unreachable".
+  const title = first.title.includes(` on ${first.host}`)
+    ? first.title.replace(` on ${first.host}`, ` on ${count}`)
+    : first.title.startsWith(`${first.host} is `)
+      ? `${count} are ${first.title.slice(first.host.length + 4)}`
+      : `${count}: ${first.title}`;
   return {
     title,
     tone: TONES[Math.max(...open.map((m) => TONES.indexOf(m.tone)))] ?? "error",
     text: `The same alert from ${group.members.length} hosts within ${formatDuration(GROUP_WINDOW_MS)}: one incident. Each host's own state:`,
     fields: group.members.map(memberField),
-    actions: [...(group.actions ?? []).slice(0, 4), { label: "Status", command: `status on ${open.map((m) => m.host).join(",")}` }],
+    // The first host's own Status gives way to the group's.
+    actions: [...(group.actions ?? []).filter((a) => a.label !== "Status").slice(0, 4), { label: "Status", command: `status on ${open.map((m) => m.host).join(",")}` }],
   };
 }
 

@@ -40,6 +40,11 @@ export interface FleetHosts {
   resolve(target: string): string[];
   /** Every host's answer or why there is none, within the fleet's deadline. */
   run(line: string, hosts: readonly string[], command: { actor: Identity; role: Role; confirmed: boolean }): Promise<HostAnswer[]>;
+  /**
+   * For suggestions: the jails of `hosts`, or the addresses they ban (in `jail`, else in any), all
+   * together; a host that does not answer within the fleet's deadline adds nothing (no error).
+   */
+  names(kind: "jails" | "banned-ips", hosts: readonly string[], jail?: string): Promise<string[]>;
   /** The hosts the config lists and every other heard from, by name. */
   presence(): HostPresence[];
   /** Every name `on` takes, for suggestions: `all`, the groups, the hosts listed and those heard from. */

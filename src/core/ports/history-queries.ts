@@ -70,9 +70,10 @@ export interface HistoryQueries extends HistoryAggregates {
   /**
    * Newest first; an address's events by ban, each unban just above its ban. `after` and `before`
    * are the id of the event at the edge of the current page: the next page comes after it, the
-   * previous one before it. A cursor whose event was purged meanwhile matches nothing.
+   * previous one before it (`andCursor`: with that event itself). A cursor whose event was purged
+   * meanwhile matches nothing.
    */
-  events(filter: EventFilter, page: { limit: number; after?: number; before?: number }): ArchivedEvent[];
+  events(filter: EventFilter, page: { limit: number; after?: number; before?: number; andCursor?: boolean }): ArchivedEvent[];
   /** How many events match, counting no further than `cap`; `newerThan` counts those before an event (by id). */
   count(filter: EventFilter & { newerThan?: number }, cap: number): number;
   /** The name an AS had in the newest ban that recorded it. */

@@ -68,6 +68,12 @@ export async function startAgent({ config, core, options, log }: AgentDeps): Pro
     dispatcher: core.dispatcher,
     requests: createFleetRequests(core.db),
     effectOf: (name) => core.services.catalogue.find((c) => c.name === name)?.effect,
+    names: async ({ names, jail }) => {
+      const { fail2ban } = core.services;
+      if (names === "jails") return (await fail2ban.status()).jails;
+      if (jail && jail !== "all") return await fail2ban.bannedIps(jail);
+      return [...(await fail2ban.banned()).values()].flat();
+    },
     now,
     log: log.child({ component: "fleet-commands" }),
   });

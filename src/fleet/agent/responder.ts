@@ -4,7 +4,7 @@ import type { CommandResult, Dispatcher } from "../../core/dispatch.js";
 import { newIncident } from "../../core/incident.js";
 import { errorReply } from "../../core/reply.js";
 import type { FleetRequests } from "../../core/ports/fleet-requests.js";
-import { CommandAnswerSchema, CommandRequestSchema, decodeWire, encodeWire, withoutImages, type CommandAnswer, type CommandRequest } from "../wire.js";
+import { CommandAnswerSchema, CommandRequestSchema, decodeWire, encodeWire, NAMES_MAX, NamesRequestSchema, withoutImages, type CommandAnswer, type CommandRequest, type NamesRequest } from "../wire.js";
 
 const KEEP_MS = 24 * 3_600_000;
 const PURGE_EVERY_MS = 3_600_000;
@@ -14,6 +14,8 @@ export interface ResponderDeps {
   requests: FleetRequests;
   /** What a command does, by name; a read's answer is not kept (running it again is harmless). */
   effectOf: (command: string) => "read" | "change" | "destructive" | undefined;
+  /** Names for the front's suggestions (jails, banned addresses), read from this host's fail2ban. */
+  names: (request: NamesRequest) => Promise<readonly string[]>;
   now: () => number;
   log: Logger;
 }
@@ -93,6 +95,13 @@ export class CommandResponder {
 
   private async respond(nc: NatsConnection, msg: Msg): Promise<void> {
     try {
+      const names = decodeWire(NamesRequestSchema, msg.data);
+      if (names.ok) {
+        // A jail that is gone, or fail2ban down, suggests nothing; the command itself will say why.
+        const found = await this.deps.names(names.value).catch((err: unknown) => (this.deps.log.debug({ err }, "no names for suggestions"), []));
+        msg.respond(encodeWire({ v: 1, names: found.slice(0, NAMES_MAX) }));
+        return;
+      }
       msg.respond(fitted(await this.answer(msg.data), nc.info?.max_payload));
     } catch (err) {
       this.deps.log.error({ err }, "could not answer a fleet command");

@@ -6,7 +6,7 @@ import type { Role } from "../../core/command/model.js";
 import type { Identity } from "../../core/identity.js";
 import type { HostAnswer, NoAnswer } from "../../core/ports/fleet.js";
 import type { FleetSubjects } from "../subjects.js";
-import { CommandAnswerSchema, decodeWire, encodeWire, type CommandRequest } from "../wire.js";
+import { CommandAnswerSchema, decodeWire, encodeWire, NamesAnswerSchema, type CommandRequest, type NamesRequest } from "../wire.js";
 
 // A host with no listener now may be reconnecting: ask again after this, until the deadline.
 const NO_RESPONDERS_RETRY_MS = 250;
@@ -56,6 +56,27 @@ export class FleetClient {
     const payload = encodeWire(request);
     const deadline = performance.now() + command.deadlineMs;
     return await Promise.all([...new Set(hosts)].map((host) => this.ask(host, payload, deadline)));
+  }
+
+  /**
+   * The names `hosts` give for suggestions, together; a host that does not answer within
+   * `deadlineMs` (or answers something else: an older agent) adds none. One try, no retries.
+   */
+  async names(request: Omit<NamesRequest, "v">, hosts: readonly string[], deadlineMs: number): Promise<string[]> {
+    const nc = this.deps.connection();
+    if (!nc) return [];
+    const payload = encodeWire({ v: 1, ...request });
+    const each = await Promise.all(
+      [...new Set(hosts)].filter((host) => HOST.test(host)).map(async (host) => {
+        try {
+          const answer = decodeWire(NamesAnswerSchema, (await nc.request(this.deps.subjects.command(host), payload, { timeout: deadlineMs })).data);
+          return answer.ok ? answer.value.names : [];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    return [...new Set(each.flat())];
   }
 
   private async ask(host: string, payload: Uint8Array, deadline: number): Promise<HostAnswer> {

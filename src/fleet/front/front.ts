@@ -77,6 +77,7 @@ export function createFront({ fleet, options, log, now, connectOnUse = false }: 
         }
         return await client.run(line, hosts, { ...command, deadlineMs: fleet.deadlineMs });
       },
+      names: async (names, hosts, jail) => await client.names({ names, ...(jail === undefined ? {} : { jail }) }, hosts, fleet.deadlineMs),
       presence: () => tracker.hosts(),
       targets: () => targetNames(fleet, seen()),
     },

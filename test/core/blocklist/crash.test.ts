@@ -21,10 +21,20 @@ describe("blocklist import when fail2ban dies mid-run", () => {
     const report = await t.blocklists.runImport("kill");
     await restarted;
     // fail2ban restores the bans in its database a moment after it starts: wait until it has them all.
-    const db = Fail2banDatabase.open(t.bot.sandbox.dbPath);
-    const stored = [...db.banTimes("alpha", list).keys()];
-    db.close();
-    await vi.waitFor(async () => expect(await t.bannedIn("alpha")).toEqual(expect.arrayContaining(stored)), { timeout: 10_000, interval: 50 });
+    // The kill can leave the database malformed until the restarted fail2ban has repaired it: read again.
+    await vi.waitFor(
+      async () => {
+        const db = Fail2banDatabase.open(t.bot.sandbox.dbPath);
+        let stored: string[];
+        try {
+          stored = [...db.banTimes("alpha", list).keys()];
+        } finally {
+          db.close();
+        }
+        expect(await t.bannedIn("alpha")).toEqual(expect.arrayContaining(stored));
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     expect(["ok", "failed"]).toContain(report.outcome);
     const after = new Set(await t.bannedIn("alpha"));
     const missing = list.filter((ip) => !after.has(ip));
