@@ -142,7 +142,7 @@ export class FakeDiscord {
     await new Promise((resolve) => this.events.once("stalled", resolve));
   }
 
-  /** The held handshakes fail: their sockets close without an answer ("socket hang up" for ws). */
+  /** The held handshakes fail: their sockets close without an answer ("socket hang up" for ws). New ones are still held. */
   failStalled(): void {
     for (const socket of this.stalled ?? []) socket.destroy();
     this.stalled = [];
