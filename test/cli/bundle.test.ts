@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,9 +50,15 @@ describe("the bundle the built CLI runs", () => {
   });
 
   it("compiles from the source when the cache is not V8's for this Node", async () => {
-    await writeFile(`${file}.cache`, Buffer.alloc(4096, 7));
-    const result = await run("exec", "--", "jails");
-    expect(result).toMatchObject({ cached: false, code: 0 });
-    expect(result.out.join("\n")).toContain("alpha");
+    // The bundle's own cache comes back afterwards: the other test runs from it, before or after this one.
+    const built = await readFile(`${file}.cache`);
+    try {
+      await writeFile(`${file}.cache`, Buffer.alloc(4096, 7));
+      const result = await run("exec", "--", "jails");
+      expect(result).toMatchObject({ cached: false, code: 0 });
+      expect(result.out.join("\n")).toContain("alpha");
+    } finally {
+      await writeFile(`${file}.cache`, built);
+    }
   });
 });

@@ -89,4 +89,31 @@ describe("banbot start stops promptly whatever the platforms are doing", () => {
       ["discord", "slack"].map((platform) => ({ platform, state: unreachable.includes(platform) ? "pending" : "sent", attempts: expect.any(Number) })),
     );
   });
+
+  // discord.js drops its error handler from a connection it destroys mid-handshake; the handshake's
+  // failure would then be an uncaught exception (exit 1 instead of 0) but for BanBot's own listener.
+  it("while discord.js is reconnecting: a handshake failing after the stop is logged, exit 0", { timeout: 60_000 }, async () => {
+    const slack = await FakeSlack.start();
+    const discord = await FakeDiscord.start(FAKE_GUILD);
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      BANBOT_DATA_DIR: join(tmp.path, "reconnecting"),
+      BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath,
+      ...slack.socketModeEnv(),
+      ...discord.env(),
+    };
+    const bot = spawnBanbot(["start"], env);
+    running = { bot, slack, discord };
+    await vi.waitFor(() => expect(bot.logs()).toContain('"msg":"BanBot started"'), { timeout: 30_000, interval: 100 });
+
+    discord.stallHandshakes();
+    await discord.handshakeStalled();
+    bot.child.kill("SIGTERM");
+    await vi.waitFor(() => expect(bot.logs()).toContain('"msg":"stopped"'), { timeout: 20_000, interval: 20 });
+    // The bot lingers a second after "stopped": the destroyed connection's handshake fails now.
+    discord.failStalled();
+    expect(await bot.exited).toBe(0);
+    expect(bot.logs()).toContain('"msg":"discord gateway connection failed while closing"');
+  });
 });

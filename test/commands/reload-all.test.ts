@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Reply } from "../../src/core/reply.js";
@@ -25,12 +25,20 @@ describe("reload-all's confirmation against a real fail2ban", () => {
   });
 
   it("says which jails leave the configuration, that they stop, and how many bans that lifts", async () => {
-    await fail2ban().ban("beta", ["192.0.2.91", "192.0.2.92"]);
-    await writeFile(join(bot.sandbox.dir, "conf", "jail.local"), "[beta]\nenabled = false\n");
-    const ask = await bot.run("reload-all");
-    expect(ask.text).toBe(`${FIRST}, and alpha keeps its bans. beta is no longer configured: it stops, and its 2 bans are lifted. The button expires in 5m.`);
-    await bot.run(confirmOf(ask));
-    expect((await fail2ban().status()).jails).toEqual(["alpha"]);
-    expect(await fail2ban().jailsBanning(["192.0.2.90", "192.0.2.91"])).toEqual([["alpha"], []]);
+    const jailLocal = join(bot.sandbox.dir, "conf", "jail.local");
+    try {
+      await fail2ban().ban("alpha", ["192.0.2.93"]);
+      await fail2ban().ban("beta", ["192.0.2.91", "192.0.2.92"]);
+      await writeFile(jailLocal, "[beta]\nenabled = false\n");
+      const ask = await bot.run("reload-all");
+      expect(ask.text).toBe(`${FIRST}, and alpha keeps its bans. beta is no longer configured: it stops, and its 2 bans are lifted. The button expires in 5m.`);
+      await bot.run(confirmOf(ask));
+      expect((await fail2ban().status()).jails).toEqual(["alpha"]);
+      expect(await fail2ban().jailsBanning(["192.0.2.93", "192.0.2.91"])).toEqual([["alpha"], []]);
+    } finally {
+      // beta configured and running again, for the tests that run after this one.
+      await rm(jailLocal, { force: true });
+      await bot.sandbox.restart();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Reply } from "../../src/core/reply.js";
 import { useBanBot } from "../harness/banbot.js";
 import { useClients } from "../harness/client.js";
@@ -15,6 +15,11 @@ describe("timed bans across a stop and start made in BanBot (no capture)", () =>
   const connect = useClients();
   const isBanned = async (ip: string) => (await connect(bot.sandbox.socketPath).fail2ban.jailsBanning([ip]))[0]!.includes("gamma");
   const realTime = () => void (bot.clock.at = Date.now());
+  // Each test's timed ban goes with it: a stop's confirmation counts every ban and timed ban of gamma.
+  afterEach(async () => {
+    await bot.run("unban 192.0.2.170 192.0.2.171 gamma");
+    expect(bot.core.services.timedBans.forJail("gamma").size).toBe(0);
+  });
 
   it("keeps a timed ban older than the jail's bantime, says so, and bans it again on start", { timeout: 20_000 }, async () => {
     realTime();

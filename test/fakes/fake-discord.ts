@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { readRequest, snowflakes, type Fault, type RecordedRequest } from "./fake-discord-http.js";
 import { componentsRefusal } from "./fake-discord-v2.js";
@@ -31,6 +31,8 @@ export class FakeDiscord {
   private readonly sockets = new Set<WebSocket>();
   private gateway: WebSocket | undefined;
   private seq = 0;
+  /** Gateway upgrades accepted over TCP but never answered (see `stallHandshakes`), or undefined: answered. */
+  private stalled: Socket[] | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -42,11 +44,16 @@ export class FakeDiscord {
       void readRequest(req).then((request) => this.answer(request, res));
     });
     wss.on("connection", (ws) => this.connect(ws));
+    server.on("upgrade", (req, socket: Socket, head) => {
+      if (!this.stalled) return wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+      this.stalled.push(socket);
+      this.events.emit("stalled");
+    });
   }
 
   static async start(guild: FakeGuild): Promise<FakeDiscord> {
     const server = createServer();
-    const wss = new WebSocketServer({ server });
+    const wss = new WebSocketServer({ noServer: true });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return new FakeDiscord(server, wss, guild);
   }
@@ -120,7 +127,29 @@ export class FakeDiscord {
     return { platform: "discord", channel, id: ((await res.json()) as { id: string }).id };
   }
 
+  /**
+   * The gateway drops its connections and then leaves every new one in its WebSocket handshake (TCP
+   * accepted, no 101): discord.js is reconnecting, its connection CONNECTING, until `failStalled`.
+   */
+  stallHandshakes(): void {
+    this.stalled = [];
+    for (const ws of this.sockets) ws.terminate();
+  }
+
+  /** Resolves once a reconnect is held in its handshake. */
+  async handshakeStalled(): Promise<void> {
+    if (this.stalled?.length) return;
+    await new Promise((resolve) => this.events.once("stalled", resolve));
+  }
+
+  /** The held handshakes fail: their sockets close without an answer ("socket hang up" for ws). New ones are still held. */
+  failStalled(): void {
+    for (const socket of this.stalled ?? []) socket.destroy();
+    this.stalled = [];
+  }
+
   async close(): Promise<void> {
+    this.failStalled();
     for (const ws of this.sockets) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();

@@ -39,8 +39,9 @@ describe("fleet alerts (real NATS, an agent beside real fail2ban, the front's st
   const tmp = useTempDir("bbfleet-alerts-");
   let agent: TestAgent;
   let front: TestFront | undefined;
-  const startFrontHere = async () => {
-    const started = await startTestFront({ dataDir: join(tmp.path, "front"), url: nats.server.url, seedFile: keys.seedFile(tmp.path, "front"), socket: f2b.sandbox.socketPath, hosts: ["web1"] });
+  // Each test that counts what the front queued gives it a store of its own.
+  const startFrontHere = async (dir = "front") => {
+    const started = await startTestFront({ dataDir: join(tmp.path, dir), url: nats.server.url, seedFile: keys.seedFile(tmp.path, "front"), socket: f2b.sandbox.socketPath, hosts: ["web1"] });
     await started.front.connected();
     return started;
   };
@@ -53,8 +54,23 @@ describe("fleet alerts (real NATS, an agent beside real fail2ban, the front's st
     await agent?.stop();
   });
 
+  /** The front's durable consumer as JetStream counts it (zeros before any front created it). */
+  const consumerCounts = async () => {
+    const nc = await rawConnection(nats.server.url, keys.seed("front"), subjects.frontInbox);
+    try {
+      const info = await (await jetstreamManager(nc)).consumers.info(subjects.stream, subjects.consumer).catch(() => undefined);
+      return { delivered: info?.delivered.consumer_seq ?? 0, pending: info?.num_pending ?? 0, unacked: info?.num_ack_pending ?? 0, redelivered: info?.num_redelivered ?? 0 };
+    } finally {
+      await nc.close();
+    }
+  };
+
   it("reaches the front exactly once, across a restart of the front", async () => {
-    front = await startFrontHere();
+    await front?.stop();
+    front = await startFrontHere("front-restart");
+    // Whatever other tests left is delivered and acknowledged before this one counts.
+    await vi.waitFor(async () => expect(await consumerCounts()).toMatchObject({ pending: 0, unacked: 0 }), { timeout: 15_000, interval: 100 });
+    const before = await consumerCounts();
     agent.core.services.alerts.raise(alert("outage-1", "fail2ban unreachable"));
     await vi.waitFor(() => expect(frontOutbox(front!)).toHaveLength(1), { timeout: 15_000, interval: 100 });
     await front.stop();
@@ -64,25 +80,14 @@ describe("fleet alerts (real NATS, an agent beside real fail2ban, the front's st
     agent.core.services.alerts.raise(alert("outage-2", "fail2ban unreachable again"));
     await vi.waitFor(() => expect(agentState(agent, "outage-2")).toBe("sent"), { timeout: 15_000, interval: 100 });
 
-    front = await startFrontHere();
+    front = await startFrontHere("front-restart");
     await vi.waitFor(() => expect(frontOutbox(front!)).toHaveLength(2), { timeout: 15_000, interval: 100 });
     expect(frontOutbox(front)).toEqual([
       { key: "web1/outage-1:open:slack:C0FLEET", title: "web1: fail2ban unreachable" },
       { key: "web1/outage-2:open:slack:C0FLEET", title: "web1: fail2ban unreachable again" },
     ]);
     // And at JetStream's level: each delivered once, each acknowledged.
-    const nc = await rawConnection(nats.server.url, keys.seed("front"), subjects.frontInbox);
-    try {
-      const info = await (await jetstreamManager(nc)).consumers.info(subjects.stream, subjects.consumer);
-      expect({ delivered: info.delivered.consumer_seq, pending: info.num_pending, unacked: info.num_ack_pending, redelivered: info.num_redelivered }).toEqual({
-        delivered: 2,
-        pending: 0,
-        unacked: 0,
-        redelivered: 0,
-      });
-    } finally {
-      await nc.close();
-    }
+    expect(await consumerCounts()).toEqual({ delivered: before.delivered + 2, pending: 0, unacked: 0, redelivered: before.redelivered });
   });
 
   it("keeps alerts raised while NATS is down and delivers them when it is back", async () => {
@@ -135,11 +140,16 @@ describe("fleet alerts (real NATS, an agent beside real fail2ban, the front's st
   });
 
   it(`uses one stream per fleet name (${FLEET}), created by the front`, async () => {
+    front ??= await startFrontHere();
+    agent.core.services.alerts.raise(alert("outage-5", "fail2ban unreachable for the stream"));
+    await vi.waitFor(() => expect(agentState(agent, "outage-5")).toBe("sent"), { timeout: 15_000, interval: 100 });
+    const sent = agent.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE state = 'sent'").get()!.n;
     const nc = await rawConnection(nats.server.url, keys.seed("front"), subjects.frontInbox);
     try {
       const info = await (await jetstreamManager(nc)).streams.info(subjects.stream);
       expect(info.config.subjects).toEqual([`banbot.${FLEET}.evt.>`]);
-      expect(info.state.messages).toBe(4);
+      // Every alert the agent sent, once: this test's and any other test's.
+      expect(info.state.messages).toBe(sent);
     } finally {
       await nc.close();
     }

@@ -75,10 +75,13 @@ describe("banbot fleet-config, agent and start in fleet mode", () => {
   });
 
   it("runs an agent and a front as processes: commands answered, alerts routed, a clean goodbye", { timeout: 90_000 }, async () => {
+    // Keys of its own, as an operator makes them (the previous test's are not there when it runs alone).
+    const keys = join(tmp.path, "run-keys");
+    expect(await runMain(["fleet-config", "--hosts", "web1,web2", "--fleet", "prod", "--out", keys])).toMatchObject({ code: 0 });
     // The generated file as written, but for where JetStream keeps its store.
-    const serverConfig = readFileSync(join(keysDir(), "nats-server.conf"), "utf8").replace('"/var/lib/nats"', JSON.stringify(join(tmp.path, "js")));
+    const serverConfig = readFileSync(join(keys, "nats-server.conf"), "utf8").replace('"/var/lib/nats"', JSON.stringify(join(tmp.path, "js")));
     nats = await startNatsServer({ dir: tmp.path, config: serverConfig });
-    const config = (seed: string, extra = "") => `fleet:\n  name: prod\n  nkey_seed_file: ${join(keysDir(), seed)}\n${extra}`;
+    const config = (seed: string, extra = "") => `fleet:\n  name: prod\n  nkey_seed_file: ${join(keys, seed)}\n${extra}`;
     await writeFile(join(tmp.path, "agent.yaml"), config("agent-web1.nk"));
     await writeFile(join(tmp.path, "front.yaml"), `alerts:\n  routes:\n    - kinds: [health]\n      slack_channel: C0FLEET\n${config("front.nk", "  hosts: [web1, web2]\n")}`);
     const env = (name: string, extra: Record<string, string> = {}) => ({
@@ -90,7 +93,7 @@ describe("banbot fleet-config, agent and start in fleet mode", () => {
       BANBOT_FAIL2BAN_SOCKET: NO_FAIL2BAN,
       ...extra,
     });
-    watcher = await rawConnection(nats.url, new TextEncoder().encode(readFileSync(join(keysDir(), "front.nk"), "utf8").trim()), subjects.frontInbox);
+    watcher = await rawConnection(nats.url, new TextEncoder().encode(readFileSync(join(keys, "front.nk"), "utf8").trim()), subjects.frontInbox);
     const tracker = new HeartbeatTracker({ subjects, expected: [], now: () => Date.now(), log: silentLog });
     tracker.listen(watcher);
 

@@ -24,6 +24,10 @@ export class TestClock {
   advance(ms: number): void {
     this.at += ms;
   }
+  /** Stops the clock where it is (`advance` still moves it) and says when; a TestClock never runs. */
+  hold(): number {
+    return this.now();
+  }
 }
 
 /**
@@ -32,11 +36,18 @@ export class TestClock {
  */
 export class RealTimeClock extends TestClock {
   private offset = 0;
+  private held: number | undefined;
   override now(): number {
-    return Date.now() + this.offset;
+    return this.held ?? Date.now() + this.offset;
   }
   override advance(ms: number): void {
-    this.offset += ms;
+    if (this.held !== undefined) this.held += ms;
+    else this.offset += ms;
+  }
+  /** For assertions on what BanBot computes from "now" (an end shown as "in 59m58s"), however slowly it runs. */
+  override hold(): number {
+    this.held = this.now();
+    return this.held;
   }
 }
 

@@ -119,10 +119,31 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): ChatAdapter {
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "discord gateway ready");
     },
     async stop() {
+      listenToClosingConnections(client, log);
       await client.destroy();
     },
     async post(channel, reply, postOpts) {
       return await postMessage(client.rest, threads, { channel, reply, msg: renderMessage(reply, keys.ref, { alert: true }), opts: postOpts ?? {}, log });
     },
   };
+}
+
+/** The parts of discord.js's gateway internals (@discordjs/ws 1.x) that hold each shard's raw connection. */
+interface GatewayInternals {
+  _ws?: { strategy?: { shards?: Map<number, { connection?: { on?: (event: "error", listener: (err: Error) => void) => unknown } | null }> } } | null;
+}
+
+/**
+ * Destroying a shard whose connection is still in its handshake (a reconnect under way), @discordjs/ws
+ * removes its only error handler without closing it; ws then emits the handshake's failure
+ * (ECONNREFUSED, "closed before the connection was established") to nobody, an uncaught exception
+ * that made a clean stop exit 1 (the class of discordjs/discord.js#7964). A listener of BanBot's own on
+ * each raw connection, added before the destroy, keeps that failure a log line. The shape is private to
+ * discord.js: where it is not found there is nothing to listen to, and test/cli/shutdown.test.ts fails.
+ */
+function listenToClosingConnections(client: Client, log: Logger): void {
+  const shards = (client.ws as unknown as GatewayInternals)._ws?.strategy?.shards;
+  for (const [shard, { connection }] of shards ?? []) {
+    connection?.on?.("error", (err) => log.info({ err, shard }, "discord gateway connection failed while closing"));
+  }
 }

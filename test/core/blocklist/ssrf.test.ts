@@ -24,10 +24,11 @@ describe("blocklist SSRF defences", () => {
   const server = useListServer();
   let db: Database;
   let resolver: FakeResolver;
-  let built: { blocklists: Blocklists; close(): Promise<void> };
+  let built: { blocklists: Blocklists; close(): Promise<void> } | undefined;
   const service = (yaml = "") => {
-    built = buildBlocklists(loadConfig({}, yaml).blocklists, { db, fail2ban: onlyJails, clock: { now: () => Date.now() }, host: "test", log: silentLog, resolver });
-    return built.blocklists;
+    const made = buildBlocklists(loadConfig({}, yaml).blocklists, { db, fail2ban: onlyJails, clock: { now: () => Date.now() }, host: "test", log: silentLog, resolver });
+    built = made;
+    return made.blocklists;
   };
 
   beforeEach(() => {
@@ -35,7 +36,9 @@ describe("blocklist SSRF defences", () => {
     resolver = new FakeResolver({ "public.test": ["93.184.216.34"], "localhost": ["127.0.0.1", "::1"], "inside.test": ["10.20.30.40"], "mirror.test": ["127.0.0.1"], "evil.test": ["192.168.1.1"] });
   });
   afterEach(async () => {
+    // Closed once: a test that builds none must not close the one before it again (its client is gone).
     await built?.close();
+    built = undefined;
     db.close();
   });
 
