@@ -69,7 +69,7 @@ describe("seen across the fleet through a NATS outage (real NATS, three agents b
     }
   };
 
-  it("counts bans made while NATS was down once it is back, and a retried batch only once", async () => {
+  it("counts bans made while NATS was down once it is back, a retried batch only once, and a later host updates the post without a second alert", async () => {
     await nats.server.stop();
     for (const host of ["web1", "web2"]) await f2b[host]!.sandbox.appendLog("alpha", Array(3).fill(`FAIL login from ${IP}`));
     await vi.waitFor(async () => expect([await banning("web1"), await banning("web2")]).toEqual([["alpha"], ["alpha"]]), { timeout: 20_000, interval: 200 });
@@ -93,14 +93,14 @@ describe("seen across the fleet through a NATS outage (real NATS, three agents b
     await vi.waitFor(() => expect(batches("web1")).toEqual([expect.objectContaining({ state: "sent", attempts: batch!.attempts + 1 })]), { timeout: 10_000, interval: 100 });
     expect(await streamMessages()).toBe(before);
     expect(alerts()).toHaveLength(1);
-  }, 90_000);
 
-  it("updates the alert's post when a later host bans the address within the window, with no second alert", async () => {
+    // A later host within the window: the same post is updated, no second alert. Part of this test,
+    // not one of its own: it needs the alert above, and a test may run in any order.
     const [post] = alerts();
     await f2b.db1!.sandbox.appendLog("beta", Array(2).fill(`BAD request from ${IP}`));
     await vi.waitFor(() => expect(alerts()).toHaveLength(2), { timeout: 20_000, interval: 200 });
     const [, update] = alerts();
     expect(update).toMatchObject({ mode: "replace", parent: post!.key, title: `${IP} banned on 3 hosts within 10m` });
     expect(update!.fields?.map((f) => f.label)).toEqual(["db1", "web1", "web2"]);
-  }, 60_000);
+  }, 150_000);
 });
