@@ -175,6 +175,19 @@ fleet:
     expect(agentEntry).toMatchObject({ host: "db1", commandLine: "unban 203.0.113.70", outcome: "ok" });
   });
 
+  it("bans on one host and on a group, and unban … everywhere lifts every ban, typed in Slack", async () => {
+    const ip = "203.0.113.71";
+    expect(JSON.stringify(await typed(`ban ${ip} beta on db1`))).toContain(`Banned ${ip} in beta`);
+    const group = JSON.stringify(await typed(`ban ${ip} alpha on web`));
+    for (const host of ["web1", "web2"]) expect(group).toContain(host);
+    expect(group).not.toContain("db1");
+    expect([await banning("web1", ip), await banning("web2", ip), await banning("db1", ip)]).toEqual([["alpha"], ["alpha"], ["beta"]]);
+
+    const unban = JSON.stringify(await typed(`unban ${ip} everywhere`));
+    for (const host of HOSTS) expect(unban).toContain(host);
+    for (const host of HOSTS) expect(await banning(host, ip)).toEqual([]);
+  });
+
   it("answers ip <addr> for every host typed in Slack, with a button that acts where the address is banned", async () => {
     await exec("ban 198.51.100.9 beta on db1");
     const reply = await typed("ip 198.51.100.9 on all");
