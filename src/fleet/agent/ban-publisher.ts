@@ -47,6 +47,8 @@ export class BanPublisher {
     this.flush();
     clearTimeout(this.timer);
     this.timer = undefined;
+    // flush() could not queue them (the store locked) and would have tried again: say they are lost.
+    if (this.pending.length > 0) this.deps.log.warn({ bans: this.pending.length }, "stopping: these bans were not queued for the front");
   }
 
   private flush(): void {
