@@ -18,6 +18,8 @@ export interface BackfillDeps {
   now: () => number;
   /** Rows per batch (read, prepared and written together); default 1,000. */
   batchSize?: number;
+  /** Rows per transaction, in whole batches; default 10,000. */
+  commitRows?: number;
 }
 
 export interface BackfillResult {
@@ -29,25 +31,29 @@ export interface BackfillResult {
   rescanned: boolean;
 }
 
-// Rows per batch: one short statement on fail2ban's database, one transaction here, and all that is
-// ever held in memory. Small enough that a batch's objects die young: held longer (100,000 rows at
-// once, as the backfill once did, or even 5,000), V8 promotes them and lets its old generation grow
-// to several times its live size before collecting; a first sync then took over 150 MB. Larger
-// batches would be faster: each row dirties about one page of every index keyed by address, and each
-// commit writes the pages its batch dirtied to the WAL, so 2,500 rows a batch cut the archive's CPU
-// time by a fifth. But `banbot start` then peaked at 153 MB in one of three runs of
-// bench/start-memory.ts (143 and 145 in the others; 145 at 1,000), over its bound of 150 MB.
+// Rows per batch: one short statement on fail2ban's database, and all that is held in memory at a
+// time. Small enough that a batch's objects die young: held longer (100,000 rows at once, as the
+// backfill once did, or even 5,000), V8 promotes them and lets its old generation grow to several
+// times its live size before collecting; a first sync then took over 150 MB.
 const BATCH = 1_000;
+// Rows per transaction: each row dirties about one page of every index keyed by address, and each
+// commit writes the pages it dirtied to the WAL, so batches committed one by one spent 40% of a
+// 100,000-row sync committing. Ten batches a commit share many pages (the sync 2.2–2.7 s → 1.5–2.3 s
+// here) and hold the event loop for 0.15–0.2 s; the batches' objects still die young, only the new
+// events wait for the commit to be announced (`banbot start` peaked at 135 MB, as with 5,000).
+const COMMIT_ROWS = 10_000;
 
 /**
- * Archives the bans fail2ban's database gained since the last run, oldest first, one batch at a
- * time. Each batch and its watermark are written in one transaction, and the archive ignores events
- * it has, so a crash or a rerun neither loses nor repeats anything. Every read is one short
- * statement: fail2ban loses a ban write when a reader holds its database for more than 5 s. Between
- * batches the event loop gets a turn, so commands and the action's events are not held up.
+ * Archives the bans fail2ban's database gained since the last run, oldest first, a batch at a time,
+ * several batches a transaction. Each transaction writes its batches with their watermark, and the
+ * archive ignores events it has, so a crash or a rerun neither loses nor repeats anything. Every
+ * read is one short statement: fail2ban loses a ban write when a reader holds its database for more
+ * than 5 s. Between transactions the event loop gets a turn, so commands and the action's events are
+ * not held up (within a transaction they would join it, and be lost with it).
  */
 export async function backfill(deps: BackfillDeps): Promise<BackfillResult> {
   const batchSize = deps.batchSize ?? BATCH;
+  const commitRows = Math.max(deps.commitRows ?? COMMIT_ROWS, batchSize);
   let mark = deps.state.get(deps.host, deps.source);
   // fail2ban's `bans` has no AUTOINCREMENT: once its newest rows are deleted (a manual unban,
   // unban --all), new bans reuse their rowids, and a plain "rowid > watermark" would skip them.
@@ -56,22 +62,25 @@ export async function backfill(deps: BackfillDeps): Promise<BackfillResult> {
   let after = mark?.rowid ?? 0;
   let read = 0;
   let added = 0;
-  for (;;) {
-    const rows = deps.fail2banDb.bansAfter(after, batchSize);
-    const last = rows.at(-1);
-    if (last === undefined) break;
-    read += rows.length;
-    after = last.rowid;
-    const events = deps.prepare(rows.map(toCaptured));
+  let more = true;
+  while (more) {
     const fresh = deps.archive.atomically(() => {
-      const archived = deps.archive.add(events, { refresh: true });
-      deps.state.set(deps.host, deps.source, { rowid: last.rowid, jail: last.jail, ip: last.ip, time: last.timeOfBan }, deps.now());
+      const archived: HistoryEvent[] = [];
+      for (let rowsIn = 0; more && rowsIn < commitRows; rowsIn += batchSize) {
+        const rows = deps.fail2banDb.bansAfter(after, batchSize);
+        const last = rows.at(-1);
+        more = rows.length === batchSize;
+        if (last === undefined) break;
+        read += rows.length;
+        after = last.rowid;
+        for (const event of deps.archive.add(deps.prepare(rows.map(toCaptured)), { refresh: true })) archived.push(event);
+        deps.state.set(deps.host, deps.source, { rowid: last.rowid, jail: last.jail, ip: last.ip, time: last.timeOfBan }, deps.now());
+      }
       return archived;
     });
     added += fresh.length;
     if (fresh.length > 0) deps.onArchived?.(fresh);
-    if (rows.length < batchSize) break;
-    await nextTurn();
+    if (more) await nextTurn();
   }
   return { read, added, rescanned };
 }

@@ -21,7 +21,8 @@ describe("backfill", () => {
   let f2b: Database.Database;
   let store: Database.Database;
   let queries: HistoryQueries;
-  let run: (batchSize?: number, hooks?: Pick<Parameters<typeof backfill>[0], "onArchived"> & { beforePrepare?: (size: number) => void }) => ReturnType<typeof backfill>;
+  type Hooks = Pick<Parameters<typeof backfill>[0], "onArchived" | "commitRows"> & { beforePrepare?: (size: number) => void };
+  let run: (batchSize?: number, hooks?: Hooks) => ReturnType<typeof backfill>;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "bbf-"));
@@ -37,7 +38,7 @@ describe("backfill", () => {
           hooks.beforePrepare?.(events.length);
           return prepareEvents(events, { host: "web1", log: silentLog });
         };
-        return await backfill({ fail2banDb: reader, source: join(dir, "f2b.sqlite3"), host: "web1", state, archive, prepare, now: () => 0, batchSize, onArchived: hooks.onArchived });
+        return await backfill({ fail2banDb: reader, source: join(dir, "f2b.sqlite3"), host: "web1", state, archive, prepare, now: () => 0, batchSize, commitRows: hooks.commitRows, onArchived: hooks.onArchived });
       } finally {
         reader.close();
       }
@@ -51,12 +52,12 @@ describe("backfill", () => {
 
   const all = () => queries.events({}, { limit: 100 }).map((e) => `${e.jail} ${e.ip} ${e.banTime}`);
 
-  it("lets the event loop run between its reads, so commands are not held up by a large backfill", async () => {
+  it("lets the event loop run between its transactions, so commands are not held up by a large backfill", async () => {
     insertBans(f2b, Array.from({ length: 2_000 }, (_, i) => ({ jail: "sshd", ip: `198.18.${i >> 8}.${i & 255}`, timeofban: T0 + i })));
     let finished = false;
     // What a command arriving meanwhile would be: a callback waiting for its turn on the event loop.
     const turn = new Promise<boolean>((resolve) => setTimeout(() => resolve(finished), 0));
-    await run(100);
+    await run(100, { commitRows: 500 });
     finished = true;
     expect(await turn).toBe(false);
   });
@@ -80,21 +81,27 @@ describe("backfill", () => {
     });
   });
 
-  it("streams: each batch is prepared, written with its watermark and announced before the next is read", async () => {
+  it("streams: batches are prepared one by one, written with their watermark a few per transaction, and announced after it", async () => {
     insertBans(f2b, Array.from({ length: 5 }, (_, i) => ({ jail: "sshd", ip: `192.0.2.${i + 1}`, timeofban: T0 + i })));
     const prepared: number[] = [];
     const announced: number[] = [];
-    // A failure in the third batch (a crash, say) keeps what the first two archived.
+    // A failure in the third batch (a crash, say) keeps what the first transaction (two batches) archived.
     const failing = {
       beforePrepare: (size: number) => {
         if (prepared.push(size) === 3) throw new Error("geo database gone");
       },
       onArchived: (events: readonly unknown[]) => void announced.push(events.length),
     };
-    await expect(run(2, failing)).rejects.toThrow("geo database gone");
-    expect([prepared, announced, all().length]).toEqual([[2, 2, 1], [2, 2], 4]);
+    await expect(run(2, { ...failing, commitRows: 4 })).rejects.toThrow("geo database gone");
+    expect([prepared, announced, all().length]).toEqual([[2, 2, 1], [4], 4]);
     expect(await run(2, { onArchived: (events) => void announced.push(events.length) })).toEqual({ read: 1, added: 1, rescanned: false });
-    expect(announced).toEqual([2, 2, 1]);
+    expect(announced).toEqual([4, 1]);
+    // A failure inside a transaction takes its earlier batches back with it: they are read again.
+    insertBans(f2b, Array.from({ length: 3 }, (_, i) => ({ jail: "sshd", ip: `192.0.2.${i + 11}`, timeofban: T0 + 10 + i })));
+    prepared.length = 0;
+    await expect(run(1, { ...failing, commitRows: 3 })).rejects.toThrow("geo database gone");
+    expect(all().length).toBe(5);
+    expect(await run(1, { commitRows: 3 })).toEqual({ read: 3, added: 3, rescanned: false });
   });
 
   it("rereads everything when fail2ban reused the watermark's rowid, without duplicates", async () => {
