@@ -147,7 +147,11 @@ export function buildCore(config: Config, db: Database, log: Logger, clock: Cloc
         return tags;
       },
     });
-    built.subscribe((events) => banIndex().follow(events));
+    // Only the capture's events: the backfill's come from fail2ban's database, where the index reads
+    // any ban it does not hold, a page at a time; following a first sync's 100,000 bans cost 10 MB.
+    built.subscribe((events, source) => {
+      if (source === "action") banIndex().follow(events);
+    });
     // Where this process listens to the capture, what it reports keeps timed bans and idle notes true.
     // A store another process keeps locked is expected, and said once by the jobs: no error.
     const failed = (what: string) => (err: unknown) => (isStoreBusy(err) ? log.warn({ err }, what) : log.error({ err }, what));
