@@ -136,7 +136,7 @@ else
   grep -Eq '^FROM .* AS runtime$' "$dockerfile" || problems+=("a runtime stage")
   grep -Eq '^ARG NODE_IMAGE=node:22-bookworm-slim$' "$dockerfile" || problems+=("node:22-bookworm-slim")
   grep -Eq '^HEALTHCHECK .*' "$dockerfile" && grep -q '/healthz' "$dockerfile" || problems+=("HEALTHCHECK on /healthz")
-  grep -Eq '^ENTRYPOINT \["node", "dist/src/cli.js"\]$' "$dockerfile" || problems+=('ENTRYPOINT ["node", "dist/src/cli.js"]')
+  grep -Eq '^ENTRYPOINT \["node", ("--[a-z-]+=[0-9]+", )*"dist/src/cli.js"\]$' "$dockerfile" || problems+=('ENTRYPOINT ["node", <flags>, "dist/src/cli.js"]')
   grep -Eq '^CMD \["start"\]$' "$dockerfile" || problems+=('CMD ["start"]')
   grep -Eq '^USER ' "$dockerfile" || problems+=("an explicit USER")
   ! grep -Eiq '^ADD +https?:' "$dockerfile" || problems+=("no ADD of a URL")

@@ -1,4 +1,5 @@
 import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +24,8 @@ const SYNC_TIMEOUT_MS = 150_000;
 const run = promisify(execFile);
 
 /**
- * `banbot start` as a service runs it (the built CLI in its own node process, no chat platform),
+ * `banbot start` as a service runs it (the built CLI in its own node process with the bin's node
+ * flags, as the systemd unit and the container pass them too; no chat platform),
  * on a store holding a year of 1,000,000 events, against a fail2ban-server whose jail holds
  * 100,000 bans BanBot has never archived: its first history sync reads them all. Resident memory
  * is sampled from /proc the whole time; the kernel's own high-water mark (VmHWM) is the peak.
@@ -48,7 +50,8 @@ export async function benchStartMemory(): Promise<void> {
     const f2bRows = (new Database(sandbox.dbPath, { readonly: true }).prepare("SELECT count(*) AS n FROM bans").get() as { n: number }).n;
 
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir, BANBOT_LOG_LEVEL: "info" };
-    const child = spawn(process.execPath, [join(root, "dist/src/cli.js"), "start"], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+    const bin = join(root, "dist/src/cli.js");
+    const child = spawn(process.execPath, [...nodeFlagsOf(bin), bin, "start"], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
     let logs = "";
     child.stderr.on("data", (d: Buffer) => (logs += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -92,6 +95,12 @@ export async function benchStartMemory(): Promise<void> {
     await sandbox.dispose();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** node's flags in the bin's shebang (`#!/usr/bin/env -S node --flag…`): what the bin, the systemd unit and the container run it with. */
+function nodeFlagsOf(bin: string): string[] {
+  const shebang = readFileSync(bin, "utf8").split("\n", 1)[0]!;
+  return shebang.split(" ").filter((word) => word.startsWith("--"));
 }
 
 function breakdown(samples: readonly { rss: number; anon: number; file: number; shmem: number }[]): string {
