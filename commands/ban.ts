@@ -26,10 +26,10 @@ export const ban = defineCommand({
     const { fail2ban, timedBans, history, clock, host, jobs, actor } = ctx;
     const now = clock.now();
     const who = actorOf(actor);
-    // Noted first, so the ban event the history receives from fail2ban is tagged with who made it
-    // (and, for a timed ban, its real length rather than the jail's bantime).
-    history.noteOrigin({ jail, ips, origin: "manual", actor: who, at: now, ...(duration !== undefined ? { banSeconds: Math.round(duration / 1000) } : {}) });
-    const added = await fail2ban.ban(jail, ips);
+    // Each chunk noted before it is sent, so the ban events the history receives from fail2ban are
+    // tagged with who made them (and, for a timed ban, its real length rather than the jail's bantime).
+    const banSeconds = duration !== undefined ? { banSeconds: Math.round(duration / 1000) } : {};
+    const added = await fail2ban.ban(jail, ips, { beforeSend: (chunk) => history.noteOrigin({ jail, ips: chunk, origin: "manual", actor: who, at: now, ...banSeconds }) });
     const notes: string[] = [];
     const subject = ips.length === 1 ? ips[0]! : `${ips.length} addresses`;
     let title = `Banned ${subject} in ${jail}`;

@@ -234,6 +234,18 @@ describe.each([
     expect(asObject(await s.fail2ban.banned())).toEqual({ alpha: [], beta: [] });
   });
 
+  it("hands each chunk of a ban to beforeSend before banning it, the chunks together the whole list in order", async () => {
+    const ips = Array.from({ length: 5 }, (_, i) => `10.82.0.${i + 1}`);
+    const seen: string[] = [];
+    const beforeSend = (chunk: readonly string[]) => void seen.push(`before ${chunk.join(" ")}`);
+    const onProgress = (done: number) => void seen.push(`banned ${done}`);
+    expect(await s.fail2ban.ban("beta", ips, { chunkSize: 2, beforeSend, onProgress })).toBe(5);
+    const before = seen.filter((e) => e.startsWith("before")).map((e) => e.slice(7));
+    expect(before).toEqual(["10.82.0.1 10.82.0.2", "10.82.0.3 10.82.0.4", "10.82.0.5"]);
+    // Each chunk is handed over before the progress that reports it banned.
+    for (const [i, done] of [2, 4, 5].entries()) expect(seen.indexOf(`before ${before[i]}`)).toBeLessThan(seen.indexOf(`banned ${done}`));
+  });
+
   it("bans and unbans long lists in chunks, telling the progress after each", async () => {
     const ips = Array.from({ length: 1200 }, (_, i) => `10.81.${i >> 8}.${i & 255}`);
     const progress: number[][] = [];

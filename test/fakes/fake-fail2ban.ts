@@ -446,7 +446,9 @@ async function inChunks(items: string[], opts: BulkOptions, send: (chunk: string
   const size = chunkSize(opts);
   let total = 0;
   for (let i = 0; i < items.length; i += size) {
-    total += await send(items.slice(i, i + size));
+    const chunk = items.slice(i, i + size);
+    opts.beforeSend?.(chunk);
+    total += await send(chunk);
     opts.onProgress?.(Math.min(i + size, items.length), items.length);
   }
   return total;

@@ -89,6 +89,11 @@ export interface BulkOptions {
   /** Addresses per socket command; fail2ban runs ban actions inline, so huge chunks stall it. */
   chunkSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called with each chunk before it is sent: with the next one while fail2ban works on the one
+   * before, so that work (noting who bans, 3 ms per 1,000 addresses) costs no time of its own.
+   */
+  beforeSend?: (chunk: readonly string[]) => void;
 }
 
 // fail2ban serves every client from one loop, so each client (a running bot's interactive lane too)
@@ -344,8 +349,14 @@ export class SocketFail2ban implements LanedFail2ban {
     // Work of several chunks is bulk work: between chunks, whatever else waits goes first.
     const lane = items.length > size && this.lane === "interactive" ? "bulk" : this.lane;
     let total = 0;
+    let chunk = items.slice(0, size);
+    opts.beforeSend?.(chunk);
     for (let i = 0; i < items.length; i += size) {
-      total += await send(items.slice(i, i + size), lane);
+      // Written to the socket before send returns (unless others wait ahead in the queue).
+      const sent = send(chunk, lane);
+      chunk = items.slice(i + size, i + 2 * size);
+      if (chunk.length > 0) opts.beforeSend?.(chunk);
+      total += await sent;
       opts.onProgress?.(Math.min(i + size, items.length), items.length);
     }
     return total;

@@ -37,6 +37,14 @@ describe("SocketFail2ban", () => {
     expect(await other.jailsBanning(["2001:db8::10", "198.51.100.99"])).toEqual([["alpha"], []]);
   });
 
+  it("hands a ban's next chunk to beforeSend while fail2ban bans the one before", async () => {
+    const seen: string[] = [];
+    const ips = Array.from({ length: 6 }, (_, i) => `10.83.0.${i + 1}`);
+    const beforeSend = (chunk: readonly string[]) => void seen.push(`before ${chunk[0]}`);
+    await client().ban("beta", ips, { chunkSize: 2, beforeSend, onProgress: (done) => void seen.push(`banned ${done}`) });
+    expect(seen).toEqual(["before 10.83.0.1", "before 10.83.0.3", "banned 2", "before 10.83.0.5", "banned 4", "banned 6"]);
+  });
+
   it("gives ban start, duration and end", async () => {
     const fail2ban = client();
     const before = Date.now();
