@@ -246,6 +246,16 @@ describe.each([
     for (const [i, done] of [2, 4, 5].entries()) expect(seen.indexOf(`before ${before[i]}`)).toBeLessThan(seen.indexOf(`banned ${done}`));
   });
 
+  it("bans no further chunk once beforeSend fails, after fail2ban answered the chunk on its way", async () => {
+    const ips = Array.from({ length: 6 }, (_, i) => `10.84.0.${i + 1}`);
+    let calls = 0;
+    const beforeSend = () => {
+      if (++calls === 2) throw new Error("store locked");
+    };
+    await expect(s.fail2ban.ban("beta", ips, { chunkSize: 2, beforeSend })).rejects.toThrow("store locked");
+    expect(await s.fail2ban.jailsBanning(ips)).toEqual([["beta"], ["beta"], [], [], [], []]);
+  });
+
   it("bans and unbans long lists in chunks, telling the progress after each", async () => {
     const ips = Array.from({ length: 1200 }, (_, i) => `10.81.${i >> 8}.${i & 255}`);
     const progress: number[][] = [];

@@ -355,7 +355,13 @@ export class SocketFail2ban implements LanedFail2ban {
       // Written to the socket before send returns (unless others wait ahead in the queue).
       const sent = send(chunk, lane);
       chunk = items.slice(i + size, i + 2 * size);
-      if (chunk.length > 0) opts.beforeSend?.(chunk);
+      try {
+        if (chunk.length > 0) opts.beforeSend?.(chunk);
+      } catch (err) {
+        // The chunk on its way is still answered (and a failure of it not left unhandled); this one is not sent.
+        await sent.catch(() => undefined);
+        throw err;
+      }
       total += await sent;
       opts.onProgress?.(Math.min(i + size, items.length), items.length);
     }
