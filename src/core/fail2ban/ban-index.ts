@@ -40,7 +40,7 @@ export class BanIndex {
     for (const e of events) {
       const jail = this.jail(e.jail);
       const known = jail.get(e.ip);
-      if (known && known.start > e.banTime) continue; // an older ban, e.g. from the backfill
+      if (known && known.start > e.banTime) continue; // an older ban than the one known (bans fail2ban restores at a restart come again)
       if (e.kind === "unban") jail.delete(e.ip);
       else if (e.banSeconds !== undefined) jail.set(e.ip, { start: e.banTime, banSeconds: e.banSeconds });
     }

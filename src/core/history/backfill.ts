@@ -18,7 +18,7 @@ export interface BackfillDeps {
   now: () => number;
   /** Rows per batch (read, prepared and written together); default 1,000. */
   batchSize?: number;
-  /** Rows per transaction, in whole batches; default 10,000. */
+  /** Rows per transaction, in whole batches; default 20,000. */
   commitRows?: number;
 }
 
