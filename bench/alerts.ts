@@ -6,7 +6,8 @@ import Sqlite from "better-sqlite3";
 import { historyActionFile } from "../src/cli/capture-check.js";
 import { startFail2banSandbox, type SandboxJail } from "../src/sandbox/fail2ban-sandbox.js";
 import { FAKE_TOKENS, FakeSlack } from "../test/fakes/fake-slack.js";
-import { spawnBanbot } from "../test/harness/spawn-banbot.js";
+import { spawnNode } from "../test/harness/spawn-banbot.js";
+import { buildCli, builtCliArgs } from "./built-cli.js";
 import { median, ms, percentile, printTable } from "./report.js";
 
 // One burst per jail, each in its own jail so that every burst opens an incident of its own.
@@ -37,6 +38,7 @@ const jails: SandboxJail[] = Array.from({ length: JAILS }, (_, k) => ({ name: `w
  * without (the fallback: fail2ban's ban counter, read by the once-a-minute job, as before).
  */
 export async function benchAlerts(): Promise<void> {
+  await buildCli();
   const rows: string[][] = [];
   for (const capture of [true, false]) {
     const samples = await measure(capture);
@@ -68,7 +70,7 @@ async function measure(capture: boolean): Promise<number[]> {
   const slack = await FakeSlack.start();
   const configFile = join(dir, "banbot.yaml");
   await writeFile(configFile, YAML);
-  const bot = spawnBanbot(["start"], {
+  const bot = spawnNode(builtCliArgs(["start"]), {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     BANBOT_CONFIG: configFile,

@@ -11,10 +11,10 @@ import { Fail2banConnection } from "../src/core/fail2ban/connection.js";
 import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
 import { recordedBans } from "./bench-core.js";
+import { BUILT_CLI, buildCli, builtCliArgs } from "./built-cli.js";
 import { median, ms, printTable, until, verdict } from "./report.js";
 
 const ROOT = join(import.meta.dirname, "..");
-const BIN = join(ROOT, "dist/src/cli.js");
 const GNU_TIME = "/usr/bin/time";
 const STATUS_RUNS = 21;
 const BANNED_BANS = 100_000;
@@ -32,12 +32,12 @@ interface Run {
 
 type Summary = Omit<Run, "stdout">;
 
-// The one-shot CLI as users run it, a whole process each time (`node dist/src/cli.js`, which runs the
-// bundle dist/banbot.cjs with its code cache: what the bin, `npm link`, the systemd unit and the
-// container run), against fail2ban-client doing the same, on one sandboxed server.
+// The one-shot CLI as users run it, a whole process each time (`node <the bin's flags> dist/src/cli.js`,
+// which runs the bundle dist/banbot.cjs with its code cache: what the bin, `npm link`, the systemd
+// unit and the container run), against fail2ban-client doing the same, on one sandboxed server.
 export async function benchCli(): Promise<void> {
   // The built CLI is what users run (the bundle and its code cache included): build it from the sources being measured.
-  await promisify(execFile)("npm", ["run", "build"], { cwd: ROOT });
+  await buildCli();
   await expectBundleRuns();
   const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
   const dataDir = await mkdtemp(join(tmpdir(), "bbcli-"));
@@ -45,7 +45,7 @@ export async function benchCli(): Promise<void> {
   const conn = new Fail2banConnection({ socketPath: sandbox.socketPath, timeoutMs: 120_000, log });
   const fail2ban = new SocketFail2ban(conn, log);
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir };
-  const banbot = (args: string[], input?: string) => measure(process.execPath, [BIN, ...args], { env, input });
+  const banbot = (args: string[], input?: string) => measure(process.execPath, builtCliArgs(args), { env, input });
   const client = (args: string[]) => measure("fail2ban-client", ["-s", sandbox.socketPath, ...args], { env });
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   try {
@@ -128,7 +128,7 @@ export async function benchCli(): Promise<void> {
 async function expectBundleRuns(): Promise<void> {
   const script = `
     import { bundleFiles, loadBundle } from ${JSON.stringify(pathToFileURL(join(ROOT, "dist/src/cli/bundle.js")).href)};
-    console.log(JSON.stringify(loadBundle(bundleFiles(${JSON.stringify(pathToFileURL(BIN).href)}))?.cached ?? null));
+    console.log(JSON.stringify(loadBundle(bundleFiles(${JSON.stringify(pathToFileURL(BUILT_CLI).href)}))?.cached ?? null));
   `;
   const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, env: { PATH: process.env.PATH } });
   if (stdout.trim() !== "true") throw new Error(`the built CLI does not run its bundle from V8's code cache (${stdout.trim() === "null" ? "no dist/banbot.cjs" : "cache refused"}): run npm run build`);

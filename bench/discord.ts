@@ -2,7 +2,7 @@ import { startBenchCore } from "./bench-core.js";
 import { createDiscordAdapter } from "../src/adapters/discord/client.js";
 import { FakeDiscord } from "../test/fakes/fake-discord.js";
 import { FAKE_GUILD, slashInteraction } from "../test/fakes/fake-discord-payloads.js";
-import { median, ms, percentile, printTable } from "./report.js";
+import { median, ms, percentile, printTable, verdict } from "./report.js";
 
 const TOTAL = 200;
 const CONCURRENCY = 20;
@@ -59,15 +59,16 @@ export async function benchDiscord(): Promise<void> {
     const wall = performance.now() - started;
     const latencies = results.map((r) => r.latency);
     const deferred = results.filter((r) => r.type === 5).length;
+    // Discord drops an interaction not answered within 3 s: every one must be; a status should read as instant.
     printTable(
       `Discord /f2b status: gateway interaction → callback, ${TOTAL} interactions, ${CONCURRENCY} at a time (real discord.js + fail2ban-server)`,
-      ["metric", "value"],
+      ["metric", "value", "target", "verdict"],
       [
-        ["p50", ms(median(latencies))],
-        ["p99", ms(percentile(latencies, 99))],
-        ["max", ms(Math.max(...latencies))],
-        ["throughput", `${((TOTAL / wall) * 1000).toFixed(0)} interactions/s`],
-        ["deferred (over 1.5 s)", `${deferred} of ${TOTAL}`],
+        ["p50", ms(median(latencies)), "", ""],
+        ["p99", ms(percentile(latencies, 99)), "< 1 s", verdict(percentile(latencies, 99) < 1_000)],
+        ["max", ms(Math.max(...latencies)), "< 3 s (Discord's limit)", verdict(Math.max(...latencies) < 3_000)],
+        ["throughput", `${((TOTAL / wall) * 1000).toFixed(0)} interactions/s`, "", ""],
+        ["deferred (over 1.5 s)", `${deferred} of ${TOTAL}`, "", ""],
       ],
     );
   } finally {

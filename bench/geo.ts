@@ -6,11 +6,17 @@ import { GeoService } from "../src/core/geo/service.js";
 import { classifyAddress } from "../src/core/ip-ranges.js";
 import { createGeoCacheStore } from "../src/store/geo-cache.js";
 import { migratedStore } from "../test/harness/store.js";
-import { median, ms, printTable } from "./report.js";
+import { median, ms, printTable, verdict } from "./report.js";
 
 const ADDRESSES = 100_000;
 const RUNS = 5;
 const DAY = 86_400_000;
+// The cold path is what a first sync of 100,000 bans pays for its geo tags: at most a quarter of its
+// 2 s budget, so 200,000 lookups a second, 100,000 distinct addresses in under 500 ms. Writing them to
+// the cache happens in the background, in batches; a second for 100,000 keeps it out of the way.
+const COLD_RATE = 200_000;
+const ENRICH_MS = 500;
+const FLUSH_MS = 1_000;
 
 // Lookups per second on the built-in country database: the raw `maxmind` reader, BanBot's geo
 // service on first sight of each address (cold) and again (cached), and the time to enrich 100,000
@@ -59,19 +65,21 @@ export async function benchGeo(): Promise<void> {
     }
     const base = median(samples.raw);
     const perSecond = (value: number) => `${Math.round(value).toLocaleString("en")}/s`;
-    const row = (what: string, value: number) => [what, perSecond(value), `${((value / base) * 100).toFixed(0)}%`];
+    const row = (what: string, value: number, target: string, met?: boolean) => [what, perSecond(value), `${((value / base) * 100).toFixed(0)}%`, target, met === undefined ? "" : verdict(met)];
+    const [cold, cached] = [median(samples.cold), median(samples.cached)];
     printTable(
       `geo lookups, built-in CC0 country database, ${ADDRESSES.toLocaleString("en")} distinct addresses (90% IPv4), median of ${RUNS}`,
-      ["what", "rate", "vs raw reader"],
+      ["what", "rate", "vs raw reader", "target", "verdict"],
       [
-        row("raw maxmind reader (Reader.get)", base),
-        row("BanBot geo.lookup, cold (classify, read, merge, cache)", median(samples.cold)),
-        row("BanBot geo.lookup, cached (target ≥ 80%)", median(samples.cached)),
+        row("raw maxmind reader (Reader.get)", base, ""),
+        row("BanBot geo.lookup, cold (classify, read, merge, cache)", cold, `≥ ${perSecond(COLD_RATE)}`, cold >= COLD_RATE),
+        row("BanBot geo.lookup, cached", cached, "≥ 80% of the raw reader", cached >= 0.8 * base),
       ],
     );
-    printTable(`enriching ${ADDRESSES.toLocaleString("en")} distinct addresses, median of ${RUNS}`, ["what", "time"], [
-      ["geo.lookupMany, cold", ms(median(samples.enrich))],
-      ["geo.flush to SQLite (batches of 2,000)", ms(median(samples.flush))],
+    const [enrich, flush] = [median(samples.enrich), median(samples.flush)];
+    printTable(`enriching ${ADDRESSES.toLocaleString("en")} distinct addresses, median of ${RUNS}`, ["what", "time", "target", "verdict"], [
+      ["geo.lookupMany, cold", ms(enrich), `< ${ms(ENRICH_MS)}`, verdict(enrich < ENRICH_MS)],
+      ["geo.flush to SQLite (batches of 2,000)", ms(flush), `< ${ms(FLUSH_MS)}`, verdict(flush < FLUSH_MS)],
     ]);
     if (sink === 0) throw new Error("no lookup answered");
   } finally {

@@ -1,9 +1,7 @@
-import { execFile, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import pino from "pino";
 import { storePath } from "../src/cli/store-path.js";
@@ -15,13 +13,13 @@ import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { migratedStore } from "../test/harness/store.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
 import { fillArchive, generateEvents } from "./history-data.js";
+import { buildCli, builtCliArgs } from "./built-cli.js";
 import { ms, printTable } from "./report.js";
 
 const BANS = 100_000;
 const EVENTS = 1_000_000;
 const TARGET_MB = 150;
 const SYNC_TIMEOUT_MS = 150_000;
-const run = promisify(execFile);
 
 /**
  * `banbot start` as a service runs it (the built CLI in its own node process with the bin's node
@@ -32,8 +30,8 @@ const run = promisify(execFile);
  */
 export async function benchStartMemory(): Promise<void> {
   const root = packageRoot();
-  // The real path is the built CLI (what `npm install` leaves behind), not tsx.
-  await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { cwd: root });
+  // The real path is the built CLI with its bundle (what `npm install` leaves behind), not tsx.
+  await buildCli();
   const sandbox = await startFail2banSandbox({ jails: TEST_JAILS });
   const dataDir = await mkdtemp(join(tmpdir(), "bbsm-"));
   try {
@@ -50,8 +48,7 @@ export async function benchStartMemory(): Promise<void> {
     const f2bRows = (new Database(sandbox.dbPath, { readonly: true }).prepare("SELECT count(*) AS n FROM bans").get() as { n: number }).n;
 
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir, BANBOT_LOG_LEVEL: "info" };
-    const bin = join(root, "dist/src/cli.js");
-    const child = spawn(process.execPath, [...nodeFlagsOf(bin), bin, "start"], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, builtCliArgs(["start"]), { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
     let logs = "";
     child.stderr.on("data", (d: Buffer) => (logs += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -95,12 +92,6 @@ export async function benchStartMemory(): Promise<void> {
     await sandbox.dispose();
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-/** node's flags in the bin's shebang (`#!/usr/bin/env -S node --flag…`): what the bin, the systemd unit and the container run it with. */
-function nodeFlagsOf(bin: string): string[] {
-  const shebang = readFileSync(bin, "utf8").split("\n", 1)[0]!;
-  return shebang.split(" ").filter((word) => word.startsWith("--"));
 }
 
 function breakdown(samples: readonly { rss: number; anon: number; file: number; shmem: number }[]): string {

@@ -23,7 +23,12 @@ export function banbotArgs(args: readonly string[], from: "build" | "sources" = 
 
 /** `banbot <args>` as its own process, as a service manager or an operator runs it. */
 export function spawnBanbot(args: string[], env: Record<string, string | undefined>, from: "build" | "sources" = "build"): BanbotProcess {
-  const child = spawn(process.execPath, banbotArgs(args, from), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  return spawnNode(banbotArgs(args, from), env);
+}
+
+/** node with `argv` (a BanBot CLI and its arguments), its output collected: also for the benches, outside vitest. */
+export function spawnNode(argv: readonly string[], env: Record<string, string | undefined>): BanbotProcess {
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let logs = "";
   let stdout = "";
   child.stderr.on("data", (d: Buffer) => (logs += d.toString()));
