@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { shebangNodeFlags } from "../src/cli/bundle.js";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -18,5 +18,6 @@ export async function buildCli(): Promise<void> {
  * (`#!/usr/bin/env -S node --flag…`, which the systemd unit and the container pass too), the bin, `args`.
  */
 export function builtCliArgs(args: readonly string[]): string[] {
-  return [...shebangNodeFlags(BUILT_CLI), BUILT_CLI, ...args];
+  const shebang = readFileSync(BUILT_CLI, "utf8").split("\n", 1)[0]!;
+  return [...shebang.split(" ").filter((word) => word.startsWith("--")), BUILT_CLI, ...args];
 }

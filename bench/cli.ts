@@ -11,7 +11,6 @@ import { Fail2banConnection } from "../src/core/fail2ban/connection.js";
 import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
 import { recordedBans } from "./bench-core.js";
-import { shebangNodeFlags } from "../src/cli/bundle.js";
 import { BUILT_CLI, buildCli, builtCliArgs } from "./built-cli.js";
 import { median, ms, printTable, until, verdict } from "./report.js";
 
@@ -131,7 +130,7 @@ async function expectBundleRuns(): Promise<void> {
     import { bundleFiles, loadBundle } from ${JSON.stringify(pathToFileURL(join(ROOT, "dist/src/cli/bundle.js")).href)};
     console.log(JSON.stringify(loadBundle(bundleFiles(${JSON.stringify(pathToFileURL(BUILT_CLI).href)}))?.cached ?? null));
   `;
-  const { stdout } = await promisify(execFile)(process.execPath, [...shebangNodeFlags(BUILT_CLI), "--input-type=module", "-e", script], { cwd: ROOT, env: { PATH: process.env.PATH } });
+  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, env: { PATH: process.env.PATH } });
   if (stdout.trim() !== "true") throw new Error(`the built CLI does not run its bundle from V8's code cache (${stdout.trim() === "null" ? "no dist/banbot.cjs" : "cache refused"}): run npm run build`);
 }
 

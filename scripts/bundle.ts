@@ -3,7 +3,6 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { shebangNodeFlags } from "../src/cli/bundle.js";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -35,17 +34,16 @@ export async function bundle(file: string): Promise<void> {
     charset: "ascii",
     logLevel: "warning",
   });
-  // The cache is V8's and fits only the Node (and V8 flags) that made it: made by `node` with the
-  // bin's flags and without NODE_OPTIONS, after running the bundle's module code once, so that it
-  // holds what every command runs first and not only the file's outer layer.
+  // The cache is V8's and fits only the Node (and V8 flags) that made it: made by `node` without
+  // NODE_OPTIONS, after running the bundle's module code once, so that it holds what every command
+  // runs first and not only the file's outer layer.
   const script = `
     import { writeFileSync } from "node:fs";
     import { loadBundle } from ${JSON.stringify(join(ROOT, "src/cli/bundle.ts"))};
     const { script } = loadBundle({ source: ${JSON.stringify(file)}, cache: "" });
     writeFileSync(${JSON.stringify(`${file}.cache`)}, script.createCachedData());
   `;
-  const flags = shebangNodeFlags(join(ROOT, "src/cli.ts"));
-  execFileSync(process.execPath, [...flags, "--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_OPTIONS: "" } });
+  execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_OPTIONS: "" } });
 }
 
 if (process.argv[1] === import.meta.filename) await bundle(join(ROOT, "dist/banbot.cjs"));

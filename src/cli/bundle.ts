@@ -17,16 +17,6 @@ export interface Bundle {
   cached: boolean;
 }
 
-/**
- * node's flags in the shebang of the CLI file `cli` (`#!/usr/bin/env -S node --flag…`). V8 takes a
- * code cache only under the flags that made it, so the cache is made with these, which are the
- * ones the bin, the systemd unit and the container run node with.
- */
-export function shebangNodeFlags(cli: string): string[] {
-  const first = readFileSync(cli, "utf8").split("\n", 1)[0]!;
-  return first.startsWith("#!") ? first.split(" ").filter((word) => word.startsWith("--")) : [];
-}
-
 /** The bundle's file and its code cache's, beside the built CLI (dist/src/cli.js → dist/banbot.cjs). */
 export function bundleFiles(cliUrl: string): { source: string; cache: string } {
   const source = fileURLToPath(new URL("../banbot.cjs", cliUrl));

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { expect, inject, vi } from "vitest";
-import { shebangNodeFlags } from "../../src/cli/bundle.js";
 import { FAKE_TOKENS, type FakeSlack } from "../fakes/fake-slack.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -19,10 +18,7 @@ export interface BanbotProcess {
  * from the sources through tsx, after `nodeArgs` (about a second of CPU more per process).
  */
 export function banbotArgs(args: readonly string[], from: "build" | "sources" = "build", nodeArgs: readonly string[] = []): string[] {
-  if (from === "sources") return ["--import", "tsx", ...nodeArgs, join(ROOT, "src/cli.ts"), ...args];
-  // With the bin's node flags, as the bin runs it: the code cache fits only those.
-  const cli = inject("banbotCli");
-  return [...shebangNodeFlags(cli), ...nodeArgs, cli, ...args];
+  return from === "build" ? [...nodeArgs, inject("banbotCli"), ...args] : ["--import", "tsx", ...nodeArgs, join(ROOT, "src/cli.ts"), ...args];
 }
 
 /** `banbot <args>` as its own process, as a service manager or an operator runs it. */
