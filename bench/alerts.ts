@@ -7,7 +7,7 @@ import { historyActionFile } from "../src/cli/capture-check.js";
 import { startFail2banSandbox, type SandboxJail } from "../src/sandbox/fail2ban-sandbox.js";
 import { FAKE_TOKENS, FakeSlack } from "../test/fakes/fake-slack.js";
 import { spawnNode } from "../test/harness/spawn-banbot.js";
-import { buildCli, builtCliArgs } from "./built-cli.js";
+import { buildCli, serviceCliArgs } from "./built-cli.js";
 import { median, ms, percentile, printTable } from "./report.js";
 
 // One burst per jail, each in its own jail so that every burst opens an incident of its own.
@@ -70,7 +70,7 @@ async function measure(capture: boolean): Promise<number[]> {
   const slack = await FakeSlack.start();
   const configFile = join(dir, "banbot.yaml");
   await writeFile(configFile, YAML);
-  const bot = spawnNode(builtCliArgs(["start"]), {
+  const bot = spawnNode(serviceCliArgs(["start"]), {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     BANBOT_CONFIG: configFile,

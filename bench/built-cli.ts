@@ -13,11 +13,16 @@ export async function buildCli(): Promise<void> {
   await promisify(execFile)("npm", ["run", "build"], { cwd: ROOT });
 }
 
-/**
- * node's arguments for `banbot <args>` as the bin runs it: the node flags of its shebang
- * (`#!/usr/bin/env -S node --flag…`, which the systemd unit and the container pass too), the bin, `args`.
- */
+/** node's arguments for a one-shot `banbot <args>`, as the bin runs it. */
 export function builtCliArgs(args: readonly string[]): string[] {
-  const shebang = readFileSync(BUILT_CLI, "utf8").split("\n", 1)[0]!;
-  return [...shebang.split(" ").filter((word) => word.startsWith("--")), BUILT_CLI, ...args];
+  return [BUILT_CLI, ...args];
+}
+
+/**
+ * node's arguments for `banbot start` (or `agent`) as the systemd unit runs it: with the node flags
+ * of its ExecStart (the container's ENTRYPOINT has the same, test/ops/node-flags.test.ts).
+ */
+export function serviceCliArgs(args: readonly string[]): string[] {
+  const execStart = /^ExecStart=(.*)$/m.exec(readFileSync(join(ROOT, "docker/systemd/banbot.service"), "utf8"))![1]!.split(" ");
+  return [...execStart.filter((word) => word.startsWith("--")), BUILT_CLI, ...args];
 }

@@ -13,7 +13,7 @@ import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { migratedStore } from "../test/harness/store.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
 import { fillArchive, generateEvents } from "./history-data.js";
-import { buildCli, builtCliArgs } from "./built-cli.js";
+import { buildCli, serviceCliArgs } from "./built-cli.js";
 import { ms, printTable } from "./report.js";
 
 const BANS = 100_000;
@@ -22,8 +22,8 @@ const TARGET_MB = 150;
 const SYNC_TIMEOUT_MS = 150_000;
 
 /**
- * `banbot start` as a service runs it (the built CLI in its own node process with the bin's node
- * flags, as the systemd unit and the container pass them too; no chat platform),
+ * `banbot start` as a service runs it (the built CLI in its own node process with the systemd
+ * unit's node flags, which the container passes too; no chat platform),
  * on a store holding a year of 1,000,000 events, against a fail2ban-server whose jail holds
  * 100,000 bans BanBot has never archived: its first history sync reads them all. Resident memory
  * is sampled from /proc the whole time; the kernel's own high-water mark (VmHWM) is the peak.
@@ -48,7 +48,7 @@ export async function benchStartMemory(): Promise<void> {
     const f2bRows = (new Database(sandbox.dbPath, { readonly: true }).prepare("SELECT count(*) AS n FROM bans").get() as { n: number }).n;
 
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir, BANBOT_LOG_LEVEL: "info" };
-    const child = spawn(process.execPath, builtCliArgs(["start"]), { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, serviceCliArgs(["start"]), { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
     let logs = "";
     child.stderr.on("data", (d: Buffer) => (logs += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));

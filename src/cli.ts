@@ -1,7 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
-// The flag halves V8's young generation (32 MB by default on a machine with a few GB of memory):
-// `banbot start` stays within 150 MB through a first sync of 100,000 bans (docs/performance.md). The
-// systemd unit and the container run node with the same flags (test/ops/node-flags.test.ts).
+#!/usr/bin/env node
 import { bundleFiles, loadBundle } from "./cli/bundle.js";
 import type * as Main from "./main.js";
 
