@@ -28,8 +28,9 @@ export function openDatabase(file: string): Database.Database {
  * lock waits at most 0.4 s, then fails (SQLITE_BUSY), because better-sqlite3 waits synchronously,
  * with the event loop frozen: 5 s and Socket Mode misses its pongs, commands go unacknowledged.
  * 0.4 s still covers another BanBot's transactions (an `exec`'s audit row, a commit of a sync's
- * 20,000 rows, about 0.3 s), which would otherwise refuse changes for a lock held that briefly. Such a process probes before writing and tries again later (the jobs at their next
- * tick, the history capture holding its events); a write that still meets the lock is refused.
+ * 20,000 rows, about 0.3 s), which would otherwise refuse changes for a lock held that briefly.
+ * Such a process probes before writing and tries again later (the jobs at their next tick, the
+ * history capture holding its events); a write that still meets the lock is refused.
  */
 export function failFastOnLocks(db: Database.Database): void {
   db.pragma("busy_timeout = 400");
