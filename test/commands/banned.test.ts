@@ -7,6 +7,7 @@ import type { Cell, Reply } from "../../src/core/reply.js";
 import { formatRelative, formatTime } from "../../src/core/time-format.js";
 import { useBanBot } from "../harness/banbot.js";
 import { useClients } from "../harness/client.js";
+import { holdWriteLock } from "../harness/store-lock.js";
 
 // Up to 256 addresses in a /24: `range(3, "198.18.1")` is 198.18.1.0 to 198.18.1.2.
 const range = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}.${i}`);
@@ -128,6 +129,22 @@ describe("banned, without the capture", () => {
     const [top] = (await bot.run("banned alpha")).table!.rows;
     expect(compared([top!], again, bot.clock.now())).toEqual([lifted[0]]);
     expect(await bot.roundTrips("get banip --with-time")).toBe(withTimeBefore);
+  });
+
+  it("takes the times from fail2ban's own list while another process keeps fail2ban's database locked", async () => {
+    const { fail2ban } = connect(bot.sandbox.socketPath);
+    await fail2ban.ban("alpha", range(5, "192.0.2"));
+    await recorded(bot.sandbox.dbPath, "alpha", range(5, "192.0.2"));
+    const expected = await truth(fail2ban, "alpha");
+    const withTimeBefore = await bot.roundTrips("get banip --with-time");
+    // Longer than BanBot waits for it (2 s): as when fail2ban's own commit is held up on a busy machine.
+    const lock = holdWriteLock(bot.sandbox.dbPath, 4_000, { exclusive: true });
+    await lock.locked;
+    const page = await bot.run("banned alpha");
+    await lock.released;
+    expect(page.title).toBe("5 banned in alpha");
+    expect(compared(page.table!.rows, expected, bot.clock.now())).toEqual(expected.map((b) => b.ip));
+    expect(await bot.roundTrips("get banip --with-time")).toBe(withTimeBefore + 1);
   });
 
   it("shows the ends fail2ban will keep after the jail's ban time changed, and of a ban banned again for longer", async () => {

@@ -4,15 +4,19 @@ import { join } from "node:path";
 /**
  * Another process holds the write lock on the SQLite store `file` for `ms`, as an admin in the
  * sqlite3 shell (`BEGIN IMMEDIATE;` and then a coffee) or a backup tool does. `locked` resolves once
- * it holds the lock, `released` once it let go and exited.
+ * it holds the lock, `released` once it let go and exited. `exclusive`: any database, and readers
+ * are kept out too where it has a rollback journal (fail2ban's), as while it commits.
  */
-export function holdWriteLock(file: string, ms: number): { locked: Promise<void>; released: Promise<number | null> } {
+export function holdWriteLock(file: string, ms: number, { exclusive = false } = {}): { locked: Promise<void>; released: Promise<number | null> } {
+  const take = exclusive
+    ? `db.exec("BEGIN EXCLUSIVE");`
+    : `db.exec("BEGIN IMMEDIATE");
+    db.prepare("INSERT INTO alert_state (key, value, updated_at) VALUES ('held-by-test', '1', 0) ON CONFLICT (key) DO UPDATE SET updated_at = 0").run();`;
   const script = `
     const Database = require("better-sqlite3");
     const db = new Database(${JSON.stringify(file)});
     db.pragma("busy_timeout = 20000");
-    db.exec("BEGIN IMMEDIATE");
-    db.prepare("INSERT INTO alert_state (key, value, updated_at) VALUES ('held-by-test', '1', 0) ON CONFLICT (key) DO UPDATE SET updated_at = 0").run();
+    ${take}
     console.log("locked");
     setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${ms});
   `;

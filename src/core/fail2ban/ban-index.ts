@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { isUserError } from "../errors.js";
+import { isStoreBusy } from "../store-busy.js";
 import type { HistoryEvent } from "../history/event.js";
 import type { Fail2ban } from "./client.js";
 import { Fail2banDatabase, locateFail2banDb } from "./database.js";
@@ -95,8 +96,9 @@ export class BanIndex {
       // -2: a row migrated from a schema without ban times.
       for (const [ip, t] of db.banTimes(jail, ips)) if (t.banSeconds >= -1) found.set(ip, { start: t.timeOfBan, banSeconds: t.banSeconds });
     } catch (err) {
-      // No database, or not readable by BanBot: fail2ban's own list decides.
-      if (!isUserError(err)) throw err;
+      // No database, not readable by BanBot, or locked past the wait (fail2ban writing it, on a
+      // rollback journal): fail2ban's own list decides.
+      if (!isUserError(err) && !isStoreBusy(err)) throw err;
       this.deps.log.debug({ err, jail }, "ban times not in fail2ban's database");
     } finally {
       db?.close();
