@@ -10,6 +10,8 @@ import { historyActionFile } from "../src/cli/capture-check.js";
 import { startFail2banSandbox, type Fail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { migratedStore } from "../test/harness/store.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
+import type { Fail2ban } from "../src/core/fail2ban/client.js";
+import { until } from "./report.js";
 
 export interface BenchCore {
   sandbox: Fail2banSandbox;
@@ -57,6 +59,16 @@ export async function startBenchCore(yaml?: string, opts: { capture?: boolean } 
  * How many bans of `jail` fail2ban's database holds. fail2ban answers `banip` at once but records the
  * bans for seconds after (its actions thread): a bench that goes on before then measures fail2ban's backlog.
  */
+/**
+ * Waits until fail2ban's database holds exactly the bans `jail` holds: fail2ban answers bans and
+ * unbans at once but records them for seconds after, so a measured run starts at rest, as a user's
+ * command (or an import hours after the last) meets fail2ban.
+ */
+export async function fail2banAtRest(fail2ban: Pick<Fail2ban, "jailStatus">, dbFile: string, jail: string): Promise<void> {
+  const held = async () => (await fail2ban.jailStatus(jail, { short: true })).currentlyBanned;
+  await until(async () => recordedBans(dbFile, jail) === (await held()), { what: `fail2ban to record ${jail}'s bans in its database`, timeoutMs: 300_000 });
+}
+
 export function recordedBans(file: string, jail: string): number {
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {

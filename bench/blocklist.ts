@@ -3,8 +3,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { recordedBans, startBenchCore } from "./bench-core.js";
-import { median, ms, printTable, time, until } from "./report.js";
+import { fail2banAtRest, startBenchCore } from "./bench-core.js";
+import { median, ms, printTable, time } from "./report.js";
 
 const run = promisify(execFile);
 
@@ -43,12 +43,8 @@ export async function benchBlocklist(): Promise<void> {
     await fail2ban.unbanAll();
     db.exec("DELETE FROM blocklist_members; DELETE FROM blocklist_runs; UPDATE blocklist_sources SET etag = NULL, last_modified = NULL, list_hash = NULL;");
   };
-  // fail2ban answers bans and unbans at once but records them in its database for seconds after (its
-  // actions thread): each import is measured with fail2ban at rest, as imports hours apart meet it.
-  const atRest = async (jail: string) => {
-    const held = async () => (await fail2ban.jailStatus(jail, { short: true })).currentlyBanned;
-    await until(async () => recordedBans(sandbox.dbPath, jail) === (await held()), { what: `fail2ban to record ${jail}'s bans in its database`, timeoutMs: 300_000 });
-  };
+  // Each import is measured with fail2ban at rest, as imports hours apart meet it.
+  const atRest = (jail: string) => fail2banAtRest(fail2ban, sandbox.dbPath, jail);
   const expectOk = (outcome: string, wanted: string) => {
     if (outcome !== wanted) throw new Error(`import outcome ${outcome}, expected ${wanted}`);
   };

@@ -10,8 +10,8 @@ import { SocketFail2ban } from "../src/core/fail2ban/client.js";
 import { Fail2banConnection } from "../src/core/fail2ban/connection.js";
 import { startFail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
-import { recordedBans } from "./bench-core.js";
-import { BUILT_CLI, buildCli, builtCliArgs } from "./built-cli.js";
+import { fail2banAtRest, recordedBans } from "./bench-core.js";
+import { BUILT_CLI, buildCli } from "./built-cli.js";
 import { median, ms, printTable, until, verdict } from "./report.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -45,7 +45,7 @@ export async function benchCli(): Promise<void> {
   const conn = new Fail2banConnection({ socketPath: sandbox.socketPath, timeoutMs: 120_000, log });
   const fail2ban = new SocketFail2ban(conn, log);
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, BANBOT_FAIL2BAN_SOCKET: sandbox.socketPath, BANBOT_DATA_DIR: dataDir };
-  const banbot = (args: string[], input?: string) => measure(process.execPath, builtCliArgs(args), { env, input });
+  const banbot = (args: string[], input?: string) => measure(process.execPath, [BUILT_CLI, ...args], { env, input });
   const client = (args: string[]) => measure("fail2ban-client", ["-s", sandbox.socketPath, ...args], { env });
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   try {
@@ -76,16 +76,15 @@ export async function benchCli(): Promise<void> {
     const list = join(dataDir, "addresses.txt");
     await writeFile(list, `${ips.join("\n")}\n`);
     // Each side's result is checked in fail2ban after its own run: a fast ban that lost addresses fails.
-    // fail2ban records bans in its database for seconds after answering (its actions thread): each run
-    // starts with fail2ban at rest, not still recording the run before.
-    const recorded = (n: number) => until(() => recordedBans(sandbox.dbPath, "beta") === n, { what: "fail2ban to record beta's bans", timeoutMs: 300_000 });
+    // Each run starts with fail2ban at rest, not still recording the run before.
+    const atRest = () => fail2banAtRest(fail2ban, sandbox.dbPath, "beta");
     const checked = (who: string, run: () => Promise<Run>) => async () => {
       await fail2ban.unbanAll();
-      await recorded(0);
+      await atRest();
       const result = await run();
       const held = (await fail2ban.jailStatus("beta", { short: true })).currentlyBanned;
       if (held !== BULK_IPS) throw new Error(`${who}: fail2ban holds ${held} bans, expected ${BULK_IPS}`);
-      await recorded(BULK_IPS);
+      await atRest();
       if (who.startsWith("banbot") && !result.stdout.includes(`Banned ${BULK_IPS} addresses in beta`)) throw new Error(`${who} said: ${result.stdout.slice(0, 200)}`);
       return result;
     };
