@@ -25,7 +25,8 @@ describe.each<Mode>(["http", "socket"])("Slack commands while the Web API stumbl
       sent = await s.slack.slash(`ban 192.0.2.150 alpha`, { user: USERS.admin });
       if (mode === "http") expect(sent.status).toBe(200);
       await expect.poll(async () => await connect(s.bot.sandbox.socketPath).fail2ban.jailsBanning(["192.0.2.150"]), { timeout: 10_000 }).toEqual([["alpha"]]);
-      expect(audited("ban 192.0.2.150 alpha").map((e) => e.outcome)).toEqual(["ok"]);
+      // The audit row is written once fail2ban's answer is in, a moment after the ban shows.
+      await expect.poll(() => audited("ban 192.0.2.150 alpha").map((e) => e.outcome)).toEqual(["ok"]);
       // The reply was tried and refused: nothing has reached the user yet.
       const path = new URL(sent.responseUrl).pathname;
       await vi.waitFor(() => expect(s.fake.requests.filter((r) => r.path === path).map((r) => r.status)).toContain(500), { timeout: 10_000 });
