@@ -53,11 +53,22 @@ export function createHistoryArchive(db: Database): HistoryArchive {
      SELECT @host, @jail, value, @kind, @origin, @actor, @banSeconds, @at FROM json_each(@ips) WHERE true ORDER BY value
      ON CONFLICT (host, jail, ip, kind) DO UPDATE SET origin = excluded.origin, actor = excluded.actor, ban_seconds = excluded.ban_seconds, at = excluded.at`,
   );
-  const retag = db.prepare<NoteRows & { from: number; to: number }, string>(
-    `UPDATE history_events INDEXED BY history_events_key SET origin = @origin, actor = @actor, ban_seconds = coalesce(@banSeconds, ban_seconds)
-     WHERE host = @host AND ip IN (SELECT value FROM json_each(@ips)) AND jail = @jail AND kind = @kind AND origin = 'external' AND at BETWEEN @from AND @to
-     RETURNING ip`,
-  ).pluck();
+  // Events archived already take a note when it comes. Found through the addresses, or through the
+  // events of the note's window when it holds fewer: usually it holds none, as the note comes before
+  // the ban, and 20,000 lookups by address would find nothing.
+  const retagVia = (index: string) =>
+    db
+      .prepare<NoteRows & { from: number; to: number }, string>(
+        `UPDATE history_events INDEXED BY ${index} SET origin = @origin, actor = @actor, ban_seconds = coalesce(@banSeconds, ban_seconds)
+         WHERE host = @host AND ip IN (SELECT value FROM json_each(@ips)) AND jail = @jail AND kind = @kind AND origin = 'external' AND at BETWEEN @from AND @to
+         RETURNING ip`,
+      )
+      .pluck();
+  const retagByAddress = retagVia("history_events_key");
+  const retagByTime = retagVia("history_events_at");
+  const eventsWithin = db
+    .prepare<[string, number, number, number], number>("SELECT count(*) FROM (SELECT 1 FROM history_events WHERE host = ? AND at BETWEEN ? AND ? LIMIT ?)")
+    .pluck();
   const hosts = db.prepare<[], { host: string }>("SELECT DISTINCT host FROM history_events");
   const purgeEvents = db.prepare<[string, number, number]>(
     "DELETE FROM history_events WHERE id IN (SELECT id FROM history_events WHERE host = ? AND at < ? LIMIT ?)",
@@ -118,9 +129,13 @@ export function createHistoryArchive(db: Database): HistoryArchive {
       transaction(db, () => {
         const params = { host, jail, kind, origin, actor: actor ?? null, banSeconds: banSeconds ?? null };
         // Events archived already take the note now; the other addresses keep it for their events to come.
-        const tagged = new Set(retag.all({ ...params, ips: JSON.stringify(ips), from: atS - NOTE_BEFORE_S, to: atS + NOTE_AFTER_S }));
-        const waiting = tagged.size === 0 ? ips : ips.filter((ip) => !tagged.has(ip));
-        if (waiting.length > 0) putNotes.run({ ...params, ips: JSON.stringify(waiting), at: atS });
+        const [from, to] = [atS - NOTE_BEFORE_S, atS + NOTE_AFTER_S];
+        const json = JSON.stringify(ips);
+        const within = eventsWithin.get(host, from, to, ips.length) ?? 0;
+        const retag = within === 0 ? undefined : within < ips.length ? retagByTime : retagByAddress;
+        const tagged = new Set(retag?.all({ ...params, ips: json, from, to }));
+        const waiting = tagged.size === 0 ? json : JSON.stringify(ips.filter((ip) => !tagged.has(ip)));
+        if (waiting !== "[]") putNotes.run({ ...params, ips: waiting, at: atS });
       });
     },
     purge({ now, retentionMs }) {

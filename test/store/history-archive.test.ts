@@ -94,6 +94,21 @@ describe("createHistoryArchive", () => {
     expect(db.prepare("SELECT count(*) AS n FROM history_origin_notes").get()).toEqual({ n: 0 });
   });
 
+  // The archived events are found by address when the note's window holds more events than it has
+  // addresses, by time when fewer, and not looked for when it holds none: the same tags every way.
+  it("tags archived events alike whether the note's window holds more events than addresses, fewer, or none", () => {
+    const busy = Array.from({ length: 40 }, (_, i) => ban(`203.0.113.${i}`, { origin: "external", failures: 0 }));
+    archive.add(busy);
+    archive.note("web1", { jail: "sshd", ips: ["203.0.113.7", "203.0.113.200"], origin: "manual", actor: "slack:U4", at: (T0 + 1) * 1000 });
+    expect(rows("203.0.113.7")).toMatchObject([{ origin: "manual", actor: "slack:U4" }]);
+    expect(rows("203.0.113.8")).toMatchObject([{ origin: "external" }]);
+    // An hour and more later the window holds none of them: the note waits for its event.
+    archive.note("web1", { jail: "sshd", ips: ["203.0.113.9"], origin: "manual", actor: "slack:U5", at: (T0 + 7_200) * 1000 });
+    expect(rows("203.0.113.9")).toMatchObject([{ origin: "external" }]);
+    const [later] = archive.add([ban("203.0.113.9", { origin: "external", failures: 0, at: (T0 + 7_201) * 1000, banTime: T0 + 7_201 })]);
+    expect(later).toMatchObject({ origin: "manual", actor: "slack:U5" });
+  });
+
   it("notes unbans separately from bans", () => {
     archive.note("web1", { jail: "sshd", ips: ["192.0.2.6"], origin: "manual", actor: "discord:1", at: T0 * 1000, kind: "unban" });
     archive.add([ban("192.0.2.6", { origin: "external", failures: 0 }), ban("192.0.2.6", { kind: "unban", origin: "external", at: (T0 + 2) * 1000 })]);
