@@ -56,6 +56,7 @@ interface Jail {
 const VERSION = "1.0.2";
 // As SocketFail2ban: addresses per command.
 const DEFAULT_CHUNK = 2000;
+const FIRST_CHUNK = 500;
 
 export class FakeFail2ban implements Fail2ban {
   private readonly jails = new Map<string, Jail>();
@@ -445,11 +446,12 @@ function chunkSize(opts: BulkOptions): number {
 async function inChunks(items: string[], opts: BulkOptions, send: (chunk: string[]) => Promise<number>): Promise<number> {
   const size = chunkSize(opts);
   let total = 0;
-  for (let i = 0; i < items.length; i += size) {
-    const chunk = items.slice(i, i + size);
+  // The first chunk at most FIRST_CHUNK long, as SocketFail2ban sends it.
+  for (let start = 0, end = Math.min(size, FIRST_CHUNK); start < items.length; start = end, end += size) {
+    const chunk = items.slice(start, end);
     opts.beforeSend?.(chunk);
     total += await send(chunk);
-    opts.onProgress?.(Math.min(i + size, items.length), items.length);
+    opts.onProgress?.(Math.min(end, items.length), items.length);
   }
   return total;
 }
