@@ -43,7 +43,7 @@ describe("history, top and stats", () => {
     const { command, values } = parseCommandLine([historyCommand, top, stats], line);
     // The jails fail2ban runs now; "retired" only has events in the archive.
     const fail2ban = { status: () => Promise.resolve({ jails: ["sshd", "nginx", "postfix"] }) };
-    const ctx = { history: archive, fail2ban, clock, actor: CONSOLE_IDENTITY, commandLine: line };
+    const ctx = { history: archive, fail2ban, clock, actor: CONSOLE_IDENTITY };
     return (command as unknown as CommandDef<never, typeof ctx>).run(values, ctx);
   };
 
@@ -185,7 +185,7 @@ describe("top countries and ips for addresses of no country", () => {
   let db: Database;
   const run = (line: string): Promise<Reply> => {
     const { command, values } = parseCommandLine([top], line);
-    const ctx = { history: historyOn(db, { now: () => clock.now() }), fail2ban: { status: () => Promise.resolve({ jails: ["sshd"] }) }, clock, actor: CONSOLE_IDENTITY, commandLine: line };
+    const ctx = { history: historyOn(db, { now: () => clock.now() }), fail2ban: { status: () => Promise.resolve({ jails: ["sshd"] }) }, clock, actor: CONSOLE_IDENTITY };
     return (command as unknown as CommandDef<never, typeof ctx>).run(values, ctx);
   };
 

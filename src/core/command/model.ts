@@ -48,8 +48,6 @@ export type Values<O extends readonly OptionSpec[]> = {
 /** What every command gets besides its services. */
 export interface Invocation {
   actor: Identity;
-  /** The command line as it would be typed, canonical form. */
-  commandLine: string;
   /**
    * Interim status of a long run (e.g. "Banned 20,000 of 50,000"), when the surface can show it;
    * each call replaces the last. Commands call it sparingly: surfaces may rate-limit edits.

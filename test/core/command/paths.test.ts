@@ -39,7 +39,7 @@ describe("declared command paths", () => {
   });
 
   it("list a first word's commands in help", async () => {
-    const reply = await help.run({ command: "list" }, { catalogue: CATALOGUE, actor: CONSOLE_IDENTITY, commandLine: "help list" });
+    const reply = await help.run({ command: "list" }, { catalogue: CATALOGUE, actor: CONSOLE_IDENTITY });
     expect(reply.table?.rows.map((r) => r[0])).toEqual(["`list add <name>`", "`list drop`"]);
   });
 

@@ -32,7 +32,7 @@ describe("ban history from a real fail2ban-server", () => {
   const fail2ban = () => connect(f2b.sandbox.socketPath).fail2ban;
   const events = (ip: string) => history.events({ ip }, { limit: 100 }).map((e) => `${e.jail} ${e.kind} ${e.origin}${e.actor ? ` ${e.actor}` : ""}`);
   const shown = async (ip: string) => {
-    const reply = await historyCommand.run({ ip }, { history, fail2ban: fail2ban(), clock: { now: () => Date.now() }, host: "local", actor: CONSOLE_IDENTITY, commandLine: `history ${ip}` });
+    const reply = await historyCommand.run({ ip }, { history, fail2ban: fail2ban(), clock: { now: () => Date.now() }, host: "local", actor: CONSOLE_IDENTITY });
     return (reply.table?.rows ?? []).map((r) => `${r[2]} ${r[1]}`);
   };
   const fail2banRows = (ip: string) => {
@@ -153,7 +153,7 @@ describe("ban history from a real fail2ban-server", () => {
     const timedBans = createTimedBans(db, { host: history.host });
     const reply = await unbanCommand.run(
       { ips: ["198.51.100.80", "198.51.100.81", "198.51.100.82"], jail: undefined },
-      { fail2ban: fail2ban(), timedBans, history, clock: { now: () => Date.now() }, actor: CONSOLE_IDENTITY, commandLine: "unban 198.51.100.80 198.51.100.81 198.51.100.82" },
+      { fail2ban: fail2ban(), timedBans, history, clock: { now: () => Date.now() }, actor: CONSOLE_IDENTITY },
     );
     expect(reply.title).toBe("Unbanned 3 addresses in every jail");
     await eventually(() => {
