@@ -24,8 +24,9 @@ describe("the end a `ban … for` really gets, on every surface", () => {
     const reply = await bot.run("ban 192.0.2.181 alpha for 10m");
     expect(reply.notes?.[0]).toBe("1 was already banned.");
     expect(timedField(await bot.run("ip 192.0.2.181"))).toBe(`alpha: ends in 1h, ${NOT_KEPT}`);
-    // The whole reply is compared, so a failure shows what came instead of the table.
-    expect(await bot.run("banned alpha 192.0.2.181")).toMatchObject({ table: { rows: [["192.0.2.181", expect.anything(), expect.anything(), `in 1h, ${NOT_KEPT}`]] } });
+    // The whole reply is compared, so a failure shows what came instead of the table (and an incident's cause).
+    const page = await bot.run("banned alpha 192.0.2.181");
+    expect(page, JSON.stringify(bot.errors)).toMatchObject({ table: { rows: [["192.0.2.181", expect.anything(), expect.anything(), `in 1h, ${NOT_KEPT}`]] } });
   });
 
   it("with a process running the jobs, says the timed end", async () => {

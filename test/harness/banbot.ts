@@ -10,7 +10,7 @@ import type { HistoryListener } from "../../src/core/history/listener.js";
 import { CONSOLE_IDENTITY, type Identity } from "../../src/core/identity.js";
 import type { SandboxJail } from "../../src/sandbox/fail2ban-sandbox.js";
 import type { Reply } from "../../src/core/reply.js";
-import { silentLog } from "./client.js";
+import { capturedLog, type LogEntry } from "./client.js";
 import { useFail2ban } from "./fail2ban.js";
 import { migratedStore } from "./store.js";
 import { useTempDir } from "./temp-dir.js";
@@ -71,6 +71,8 @@ export function useBanBot(opts: { yaml?: string; env?: Record<string, string>; j
   let core: Core | undefined;
   let config: Config | undefined;
   let listener: HistoryListener | undefined;
+  // Kept so that a test meeting an incident can say what it was.
+  const logged = capturedLog("error");
   beforeAll(async () => {
     const base = loadConfig({ BANBOT_FAIL2BAN_SOCKET: f2b.sandbox.socketPath, BANBOT_DATA_DIR: tmp.path, ...opts.env }, opts.yaml);
     config = {
@@ -79,7 +81,7 @@ export function useBanBot(opts: { yaml?: string; env?: Record<string, string>; j
       history: { ...base.history, socket: opts.capture ? historySocket : base.history.socket },
     };
     db = migratedStore(join(tmp.path, "banbot.sqlite3"));
-    core = buildCore(config, db, silentLog, clock);
+    core = buildCore(config, db, logged.log, clock);
     if (opts.capture) listener = await core.services.history.listen({ path: historySocket, mode: 0o600 });
   });
   afterAll(async () => {
@@ -108,6 +110,10 @@ export function useBanBot(opts: { yaml?: string; env?: Record<string, string>; j
     get config(): Config {
       if (!config) throw new Error("useBanBot: only inside tests");
       return config;
+    },
+    /** What BanBot logged at level error (an incident's cause), for a failing assertion's message. */
+    get errors(): readonly LogEntry[] {
+      return logged.entries;
     },
     /** fail2ban round trips of this command (`get banip`, `banned`, …) BanBot has made, per its metrics. */
     async roundTrips(command: string): Promise<number> {
