@@ -145,12 +145,6 @@ export class SocketFail2ban implements LanedFail2ban {
     return this.known.caps;
   }
 
-  // The chunk size depends on fail2ban's version: asked before a long list is checked, it is known
-  // by the time the list is (a failure is met again, and reported, where it is awaited).
-  private askVersionEarly(): void {
-    this.capabilities().catch(() => undefined);
-  }
-
   async status(): Promise<ServerStatus> {
     return await this.query(statusSchema, ["status"]);
   }
@@ -222,7 +216,6 @@ export class SocketFail2ban implements LanedFail2ban {
 
   async ban(jail: string, ips: readonly string[], opts: BulkOptions = {}): Promise<number> {
     assertJail(jail);
-    this.askVersionEarly();
     const addrs = assertBanTargets(ips);
     return await this.inChunks(addrs, opts, async (chunk, lane) => {
       const reply = await this.call(["set", jail, "banip", ...chunk], this.bulkTimeoutMs, jail, lane);
@@ -233,7 +226,6 @@ export class SocketFail2ban implements LanedFail2ban {
 
   async unban(jail: string | undefined, ips: readonly string[], opts: BulkOptions = {}): Promise<number> {
     if (jail !== undefined) assertJail(jail);
-    this.askVersionEarly();
     const addrs = assertBanTargets(ips);
     const args = jail === undefined ? ["unban"] : ["set", jail, "unbanip"];
     return await this.inChunks(addrs, opts, async (chunk, lane) =>
@@ -396,6 +388,11 @@ export class SocketFail2ban implements LanedFail2ban {
   }
 
   private async call(args: string[], timeoutMs?: number, jail?: string, lane: Lane = this.lane): Promise<PickleValue> {
+    // Most commands depend on fail2ban's version. Asked with the first command, it is known when they
+    // need it: a bulk ban would otherwise wait for it before its first chunk, after a `ban`'s risk
+    // check had already asked for the ignore list. A failure is met again where it is awaited. Not
+    // with a ping: a liveness probe is one round trip, also when fail2ban hangs.
+    if (!this.known.caps && args[0] !== "version" && args[0] !== "ping") this.capabilities().catch(() => undefined);
     const reply = await this.conn.send(args, timeoutMs, lane);
     try {
       return unwrapReply(reply);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { isUserError } from "../../../src/core/errors.js";
 import { causeBanByLog, sandboxConfigOps, useFail2ban } from "../../harness/fail2ban.js";
-import { useClients } from "../../harness/client.js";
+import { SocketFail2ban } from "../../../src/core/fail2ban/client.js";
+import { Fail2banConnection } from "../../../src/core/fail2ban/connection.js";
+import { silentLog, useClients } from "../../harness/client.js";
 
 // Every client operation against a real fail2ban-server; state is checked by asking fail2ban back,
 // and where it matters through a second, independent connection.
@@ -16,6 +18,21 @@ describe("SocketFail2ban", () => {
     await fail2ban.ping();
     expect(await fail2ban.version()).toMatch(/^\d+\.\d+/);
     expect((await fail2ban.capabilities()).multiIp).toBe(true);
+  });
+
+  it("asks fail2ban's version with its first command, so a ban's first chunk follows the risk check's ignore list at once; never with a ping", async () => {
+    const seen: string[] = [];
+    const conn = new Fail2banConnection({ socketPath: f2b.sandbox.socketPath, timeoutMs: 10_000, log: silentLog, observe: (e) => seen.push(e.command) });
+    try {
+      const fail2ban = new SocketFail2ban(conn, silentLog);
+      await fail2ban.ping();
+      expect(seen).toEqual(["ping"]);
+      await fail2ban.ignoreList("beta");
+      expect(await fail2ban.ban("beta", ["192.0.2.30", "192.0.2.31"])).toBe(2);
+      expect(seen).toEqual(["ping", "version", "get ignoreip", "set banip"]);
+    } finally {
+      await conn.close();
+    }
   });
 
   it("lists the jails", async () => {
