@@ -72,11 +72,6 @@ interface DispatchOptions {
   vouched?: Vouched;
 }
 
-/**
- * Runs a command line for someone: the single path every surface uses, typed commands and clicked
- * buttons alike (a button carries a command line), so the role check, confirmation, audit and error
- * hygiene cannot differ between them.
- */
 // formatCommandLine refuses text it cannot quote; the line as typed then stands in, so that reading
 // the line (also from a timer, where a throw would end the process) never fails.
 function canonicalLine(command: AnyCommand, values: Record<string, unknown>, typed: string): string {
@@ -87,6 +82,11 @@ function canonicalLine(command: AnyCommand, values: Record<string, unknown>, typ
   }
 }
 
+/**
+ * Runs a command line for someone: the single path every surface uses, typed commands and clicked
+ * buttons alike (a button carries a command line), so the role check, confirmation, audit and error
+ * hygiene cannot differ between them.
+ */
 export class Dispatcher {
   private inFlight = 0;
   private idle: (() => void)[] = [];
@@ -230,7 +230,8 @@ export class Dispatcher {
       const risk = parsed.confirmToken === undefined && !vouched ? await command.confirm?.(parsed.values as never, ctx) : undefined;
       if (risk !== undefined) return result(this.askConfirmation(actor, who, risk, started), "confirm");
       const running = command.run(parsed.values as never, ctx);
-      // Once the command waits (on fail2ban): then formatting the audit line costs no time of its own.
+      // A change's audit line is formatted at the first turn of the event loop after the command
+      // began waiting (on fail2ban, for a bulk ban), not before it sent anything.
       if (command.effect !== "read") setImmediate(lineOf);
       const reply = await running;
       // A command can answer a failure without throwing, to keep its details (a blocklist import's

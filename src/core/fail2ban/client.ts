@@ -102,7 +102,7 @@ export interface BulkOptions {
 // waits of 95–118 ms; 5,000 was no faster but made others wait 260 ms, and one command of 20,000
 // 1.0–1.3 s. The protocol has no size limit; 2,000 addresses are ~30 KiB on the wire.
 const DEFAULT_CHUNK = 2000;
-// fail2ban bans 500 addresses in about 30 ms, which is how long the next 2,000 take to note and encode.
+// fail2ban takes about 30 ms for 500 addresses: longer than noting and encoding the next 2,000 takes.
 const FIRST_CHUNK = 500;
 
 export class SocketFail2ban implements LanedFail2ban {
