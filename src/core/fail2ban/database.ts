@@ -90,7 +90,10 @@ export class Fail2banDatabase {
     const times = new Map<string, { timeOfBan: number; banSeconds: number }>();
     if (this.version < 4 || ips.length === 0) return times;
     const rows = this.db
-      .prepare("SELECT ip, timeofban, bantime FROM bips WHERE jail = ? AND ip IN (SELECT value FROM json_each(?))")
+      // fail2ban stores a ban time with a fraction when an address banned again had its end moved
+      // before the first ban reached the database (its ticket's time plus the seconds in between):
+      // whole seconds, as fail2ban's own list (`%d`) shows it.
+      .prepare("SELECT ip, CAST(timeofban AS INTEGER) AS timeofban, CAST(bantime AS INTEGER) AS bantime FROM bips WHERE jail = ? AND ip IN (SELECT value FROM json_each(?))")
       .all(jail, JSON.stringify(ips));
     for (const row of rows) {
       const r = banTimeRowSchema.parse(row);
