@@ -388,10 +388,9 @@ export class SocketFail2ban implements LanedFail2ban {
   }
 
   private async call(args: string[], timeoutMs?: number, jail?: string, lane: Lane = this.lane): Promise<PickleValue> {
-    // Most commands depend on fail2ban's version. Asked with the first command, it is known when they
-    // need it: a bulk ban would otherwise wait for it before its first chunk, after a `ban`'s risk
-    // check had already asked for the ignore list. A failure is met again where it is awaited. Not
-    // with a ping: a liveness probe is one round trip, also when fail2ban hangs.
+    // Asked with the first command, fail2ban's version is known when a command needs it (a bulk ban
+    // waited for it before its first chunk); a failure is met again where it is awaited. Not with a
+    // ping: a liveness probe is one round trip, also when fail2ban hangs.
     if (!this.known.caps && args[0] !== "version" && args[0] !== "ping") this.capabilities().catch(() => undefined);
     const reply = await this.conn.send(args, timeoutMs, lane);
     try {
