@@ -1,7 +1,7 @@
 import { UserError } from "../../src/core/errors.js";
 import { NetworkSet, parseEntry, rangeOf } from "../../src/core/blocklist/address.js";
 import { capabilitiesFor, type Capabilities } from "../../src/core/fail2ban/capabilities.js";
-import type { ActionProperty, BulkOptions, Fail2ban } from "../../src/core/fail2ban/client.js";
+import { DEFAULT_CHUNK, FIRST_CHUNK, type ActionProperty, type BulkOptions, type Fail2ban } from "../../src/core/fail2ban/client.js";
 import type { ConfiguredJail } from "../../src/core/fail2ban/config-dump.js";
 import type { Fail2banConfigOps } from "../../src/core/fail2ban/config-ops.js";
 import type { BanEntry, JailStatus, ServerStatus } from "../../src/core/fail2ban/parse.js";
@@ -54,9 +54,6 @@ interface Jail {
 }
 
 const VERSION = "1.0.2";
-// As SocketFail2ban: addresses per command.
-const DEFAULT_CHUNK = 2000;
-const FIRST_CHUNK = 500;
 
 export class FakeFail2ban implements Fail2ban {
   private readonly jails = new Map<string, Jail>();

@@ -101,9 +101,9 @@ export interface BulkOptions {
 // 1.22 s with others waiting up to 55–83 ms; 2,000 took 1.10 s (the per-command cost gone) with
 // waits of 95–118 ms; 5,000 was no faster but made others wait 260 ms, and one command of 20,000
 // 1.0–1.3 s. The protocol has no size limit; 2,000 addresses are ~30 KiB on the wire.
-const DEFAULT_CHUNK = 2000;
+export const DEFAULT_CHUNK = 2000;
 // fail2ban takes about 30 ms for 500 addresses: longer than noting and encoding the next 2,000 takes.
-const FIRST_CHUNK = 500;
+export const FIRST_CHUNK = 500;
 
 export class SocketFail2ban implements LanedFail2ban {
   // Shared by every lane's view of one connection: the server's version is one fact.
