@@ -20,7 +20,7 @@ import { median, ms, printTable, time } from "./report.js";
 const EVENTS = 1_000_000;
 const NEW_ROWS = 100_000;
 const RUNS = 21;
-const F2B_RUNS = 5;
+const F2B_RUNS = 3;
 const BACKFILL_ROUNDS = 3;
 const NOW = Date.UTC(2026, 10, 22, 12) / 1000;
 const DAY = 86_400;
