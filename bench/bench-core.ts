@@ -10,7 +10,7 @@ import { historyActionFile } from "../src/cli/capture-check.js";
 import { startFail2banSandbox, type Fail2banSandbox } from "../src/sandbox/fail2ban-sandbox.js";
 import { migratedStore } from "../test/harness/store.js";
 import { TEST_JAILS } from "../test/harness/test-jails.js";
-import type { Fail2ban } from "../src/core/fail2ban/client.js";
+import type { Fail2ban } from "../src/core/ports/fail2ban.js";
 import { until } from "./report.js";
 
 export interface BenchCore {

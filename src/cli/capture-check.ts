@@ -2,7 +2,7 @@ import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Config } from "../config.js";
 import { packageRoot } from "../paths.js";
-import type { Fail2ban } from "../core/fail2ban/client.js";
+import type { Fail2ban } from "../core/ports/fail2ban.js";
 import type { Fail2banConfigOps } from "../core/fail2ban/config-ops.js";
 import { isListening } from "../core/history/socket-path.js";
 

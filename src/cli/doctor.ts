@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import type { Config } from "../config.js";
 import { isUserError } from "../core/errors.js";
-import type { Fail2ban } from "../core/fail2ban/client.js";
+import type { Fail2ban } from "../core/ports/fail2ban.js";
 import type { Fail2banConfigOps } from "../core/fail2ban/config-ops.js";
 import { Fail2banDatabase, locateFail2banDb } from "../core/fail2ban/database.js";
 import { describeNoPing } from "../core/fail2ban/socket-errors.js";

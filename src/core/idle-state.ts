@@ -1,5 +1,5 @@
 import { JAIL_RESTARTED, type JailIdle } from "./ports/jail-notes.js";
-import type { Fail2ban } from "./fail2ban/client.js";
+import type { Fail2ban } from "./ports/fail2ban.js";
 import { formatRelative } from "./time-format.js";
 
 export interface IdleState {

@@ -1,5 +1,5 @@
 import type { BanIndex } from "./fail2ban/ban-index.js";
-import type { Fail2ban } from "./fail2ban/client.js";
+import type { Fail2ban } from "./ports/fail2ban.js";
 import type { Fail2banConfigOps } from "./fail2ban/config-ops.js";
 import type { CommandDef, Invocation, OptionSpec } from "./command/model.js";
 import type { AuditLog } from "./ports/audit-log.js";

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { TimedBan, TimedBans } from "./ports/timed-bans.js";
 import { isUserError } from "./errors.js";
-import type { Fail2ban } from "./fail2ban/client.js";
+import type { Fail2ban } from "./ports/fail2ban.js";
 import type { HistoryEvent } from "./history/event.js";
 import type { History } from "./history/history.js";
 

@@ -1,4 +1,4 @@
-import type { Fail2ban } from "../core/fail2ban/client.js";
+import type { Fail2ban } from "../core/ports/fail2ban.js";
 
 /** Calls `notify` for each ban fail2ban makes, polling every `everyMs`; returns the stop function. */
 export function watchBans(fail2ban: Pick<Fail2ban, "banned">, notify: (text: string) => void, everyMs = 2000): () => void {

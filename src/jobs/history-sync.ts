@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { isUserError } from "../core/errors.js";
-import type { Fail2ban } from "../core/fail2ban/client.js";
+import type { Fail2ban } from "../core/ports/fail2ban.js";
 import type { History } from "../core/history/history.js";
 import type { Job } from "./scheduler.js";
 

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { isUserError } from "../core/errors.js";
-import type { Fail2ban } from "../core/fail2ban/client.js";
+import type { Fail2ban } from "../core/ports/fail2ban.js";
 import { describeNoPing } from "../core/fail2ban/socket-errors.js";
 import type { Scheduler } from "../jobs/scheduler.js";
 import type { HealthReport } from "./server.js";

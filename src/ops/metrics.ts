@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import type * as PromClient from "prom-client";
 import type { Registry } from "prom-client";
 import type { CommandEvent } from "../core/dispatch.js";
-import type { Fail2ban } from "../core/fail2ban/client.js";
+import type { Fail2ban } from "../core/ports/fail2ban.js";
 import type { RoundTripEvent } from "../core/fail2ban/connection.js";
 
 export interface Metrics {

@@ -1,6 +1,6 @@
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Fail2ban } from "../../src/core/fail2ban/client.js";
+import type { Fail2ban } from "../../src/core/ports/fail2ban.js";
 import type { Fail2banConnection } from "../../src/core/fail2ban/connection.js";
 import type { BanEntry } from "../../src/core/fail2ban/parse.js";
 import type { Cell, Reply } from "../../src/core/reply.js";

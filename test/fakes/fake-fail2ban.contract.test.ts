@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Fail2ban } from "../../src/core/fail2ban/client.js";
+import type { Fail2ban } from "../../src/core/ports/fail2ban.js";
 import type { ConfiguredJail } from "../../src/core/fail2ban/config-dump.js";
 import { TestClock } from "../harness/banbot.js";
 import { useClients } from "../harness/client.js";

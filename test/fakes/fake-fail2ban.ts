@@ -1,7 +1,8 @@
 import { UserError } from "../../src/core/errors.js";
 import { NetworkSet, parseEntry, rangeOf } from "../../src/core/blocklist/address.js";
 import { capabilitiesFor, type Capabilities } from "../../src/core/fail2ban/capabilities.js";
-import { DEFAULT_CHUNK, FIRST_CHUNK, type ActionProperty, type BulkOptions, type Fail2ban } from "../../src/core/fail2ban/client.js";
+import { DEFAULT_CHUNK, FIRST_CHUNK } from "../../src/core/fail2ban/client.js";
+import type { ActionProperty, BulkOptions, Fail2ban } from "../../src/core/ports/fail2ban.js";
 import type { ConfiguredJail } from "../../src/core/fail2ban/config-dump.js";
 import type { Fail2banConfigOps } from "../../src/core/fail2ban/config-ops.js";
 import type { BanEntry, JailStatus, ServerStatus } from "../../src/core/fail2ban/parse.js";

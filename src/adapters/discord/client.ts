@@ -7,7 +7,7 @@ import type { ChatAdapter } from "../../core/chat.js";
 import { discordLayout } from "./schema.js";
 import type { Dispatcher } from "../../core/dispatch.js";
 import { UserError } from "../../core/errors.js";
-import type { Fail2ban } from "../../core/fail2ban/client.js";
+import type { Fail2ban } from "../../core/ports/fail2ban.js";
 import type { FleetHosts } from "../../core/ports/fleet.js";
 import type { AnyCommand, Clock } from "../../core/services.js";
 import { ActionKeys } from "./action-keys.js";

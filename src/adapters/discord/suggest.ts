@@ -1,5 +1,5 @@
 import { isUserError } from "../../core/errors.js";
-import type { Fail2ban } from "../../core/fail2ban/client.js";
+import type { Fail2ban } from "../../core/ports/fail2ban.js";
 import type { FleetHosts } from "../../core/ports/fleet.js";
 import type { Clock } from "../../core/services.js";
 import { visibleText } from "../../core/text.js";

@@ -1,4 +1,4 @@
-import type { Fail2ban } from "../fail2ban/client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 import { isUserError } from "../errors.js";
 import { describeNoPing } from "../fail2ban/socket-errors.js";
 import { formatDuration, formatTime } from "../time-format.js";

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Fail2ban } from "../fail2ban/client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 import { formatDuration, formatTime } from "../time-format.js";
 import type { AlertState } from "../ports/alert-state.js";
 import type { Alert } from "./alert.js";

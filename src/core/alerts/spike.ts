@@ -1,4 +1,4 @@
-import type { Fail2ban } from "../fail2ban/client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 import type { HistoryEvent } from "../history/event.js";
 import { formatDuration } from "../time-format.js";
 import type { AlertState } from "../ports/alert-state.js";

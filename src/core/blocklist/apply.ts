@@ -1,5 +1,5 @@
 import type { BlocklistMembers, Member } from "../ports/blocklist-members.js";
-import type { Fail2ban } from "../fail2ban/client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 import { NetworkSet, parseEntry, rangeOf, type Network } from "./address.js";
 
 // Carrying a plan out against fail2ban, crash-safe: every ban is on record as `pending` before it

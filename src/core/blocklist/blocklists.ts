@@ -4,7 +4,7 @@ import type { BlocklistMembers, MemberState } from "../ports/blocklist-members.j
 import type { BlocklistRuns, Run } from "../ports/blocklist-runs.js";
 import type { BlocklistSources, Source, SourceSettings } from "../ports/blocklist-sources.js";
 import { UserError } from "../errors.js";
-import type { Fail2ban } from "../fail2ban/client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 import type { Clock } from "../services.js";
 import { liftRows, type ApplyDeps, type BlocklistBanEvent, type ImportProgress } from "./apply.js";
 import { importSource, type ImportOptions, type RunReport } from "./importer.js";

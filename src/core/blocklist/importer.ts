@@ -5,7 +5,7 @@ import type { Member } from "../ports/blocklist-members.js";
 import type { BlocklistRuns, RunCounts, RunTrigger } from "../ports/blocklist-runs.js";
 import type { BlocklistSources, Source } from "../ports/blocklist-sources.js";
 import { isUserError, UserError } from "../errors.js";
-import type { Fail2ban } from "../fail2ban/client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 import { liftRows, sendBans, splitLeaving, type ApplyDeps, type ImportProgress } from "./apply.js";
 import { DownloadError } from "./destination.js";
 import { filterEntries, skippedTotal } from "./filter.js";

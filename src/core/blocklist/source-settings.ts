@@ -1,6 +1,6 @@
 import type { SourceSettings } from "../ports/blocklist-sources.js";
 import { UserError } from "../errors.js";
-import type { Fail2ban } from "../fail2ban/client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 import { isJailName } from "../fail2ban/validate.js";
 import { checkDestination, checkUrl } from "./destination.js";
 import type { Resolver } from "./resolver.js";

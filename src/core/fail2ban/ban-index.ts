@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { isUserError } from "../errors.js";
 import { isStoreBusy } from "../store-busy.js";
 import type { HistoryEvent } from "../history/event.js";
-import type { Fail2ban } from "./client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 import { Fail2banDatabase, locateFail2banDb } from "./database.js";
 import type { BanEntry } from "./parse.js";
 

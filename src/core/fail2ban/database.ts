@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { z } from "zod";
 import { UserError } from "../errors.js";
-import type { Fail2ban } from "./client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 
 // fail2ban's own SQLite database, read-only. fail2ban writes it without WAL and gives up on a ban
 // write after 5 s of lock contention (the ban is then never stored), so every read here is one short

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { HistoryArchive } from "../ports/history-archive.js";
 import type { BackfillState } from "../ports/history-backfill-state.js";
 import type { HistoryQueries } from "../ports/history-queries.js";
-import type { Fail2ban } from "../fail2ban/client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 import { isStoreBusy } from "../store-busy.js";
 import { Fail2banDatabase, locateFail2banDb } from "../fail2ban/database.js";
 import type { JailReport } from "./action-line.js";

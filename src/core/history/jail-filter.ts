@@ -1,6 +1,6 @@
 import type { HistoryQueries } from "../ports/history-queries.js";
 import { UserError } from "../errors.js";
-import type { Fail2ban } from "../fail2ban/client.js";
+import type { Fail2ban } from "../ports/fail2ban.js";
 
 export interface JailFilterDeps {
   fail2ban: Pick<Fail2ban, "status">;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rank, Suggestions } from "../../../src/adapters/discord/suggest.js";
-import type { Fail2ban } from "../../../src/core/fail2ban/client.js";
+import type { Fail2ban } from "../../../src/core/ports/fail2ban.js";
 import { TestClock } from "../../harness/banbot.js";
 
 /** fail2ban as autocomplete sees it, with answers that can be held back to play a slow server. */

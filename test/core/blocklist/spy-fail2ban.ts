@@ -1,5 +1,5 @@
 import type { BlocklistsDeps } from "../../../src/core/blocklist/blocklists.js";
-import type { BulkOptions, Fail2ban } from "../../../src/core/fail2ban/client.js";
+import type { BulkOptions, Fail2ban } from "../../../src/core/ports/fail2ban.js";
 
 type Port = BlocklistsDeps["fail2ban"];
 
