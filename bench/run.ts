@@ -7,6 +7,7 @@ import { benchFail2banClient } from "./fail2ban-client.js";
 import { benchFleet } from "./fleet.js";
 import { benchGeo } from "./geo.js";
 import { benchHistory } from "./history.js";
+import { machineSpeed } from "./machine.js";
 import { benchSlack } from "./slack.js";
 import { benchStartMemory } from "./start-memory.js";
 
@@ -29,6 +30,7 @@ const benches: Record<string, () => Promise<void>> = {
 // Each bench's own time, and the total: `npm run bench` should stay within about ten minutes.
 const only = process.argv.slice(2);
 const took: [string, number][] = [];
+const before = await machineSpeed();
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;
   const started = performance.now();
@@ -38,4 +40,5 @@ for (const [name, bench] of Object.entries(benches)) {
 const seconds = (v: number) => `${(v / 1000).toFixed(0)} s`;
 const total = took.reduce((sum, [, v]) => sum + v, 0);
 const target = only.length === 0 ? ` (target for all: about 10 minutes; ${total <= 660_000 ? "✔ met" : "✖ missed"})` : "";
-console.log(`\nBench times: ${took.map(([name, v]) => `${name} ${seconds(v)}`).join(", ")}; total ${seconds(total)}${target}`);
+console.log(`\nMachine speed before the benches: ${before}; after: ${await machineSpeed()}`);
+console.log(`Bench times: ${took.map(([name, v]) => `${name} ${seconds(v)}`).join(", ")}; total ${seconds(total)}${target}`);

@@ -1,0 +1,31 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { median, ms, time } from "./report.js";
+
+const RUNS = 7;
+
+/**
+ * How quick the machine is right now, printed beside the bench times: the absolute targets (a
+ * sync under 2 s, lookups per second) were set on this machine at its usual speed, and a shared
+ * machine is at times several times slower. `node -e 0` is a process starting (what every one-shot
+ * CLI pays); the loop is one core's plain JavaScript speed.
+ */
+export async function machineSpeed(): Promise<string> {
+  const start = async () => {
+    const took: number[] = [];
+    for (let i = 0; i < RUNS; i++) took.push(await time(() => promisify(execFile)(process.execPath, ["-e", "0"])));
+    return median(took);
+  };
+  const loop = () => {
+    const took: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const started = performance.now();
+      let x = 0;
+      for (let i = 0; i < 20_000_000; i++) x = (x + i * 7) % 1_000_003;
+      if (x < 0) throw new Error("unreachable");
+      took.push(performance.now() - started);
+    }
+    return median(took);
+  };
+  return `node -e 0 ${ms(await start())}, a fixed JavaScript loop ${ms(loop())}`;
+}
