@@ -20,7 +20,7 @@ const STATUS_RUNS = 21;
 const BANNED_BANS = 100_000;
 const BANNED_RUNS = 5;
 const BULK_IPS = 20_000;
-const BULK_RUNS = 5;
+const BULK_RUNS = 7;
 
 interface Run {
   ms: number;

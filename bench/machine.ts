@@ -8,12 +8,13 @@ const RUNS = 7;
  * How quick the machine is right now, printed beside the bench times: the absolute targets (a
  * sync under 2 s, lookups per second) were set on this machine at its usual speed, and a shared
  * machine is at times several times slower. `node -e 0` is a process starting (what every one-shot
- * CLI pays); the loop is one core's plain JavaScript speed.
+ * CLI pays), in the CLI bench's bare environment (NODE_OPTIONS from tsx, or NODE_EXTRA_CA_CERTS,
+ * would add their own work); the loop is one core's plain JavaScript speed.
  */
 export async function machineSpeed(): Promise<string> {
   const start = async () => {
     const took: number[] = [];
-    for (let i = 0; i < RUNS; i++) took.push(await time(() => promisify(execFile)(process.execPath, ["-e", "0"])));
+    for (let i = 0; i < RUNS; i++) took.push(await time(() => promisify(execFile)(process.execPath, ["-e", "0"], { env: { PATH: process.env.PATH } })));
     return median(took);
   };
   const loop = () => {
