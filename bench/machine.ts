@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { median, ms, time } from "./report.js";
 
@@ -31,4 +32,29 @@ export async function machineSpeed(): Promise<string> {
     return median(took);
   };
   return `node -e 0 ${ms(await start())}, a fixed JavaScript workload ${ms(workload())} (200,000 addresses into a Map, sorted)`;
+}
+
+/** The machine's CPU counters (Linux `/proc/stat`, in clock ticks), or undefined elsewhere. */
+export function cpuCounters(): { steal: number; wanted: number } | undefined {
+  let line: string | undefined;
+  try {
+    line = readFileSync("/proc/stat", "utf8").split("\n").find((l) => l.startsWith("cpu "));
+  } catch {
+    return undefined;
+  }
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+  const fields = line?.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (fields?.length !== 8 || fields.some((n) => !Number.isFinite(n))) return undefined;
+  const [user, nice, system, , , irq, softirq, steal] = fields as [number, number, number, number, number, number, number, number];
+  return { steal, wanted: user + nice + system + irq + softirq + steal };
+}
+
+/**
+ * Of the CPU time this VM wanted over a run, the share its host gave to others ("steal"): the slow
+ * machine is a shared host's contention, which no load average inside the VM shows.
+ */
+export function stealShare(from: ReturnType<typeof cpuCounters>, to: ReturnType<typeof cpuCounters>): string {
+  if (!from || !to || to.wanted <= from.wanted) return "";
+  const share = (to.steal - from.steal) / (to.wanted - from.wanted);
+  return `; of the CPU time this machine wanted during the run, its host kept ${(share * 100).toFixed(0)}% for others (steal)`;
 }

@@ -7,7 +7,7 @@ import { benchFail2banClient } from "./fail2ban-client.js";
 import { benchFleet } from "./fleet.js";
 import { benchGeo } from "./geo.js";
 import { benchHistory } from "./history.js";
-import { machineSpeed } from "./machine.js";
+import { cpuCounters, machineSpeed, stealShare } from "./machine.js";
 import { benchSlack } from "./slack.js";
 import { benchStartMemory } from "./start-memory.js";
 
@@ -31,6 +31,7 @@ const benches: Record<string, () => Promise<void>> = {
 const only = process.argv.slice(2);
 const took: [string, number][] = [];
 const before = await machineSpeed();
+const counters = cpuCounters();
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;
   const started = performance.now();
@@ -40,5 +41,5 @@ for (const [name, bench] of Object.entries(benches)) {
 const seconds = (v: number) => `${(v / 1000).toFixed(0)} s`;
 const total = took.reduce((sum, [, v]) => sum + v, 0);
 const target = only.length === 0 ? ` (target for all: about 10 minutes; ${total <= 660_000 ? "✔ met" : "✖ missed"})` : "";
-console.log(`\nMachine speed before the benches: ${before}; after: ${await machineSpeed()}`);
+console.log(`\nMachine speed before the benches: ${before}; after: ${await machineSpeed()}${stealShare(counters, cpuCounters())}`);
 console.log(`Bench times: ${took.map(([name, v]) => `${name} ${seconds(v)}`).join(", ")}; total ${seconds(total)}${target}`);
