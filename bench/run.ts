@@ -29,6 +29,11 @@ const benches: Record<string, () => Promise<void>> = {
 
 // Each bench's own time, and the total: `npm run bench` should stay within about ten minutes.
 const only = process.argv.slice(2);
+const unknown = only.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  console.error(`No bench named ${unknown.join(", ")}; the benches: ${Object.keys(benches).join(", ")}`);
+  process.exit(2);
+}
 const took: [string, number][] = [];
 const before = await machineSpeed();
 const counters = cpuCounters();
