@@ -80,8 +80,10 @@ export async function main(argv: readonly string[], env: Env, io: Io): Promise<n
     io.err(err.message);
     return 2;
   }
-  // Logs go to stderr: stdout belongs to the command's own output.
-  const log = createLogger({ level: config.log.level, destination: pino.destination(2) });
+  // Logs go to stderr: stdout belongs to the command's own output. At a prompt, routine info lines
+  // would land between a command and its reply, so the interactive modes log only what needs a look.
+  const level = config.log.level ?? (command === "console" || command === "demo" ? "warn" : "info");
+  const log = createLogger({ level, destination: pino.destination(2) });
   // Working it out loads a second, default config: only when it is going to be logged.
   if (log.isLevelEnabled("debug")) log.debug({ config: describeNonDefaults(config) }, "effective configuration");
 

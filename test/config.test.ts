@@ -44,7 +44,7 @@ describe("loadConfig", () => {
       configFile: undefined,
       dataDir: "./data",
       fail2ban: { socket: "/var/run/fail2ban/fail2ban.sock", timeoutMs: 10_000, clientPath: "fail2ban-client" },
-      log: { level: "info" },
+      log: { level: undefined }, // main picks it by mode: info, or warn at a prompt
       http: { port: undefined },
       platforms: { slack: undefined, discord: undefined },
       access: { grants: [] },

@@ -33,7 +33,7 @@ const BASE = {
     .default("/var/run/fail2ban/fail2ban.sock")
     .describe("fail2ban-server's Unix socket"),
   BANBOT_DATA_DIR: z.string().default("./data").describe("directory for BanBot's SQLite store"),
-  BANBOT_LOG_LEVEL: z.enum(LOG_LEVELS).default("info").describe("log level"),
+  BANBOT_LOG_LEVEL: z.enum(LOG_LEVELS).optional().describe("log level; default info, and warn for the interactive console and demo"),
   BANBOT_HTTP_PORT: port.optional().describe("port for the health and metrics endpoints; off when unset"),
   BANBOT_HTTP_HOST: z
     .string()

@@ -16,14 +16,18 @@ function startDemo(env: Record<string, string | undefined> = {}) {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";
+  let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", () => undefined);
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
   return {
     child,
     exited,
     get stdout() {
       return stdout;
+    },
+    get stderr() {
+      return stderr;
     },
     send: (line: string) => child.stdin.write(`${line}\n`),
     /** Waits for `pattern` in what was printed after `from` (an offset in stdout); returns the match and where it ends. */
@@ -67,6 +71,8 @@ describe("banbot demo", () => {
     const dir = /its socket: (\/\S+)\/run\/f2b\.sock/.exec(stdout)?.[1];
     expect(dir).toBeDefined();
     expect(existsSync(dir!)).toBe(false);
+    // The prompt shares the terminal with the log: routine info lines stay out of it.
+    expect(demo.stderr).not.toContain('"level":30');
   });
 
   // Issue 14 item 10: public attackers in several countries, jobs that lift timed bans and raise a
@@ -76,7 +82,7 @@ describe("banbot demo", () => {
     const config = join(configDir.path, "banbot.yaml");
     writeFileSync(config, "commands:\n  confirm_timeout: 90s\n");
     // The socket and data dir stay the sandbox's whatever the environment says.
-    const demo = startDemo({ BANBOT_CONFIG: config, BANBOT_FAIL2BAN_SOCKET: "/nonexistent/f2b.sock", BANBOT_DATA_DIR: "/nonexistent/data" });
+    const demo = startDemo({ BANBOT_CONFIG: config, BANBOT_FAIL2BAN_SOCKET: "/nonexistent/f2b.sock", BANBOT_DATA_DIR: "/nonexistent/data", BANBOT_LOG_LEVEL: "info" });
     try {
       let { end: at } = await demo.waitFor(/f2b> /);
       expect(demo.stdout).toMatch(/The attacks hitting them are synthetic: random public addresses/);
@@ -119,6 +125,8 @@ describe("banbot demo", () => {
       demo.send("exit");
       expect(await demo.exited).toBe(0);
       expect(demo.stdout).toContain("Sandbox stopped and removed.");
+      // A level set in the environment holds in the demo too.
+      expect(demo.stderr).toContain('"msg":"listening for ban history from fail2ban"');
     } finally {
       demo.child.kill();
     }
