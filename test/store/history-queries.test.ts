@@ -147,5 +147,9 @@ describe("createHistoryQueries", () => {
     );
     const byIp = plan("SELECT * FROM history_events INDEXED BY history_events_key WHERE host = 'web1' AND ip = 'x' ORDER BY at DESC, id DESC LIMIT 15");
     expect(byIp).toMatch(/USING INDEX history_events_key \(host=\? AND ip=\?\)/);
+    // The bans without a country, from the index that holds only them.
+    expect(plan("SELECT ip, count(*), max(at) FROM history_events INDEXED BY history_events_unplaced WHERE kind = 'ban' AND host = 'web1' AND at >= 0 AND jail = 'sshd' AND country IS NULL GROUP BY ip")).toMatch(
+      /USING COVERING INDEX history_events_unplaced \(host=\? AND at>\?\)/,
+    );
   });
 });
