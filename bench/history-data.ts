@@ -68,7 +68,7 @@ export function fillArchive(db: Database, host: string, events: readonly BenchEv
     }
   });
   for (let i = 0; i < events.length; i += 50_000) chunk(events.slice(i, i + 50_000));
-  // The rollups archive.add keeps up to date batch by batch, as migrations 0008, 0012 and 0099 build them.
+  // The rollups archive.add keeps up to date batch by batch, as migrations 0008, 0012 and 0014 build them.
   db.exec(`INSERT INTO history_daily (host, day, jail, country, bans, last_at)
       SELECT host, at - at % 86400, jail, coalesce(country, ''), count(*), max(at) FROM history_events WHERE kind = 'ban' GROUP BY 1, 2, 3, 4;
     INSERT INTO history_daily_jail (host, day, jail, bans, last_at)
