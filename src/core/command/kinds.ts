@@ -77,6 +77,7 @@ export function readValue(spec: OptionSpec, token: string, label: string): ReadR
       return isJailName(token) ? { ok: true, value: token } : fail(`“${shown(token)}” is not a valid jail name.`);
     case "duration": {
       const ms = parseDuration(token);
+      if (ms === 0) return fail(`\`${label}\` needs a duration longer than ${shown(token)}.`);
       return ms !== undefined && ms > 0 ? { ok: true, value: ms } : expected();
     }
     case "int": {

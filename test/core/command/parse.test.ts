@@ -77,7 +77,7 @@ describe("parseCommandLine", () => {
     ["ignore sshd add 10.0.0.0/33", "“10.0.0.0/33” is not an IP address or CIDR network."],
     ["ban 192.0.2.1 ss!hd", "“ss!hd” is not a valid jail name."],
     ["ban 192.0.2.1 sshd for", "`for` expects a duration like 30m, 2h, 7d."],
-    ["ban 192.0.2.1 sshd for 0m", "`for` expects a duration like 30m, 2h, 7d."],
+    ["ban 192.0.2.1 sshd for 0m", "`for` needs a duration longer than 0m."],
     ["ban 192.0.2.1 sshd for soon", "`for` expects a duration like 30m, 2h, 7d."],
     ["ban 192.0.2.1 sshd for 2h for 3h", "`for` is given twice."],
     ["ban 192.0.2.1 sshd --jail=ftp", "`--jail` is given twice."],
