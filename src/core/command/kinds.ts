@@ -99,6 +99,8 @@ export function readValue(spec: OptionSpec, token: string, label: string): ReadR
  * so the parser reports the mistake there instead of handing the token to a later option.
  */
 export function claims(spec: OptionSpec, token: string): boolean {
+  // `0d` is a duration, only too short: not a jail named 0d.
+  if (spec.kind === "duration") return parseDuration(token) === 0;
   if (spec.kind !== "ip" && spec.kind !== "ip-or-cidr") return false;
   // Jail names never hold a colon, and no one names a jail in digits and dots.
   return token.includes(":") || (/^[\d.]+(\/\d*)?$/.test(token) && token.includes("."));

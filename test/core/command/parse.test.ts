@@ -78,6 +78,8 @@ describe("parseCommandLine", () => {
     ["ban 192.0.2.1 ss!hd", "“ss!hd” is not a valid jail name."],
     ["ban 192.0.2.1 sshd for", "`for` expects a duration like 30m, 2h, 7d."],
     ["ban 192.0.2.1 sshd for 0m", "`for` needs a duration longer than 0m."],
+    // A zero duration is one too short, not a jail named 0d.
+    ["top ips 0d", "`since` needs a duration longer than 0d."],
     ["ban 192.0.2.1 sshd for soon", "`for` expects a duration like 30m, 2h, 7d."],
     ["ban 192.0.2.1 sshd for 2h for 3h", "`for` is given twice."],
     ["ban 192.0.2.1 sshd --jail=ftp", "`--jail` is given twice."],
