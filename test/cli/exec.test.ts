@@ -124,10 +124,10 @@ describe("banbot exec", () => {
     expect(lifted).toMatchObject({ code: 0, stdout: expect.stringContaining("✔ Unbanned 300 addresses in every jail") });
     expect((await fail2ban.jailsBanning(ips)).flat()).toEqual([]);
 
-    // A word that is no address is refused like a typed one, and nothing is banned.
-    const bad = await banbotWith({ input: "198.18.50.1\n198.18.50.2 7\n" }, "exec", "--", "ban", "-", "alpha");
+    // A word that is no address is refused like a typed one, named, and nothing is banned.
+    const bad = await banbotWith({ input: "198.18.50.1\nnot-an-address\n198.18.50.2\n" }, "exec", "--", "ban", "-", "alpha");
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/^✖ /);
+    expect(bad.stdout).toMatch(/^✖ [^\n]*\n {2}“not-an-address” is not an IP address/);
     expect(await fail2ban.jailsBanning(["198.18.50.1"])).toEqual([[]]);
     const empty = await banbotWith({ input: "# nothing\n" }, "exec", "--", "ban", "-", "alpha");
     expect(empty).toMatchObject({ code: 1, stderr: expect.stringContaining("held nothing but blanks and comments") });

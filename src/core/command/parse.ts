@@ -133,6 +133,7 @@ function readArguments(command: CommandDef, tokens: readonly Token[]): Record<st
       .join(" ");
 
   let joined: ReturnType<typeof readValue> | undefined;
+  let cut: ListEnd | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const special = token.quoted ? undefined : specialOf(command, token.text);
@@ -155,7 +156,10 @@ function readArguments(command: CommandDef, tokens: readonly Token[]): Record<st
       // Read once: each of 20,000 addresses would otherwise be parsed twice.
       store(appendTo, token.text, joined);
     } else {
-      const spec = choosePositional(command, positionals, values, token.text);
+      const spec = choosePositional(command, positionals, values, token.text, cut);
+      // A word that ends a list (`ban 192.0.2.1 typo 192.0.2.2 sshd`) is taken for the next option;
+      // kept, so that what is left over after it can be explained by it.
+      if (appendTo) cut = { list: appendTo, word: token.text, as: spec };
       store(spec, isRest(spec) ? remainder(i) : token.text);
       if (isRest(spec)) break;
       appendTo = spec.multiple ? spec : undefined;
@@ -180,11 +184,19 @@ function specialOf(command: CommandDef, text: string): { spec: OptionSpec; value
   return spec && { spec };
 }
 
+/** The word that ended a list option's values, and the option it was taken for. */
+interface ListEnd {
+  list: OptionSpec;
+  word: string;
+  as: OptionSpec;
+}
+
 function choosePositional(
   command: CommandDef,
   positionals: readonly OptionSpec[],
   values: Record<string, unknown>,
   text: string,
+  cut?: ListEnd,
 ): OptionSpec {
   let passed: { spec: OptionSpec; message: string } | undefined;
   for (const spec of positionals) {
@@ -199,6 +211,13 @@ function choosePositional(
     }
     if (spec.required || claims(spec, text)) throw new UserError("invalid_argument", read.message);
     passed ??= { spec, message: read.message };
+  }
+  // Left over, yet one more of a list a word before ended: that word is the mistake.
+  if (cut && readValue(cut.list, text, cut.list.name).ok) {
+    throw new UserError(
+      "invalid_argument",
+      `“${shown(cut.word)}” is not ${expectation(cut.list)}, so \`${typed(command)}\` took it for the ${labelOf(cut.as, command)} and has “${shown(text)}” left over: ${usageOf(command)}`,
+    );
   }
   // Named, so a line with several words says which one is left over (`banned sshd foo bar`).
   const why = passed ? ` (${passed.message.replace(/\.$/, "")})` : "";

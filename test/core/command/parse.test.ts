@@ -82,6 +82,8 @@ describe("parseCommandLine", () => {
     ["top ips 0d", "`since` needs a duration longer than 0d."],
     ["ban 192.0.2.1 sshd for soon", "`for` expects a duration like 30m, 2h, 7d."],
     ["ban 192.0.2.1 sshd for 2h for 3h", "`for` is given twice."],
+    // A word in a list of addresses that is none: it, not the address after it, is the mistake.
+    ["ban 192.0.2.1 typo 192.0.2.2 sshd", "“typo” is not an IP address, so `ban` took it for the jail and has “192.0.2.2” left over: ban <ip>… <jail> [for <duration>]"],
     ["ban 192.0.2.1 sshd --jail=ftp", "`--jail` is given twice."],
     ["ban --ips= sshd", "`ips` expects an IP address."],
     ["top ips 7d sshd 3", "`top` does not take “3”: top ips|countries|jails|asns [since] [jail]"],
