@@ -33,7 +33,17 @@ describe("operator commands", () => {
     await bot.run("ban 203.0.113.7 beta");
     expect((await bot.run("unban 203.0.113.7")).title).toBe("Unbanned 203.0.113.7 in every jail");
     expect(await fail2ban().jailsBanning(["203.0.113.7"])).toEqual([[]]);
-    expect((await bot.run("unban 203.0.113.7 all")).title).toBe("203.0.113.7 was not banned in every jail");
+    expect((await bot.run("unban 203.0.113.7 all")).title).toBe("203.0.113.7 was not banned in any jail");
+  });
+
+  it("says which of several addresses were not banned, and counts an address typed twice once", async () => {
+    await bot.run("ban 203.0.113.11 203.0.113.12 beta");
+    expect(await bot.run("unban 203.0.113.11 203.0.113.13 beta")).toMatchObject({ title: "Unbanned 1 of 2 addresses in beta", text: "1 address was not banned in beta." });
+    expect(await bot.run("unban 203.0.113.12 203.0.113.12 203.0.113.14")).toMatchObject({
+      title: "Unbanned 1 of 2 addresses in every jail",
+      text: "Not banned in any jail: 203.0.113.14.",
+    });
+    expect((await bot.run("unban 203.0.113.11 203.0.113.12")).title).toBe("None of the 2 addresses were banned in any jail");
   });
 
   it("forgets a timed ban when it is lifted by hand", async () => {
@@ -99,7 +109,8 @@ describe("operator commands against a real fail2ban", () => {
     const unbanipBefore = await bot.roundTrips("set unbanip");
 
     const reply = await bot.run(`unban ${targets.join(" ")} 203.0.113.250`);
-    expect(reply).toMatchObject({ tone: "ok", title: "Unbanned 401 addresses in every jail", text: "500 bans lifted." });
+    // 203.0.113.250 was banned nowhere: the reply says so rather than counting it as unbanned.
+    expect(reply).toMatchObject({ tone: "ok", title: "Unbanned 400 of 401 addresses in every jail", text: "500 bans lifted. Not banned in any jail: 203.0.113.250." });
     expect((await fail2ban().jailsBanning(targets)).flat()).toEqual([]);
     const left = new Set(await fail2ban().bannedIps("alpha"));
     expect(filler.filter((ip) => !left.has(ip))).toEqual([]);
