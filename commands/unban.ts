@@ -14,10 +14,8 @@ export const unban = defineCommand({
   ],
   role: "operator",
   effect: "change",
-  async run({ ips: given, jail }, { fail2ban, timedBans, history, clock, actor }: Ctx<"fail2ban" | "timedBans" | "history" | "clock">) {
+  async run({ ips, jail }, { fail2ban, timedBans, history, clock, actor }: Ctx<"fail2ban" | "timedBans" | "history" | "clock">) {
     const everywhere = jail === undefined || jail === "all";
-    // An address typed twice is one address: counted once in what the reply says.
-    const ips = [...new Set(given)];
     const note = (j: string, lifting: readonly string[]) =>
       history.noteOrigin({ jail: j, ips: lifting, origin: "manual", actor: `${actor.platform}:${actor.userId}`, at: clock.now(), kind: "unban" });
     // Per address where fail2ban names them (everywhere), else fail2ban's count for the jail.

@@ -230,6 +230,12 @@ function finish(command: CommandDef, values: Record<string, unknown>): Record<st
   if (missing) {
     throw new UserError("invalid_argument", `\`${typed(command)}\` needs ${needed(missing)}: ${usageOf(command)}`);
   }
+  // A value given twice (an address pasted twice into a list) is one value: replies count what was asked.
+  for (const spec of command.options) {
+    const list = spec.multiple ? (values[spec.name] as unknown[] | undefined) : undefined;
+    const distinct = list && new Set(list);
+    if (distinct && distinct.size < list.length) values[spec.name] = [...distinct];
+  }
   return values;
 }
 

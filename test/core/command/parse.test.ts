@@ -19,6 +19,8 @@ describe("parseCommandLine", () => {
   it.each([
     ["ban 192.0.2.1 2001:db8::1 sshd for 2h", ban, { ips: ["192.0.2.1", "2001:db8::1"], jail: "sshd", duration: 2 * H }],
     ["BAN 192.0.2.1 sshd FOR 1h30m", ban, { ips: ["192.0.2.1"], jail: "sshd", duration: 1.5 * H }],
+    // Given twice, in two spellings: one address.
+    ["ban 192.0.2.1 2001:db8::1 192.0.2.1 2001:DB8:0::1 sshd", ban, { ips: ["192.0.2.1", "2001:db8::1"], jail: "sshd" }],
     ["ban for 2h 192.0.2.1 sshd", ban, { ips: ["192.0.2.1"], jail: "sshd", duration: 2 * H }],
     ["ban 2001:DB8:0:0::1 sshd", ban, { ips: ["2001:db8::1"], jail: "sshd" }],
     ["ban --ips=192.0.2.1,192.0.2.2 sshd", ban, { ips: ["192.0.2.1", "192.0.2.2"], jail: "sshd" }],
