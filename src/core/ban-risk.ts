@@ -1,8 +1,7 @@
-import { isIP } from "node:net";
 import { parseEntry, rangeOf, type Network, type Range } from "./blocklist/address.js";
 import { networks, WIDEST_PREFIX } from "./blocklist/filter.js";
 import { classifyAddress, specialRanges } from "./ip-ranges.js";
-import { ipv4Number } from "./ip.js";
+import { ipv4Value } from "./ip.js";
 
 // A manual ban goes straight to the firewall: fail2ban's `banip` consults neither the ignore list
 // nor its own addresses (verified on 1.0.2). These are the easy ways to lock yourself out, so the
@@ -31,10 +30,8 @@ export function banRisk(targets: readonly string[], inputs: BanRiskInputs): stri
   const ipv4Ranges = [...own, ...ignored, ...special].flatMap(({ range }) => (range.version === 4 ? [range] : []));
   const lines: string[] = [];
   for (const target of targets) {
-    if (isIP(target) === 4) {
-      const n = ipv4Number(target);
-      if (!ipv4Ranges.some((r) => r.start <= n && n <= r.end)) continue;
-    }
+    const n = ipv4Value(target);
+    if (n >= 0 && !ipv4Ranges.some((r) => r.start <= n && n <= r.end)) continue;
     const net = parseEntry(target);
     if (!net) continue;
     const why = riskOf(net, rangeOf(net), sets);

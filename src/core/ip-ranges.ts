@@ -1,5 +1,4 @@
-import { isIP } from "node:net";
-import { ipv4Number, normalizeIp } from "./ip.js";
+import { parseIp, type ParsedIp } from "./ip.js";
 
 // Special-purpose ranges from IANA's registries (RFC 6890 and updates):
 // https://www.iana.org/assignments/iana-ipv4-special-registry
@@ -78,21 +77,23 @@ const V6: readonly Entry[] = [
   ["8000::/1", "reserved", NOT_GLOBAL],
 ];
 
-interface Compiled extends SpecialRange {
-  words: readonly number[];
+/** A range with its first address as a number (IPv4) or as eight 16-bit words (IPv6). */
+interface Compiled<Base> extends SpecialRange {
+  base: Base;
   prefix: number;
 }
+type V4Range = Compiled<number>;
+type V6Range = Compiled<readonly number[]>;
 
-// Compiled on first use, not on import: normalising the IPv6 ranges compiles node's IPv6 pattern,
-// a cost every one-shot command paid whether it looked at an address or not.
-let compiled: { V4_RANGES: Compiled[]; V6_RANGES: Compiled[]; NAT64: Compiled; SIX_TO_FOUR: Compiled } | undefined;
+// Compiled on first use, not on import: a one-shot command that never looks at an address skips it.
+let compiled: { V4_RANGES: V4Range[]; V6_RANGES: V6Range[]; NAT64: V6Range; SIX_TO_FOUR: V6Range } | undefined;
 function ranges() {
   return (compiled ??= {
-    V4_RANGES: V4.map(compile),
-    V6_RANGES: V6.map(compile),
+    V4_RANGES: V4.map((entry) => compile(entry, (p) => (p.version === 4 ? p.value : undefined))),
+    V6_RANGES: V6.map(compile6),
     // These carry an IPv4 address (NAT64 in the low 32 bits, 6to4 in bits 16–48) and reach that host.
-    NAT64: compile(["64:ff9b::/96", "reserved", "NAT64"]),
-    SIX_TO_FOUR: compile(["2002::/16", "reserved", "6to4"]),
+    NAT64: compile6(["64:ff9b::/96", "reserved", "NAT64"]),
+    SIX_TO_FOUR: compile6(["2002::/16", "reserved", "6to4"]),
   });
 }
 
@@ -102,22 +103,17 @@ function ranges() {
  * A NAT64 or 6to4 address is as special as the IPv4 address it embeds.
  */
 export function classifyAddress(input: string): AddressClass | undefined {
-  const { V4_RANGES, V6_RANGES } = ranges();
-  // Most addresses are dotted quads already in canonical form (isIP refuses leading zeros).
-  if (isIP(input) === 4) return match(input, 4, v4Words(input), V4_RANGES);
-  // Zone IDs (fe80::1%eth0) pass isIP but not the URL parser behind normalizeIp; fail2ban never prints them.
-  if (input.includes("%")) return undefined;
-  const address = normalizeIp(input);
-  if (address === undefined) return undefined;
-  if (isIP(address) === 4) return match(address, 4, v4Words(address), V4_RANGES);
-  const words = v6Words(address);
-  const embedded = embeddedIpv4(words);
-  if (embedded !== undefined) {
-    const inner = match(embedded, 4, v4Words(embedded), V4_RANGES);
-    if (inner.kind === "public") return { kind: "public", address, version: 6 };
-    return { ...inner, address, version: 6, label: `${inner.label} (in an IPv6 address)` };
-  }
-  return match(address, 6, words, V6_RANGES);
+  const parsed = parseIp(input);
+  if (parsed === undefined) return undefined;
+  const { V4_RANGES, V6_RANGES, NAT64, SIX_TO_FOUR } = ranges();
+  const { address } = parsed;
+  if (parsed.version === 4) return match(address, 4, v4Range(parsed.value, V4_RANGES));
+  const { words } = parsed;
+  const embedded = inside6(words, NAT64) ? words[6]! * 65536 + words[7]! : inside6(words, SIX_TO_FOUR) ? words[1]! * 65536 + words[2]! : -1;
+  if (embedded < 0) return match(address, 6, V6_RANGES.find((r) => inside6(words, r)));
+  const inner = v4Range(embedded, V4_RANGES);
+  if (inner === undefined) return { kind: "public", address, version: 6 };
+  return { kind: "special", address, version: 6, range: inner.range, category: inner.category, label: `${inner.label} (in an IPv6 address)` };
 }
 
 /** Every special range, most specific first (e.g. to refuse networks that overlap one). */
@@ -126,51 +122,36 @@ export function specialRanges(): SpecialRange[] {
   return [...V4_RANGES, ...V6_RANGES].map(({ range, category, label }) => ({ range, category, label }));
 }
 
-function match(address: string, version: 4 | 6, words: readonly number[], ranges: readonly Compiled[]): AddressClass {
-  for (const r of ranges) {
-    if (inside(words, r)) return { kind: "special", address, version, range: r.range, category: r.category, label: r.label };
-  }
-  return { kind: "public", address, version };
+function match(address: string, version: 4 | 6, r: SpecialRange | undefined): AddressClass {
+  if (r === undefined) return { kind: "public", address, version };
+  return { kind: "special", address, version, range: r.range, category: r.category, label: r.label };
 }
 
-function inside(words: readonly number[], { words: base, prefix }: Compiled): boolean {
+function v4Range(value: number, ranges: readonly V4Range[]): V4Range | undefined {
+  for (const r of ranges) {
+    // Shifting by 32 is shifting by 0 in JavaScript: a /0 would need its own case, and there is none.
+    if (value >>> (32 - r.prefix) === r.base >>> (32 - r.prefix)) return r;
+  }
+  return undefined;
+}
+
+function inside6(words: readonly number[], { base, prefix }: V6Range): boolean {
   let bits = prefix;
   for (let i = 0; bits > 0; i++, bits -= 16) {
     const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
-    if (((words[i] ?? 0) & mask) !== ((base[i] ?? 0) & mask)) return false;
+    if ((words[i]! & mask) !== (base[i]! & mask)) return false;
   }
   return true;
 }
 
-/** A valid dotted quad as two 16-bit words, so both families share one prefix test. */
-function v4Words(address: string): number[] {
-  const value = ipv4Number(address);
-  return [Math.floor(value / 65536), value % 65536];
-}
-
-function embeddedIpv4(words: readonly number[]): string | undefined {
-  const { NAT64, SIX_TO_FOUR } = ranges();
-  if (inside(words, NAT64)) return v4Text(words[6] ?? 0, words[7] ?? 0);
-  if (inside(words, SIX_TO_FOUR)) return v4Text(words[1] ?? 0, words[2] ?? 0);
-  return undefined;
-}
-
-function v4Text(hi: number, lo: number): string {
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-}
-
-/** A normalised IPv6 address (hex groups, at most one `::`) as eight 16-bit words. */
-function v6Words(address: string): number[] {
-  const [head = "", tail] = address.split("::");
-  const parse = (part: string) => (part === "" ? [] : part.split(":").map((group) => parseInt(group, 16)));
-  const left = parse(head);
-  if (tail === undefined) return left;
-  const right = parse(tail);
-  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
-}
-
-function compile([range, category, label]: Entry): Compiled {
+function compile<Base>([range, category, label]: Entry, baseOf: (parsed: ParsedIp) => Base | undefined): Compiled<Base> {
   const [address = "", prefix = ""] = range.split("/");
-  const words = address.includes(":") ? v6Words(normalizeIp(address) ?? address) : v4Words(address);
-  return { range, category, label, words, prefix: Number(prefix) };
+  const parsed = parseIp(address);
+  const base = parsed && baseOf(parsed);
+  if (base === undefined) throw new Error(`bad range in the table: ${range}`);
+  return { range, category, label, base, prefix: Number(prefix) };
+}
+
+function compile6(entry: Entry): V6Range {
+  return compile(entry, (p) => (p.version === 6 ? p.words : undefined));
 }

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { compressIp, ipv4Number, normalizeIp, unmapped } from "../ip.js";
+import { compressIp, ipv4Value, normalizeIp, unmapped } from "../ip.js";
 
 // Blocklist entries are compared with what fail2ban reports back, so they are kept in the form
 // fail2ban itself stores (checked against fail2ban 1.0.2): host bits of a network cleared
@@ -68,7 +68,7 @@ export type Range = { version: 4; start: number; end: number } | { version: 6; s
 
 export function rangeOf(n: Network): Range {
   if (n.version === 4) {
-    const start = ipv4Number(n.address);
+    const start = ipv4Value(n.address);
     return { version: 4, start, end: start + 2 ** (32 - n.prefix) - 1 };
   }
   const start = toBigInt(n.address, 6);
