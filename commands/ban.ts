@@ -57,11 +57,22 @@ export const ban = defineCommand({
       }
     }
     const already = ips.length - added;
+    if (already > 0 && ips.length === 1 && duration === undefined) {
+      // Not "Banned X": nothing new happened but what fail2ban does to a ban it has (checked in its
+      // BanManager.addBanTicket): the end moves to its ban time from now, if that is later.
+      const { bantime } = await fail2ban.jailLimits(jail);
+      title = `${ips[0]} was already banned in ${jail}`;
+      notes.push(
+        bantime < 0
+          ? `${jail} bans forever: it stays banned.`
+          : `Banning it again moved its end to ${formatTime(now + bantime * 1000)} (${jail}'s ban time from now), unless it already ended later.`,
+      );
+    } else if (already > 0) notes.unshift(ips.length === 1 ? "It was already banned." : `${already} ${already === 1 ? "was" : "were"} already banned.`);
     return {
       title,
       tone: "ok",
       fields,
-      notes: [...(already > 0 ? [`${already} ${already === 1 ? "was" : "were"} already banned.`] : []), ...notes],
+      notes,
       actions: ips.length === 1 ? [{ label: "Unban", command: `unban ${ips[0]} ${jail}` }] : [{ label: "Unban all of them", command: `unban ${ips.join(" ")} ${jail}` }],
     };
   },

@@ -14,6 +14,15 @@ describe("operator commands", () => {
     expect(await fail2ban().jailsBanning(["203.0.113.5"])).toEqual([["alpha"]]);
   });
 
+  it("says so when an address was banned already, and where its end moved", async () => {
+    await bot.run("ban 203.0.113.8 alpha");
+    const reply = await bot.run("ban 203.0.113.8 alpha");
+    expect(reply).toMatchObject({ tone: "ok", title: "203.0.113.8 was already banned in alpha" });
+    expect(reply.notes).toEqual(["Banning it again moved its end to 2026-11-22 10:00 UTC (alpha's ban time from now), unless it already ended later."]);
+    const several = await bot.run("ban 203.0.113.8 203.0.113.9 alpha");
+    expect(several).toMatchObject({ title: "Banned 2 addresses in alpha", notes: ["1 was already banned."] });
+  });
+
   it("bans several addresses for a set time and records when to lift them", async () => {
     const reply = await bot.run("ban 203.0.113.6 2001:DB8::6 beta for 2h");
     // No process runs the jobs here: fail2ban's own end is what will happen, and what it says.

@@ -22,7 +22,7 @@ describe("the end a `ban … for` really gets, on every surface", () => {
   it("shows fail2ban's end for an address it had banned already (banning it again moved that end)", async () => {
     await connect(bot.sandbox.socketPath).fail2ban.ban("alpha", ["192.0.2.181"]);
     const reply = await bot.run("ban 192.0.2.181 alpha for 10m");
-    expect(reply.notes?.[0]).toBe("1 was already banned.");
+    expect(reply.notes?.[0]).toBe("It was already banned.");
     expect(timedField(await bot.run("ip 192.0.2.181"))).toBe(`alpha: ends in 1h, ${NOT_KEPT}`);
     // The whole reply is compared, so a failure shows what came instead of the table (and an incident's cause).
     const page = await bot.run("banned alpha 192.0.2.181");

@@ -147,6 +147,22 @@ describe.each([
     expect((await s.fail2ban.jailStatus("beta")).bannedIps).toEqual(["192.0.2.11", "192.0.2.12", "192.0.2.13"]);
   });
 
+  it("never moves the end of a ban made again sooner", async () => {
+    await s.fail2ban.ban("beta", ["192.0.2.14"]);
+    // Made again under a longer bantime, the ban takes a time of its own (two hours and the time in
+    // between), which the jail's bantime no longer changes.
+    await s.setBantime("beta", 7200);
+    s.elapse(1000);
+    await s.fail2ban.ban("beta", ["192.0.2.14"]);
+    const [before] = await s.fail2ban.bans("beta");
+    expect(before!.banSeconds).toBeGreaterThanOrEqual(7200);
+    await s.setBantime("beta", 60);
+    s.elapse(1000);
+    expect(await s.fail2ban.ban("beta", ["192.0.2.14"])).toBe(0);
+    // A ban made now would end in a minute: the hour stays.
+    expect(await s.fail2ban.bans("beta")).toEqual([before]);
+  });
+
   it("gives each ban's start and end in whole seconds, and no end for a permanent ban", async () => {
     const before = Math.floor(s.now() / 1000) * 1000;
     await s.fail2ban.ban("alpha", ["192.0.2.21"]);
