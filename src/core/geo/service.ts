@@ -81,6 +81,8 @@ export class GeoService implements GeoLookup {
 
   lookupMany(ips: readonly string[]): Map<string, GeoResult> {
     const now = this.opts.now();
+    // In the order asked, which callers building tables rely on: an address SQLite is asked about
+    // holds its place with "unknown" until the answer replaces it.
     const out = new Map<string, GeoResult>();
     // Normalised address → the spellings asked for: one SQLite query for all the local misses.
     const pending = new Map<string, string[]>();
@@ -89,15 +91,18 @@ export class GeoService implements GeoLookup {
       const hit = this.hit(input, now);
       const local: Local = hit !== undefined ? { kind: "done", result: hit } : this.resolveLocal(input, now);
       if (local.kind === "done") out.set(input, local.result);
-      else pending.set(local.ip, [...(pending.get(local.ip) ?? []), input]);
+      else {
+        out.set(input, { kind: "unknown", ip: local.ip });
+        pending.set(local.ip, [...(pending.get(local.ip) ?? []), input]);
+      }
     }
     if (pending.size === 0) return out;
     const stored = this.resolveStored([...pending.keys()], now);
     for (const [ip, inputs] of pending) {
-      for (const input of inputs) out.set(input, stored.get(ip) ?? { kind: "unknown", ip });
+      const result = stored.get(ip);
+      if (result !== undefined) for (const input of inputs) out.set(input, result);
     }
-    // In the order asked, which callers building tables rely on.
-    return new Map(ips.map((input) => [input, out.get(input) ?? { kind: "invalid", ip: input }]));
+    return out;
   }
 
   /**
@@ -106,21 +111,26 @@ export class GeoService implements GeoLookup {
    * they neither evict the addresses commands keep asking about nor pile up until the next flush.
    */
   peekMany(ips: readonly string[]): Map<string, GeoResult> {
+    // In the order asked, as lookupMany.
     const out = new Map<string, GeoResult>();
     // Addresses no file knows, by the spelling asked: one SQLite query for them all.
     const pending = new Map<string, string>();
     for (const input of ips) {
-      if (out.has(input) || pending.has(input)) continue;
+      if (out.has(input)) continue;
       const local = this.peekLocal(input);
-      if (local.kind === "pending") pending.set(input, local.ip);
-      else out.set(input, local.result);
+      if (local.kind === "done") out.set(input, local.result);
+      else {
+        out.set(input, { kind: "unknown", ip: local.ip });
+        pending.set(input, local.ip);
+      }
     }
+    if (pending.size === 0) return out;
     const stored = this.opts.store.getMany([...new Set(pending.values())]);
     for (const [input, ip] of pending) {
       const info = (this.dirty.get(ip) ?? stored.get(ip))?.info;
-      out.set(input, info ? { kind: "found", ip, info } : { kind: "unknown", ip });
+      if (info) out.set(input, { kind: "found", ip, info });
     }
-    return pending.size === 0 ? out : new Map(ips.map((input) => [input, out.get(input)!]));
+    return out;
   }
 
   describe(ip: string): GeoDescription {
