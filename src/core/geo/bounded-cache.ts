@@ -23,14 +23,10 @@ export class BoundedCache<K, V> {
     return slot.value;
   }
 
+  /** A new value is not a use: an entry replaced keeps its place but not its second chance. */
   set(key: K, value: V): void {
-    const slot = this.slots.get(key);
-    if (slot !== undefined) {
-      slot.value = value;
-      slot.used = true;
-      return;
-    }
-    while (this.slots.size >= this.max) this.evictOne();
+    // One lookup fewer for the common case, a new key in a cache not yet full (every cold geo lookup).
+    if (this.slots.size >= this.max && !this.slots.has(key)) this.evictOne();
     this.slots.set(key, { value, used: false });
   }
 
