@@ -25,9 +25,10 @@ export function createGeoCacheStore(db: Database): GeoCacheStore {
   const getMany = db.prepare<[string], Row>(`${SELECT} WHERE ip IN (SELECT value FROM json_each(?))`);
   // A lookup of one address the database files do not know (every cold miss): half the cost of the above.
   const getOne = db.prepare<[string], Row>(`${SELECT} WHERE ip = ?`);
-  const saveAnswer = db.prepare<Row>(`INSERT INTO geo_cache
+  // Bound by position: a first sync writes 100,000 answers, and binding by name took a quarter of it.
+  const saveAnswer = db.prepare<[string, string | null, string | null, string | null, number | null, string | null, string, number, number]>(`INSERT INTO geo_cache
     (ip, country_code, country_name, city, asn, org, source, resolved_at, last_seen, attempts, retry_at)
-    VALUES (@ip, @countryCode, @countryName, @city, @asn, @org, @source, @resolvedAt, @lastSeen, 0, NULL)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL)
     ON CONFLICT (ip) DO UPDATE SET country_code = excluded.country_code, country_name = excluded.country_name,
       city = excluded.city, asn = excluded.asn, org = excluded.org, source = excluded.source,
       resolved_at = excluded.resolved_at, last_seen = max(last_seen, excluded.last_seen), attempts = 0, retry_at = NULL`);
@@ -58,7 +59,8 @@ export function createGeoCacheStore(db: Database): GeoCacheStore {
           if (entry.info === undefined) {
             saveNegative.run({ ip: entry.ip, lastSeen: entry.lastSeen, attempts: entry.attempts, retryAt: entry.retryAt ?? null });
           } else {
-            saveAnswer.run(toRow(entry, entry.info));
+            const { info } = entry;
+            saveAnswer.run(entry.ip, info.countryCode ?? null, info.countryName ?? null, info.city ?? null, info.asn ?? null, info.org ?? null, info.source, entry.resolvedAt ?? entry.lastSeen, entry.lastSeen);
           }
         }
       });
@@ -77,22 +79,6 @@ export function createGeoCacheStore(db: Database): GeoCacheStore {
       const row = counts.get();
       return { resolved: row?.resolved ?? 0, unresolved: row?.unresolved ?? 0 };
     },
-  };
-}
-
-function toRow(entry: GeoCacheEntry, info: GeoInfo): Row {
-  return {
-    ip: entry.ip,
-    countryCode: info.countryCode ?? null,
-    countryName: info.countryName ?? null,
-    city: info.city ?? null,
-    asn: info.asn ?? null,
-    org: info.org ?? null,
-    source: info.source,
-    resolvedAt: entry.resolvedAt ?? entry.lastSeen,
-    lastSeen: entry.lastSeen,
-    attempts: 0,
-    retryAt: null,
   };
 }
 

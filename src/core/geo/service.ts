@@ -141,21 +141,28 @@ export class GeoService implements GeoLookup {
   async flush(): Promise<number> {
     let written = 0;
     while (this.dirty.size > 0) {
-      const batch: GeoCacheEntry[] = [];
-      for (const [ip, entry] of this.dirty) {
-        batch.push(entry);
-        this.dirty.delete(ip);
-        if (batch.length === FLUSH_BATCH) break;
+      // In key order: into an empty or sparse cache (a first sync's 100,000 answers) the rows then
+      // append, instead of splitting pages all over the table. Entries changed meanwhile are taken
+      // as they are when their batch is written, or by the next round.
+      const keys = [...this.dirty.keys()].sort();
+      for (let i = 0; i < keys.length; i += FLUSH_BATCH) {
+        const batch: GeoCacheEntry[] = [];
+        for (const ip of keys.slice(i, i + FLUSH_BATCH)) {
+          const entry = this.dirty.get(ip);
+          if (entry === undefined) continue;
+          batch.push(entry);
+          this.dirty.delete(ip);
+        }
+        try {
+          this.opts.store.saveMany(batch);
+        } catch (err) {
+          // Put them back unless a newer version arrived meanwhile, so a later flush retries.
+          for (const entry of batch) if (!this.dirty.has(entry.ip)) this.dirty.set(entry.ip, entry);
+          throw err;
+        }
+        written += batch.length;
+        if (this.dirty.size > 0) await nextTurn();
       }
-      try {
-        this.opts.store.saveMany(batch);
-      } catch (err) {
-        // Put them back unless a newer version arrived meanwhile, so a later flush retries.
-        for (const entry of batch) if (!this.dirty.has(entry.ip)) this.dirty.set(entry.ip, entry);
-        throw err;
-      }
-      written += batch.length;
-      if (this.dirty.size > 0) await nextTurn();
     }
     return written;
   }

@@ -176,6 +176,16 @@ describe(GeoService.name, () => {
       expect(store.counts()).toEqual({ resolved: 4_500, unresolved: 1 });
     });
 
+    it("writes what arrives while it writes, in the same flush", async () => {
+      const { geo, store } = rig({ reader: new FakeGeoReader(SOURCE, Object.fromEntries(Array.from({ length: 4_500 }, (_, i) => [`81.2.${i >> 8}.${i & 255}`, GB]))) });
+      geo.lookupMany(Array.from({ length: 4_500 }, (_, i) => `81.2.${i >> 8}.${i & 255}`));
+      const flushing = geo.flush();
+      // The flush yields between batches: a lookup comes in meanwhile.
+      geo.lookup("5.6.7.8");
+      expect(await flushing).toBe(4_501);
+      expect(store.counts()).toEqual({ resolved: 4_500, unresolved: 1 });
+    });
+
     it("keeps what a failed flush could not write for the next one", async () => {
       const real = createGeoCacheStore(db);
       let broken = true;
