@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import { compressIp, ipv4Value, normalizeIp, unmapped } from "../ip.js";
 
 // Blocklist entries are compared with what fail2ban reports back, so they are kept in the form
@@ -20,11 +19,11 @@ export function parseEntry(input: string): Network | undefined {
   const addrText = slash < 0 ? input : input.slice(0, slash);
   const prefixText = slash < 0 ? undefined : input.slice(slash + 1);
   // The common case in large lists: a plain IPv4 address, already canonical.
-  if (prefixText === undefined && isIP(addrText) === 4) return { text: addrText, address: addrText, prefix: 32, version: 4 };
+  if (prefixText === undefined && ipv4Value(addrText) >= 0) return { text: addrText, address: addrText, prefix: 32, version: 4 };
   // Not normalizeIp: a mapped address keeps its IPv6 form until the prefix is known.
   let address = compressIp(addrText);
   if (address === undefined) return undefined;
-  let version = isIP(address) as 4 | 6;
+  let version: 4 | 6 = address.includes(":") ? 6 : 4;
   const max = version === 4 ? 32 : 128;
   if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return undefined;
   let prefix = prefixText === undefined ? max : Number(prefixText);
