@@ -58,8 +58,8 @@ export const ban = defineCommand({
     }
     const already = ips.length - added;
     if (already > 0 && ips.length === 1 && duration === undefined) {
-      // Not "Banned X": nothing new happened but what fail2ban does to a ban it has (checked in its
-      // BanManager.addBanTicket): the end moves to its ban time from now, if that is later.
+      // Not "Banned X": it was banned before. Banning it again only moves the end of that ban (fail2ban's
+      // BanManager.addBanTicket) to the jail's ban time from now, if that is later.
       const { bantime } = await fail2ban.jailLimits(jail);
       title = `${ips[0]} was already banned in ${jail}`;
       notes.push(

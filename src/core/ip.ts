@@ -68,7 +68,7 @@ export function ipv4Value(text: string): number {
   }
 }
 
-export function ipv4Text(value: number): string {
+function ipv4Text(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
 }
 
