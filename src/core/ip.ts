@@ -159,15 +159,11 @@ export function formatIpv6(words: readonly number[]): string {
   return out;
 }
 
-const MAPPED = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/;
-
-/** The IPv4 address inside a compressed IPv4-mapped IPv6 address (`::ffff:7f00:1` → `127.0.0.1`). */
+/** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:7f00:1` → `127.0.0.1`), by parseIp's own rule. */
 export function unmapped(ipv6: string): string | undefined {
-  const m = MAPPED.exec(ipv6);
-  if (!m) return undefined;
-  const hi = parseInt(m[1]!, 16);
-  const lo = parseInt(m[2]!, 16);
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  if (!ipv6.includes(":")) return undefined;
+  const parsed = parseIp(ipv6);
+  return parsed?.version === 4 ? parsed.address : undefined;
 }
 
 export interface Cidr {
