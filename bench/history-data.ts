@@ -68,12 +68,16 @@ export function fillArchive(db: Database, host: string, events: readonly BenchEv
     }
   });
   for (let i = 0; i < events.length; i += 50_000) chunk(events.slice(i, i + 50_000));
-  // The rollups archive.add keeps up to date batch by batch, as migrations 0008, 0012 and 0014 build them.
+  // The rollups archive.add keeps up to date batch by batch, as migrations 0008, 0012 and 0014 build
+  // them, and the weeks before the latest rolled up, as the daily retention job and migration 0017 do.
   db.exec(`INSERT INTO history_daily (host, day, jail, country, bans, last_at)
       SELECT host, at - at % 86400, jail, coalesce(country, ''), count(*), max(at) FROM history_events WHERE kind = 'ban' GROUP BY 1, 2, 3, 4;
     INSERT INTO history_daily_jail (host, day, jail, bans, last_at)
       SELECT host, at - at % 86400, jail, count(*), max(at) FROM history_events WHERE kind = 'ban' GROUP BY 1, 2, 3;
     INSERT INTO history_daily_asn (host, day, jail, asn, bans, last_at)
       SELECT host, at - at % 86400, jail, coalesce(asn, -1), count(*), max(at) FROM history_events WHERE kind = 'ban' GROUP BY 1, 2, 3, 4;
+    INSERT INTO history_weekly_asn (host, week, jail, asn, bans, last_at)
+      SELECT host, day - (day - 345600) % 604800 AS week, jail, asn, sum(bans), max(last_at) FROM history_daily_asn
+      WHERE day < (SELECT max(day) - (max(day) - 345600) % 604800 FROM history_daily_asn) GROUP BY 1, 2, 3, 4;
     INSERT INTO history_addresses (host, ip, jail, last_at) SELECT host, ip, jail, max(at) FROM history_events WHERE kind = 'ban' GROUP BY 1, 2, 3;`);
 }

@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import { DAY_S, UNKNOWN_ASN } from "./history-rollups.js";
+import { DAY_S, UNKNOWN_ASN, WEEK_S, weekOf, weeklyAsnThrough } from "./history-rollups.js";
 import { defined, seconds, statementCache, type Params } from "./history-sql.js";
 import type { BanFilter, HistoryAggregates } from "../core/ports/history-queries.js";
 
@@ -13,10 +13,15 @@ interface Rollup {
   column: string;
   eventKey: string;
   unknown: string;
+  /**
+   * The same counts per week, where kept, and the end of the weeks it holds for a host: for rankings
+   * only, as its rows fall in no day's bucket.
+   */
+  weekly?: { table: string; through: (host: string) => number | undefined };
 }
 
 const BY_COUNTRY: Rollup = { table: "history_daily", column: "country", eventKey: "coalesce(country, '')", unknown: "''" };
-const BY_ASN: Rollup = { table: "history_daily_asn", column: "asn", eventKey: `coalesce(asn, ${UNKNOWN_ASN})`, unknown: String(UNKNOWN_ASN) };
+const BY_ASN: Omit<Rollup, "weekly"> = { table: "history_daily_asn", column: "asn", eventKey: `coalesce(asn, ${UNKNOWN_ASN})`, unknown: String(UNKNOWN_ASN) };
 // Per day and jail only, for counts that need no other key: a few rows a day instead of one per country.
 const BY_JAIL: Rollup = { table: "history_daily_jail", column: "''", eventKey: "''", unknown: "''" };
 
@@ -28,24 +33,34 @@ const BY_JAIL: Rollup = { table: "history_daily_jail", column: "''", eventKey: "
 // Ties are ranked by key, with unknown countries and networks after the known ones.
 export function createHistoryAggregates(db: Database, host: string): HistoryAggregates {
   const stmt = statementCache(db);
+  const byAsn: Rollup = { ...BY_ASN, weekly: { table: "history_weekly_asn", through: weeklyAsnThrough(db) } };
 
-  // A union of a rollup's whole days and the events of the part days, as rows of (d, jail, key, n,
-  // last): d is a day or an event time, key the country or network, n how many bans the row stands
-  // for, last the latest of them.
+  // A union of a rollup's whole weeks, its whole days around them and the events of the part days, as
+  // rows of (d, jail, key, n, last): d is a week, a day or an event time, key the country or network,
+  // n how many bans the row stands for, last the latest of them.
   const windowRows = (filter: BanFilter, params: Params, useRollup: boolean, rollup: Rollup): string => {
     const since = seconds(filter.since);
     const until = filter.until === undefined ? NO_END : seconds(filter.until);
     let fullFrom = Math.ceil(since / DAY) * DAY;
     let fullTo = until === NO_END ? NO_END : Math.floor(until / DAY) * DAY;
     if (!useRollup || fullTo <= fullFrom) fullFrom = fullTo = until;
-    Object.assign(params, defined({ host, since, until, fullFrom, fullTo, jail: filter.jail }));
+    // Whole weeks within the whole days, as far as the weekly rollup has them.
+    const weekFrom = weekOf(fullFrom + WEEK_S - 1);
+    const weekTo = Math.min(fullTo === NO_END ? NO_END : weekOf(fullTo), rollup.weekly?.through(host) ?? 0);
+    const weekly = weekFrom < weekTo ? rollup.weekly?.table : undefined;
+    Object.assign(params, defined({ host, since, until, fullFrom, fullTo, jail: filter.jail }), weekly ? { weekFrom, weekTo } : {});
     const jail = filter.jail === undefined ? "" : " AND jail = @jail";
+    const days = (from: string, to: string) =>
+      `SELECT day AS d, jail, ${rollup.column} AS key, bans AS n, last_at AS last FROM ${rollup.table}
+       WHERE host = @host AND day >= ${from} AND day < ${to}${jail}`;
     const events = (from: string, to: string) =>
       `SELECT at AS d, jail, ${rollup.eventKey} AS key, 1 AS n, at AS last FROM history_events
        WHERE kind = 'ban' AND host = @host AND at >= ${from} AND at < ${to}${jail}`;
-    return `SELECT day AS d, jail, ${rollup.column} AS key, bans AS n, last_at AS last FROM ${rollup.table}
-      WHERE host = @host AND day >= @fullFrom AND day < @fullTo${jail}
-      UNION ALL ${events("@since", "@fullFrom")} UNION ALL ${events("@fullTo", "@until")}`;
+    const whole = weekly
+      ? `${days("@fullFrom", "@weekFrom")} UNION ALL SELECT week AS d, jail, ${rollup.column} AS key, bans AS n, last_at AS last FROM ${weekly}
+         WHERE host = @host AND week >= @weekFrom AND week < @weekTo${jail} UNION ALL ${days("@weekTo", "@fullTo")}`
+      : days("@fullFrom", "@fullTo");
+    return `${whole} UNION ALL ${events("@since", "@fullFrom")} UNION ALL ${events("@fullTo", "@until")}`;
   };
   const eventWhere = (filter: BanFilter, params: Params): string => {
     Object.assign(params, defined({ host, since: seconds(filter.since), until: filter.until === undefined ? undefined : seconds(filter.until), jail: filter.jail }));
@@ -64,7 +79,7 @@ export function createHistoryAggregates(db: Database, host: string): HistoryAggr
         rows = stmt(`SELECT ip AS key, count(*) AS bans, max(at) AS lastAt, max(country) AS country FROM history_events
           WHERE ${eventWhere(filter, params)} GROUP BY ip ORDER BY bans DESC, key LIMIT @limit`).all(params) as typeof rows;
       } else {
-        const rollup = by === "asn" ? BY_ASN : by === "jail" ? BY_JAIL : BY_COUNTRY;
+        const rollup = by === "asn" ? byAsn : by === "jail" ? BY_JAIL : BY_COUNTRY;
         const key = by === "jail" ? "jail" : "key";
         rows = stmt(`SELECT ${key} AS key, sum(n) AS bans, max(last) AS lastAt FROM (${windowRows(filter, params, true, rollup)})
           GROUP BY ${key} ORDER BY bans DESC, ${key} = ${rollup.unknown}, ${key} LIMIT @limit`).all(params) as typeof rows;

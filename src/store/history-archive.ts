@@ -143,7 +143,8 @@ export function createHistoryArchive(db: Database): HistoryArchive {
       // Whole days, so the daily rollups and the events they count always cover the same time.
       const oldest = seconds(now - retentionMs);
       const cutoff = oldest - (oldest % DAY_S);
-      rollups.purge(cutoff);
+      // One transaction: the weekly rollup drops a week and counts it again.
+      transaction(db, () => rollups.purge(cutoff, seconds(now)));
       let total = 0;
       for (const { host } of hosts.all()) {
         // In chunks, so a first purge of a large archive never holds the write lock for long.

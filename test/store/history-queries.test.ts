@@ -103,14 +103,28 @@ describe("createHistoryQueries", () => {
     }
   });
 
+  const raw = (sql: string, ...params: number[]) => db.prepare(sql).all(...params) as { k: number | null; n: number }[];
+  // Days 0 and 7 are Mondays: windows over whole weeks, days and part days, with and without an end.
+  const WINDOWS = [[-0.5, 20], [0.25, 2.75], [1, 2], [2.1, 2.9], [9.5, 10.1], [0, 10.005], [1, 14], [0, 7], [-7, 7.5]] as const;
+  const expectNetworksExact = (when: string) => {
+    for (const [from, to] of WINDOWS) {
+      for (const [end, jail] of [[T0 + to * DAY, undefined], [undefined, undefined], [T0 + to * DAY, "sshd"], [undefined, "postfix"]] as const) {
+        const byAsn = raw(
+          `SELECT asn AS k, count(*) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ? AND at < ?${jail ? ` AND jail = '${jail}'` : ""} GROUP BY asn`,
+          T0 + from * DAY,
+          end ?? 2 ** 40,
+        );
+        expect(q.top("asn", { since: ms(from), until: end && ms(to), jail }, 100).map((r) => [r.key, r.bans]), `${when} ${from}–${end ? to : ""} ${jail ?? ""}`).toEqual(
+          byAsn.sort((a, b) => b.n - a.n || (a.k === null ? 1 : b.k === null ? -1 : a.k - b.k)).map((r) => [r.k === null ? undefined : String(r.k), r.n]),
+        );
+      }
+    }
+  };
+
   it("ranks networks and counts distinct addresses from the rollups exactly as counting every ban would", () => {
-    const raw = (sql: string, ...params: number[]) => db.prepare(sql).all(...params) as { k: number | null; n: number }[];
-    for (const [from, to] of [[-0.5, 20], [0.25, 2.75], [1, 2], [2.1, 2.9], [9.5, 10.1], [0, 10.005]] as const) {
+    expectNetworksExact("daily");
+    for (const [from, to] of WINDOWS) {
       const [since, until] = [T0 + from * DAY, T0 + to * DAY];
-      const byAsn = raw("SELECT asn AS k, count(*) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ? AND at < ? GROUP BY asn", since, until);
-      expect(q.top("asn", { since: ms(from), until: ms(to) }, 100).map((r) => [r.key, r.bans]), `${from}–${to}`).toEqual(
-        byAsn.sort((a, b) => b.n - a.n || (a.k === null ? 1 : b.k === null ? -1 : String(a.k) < String(b.k) ? -1 : 1)).map((r) => [r.k === null ? undefined : String(r.k), r.n]),
-      );
       for (const jail of [undefined, "sshd", "postfix", "nginx"]) {
         const { n } = raw(`SELECT 0 AS k, count(DISTINCT ip) AS n FROM history_events WHERE kind = 'ban' AND host = 'web1' AND at >= ?${jail ? ` AND jail = '${jail}'` : ""}`, since)[0]!;
         expect(q.addresses({ since: ms(from), jail }), `${jail ?? "all"} since ${from}`).toBe(n);
@@ -138,6 +152,16 @@ describe("createHistoryQueries", () => {
       asn: 4134,
     });
     expect(q.ipSummary("203.0.113.9")).toEqual({ bans: 0, unbans: 0, perJail: [], recentMatches: [] });
+  });
+
+  it("ranks networks from whole weeks once they are rolled up, and counts bans backfilled into them", () => {
+    const archive = createHistoryArchive(db);
+    // The daily job on day 15 rolls up the weeks of days 0 and 7.
+    archive.purge({ now: ms(15), retentionMs: 3650 * DAY * 1000 });
+    expect(db.prepare("SELECT DISTINCT week FROM history_weekly_asn WHERE host = 'web1' ORDER BY week").pluck().all()).toEqual([T0, T0 + 7 * DAY]);
+    expectNetworksExact("rolled up");
+    archive.add([ev("192.0.2.1", 4.5, { asn: 4134 }), ev("192.0.2.9", 12, { jail: "postfix", asn: 64500 }), ev("192.0.2.9", 16, { asn: 64500 })]);
+    expectNetworksExact("backfilled");
   });
 
   it("answers aggregates from the covering index alone, and address lookups by index", () => {
