@@ -2,7 +2,10 @@ import type { Logger } from "pino";
 import type { History } from "../core/history/history.js";
 import type { Job } from "./scheduler.js";
 
-/** Deletes archived ban events older than `history.retention`, once a day. */
+/**
+ * Deletes archived ban events older than `history.retention`, once a day; the archive then also rolls
+ * the weeks that are over up into its weekly network rollup.
+ */
 export function historyRetentionJob(deps: { history: Pick<History, "purge">; now: () => number; log: Logger }): Job {
   return {
     name: "history-retention",

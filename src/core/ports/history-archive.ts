@@ -12,6 +12,9 @@ export interface HistoryArchive extends Atomic {
   add(events: readonly HistoryEvent[], opts?: { refresh?: boolean; notedOnly?: boolean }): HistoryEvent[];
   /** Tags archived events that match (when the note comes late), and keeps the rest for later ones. */
   note(host: string, note: OriginNote): void;
-  /** Deletes events older than the retention and stale notes; returns how many events went. */
+  /**
+   * Deletes events older than the retention and stale notes, and rolls the weeks over by `now` up
+   * into the weekly rollup (the daily job's upkeep); returns how many events went.
+   */
   purge(opts: { now: number; retentionMs: number }): number;
 }
